@@ -1,0 +1,33 @@
+"""Acompaña's workflow engine: SpiffWorkflow, persisted, restricted and on an explicit clock.
+
+This package never imports Flask. Every command takes a SQLAlchemy session (one command, one
+transaction), the acting :class:`Actor`, and optionally the moment it happens.
+"""
+
+from .actors import SYSTEM, Actor
+from .cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
+from .deploy import DeployResult, deploy, deploy_folder
+from .errors import (
+    Conflict,
+    EngineError,
+    FieldError,
+    InvalidProcess,
+    InvalidTaskData,
+    NotAllowed,
+    NotFound,
+    ProcessProblem,
+    ScriptFailure,
+    UnsafeScript,
+)
+from .forms import FormLibrary
+from .models import Base
+from .sweep import SweepResult, fire_due_timers
+from .tasks import claim, complete, get_task, list_tasks, reassign, release
+
+__all__ = [
+    "SYSTEM", "Actor", "Base", "CaseView", "Conflict", "DeployResult", "EngineError",
+    "FieldError", "FormLibrary", "InvalidProcess", "InvalidTaskData", "NotAllowed", "NotFound",
+    "ProcessProblem", "ScriptFailure", "StartCase", "SweepResult", "UnsafeScript", "case_history",
+    "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",
+    "reassign", "release", "show_case", "start_case", "visible_case",
+]

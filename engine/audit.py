@@ -1,0 +1,50 @@
+"""Writing the append-only audit trail."""
+
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.task import Task
+from sqlalchemy.orm import Session
+
+from .models import Event
+from .runtime import properties
+
+SYSTEM_STEP_KINDS = {"reminder": "reminder", "escalation": "escalation"}
+
+
+def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, *,
+           task: Task | None = None, title: str | None = None, data: dict | None = None) -> Event:
+    """Append one event to a case's trail."""
+    event = Event(
+        case_id=case_id, kind=kind, actor=actor, at=at, data=data or {},
+        bpmn_id=task.task_spec.bpmn_id if task else None,
+        task_id=str(task.id) if task else None,
+        title=title or (task.task_spec.bpmn_name if task else None),
+    )
+    session.add(event)
+    return event
+
+
+def describe_step(task: Task) -> tuple[str, dict] | None:
+    """The audit kind and details of an engine step worth recording, or None."""
+    spec = task.task_spec
+    props = properties(task)
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):
+        kind = SYSTEM_STEP_KINDS.get(props.get("kind"), "timer_fired")
+        return kind, {"deadline": props.get("deadline"),
+                      "due": task._get_internal_data("event_value")}
+    if isinstance(spec, EndEvent) and props.get("outcome"):
+        return "case_closed", {"outcome": props["outcome"]}
+    if isinstance(spec, ScriptTask):
+        return "system_step", {}
+    if spec.__class__.__name__ == "BusinessRuleTask":
+        return "decision", _decision_outputs(task)
+    return None
+
+
+def _decision_outputs(task: Task) -> dict:
+    table = task.task_spec.dmnEngine.decision_table
+    return {o.name: task.data.get(o.name) for o in table.outputs if o.name}

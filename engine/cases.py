@@ -1,0 +1,116 @@
+"""Starting a case and reading one back."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit, catalog, clock, store
+from .actors import Actor
+from .errors import NotAllowed, NotFound
+from .models import Case, Event, Household, HumanTask, ProcessInstance, Territory, Timer
+from .uow import unit_of_work
+
+
+@dataclass(frozen=True)
+class StartCase:
+    """Open a programme for a household: who, where, and which caseworker holds it."""
+
+    programme: str
+    territory: str
+    caseworker: str
+    family_name: str
+    members: list = field(default_factory=list)
+    address: str | None = None
+    household_id: int | None = None
+
+
+def start_case(session: Session, command: StartCase, actor: Actor,
+               now: datetime | None = None) -> Case:
+    """Create the case and run its process up to the first task; return the case."""
+    with clock.frozen_at(now) as moment, unit_of_work(session):
+        territory = _territory(session, command.territory)
+        if not actor.covers(territory.id):
+            raise NotAllowed(f"{actor.id} does not work in {territory.code}")
+        programme = catalog.programme(session, command.programme)
+        definition = catalog.latest_definition(session, programme.key)
+        household = _household(session, command, territory)
+        case = Case(household=household, programme_key=programme.key, territory=territory,
+                    caseworker=command.caseworker, opened_at=moment)
+        session.add(case)
+        session.flush()
+        settings = catalog.settings_of(programme)
+        data = _start_data(case, territory, store.case_context(case, settings).today())
+        loaded = store.create(session, case, definition, settings, data, moment)
+        audit.record(session, case.id, "case_started", actor.id, moment,
+                     title=programme.name, data={"version": definition.version, **data})
+        loaded.advance()
+        store.save(session, loaded, moment)
+        return case
+
+
+def _territory(session: Session, code: str) -> Territory:
+    territory = session.scalars(select(Territory).where(Territory.code == code)).first()
+    if territory is None:
+        raise NotFound(f"no territory '{code}'")
+    return territory
+
+
+def _household(session: Session, command: StartCase, territory: Territory) -> Household:
+    if command.household_id is not None:
+        household = session.get(Household, command.household_id)
+        if household is None or household.territory_id != territory.id:
+            raise NotFound(f"no household {command.household_id} in {territory.code}")
+        return household
+    household = Household(territory_id=territory.id, family_name=command.family_name,
+                          address=command.address, members=list(command.members))
+    session.add(household)
+    return household
+
+
+def _start_data(case: Case, territory: Territory, today) -> dict:
+    return {"caso_id": case.id, "programa": case.programme_key, "territorio": territory.code,
+            "fecha_asignacion": today.isoformat()}
+
+
+@dataclass
+class CaseView:
+    """Everything about a case a person may want to see at once."""
+
+    case: Case
+    status: str
+    data: dict
+    tasks: list[HumanTask]
+    timers: list[Timer]
+    history: list[Event]
+
+
+def show_case(session: Session, case_id: int, actor: Actor) -> CaseView:
+    """The case, its open tasks, pending timers, current data and full history."""
+    case = visible_case(session, case_id, actor)
+    instance = session.scalars(
+        select(ProcessInstance).where(ProcessInstance.case_id == case_id)).one()
+    loaded = store.load(session, instance.id, lock=False)
+    data = loaded.workflow.last_task.data if loaded.workflow.last_task else {}
+    tasks = session.scalars(select(HumanTask).where(HumanTask.case_id == case_id)
+                            .order_by(HumanTask.created_at)).all()
+    timers = session.scalars(select(Timer).where(Timer.instance_id == instance.id)
+                             .order_by(Timer.due_at)).all()
+    return CaseView(case, instance.status, dict(data), list(tasks), list(timers),
+                    case_history(session, case_id, actor))
+
+
+def case_history(session: Session, case_id: int, actor: Actor) -> list[Event]:
+    """The case's audit trail, oldest first."""
+    visible_case(session, case_id, actor)
+    query = select(Event).where(Event.case_id == case_id).order_by(Event.id)
+    return list(session.scalars(query).all())
+
+
+def visible_case(session: Session, case_id: int, actor: Actor) -> Case:
+    """The case, if ``actor`` may see it; otherwise :class:`NotFound` (never "forbidden")."""
+    case = session.get(Case, case_id)
+    if case is None or not actor.covers(case.territory_id):
+        raise NotFound(f"no case {case_id}")
+    return case

@@ -1,0 +1,69 @@
+"""Deploying a programme: parse and check its files, store a new version only when they changed."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import clock
+from .forms import FormLibrary
+from .models import ProcessDefinition, Programme
+from .parsing import parse_process, read_sources
+from .serialization import spec_to_dict
+from .settings import read_settings_file, settings_from_dict
+from .uow import unit_of_work
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """What a deploy did: the programme, its current version, and whether it is new."""
+
+    programme: str
+    version: int
+    created: bool
+    definition_id: int
+
+
+def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
+                  deployed_by: str) -> DeployResult:
+    """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
+    folder = Path(folder)
+    raw_settings = read_settings_file(folder)
+    return deploy(session, read_sources(folder), raw_settings, forms, deployed_by)
+
+
+def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms: FormLibrary,
+           deployed_by: str) -> DeployResult:
+    """Check and store one programme's process; identical content keeps the current version."""
+    settings = settings_from_dict(raw_settings)
+    parsed = parse_process(sources, settings, forms)
+    now = clock.now()
+    with unit_of_work(session):
+        _save_settings(session, settings.key, settings.name, raw_settings, now)
+        latest = _latest(session, settings.key)
+        if latest is not None and latest.content_hash == parsed.content_hash:
+            return DeployResult(settings.key, latest.version, False, latest.id)
+        definition = ProcessDefinition(
+            programme_key=settings.key, process_id=parsed.process_id,
+            version=(latest.version + 1) if latest else 1, content_hash=parsed.content_hash,
+            sources=sources, spec=spec_to_dict(parsed.spec, parsed.subprocess_specs),
+            deployed_by=deployed_by, deployed_at=now,
+        )
+        session.add(definition)
+        session.flush()
+        return DeployResult(settings.key, definition.version, True, definition.id)
+
+
+def _save_settings(session: Session, key: str, name: str, raw: dict, now) -> None:
+    programme = session.get(Programme, key)
+    if programme is None:
+        session.add(Programme(key=key, name=name, settings=raw, updated_at=now))
+    elif programme.settings != raw or programme.name != name:
+        programme.settings, programme.name, programme.updated_at = raw, name, now
+
+
+def _latest(session: Session, key: str) -> ProcessDefinition | None:
+    query = (select(ProcessDefinition).where(ProcessDefinition.programme_key == key)
+             .order_by(ProcessDefinition.version.desc()).limit(1))
+    return session.scalars(query).first()

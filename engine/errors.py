@@ -1,0 +1,80 @@
+"""Every error the engine raises on purpose; the web layer maps each class to one HTTP status."""
+
+from dataclasses import dataclass, field
+
+
+class EngineError(Exception):
+    """Base class of the engine's domain errors."""
+
+
+class NotFound(EngineError):
+    """The case, task or process asked for does not exist (or is not visible to the actor)."""
+
+
+class NotAllowed(EngineError):
+    """The actor may not do this (wrong role for the lane, or another person's task)."""
+
+
+class Conflict(EngineError):
+    """Someone else changed the case first (task already completed or claimed)."""
+
+
+@dataclass
+class FieldError:
+    """One problem with submitted task data."""
+
+    field: str
+    code: str
+    message: str
+
+
+class InvalidTaskData(EngineError):
+    """Submitted task data does not satisfy the task's form; nothing was changed."""
+
+    def __init__(self, form_key: str, errors: list[FieldError]):
+        self.form_key = form_key
+        self.errors = errors
+        details = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        super().__init__(f"invalid data for form {form_key}: {details}")
+
+
+@dataclass
+class ProcessProblem:
+    """One problem found in a BPMN/DMN file at deploy time."""
+
+    file: str
+    message: str
+    element: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}"
+        if self.element:
+            where += f" [{self.element}]"
+        return f"{where}: {self.message}"
+
+
+class InvalidProcess(EngineError):
+    """A process could not be deployed; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[ProcessProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UnsafeScript(EngineError):
+    """A script or expression uses something the restricted environment forbids."""
+
+
+@dataclass
+class ScriptFailure(EngineError):
+    """A BPMN script or expression failed while the case ran; the case was not changed."""
+
+    element: str
+    message: str
+    details: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.message}"

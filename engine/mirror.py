@@ -1,0 +1,90 @@
+"""Keeping the ``human_task`` and ``timer`` tables equal to what the workflow waits on.
+
+Inboxes, overdue views and the timer sweep read these indexed tables, never workflow JSON.
+Rows are diffed, so a claimed task keeps its assignee and draft across saves.
+"""
+
+from datetime import datetime
+
+from SpiffWorkflow.task import Task
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from .models import Case, HumanTask, ProcessInstance, Timer
+from .runtime import WaitingTimer, properties
+from .settings import ProgrammeSettings
+
+
+def sync_timers(session: Session, instance: ProcessInstance, timers: list[WaitingTimer]) -> None:
+    """Make the instance's timer rows match ``timers``."""
+    current = {t.task_id: t for t in timers}
+    rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id)).all()
+    for row in rows:
+        wanted = current.pop(row.task_id, None)
+        if wanted is None:
+            session.delete(row)
+        elif row.due_at != wanted.due_at:
+            row.due_at = wanted.due_at
+    session.add_all(
+        Timer(instance_id=instance.id, task_id=t.task_id, bpmn_id=t.bpmn_id, kind=t.kind,
+              deadline_key=t.deadline_key, due_at=t.due_at)
+        for t in current.values()
+    )
+
+
+def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
+                     ready: list[Task], timers: list[WaitingTimer],
+                     settings: ProgrammeSettings, now: datetime) -> list[HumanTask]:
+    """Make the instance's human_task rows match the ready user tasks; return new rows."""
+    by_host = _deadlines_by_host(timers)
+    current = {str(t.id): t for t in ready}
+    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
+    for row in rows:
+        if current.pop(row.id, None) is None:
+            session.delete(row)
+        elif row.id in by_host:
+            _refresh_deadline(row, *by_host[row.id])
+    created = [_new_row(task, instance, case, settings, by_host, now) for task in current.values()]
+    session.add_all(created)
+    return created
+
+
+def _refresh_deadline(row: HumanTask, remind_at, due_at) -> None:
+    """Take newly computed moments; keep the old ones once their timer has fired."""
+    row.remind_at = remind_at or row.remind_at
+    row.due_at = due_at or row.due_at
+
+
+def _deadlines_by_host(timers: list[WaitingTimer]) -> dict[str, tuple]:
+    found: dict[str, dict] = {}
+    for timer in timers:
+        if timer.host_task_id and timer.kind in ("reminder", "escalation"):
+            found.setdefault(timer.host_task_id, {})[timer.kind] = timer.due_at
+    return {host: (k.get("reminder"), k.get("escalation")) for host, k in found.items()}
+
+
+def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: ProgrammeSettings,
+             by_host: dict, now: datetime) -> HumanTask:
+    props = properties(task)
+    remind_at, due_at = by_host.get(str(task.id), (None, None))
+    return HumanTask(
+        id=str(task.id), instance_id=instance.id, case_id=case.id,
+        programme_key=case.programme_key, territory_id=case.territory_id,
+        bpmn_id=task.task_spec.bpmn_id, title=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+        lane=task.task_spec.lane, role=settings.role_for_lane(task.task_spec.lane),
+        form_key=props.get("formKey"), deadline_key=props.get("deadline"),
+        assignee=_default_assignee(task, case, settings), created_at=now,
+        remind_at=remind_at, due_at=due_at,
+    )
+
+
+def _default_assignee(task: Task, case: Case, settings: ProgrammeSettings) -> str | None:
+    """Caseworker-lane tasks go straight to the case's caseworker; others wait in a pool."""
+    role = settings.role_for_lane(task.task_spec.lane)
+    return case.caseworker if role == "caseworker" else None
+
+
+def forget_instance(session: Session, instance_id: int) -> None:
+    """Drop every mirrored row of a finished instance."""
+    session.execute(delete(Timer).where(Timer.instance_id == instance_id))
+    session.execute(delete(HumanTask).where(HumanTask.instance_id == instance_id))

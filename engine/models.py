@@ -1,0 +1,173 @@
+"""The engine's tables, as typed SQLAlchemy 2.0 models.
+
+They use a plain declarative ``Base`` so the engine never imports Flask; the web app hands
+this ``Base`` to Flask-SQLAlchemy (``SQLAlchemy(model_class=Base)``), which makes them its models.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry, relationship
+from sqlalchemy.types import TypeDecorator
+
+JsonData = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator):
+    """An aware UTC datetime on every database (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        from .clock import as_utc
+
+        return as_utc(value) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Acompaña table."""
+
+    registry = registry(
+        type_annotation_map={dict[str, Any]: JsonData, list[Any]: JsonData, datetime: UtcDateTime}
+    )
+
+
+class Territory(Base):
+    """A comuna (Chile) or Ambito Territoriale Sociale (Italy) with its holiday calendar."""
+
+    __tablename__ = "territory"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str] = mapped_column(String(64))
+
+
+class Programme(Base):
+    """A programme and its live settings (deadline rules, lane roles, cycles)."""
+
+    __tablename__ = "programme"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class ProcessDefinition(Base):
+    """One deployed version of a programme's process: sources and parsed spec, stored once."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("programme_key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    process_id: Mapped[str] = mapped_column(String(128))
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    sources: Mapped[dict[str, Any]]
+    spec: Mapped[dict[str, Any]]
+    deployed_by: Mapped[str] = mapped_column(String(128))
+    deployed_at: Mapped[datetime]
+
+
+class Household(Base):
+    """A family: the people a case follows."""
+
+    __tablename__ = "household"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    family_name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    members: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Case(Base):
+    """One household followed by one programme in one territory."""
+
+    __tablename__ = "case_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"), index=True)
+    caseworker: Mapped[str] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(64))
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    household: Mapped[Household] = relationship(lazy="joined")
+    territory: Mapped[Territory] = relationship(lazy="joined")
+
+
+class ProcessInstance(Base):
+    """A case's running workflow: state without the spec, guarded by a version counter."""
+
+    __tablename__ = "process_instance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), unique=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime]
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    """A ready user task, mirrored from the workflow so inboxes are indexed queries."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_inbox", "assignee", "due_at"),
+        Index("ix_human_task_pool", "territory_id", "role", "assignee", "due_at"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    programme_key: Mapped[str] = mapped_column(String(64))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    bpmn_id: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(128))
+    role: Mapped[str | None] = mapped_column(String(32))
+    form_key: Mapped[str | None] = mapped_column(String(128))
+    deadline_key: Mapped[str | None] = mapped_column(String(64))
+    assignee: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    remind_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
+
+
+class Timer(Base):
+    """A timer the workflow is waiting on; the sweep selects these by ``due_at``."""
+
+    __tablename__ = "timer"
+    __table_args__ = (UniqueConstraint("instance_id", "task_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    deadline_key: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Event(Base):
+    """The append-only audit trail: who did what to which case, when."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_case", "case_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
+    bpmn_id: Mapped[str | None] = mapped_column(String(128))
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,177 @@
+"""Reading a programme folder into a validated, runnable process spec.
+
+Everything wrong is reported at once, each problem with its file, element id and line:
+XML syntax, schema (XSD) violations, unsupported elements, missing start events, unsafe or
+malformed expressions, timers, unknown deadline keys, missing forms and unmapped lanes.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from . import process_lint
+from .errors import InvalidProcess, ProcessProblem
+from .forms import FormLibrary
+from .settings import ProgrammeSettings
+from .timers import install_clock
+
+FLOW_NODE_TAGS = {
+    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask",
+    "sendTask", "receiveTask", "subProcess", "callActivity", "transaction", "adHocSubProcess",
+    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+    "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
+    "eventBasedGateway", "complexGateway",
+}
+SUPPORTED_TAGS = FLOW_NODE_TAGS - {"complexGateway", "transaction", "adHocSubProcess"}
+
+
+@dataclass
+class ParsedProcess:
+    """A programme's process, parsed and checked, ready to store or run."""
+
+    programme: str
+    process_id: str
+    sources: dict[str, str]
+    spec: object
+    subprocess_specs: dict
+    content_hash: str
+
+
+def read_sources(folder: Path) -> dict[str, str]:
+    """The BPMN and DMN files of a programme folder, by file name."""
+    files = sorted([*folder.glob("*.bpmn"), *folder.glob("*.dmn")])
+    return {f.name: f.read_text(encoding="utf-8") for f in files}
+
+
+def content_hash(sources: dict[str, str]) -> str:
+    """A hash that changes exactly when a source file's name or content changes."""
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(name.encode() + b"\0" + sources[name].encode() + b"\0")
+    return digest.hexdigest()
+
+
+def parse_process(sources: dict[str, str], settings: ProgrammeSettings,
+                  forms: FormLibrary) -> ParsedProcess:
+    """Parse and check ``sources``; raise :class:`InvalidProcess` listing every problem."""
+    trees, problems = _read_xml(sources)
+    if not problems:
+        problems = _static_checks(trees, settings)
+    if problems:
+        raise InvalidProcess(problems)
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    spec, subs = _build_spec(parser, trees, settings.key)
+    problems = _task_checks(spec, subs, settings, forms, trees)
+    if problems:
+        raise InvalidProcess(problems)
+    for each in (spec, *subs.values()):
+        install_clock(each)
+    return ParsedProcess(settings.key, settings.key, sources, spec, subs, content_hash(sources))
+
+
+def _read_xml(sources: dict[str, str]) -> tuple[dict[str, etree._Element], list]:
+    trees, problems = {}, []
+    if not any(name.endswith(".bpmn") for name in sources):
+        problems.append(ProcessProblem("(programme)", "no .bpmn file to deploy"))
+    for name, text in sources.items():
+        try:
+            trees[name] = etree.fromstring(text.encode("utf-8"))
+        except etree.XMLSyntaxError as err:
+            problems.append(ProcessProblem(name, f"XML syntax error: {err.msg}",
+                                           line=err.lineno))
+    return trees, problems
+
+
+def _static_checks(trees: dict[str, etree._Element], settings: ProgrammeSettings) -> list:
+    problems = []
+    for name, root in trees.items():
+        if name.endswith(".bpmn"):
+            problems += _unsupported(name, root) + _start_events(name, root)
+            found = process_lint.bpmn_expressions(root)
+        else:
+            found = process_lint.dmn_expressions(root)
+        for expr in found:
+            problems += process_lint.check(expr, name, settings)
+    return problems
+
+
+def _unsupported(name: str, root: etree._Element) -> list[ProcessProblem]:
+    problems = []
+    for process in root.iterfind(".//bpmn:process", process_lint.NS):
+        for node in process.iter():
+            tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
+            if tag in FLOW_NODE_TAGS - SUPPORTED_TAGS:
+                problems.append(ProcessProblem(name, f"unsupported element <{tag}>",
+                                               node.get("id"), node.sourceline))
+    return problems
+
+
+def _start_events(name: str, root: etree._Element) -> list[ProcessProblem]:
+    problems = []
+    for process in root.iterfind(".//bpmn:process", process_lint.NS):
+        if process.find("bpmn:startEvent", process_lint.NS) is None:
+            problems.append(ProcessProblem(name, "process has no start event",
+                                           process.get("id"), process.sourceline))
+    return problems
+
+
+def _build_spec(parser: SpiffBpmnParser, trees: dict, process_id: str):
+    try:
+        for name, root in trees.items():
+            if name.endswith(".dmn"):
+                parser.add_dmn_xml(root, filename=name)
+            else:
+                parser.add_bpmn_xml(root, filename=name)
+        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    except ValidationException as err:
+        raise InvalidProcess([_from_validation(err, trees)]) from err
+
+
+def _from_validation(err: ValidationException, trees: dict) -> ProcessProblem:
+    element = getattr(err, "id", None) or None
+    line = getattr(err, "line_number", None) or _line_of(trees.get(err.file_name), element)
+    message = str(err).split("\n")[0]
+    return ProcessProblem(err.file_name or "(programme)", message, element, line or None)
+
+
+def _line_of(root, element_id: str | None) -> int | None:
+    if root is None or not element_id:
+        return None
+    found = root.xpath("//*[@id=$id]", id=element_id)
+    return found[0].sourceline if found else None
+
+
+def _task_checks(spec, subs, settings: ProgrammeSettings, forms: FormLibrary, trees) -> list:
+    problems = []
+    for process, task_spec in _all_task_specs(spec, subs):
+        if not isinstance(task_spec, UserTask):
+            continue
+        file = process.file or "(process)"
+        line = _line_of(trees.get(file), task_spec.bpmn_id)
+        props = task_spec.extensions.get("properties", {})
+        reasons = _user_task_reasons(task_spec, props, settings, forms)
+        problems += [ProcessProblem(file, r, task_spec.bpmn_id, line) for r in reasons]
+    return problems
+
+
+def _user_task_reasons(task_spec, props, settings, forms) -> list[str]:
+    reasons = []
+    form_key = props.get("formKey")
+    reasons += forms.check(form_key) if form_key else ["user task has no formKey property"]
+    if settings.role_for_lane(task_spec.lane) is None:
+        reasons.append(f"lane {task_spec.lane!r} has no role in the programme settings")
+    deadline = props.get("deadline")
+    if deadline and deadline not in settings.deadlines:
+        reasons.append(f"deadline '{deadline}' is not in the programme settings")
+    return reasons
+
+
+def _all_task_specs(spec, subs):
+    for process in (spec, *subs.values()):
+        for task_spec in process.task_specs.values():
+            yield process, task_spec

@@ -1,0 +1,142 @@
+"""Driving a loaded workflow: running engine steps, firing timers in order, reading its state.
+
+Nothing here touches the database; :mod:`engine.store` mirrors what these functions report.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from . import clock
+from .errors import ScriptFailure, UnsafeScript
+from .helpers import CaseContext
+from .scripting import RestrictedScriptEngine
+
+MAX_TIMER_ROUNDS = 10_000
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    """A timer event the workflow is waiting on."""
+
+    task_id: str
+    bpmn_id: str
+    kind: str
+    deadline_key: str | None
+    due_at: datetime
+    host_task_id: str | None
+
+
+def attach(workflow: BpmnWorkflow, context: CaseContext) -> BpmnWorkflow:
+    """Give a (new or just restored) workflow the restricted script engine of its case."""
+    workflow.script_engine = RestrictedScriptEngine(context.helpers)
+    return workflow
+
+
+def properties(task: Task) -> dict:
+    """The ``spiffworkflow:property`` values of a task's spec."""
+    return getattr(task.task_spec, "extensions", {}).get("properties", {})
+
+
+def advance(workflow: BpmnWorkflow, on_step: Callable[[Task], None]) -> None:
+    """Run every engine task that can run now; ``on_step`` sees each completed one."""
+    with _script_errors():
+        workflow.do_engine_steps(did_complete_task=on_step)
+        workflow.refresh_timers()
+        workflow.do_engine_steps(did_complete_task=on_step)
+
+
+def catch_up(workflow: BpmnWorkflow, until: datetime, on_step: Callable[[Task], None]) -> None:
+    """Fire every timer due by ``until`` in due order, each at its own due time.
+
+    A recurring timer fires once per missed cycle, and what a fired timer starts (a reminder,
+    a new waiting period) is computed as of the moment it should have fired.
+    """
+    for _ in range(MAX_TIMER_ROUNDS):
+        due = [t.due_at for t in waiting_timers(workflow) if t.due_at <= until]
+        if not due:
+            return
+        with clock.frozen_at(min(due)):
+            advance(workflow, on_step)
+    raise ScriptFailure("(timers)", f"more than {MAX_TIMER_ROUNDS} timer firings in one sweep")
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
+    """Every timer the workflow waits on, with the moment it is due."""
+    timers = []
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        due = _due_at(task, definition)
+        if due is not None:
+            timers.append(_waiting_timer(task, due))
+    return timers
+
+
+def _due_at(task: Task, definition) -> datetime | None:
+    value = task._get_internal_data("event_value")
+    if isinstance(definition, CycleTimerEventDefinition):
+        if not value or value.get("cycles") == 0:
+            return None
+        value = value["next"]
+    return TimerEventDefinition.get_datetime(value) if value else None
+
+
+def _waiting_timer(task: Task, due: datetime) -> WaitingTimer:
+    props = properties(task)
+    host = _boundary_host(task)
+    kind = props.get("kind") or ("boundary" if host else "wait")
+    return WaitingTimer(str(task.id), task.task_spec.bpmn_id, kind, props.get("deadline"),
+                        due, str(host.id) if host else None)
+
+
+def _boundary_host(task: Task) -> Task | None:
+    if not isinstance(task.task_spec, BoundaryEvent) or task.parent is None:
+        return None
+    hosts = [c for c in task.parent.children if not isinstance(c.task_spec, BoundaryEvent)]
+    return hosts[0] if hosts else None
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    """The user tasks waiting for a person."""
+    return [t for t in workflow.get_tasks(state=TaskState.READY)
+            if isinstance(t.task_spec, UserTask)]
+
+
+def find_task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
+    """The task with this id, in the workflow or any of its subprocesses."""
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, KeyError):
+        return None
+
+
+@contextmanager
+def _script_errors() -> Iterator[None]:
+    """Turn SpiffWorkflow's task exceptions into the engine's :class:`ScriptFailure`."""
+    try:
+        yield
+    except (SpiffWorkflowException, UnsafeScript) as error:
+        task = getattr(error, "task", None) or getattr(error, "task_spec", None)
+        element = getattr(getattr(task, "task_spec", task), "bpmn_id", None) or "(process)"
+        raise ScriptFailure(element, _describe(error)) from error
+
+
+def _describe(error: Exception) -> str:
+    cause = getattr(error, "exception", None) or error.__cause__
+    text = str(error).split("\n")[0]
+    return f"{text}: {cause}" if cause and str(cause) not in text else text

@@ -1,0 +1,120 @@
+"""Loading a case's workflow from the database and saving it back, with its mirrors and trail."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit, catalog, clock, mirror, runtime
+from .actors import SYSTEM
+from .calendars import TerritoryCalendar
+from .errors import NotFound
+from .helpers import CaseContext
+from .models import Case, ProcessDefinition, ProcessInstance
+from .serialization import SERIALIZER_VERSION, dump_state, load_state
+from .settings import ProgrammeSettings
+
+
+@dataclass
+class LoadedCase:
+    """A case with its live workflow, and the engine steps run since it was loaded."""
+
+    case: Case
+    instance: ProcessInstance
+    workflow: BpmnWorkflow
+    settings: ProgrammeSettings
+    steps: list[tuple[Task, datetime]] = field(default_factory=list)
+
+    def advance(self) -> None:
+        """Run the engine steps that can run now."""
+        runtime.advance(self.workflow, self._on_step)
+
+    def catch_up(self, until: datetime) -> None:
+        """Fire every timer due by ``until``, in order."""
+        runtime.catch_up(self.workflow, until, self._on_step)
+
+    def _on_step(self, task: Task) -> None:
+        self.steps.append((task, clock.now()))
+
+
+def case_context(case: Case, settings: ProgrammeSettings) -> CaseContext:
+    """The settings and calendar a case's expressions run with."""
+    territory = case.territory
+    calendar = TerritoryCalendar(territory.country, territory.region, territory.timezone)
+    return CaseContext(settings, calendar)
+
+
+def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase | None:
+    """Load an instance (row-locked on PostgreSQL); None if another worker holds the lock."""
+    query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    instance = session.scalars(query).first()
+    if instance is None:
+        return None
+    case = session.get(Case, instance.case_id)
+    settings = catalog.settings_of(catalog.programme(session, case.programme_key))
+    spec, subs = catalog.spec_of(session.get(ProcessDefinition, instance.definition_id))
+    workflow = load_state(instance.state, spec, subs)
+    runtime.attach(workflow, case_context(case, settings))
+    return LoadedCase(case, instance, workflow, settings)
+
+
+def load_for_update(session: Session, instance_id: int) -> LoadedCase:
+    """Load an instance, waiting for its row lock (for a person's action)."""
+    query = select(ProcessInstance.id).where(ProcessInstance.id == instance_id)
+    if session.scalars(query.with_for_update()).first() is None:
+        raise NotFound(f"no process instance {instance_id}")
+    return load(session, instance_id, lock=False)
+
+
+def create(session: Session, case: Case, definition: ProcessDefinition,
+           settings: ProgrammeSettings, data: dict, now: datetime) -> LoadedCase:
+    """A new workflow for ``case`` with ``data`` on its start event (not yet saved)."""
+    spec, subs = catalog.spec_of(definition)
+    workflow = runtime.attach(BpmnWorkflow(spec, subs), case_context(case, settings))
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    instance = ProcessInstance(case_id=case.id, definition_id=definition.id, state="",
+                               serializer_version=SERIALIZER_VERSION, updated_at=now)
+    return LoadedCase(case, instance, workflow, settings)
+
+
+def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
+    """Write the workflow state, mirror its tasks and timers, and record its engine steps."""
+    instance, case, workflow = loaded.instance, loaded.case, loaded.workflow
+    instance.state = dump_state(workflow)
+    instance.updated_at = now
+    session.add(instance)
+    session.flush()
+    _record_steps(session, loaded)
+    if workflow.is_completed():
+        _close(session, loaded, now)
+        return
+    timers = runtime.waiting_timers(workflow)
+    mirror.sync_timers(session, instance, timers)
+    ready = runtime.ready_user_tasks(workflow)
+    mirror.sync_human_tasks(session, instance, case, ready, timers, loaded.settings, now)
+
+
+def _record_steps(session: Session, loaded: LoadedCase) -> None:
+    for task, at in loaded.steps:
+        described = audit.describe_step(task)
+        if described is None:
+            continue
+        kind, data = described
+        if kind == "case_closed":
+            loaded.case.outcome = data["outcome"]
+        audit.record(session, loaded.case.id, kind, SYSTEM.id, at, task=task, data=data)
+    loaded.steps.clear()
+
+
+def _close(session: Session, loaded: LoadedCase, now: datetime) -> None:
+    loaded.instance.status = "completed"
+    loaded.case.status = "closed"
+    loaded.case.closed_at = now
+    mirror.forget_instance(session, loaded.instance.id)

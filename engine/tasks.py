@@ -1,0 +1,133 @@
+"""A person's work on user tasks: list, claim, release, reassign, complete."""
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from . import audit, clock, runtime, store
+from .actors import Actor
+from .errors import Conflict, InvalidTaskData, NotAllowed, NotFound
+from .forms import FormLibrary
+from .models import Event, HumanTask
+from .uow import unit_of_work
+
+
+def list_tasks(session: Session, actor: Actor, *, mine: bool = True,
+               pool: bool = True, limit: int = 100) -> list[HumanTask]:
+    """Tasks assigned to ``actor`` and/or unclaimed tasks of their roles and territories."""
+    conditions = []
+    if mine:
+        conditions.append(HumanTask.assignee == actor.id)
+    if pool:
+        pooled = (HumanTask.assignee.is_(None)) & HumanTask.role.in_(actor.roles)
+        if actor.territories is not None:
+            pooled &= HumanTask.territory_id.in_(actor.territories)
+        conditions.append(pooled)
+    if not conditions:
+        return []
+    query = (select(HumanTask).where(or_(*conditions))
+             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+             .limit(limit))
+    return list(session.scalars(query).all())
+
+
+def get_task(session: Session, task_id: str, actor: Actor) -> HumanTask:
+    """A task ``actor`` may see (their territory); otherwise :class:`NotFound`."""
+    row = session.get(HumanTask, task_id)
+    if row is None or not actor.covers(row.territory_id):
+        raise NotFound(f"no open task {task_id}")
+    return row
+
+
+def claim(session: Session, task_id: str, actor: Actor, now: datetime | None = None) -> HumanTask:
+    """Take an unclaimed task of one's role."""
+    with clock.frozen_at(now) as moment, unit_of_work(session):
+        row = _locked_row(session, task_id, actor)
+        _check_role(row, actor)
+        if row.assignee not in (None, actor.id):
+            raise Conflict(f"task already claimed by {row.assignee}")
+        _assign(session, row, actor.id, actor, moment, "task_claimed")
+        return row
+
+
+def release(session: Session, task_id: str, actor: Actor, now: datetime | None = None) -> None:
+    """Give a claimed task back to the pool of its role."""
+    with clock.frozen_at(now) as moment, unit_of_work(session):
+        row = _locked_row(session, task_id, actor)
+        if row.assignee != actor.id and not actor.supervises(row.territory_id):
+            raise NotAllowed("only the assignee or a supervisor may release this task")
+        _assign(session, row, None, actor, moment, "task_released")
+
+
+def reassign(session: Session, task_id: str, to_user: str, actor: Actor,
+             now: datetime | None = None) -> HumanTask:
+    """A supervisor gives a task to someone else."""
+    with clock.frozen_at(now) as moment, unit_of_work(session):
+        row = _locked_row(session, task_id, actor)
+        if not actor.supervises(row.territory_id):
+            raise NotAllowed("only a supervisor of this territory may reassign tasks")
+        _assign(session, row, to_user, actor, moment, "task_reassigned")
+        return row
+
+
+def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
+             now: datetime | None = None) -> HumanTask:
+    """Validate ``data`` against the task's form and complete the task.
+
+    Invalid data raises :class:`InvalidTaskData` and changes nothing; a task someone else
+    completed first raises :class:`Conflict`.
+    """
+    with clock.frozen_at(now) as moment, unit_of_work(session):
+        row = _locked_row(session, task_id, actor)
+        _check_role(row, actor)
+        if row.assignee not in (None, actor.id):
+            raise NotAllowed(f"this task is assigned to {row.assignee}")
+        errors = forms.validate(row.form_key, data) if row.form_key else []
+        if errors:
+            raise InvalidTaskData(row.form_key, errors)
+        loaded = store.load_for_update(session, row.instance_id)
+        task = runtime.find_task(loaded.workflow, task_id)
+        if task is None or task.state != runtime.TaskState.READY:
+            raise Conflict("this task was already completed")
+        changed = {k: task.data.get(k) for k in data if task.data.get(k) != data[k]}
+        task.data.update(data)
+        task.run()
+        audit.record(session, row.case_id, "task_completed", actor.id, moment, task=task,
+                     data={"submitted": data, "previous": changed})
+        loaded.advance()
+        store.save(session, loaded, moment)
+        return row
+
+
+def _locked_row(session: Session, task_id: str, actor: Actor) -> HumanTask:
+    query = select(HumanTask).where(HumanTask.id == task_id).with_for_update()
+    row = session.scalars(query).first()
+    if row is None:
+        raise _gone(session, task_id)
+    if not actor.covers(row.territory_id):
+        raise NotFound(f"no open task {task_id}")
+    return row
+
+
+def _gone(session: Session, task_id: str) -> Exception:
+    query = (select(Event).where(Event.task_id == task_id, Event.kind == "task_completed")
+             .limit(1))
+    done = session.scalars(query).first()
+    if done is None:
+        return NotFound(f"no open task {task_id}")
+    when = done.at.strftime("%Y-%m-%d %H:%M UTC")
+    return Conflict(f"this task was already completed by {done.actor} at {when}")
+
+
+def _check_role(row: HumanTask, actor: Actor) -> None:
+    if not actor.may_work(row.role, row.territory_id):
+        raise NotAllowed(f"task '{row.title}' needs the role {row.role!r}")
+
+
+def _assign(session: Session, row: HumanTask, user: str | None, actor: Actor,
+            moment: datetime, kind: str) -> None:
+    previous = row.assignee
+    row.assignee, row.claimed_at = user, (moment if user else None)
+    audit.record(session, row.case_id, kind, actor.id, moment, title=row.title,
+                 data={"task": row.id, "from": previous, "to": user})

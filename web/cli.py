@@ -1,0 +1,182 @@
+"""Command line: ``flask deploy``, ``flask case …``, ``flask task …``, ``flask timers fire``."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+import engine
+from engine.models import Territory
+
+from .extensions import db
+
+ROLES = ("caseworker", "supervisor", "manager", "admin")
+
+
+def register(app: Flask) -> None:
+    """Add the Acompaña command groups to ``app.cli``."""
+    for command in (deploy, case, task, timers, territory):
+        app.cli.add_command(command)
+    from .demo import demo
+
+    app.cli.add_command(demo)
+
+
+def _forms() -> engine.FormLibrary:
+    return current_app.extensions["acompana.forms"]
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _actor(user: str, roles: tuple[str, ...]) -> engine.Actor:
+    return engine.Actor(user, frozenset(roles or ROLES), None)
+
+
+def _fail(error: engine.EngineError) -> None:
+    if isinstance(error, engine.InvalidTaskData):
+        lines = [f"  {e.field}: {e.message}" for e in error.errors]
+        raise click.ClickException("invalid data for " + error.form_key + ":\n" + "\n".join(lines))
+    raise click.ClickException(f"{type(error).__name__}: {error}")
+
+
+at_option = click.option("--at", "at", help="act as of this ISO date-time (default: now)")
+user_option = click.option("--user", required=True, help="who acts")
+role_option = click.option("--role", "roles", multiple=True, type=click.Choice(ROLES))
+
+
+@click.command()
+@click.argument("programmes", nargs=-1)
+@click.option("--by", default="cli", help="who deploys")
+def deploy(programmes: tuple[str, ...], by: str) -> None:
+    """Deploy programme folders from processes/ (all of them by default)."""
+    root = Path(current_app.config["PROCESSES_DIR"])
+    folders = [root / p for p in programmes] or sorted(p.parent for p in root.glob("*/*.bpmn"))
+    for folder in dict.fromkeys(folders):
+        try:
+            result = engine.deploy_folder(db.session, folder, _forms(), by)
+        except engine.EngineError as error:
+            _fail(error)
+        state = "new version" if result.created else "unchanged"
+        click.echo(f"{result.programme}: version {result.version} ({state})")
+
+
+@click.group()
+def territory() -> None:
+    """Territories (comunas, Ambiti) and their calendars."""
+
+
+@territory.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--country", required=True, type=click.Choice(["CL", "IT"]))
+@click.option("--region", help="holiday subdivision, e.g. AN (Antofagasta) or VA (Varese)")
+@click.option("--tz", "timezone", required=True, help="e.g. America/Santiago, Europe/Rome")
+def territory_add(code, name, country, region, timezone) -> None:
+    """Add a territory."""
+    db.session.add(Territory(code=code, name=name, country=country, region=region,
+                             timezone=timezone))
+    db.session.commit()
+    click.echo(f"territory {code} added")
+
+
+@click.group()
+def case() -> None:
+    """Start and inspect cases."""
+
+
+@case.command("start")
+@click.option("--programme", required=True)
+@click.option("--territory", "territory_code", required=True)
+@click.option("--family", required=True, help="household family name")
+@click.option("--caseworker", required=True)
+@user_option
+@at_option
+def case_start(programme, territory_code, family, caseworker, user, at) -> None:
+    """Open a programme for a new household."""
+    command = engine.StartCase(programme, territory_code, caseworker, family)
+    try:
+        started = engine.start_case(db.session, command, _actor(user, ()), _moment(at))
+    except engine.EngineError as error:
+        _fail(error)
+    click.echo(f"case {started.id} started")
+
+
+@case.command("show")
+@click.argument("case_id", type=int)
+def case_show(case_id: int) -> None:
+    """Print a case: status, open tasks, timers, data and history."""
+    try:
+        view = engine.show_case(db.session, case_id, _actor("cli", ()))
+    except engine.EngineError as error:
+        _fail(error)
+    from .case_text import render_case
+
+    click.echo(render_case(view))
+
+
+@click.group()
+def task() -> None:
+    """List, claim and complete user tasks."""
+
+
+@task.command("list")
+@user_option
+@role_option
+def task_list(user, roles) -> None:
+    """Tasks assigned to USER and unclaimed tasks of their roles."""
+    for row in engine.list_tasks(db.session, _actor(user, roles)):
+        due = row.due_at.strftime("%Y-%m-%d") if row.due_at else "-"
+        who = row.assignee or f"({row.role})"
+        click.echo(f"{row.id}  case {row.case_id:<5} {row.title:<45} due {due}  {who}")
+
+
+@task.command("claim")
+@click.argument("task_id")
+@user_option
+@role_option
+@at_option
+def task_claim(task_id, user, roles, at) -> None:
+    """Claim an unclaimed task."""
+    try:
+        engine.claim(db.session, task_id, _actor(user, roles), _moment(at))
+    except engine.EngineError as error:
+        _fail(error)
+    click.echo("claimed")
+
+
+@task.command("complete")
+@click.argument("task_id")
+@click.option("--data", "data_json", default="{}", help="the form data as JSON")
+@user_option
+@role_option
+@at_option
+def task_complete(task_id, data_json, user, roles, at) -> None:
+    """Complete a task with JSON data (validated against its form)."""
+    try:
+        data = json.loads(data_json)
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"--data is not valid JSON: {error}") from error
+    try:
+        row = engine.complete(db.session, _forms(), task_id, data, _actor(user, roles),
+                              _moment(at))
+    except engine.EngineError as error:
+        _fail(error)
+    click.echo(f"completed '{row.title}' on case {row.case_id}")
+
+
+@click.group()
+def timers() -> None:
+    """The timer sweep."""
+
+
+@timers.command("fire")
+@at_option
+def timers_fire(at) -> None:
+    """Fire every timer due as of --at (default: now)."""
+    result = engine.fire_due_timers(db.session, _moment(at))
+    click.echo(f"fired {result.fired} timer(s) on {result.instances} case(s); "
+               f"{result.skipped} skipped, {result.failed} failed")

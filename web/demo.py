@@ -1,0 +1,78 @@
+"""``flask demo``: a ready-to-use database with territories, processes and cases at every stage."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+import engine
+from engine.models import Territory
+
+from .demo_data import DEMO_CASES, STEP_DATA, TERRITORIES
+from .extensions import db
+
+SYSTEM_ACTOR = engine.Actor("demo", frozenset({"caseworker", "supervisor"}), None)
+
+
+@click.command()
+@click.option("--quiet", is_flag=True, help="print only the summary")
+def demo(quiet: bool) -> None:
+    """Create the schema and load demo territories, processes and cases (idempotent)."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    _territories()
+    root = Path(current_app.config["PROCESSES_DIR"])
+    forms = current_app.extensions["acompana.forms"]
+    for folder in sorted({p.parent for p in root.glob("*/*.bpmn")}):
+        result = engine.deploy_folder(db.session, folder, forms, "demo")
+        if not quiet:
+            click.echo(f"deployed {result.programme} v{result.version}")
+    if _has_cases():
+        click.echo("demo cases already loaded")
+        return
+    for spec in DEMO_CASES:
+        case = _demo_case(forms, spec)
+        if not quiet:
+            click.echo(f"case {case.id}: {spec['family']} — {spec['stage']}")
+
+
+def _territories() -> None:
+    existing = set(db.session.scalars(select(Territory.code)))
+    for code, name, country, region, zone in TERRITORIES:
+        if code not in existing:
+            db.session.add(Territory(code=code, name=name, country=country, region=region,
+                                     timezone=zone))
+    db.session.commit()
+
+
+def _has_cases() -> bool:
+    return db.session.scalars(select(engine.models.Case.id).limit(1)).first() is not None
+
+
+def _demo_case(forms: engine.FormLibrary, spec: dict):
+    """Start a case ``months_ago`` and walk it through ``steps``, firing timers on the way."""
+    now = datetime.now(UTC)
+    moment = now - timedelta(days=spec["days_ago"])
+    command = engine.StartCase(spec["programme"], spec["territory"], spec["caseworker"],
+                               spec["family"], members=spec.get("members", []))
+    case = engine.start_case(db.session, command, SYSTEM_ACTOR, moment)
+    for bpmn_id, days_later in spec["steps"]:
+        moment += timedelta(days=days_later)
+        engine.fire_due_timers(db.session, moment)
+        _complete_step(forms, case.id, bpmn_id, moment)
+    engine.fire_due_timers(db.session, now)
+    return case
+
+
+def _complete_step(forms, case_id: int, bpmn_id: str, moment: datetime) -> None:
+    row = next(r for r in _open_tasks(case_id) if r.bpmn_id == bpmn_id)
+    data = STEP_DATA[bpmn_id](moment.date())
+    actor = engine.Actor(row.assignee or "demo", frozenset({row.role}), None)
+    engine.complete(db.session, forms, row.id, data, actor, moment)
+
+
+def _open_tasks(case_id: int):
+    query = select(engine.models.HumanTask).where(engine.models.HumanTask.case_id == case_id)
+    return db.session.scalars(query).all()
