@@ -73,10 +73,14 @@ def dmn_expressions(root: etree._Element) -> Iterator[Expression]:
 
 def _found(node: etree._Element, mode: str, timer: bool = False) -> Expression:
     owner = node
-    while owner is not None and owner.get("id") is None:
+    while owner is not None and (owner.get("id") is None or _is_definition(owner)):
         owner = owner.getparent()
     element = owner.get("id") if owner is not None else "?"
     return Expression((node.text or "").strip(), mode, element, node.sourceline or 0, timer)
+
+
+def _is_definition(node: etree._Element) -> bool:
+    return etree.QName(node).localname.endswith("EventDefinition")
 
 
 def check(expr: Expression, file: str, settings: ProgrammeSettings) -> list[ProcessProblem]:
