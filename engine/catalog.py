@@ -10,19 +10,27 @@ from .models import ProcessDefinition, Programme
 from .serialization import spec_from_dict
 from .settings import ProgrammeSettings, settings_from_dict
 
-_specs: dict[int, tuple] = {}
+_specs: dict[tuple, tuple] = {}
 _settings: dict[tuple, ProgrammeSettings] = {}
 _lock = Lock()
 
 
 def spec_of(definition: ProcessDefinition) -> tuple:
     """``(spec, subprocess_specs)`` of a deployed version, restored once per process."""
-    cached = _specs.get(definition.id)
+    key = (definition.id, definition.content_hash)
+    cached = _specs.get(key)
     if cached is None:
         with _lock:
-            cached = _specs.get(definition.id) or spec_from_dict(definition.spec)
-            _specs[definition.id] = cached
+            cached = _specs.get(key) or spec_from_dict(definition.spec)
+            _specs[key] = cached
     return cached
+
+
+def forget() -> None:
+    """Drop every cached spec and settings (after a database is emptied or replaced)."""
+    with _lock:
+        _specs.clear()
+        _settings.clear()
 
 
 def settings_of(programme: Programme) -> ProgrammeSettings:

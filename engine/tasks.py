@@ -75,8 +75,9 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
              now: datetime | None = None) -> HumanTask:
     """Validate ``data`` against the task's form and complete the task.
 
-    Invalid data raises :class:`InvalidTaskData` and changes nothing; a task someone else
-    completed first raises :class:`Conflict`.
+    Timers that fell due before ``now`` fire first, so the outcome never depends on how
+    recently the sweep ran. Invalid data raises :class:`InvalidTaskData` and changes nothing;
+    a task someone else completed first raises :class:`Conflict`.
     """
     with clock.frozen_at(now) as moment, unit_of_work(session):
         row = _locked_row(session, task_id, actor)
@@ -87,9 +88,10 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
         if errors:
             raise InvalidTaskData(row.form_key, errors)
         loaded = store.load_for_update(session, row.instance_id)
+        loaded.catch_up(moment)  # timers already due fire first, at their own time
         task = runtime.find_task(loaded.workflow, task_id)
         if task is None or task.state != runtime.TaskState.READY:
-            raise Conflict("this task was already completed")
+            raise Conflict("this task was closed meanwhile (completed, or ended by a timer)")
         changed = {k: task.data.get(k) for k in data if task.data.get(k) != data[k]}
         task.data.update(data)
         task.run()

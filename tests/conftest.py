@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 import engine
+from engine import catalog
 from engine.models import Base, Territory
 from web import create_app
 
@@ -96,6 +97,7 @@ def new_session(sql_engine):
 
 
 def _empty(url: str) -> None:
+    catalog.forget()
     sql = create_engine(url)
     with sql.begin() as conn:
         if sql.dialect.name == "postgresql":
@@ -135,7 +137,8 @@ def real_forms():
 @pytest.fixture
 def caseworker(territories):
     """Ana, caseworker in Antofagasta."""
-    return engine.Actor("ana", frozenset({"caseworker"}), frozenset({territories["antofagasta"].id}))
+    territory = territories["antofagasta"].id
+    return engine.Actor("ana", frozenset({"caseworker"}), frozenset({territory}))
 
 
 @pytest.fixture

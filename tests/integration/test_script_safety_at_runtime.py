@@ -23,7 +23,7 @@ def tamper(session, script: str) -> None:
     task_specs["marcar"]["script"] = script
     flag_modified(definition, "spec")
     session.commit()
-    catalog._specs.clear()
+    catalog.forget()
 
 
 @pytest.mark.parametrize("escape", ESCAPES)

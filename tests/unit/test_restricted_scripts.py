@@ -13,8 +13,8 @@ def env():
 
 def test_scripts_read_and_write_task_data(env):
     data = {"sesiones": 2, "acciones": [1]}
-    env.execute("sesiones = sesiones + 1\nacciones = acciones + [2]\nresumen = {'n': len(acciones)}",
-                data)
+    script = "sesiones = sesiones + 1\nacciones = acciones + [2]\nresumen = {'n': len(acciones)}"
+    env.execute(script, data)
     assert data == {"sesiones": 3, "acciones": [1, 2], "resumen": {"n": 2}}
 
 
