@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from . import audit, catalog, clock, mirror, runtime
 from .actors import SYSTEM
 from .calendars import TerritoryCalendar
+from .compaction import compact
 from .errors import NotFound
 from .helpers import CaseContext
 from .models import Case, ProcessDefinition, ProcessInstance
@@ -87,6 +88,7 @@ def create(session: Session, case: Case, definition: ProcessDefinition,
 def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
     """Write the workflow state, mirror its tasks and timers, and record its engine steps."""
     instance, case, workflow = loaded.instance, loaded.case, loaded.workflow
+    compact(workflow)
     instance.state = dump_state(workflow)
     instance.updated_at = now
     session.add(instance)
