@@ -10,7 +10,7 @@ task tree is compacted:
 2. finished tasks in a chain between two finished tasks are spliced out,
 
 while everything SpiffWorkflow still consults is kept: unfinished tasks and their ancestors
-that gateways or boundary events look at, the instances a pending parallel or inclusive join
+that gateways or boundary events look at, the instances a waiting parallel or inclusive join
 counts, each workflow's root and ``last_task``. Task data is materialised per task in memory,
 so the serializer simply writes the spliced child's data as a delta of its new parent.
 """
@@ -42,7 +42,7 @@ class _Compactor:
     def __init__(self, top: BpmnWorkflow, workflow: BpmnWorkflow):
         self.top, self.workflow = top, workflow
         self.pending_joins = {t.task_spec for t in workflow.tasks.values()
-                              if _is_join(t.task_spec) and not _finished(t)}
+                              if _is_join(t.task_spec) and t.state == TaskState.WAITING}
         self.keep = {workflow.task_tree.id}
         if workflow.last_task is not None:
             self.keep.add(workflow.last_task.id)
@@ -88,8 +88,9 @@ class _Compactor:
             return False
         following = task.children[0]
         return (_finished(task) and _finished(following)
-                and not isinstance(task.task_spec, BoundaryEventSplit | SubWorkflowTask)
-                and not _is_join(task.task_spec) and not _is_join(following.task_spec))
+                and not isinstance(task.task_spec, BoundaryEventSplit)
+                and task.task_spec not in self.pending_joins
+                and following.task_spec not in self.pending_joins)
 
     def _drop(self, task: Task) -> None:
         for child in list(task.children):
