@@ -53,8 +53,9 @@ class FormLibrary:
     def validate(self, form_key: str, data: dict) -> list[FieldError]:
         """Every problem with ``data`` for this form, one per field, in field order."""
         validator = self._validator(form_key)
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-        return [_field_error(e, data) for e in errors]
+        errors = sorted(validator.iter_errors(data), key=_position)
+        found = [field for error in errors for field in _field_errors(error)]
+        return list({(f.field, f.code): f for f in found}.values())
 
     def _validator(self, form_key: str) -> Draft202012Validator:
         if form_key not in self._validators:
@@ -93,14 +94,18 @@ class FormLibrary:
                 "x-reference": name, **extra}
 
 
-def _field_error(error: ValidationError, data: dict) -> FieldError:
+def _position(error: ValidationError) -> list[str]:
+    return [str(part) for part in error.absolute_path]
+
+
+def _field_errors(error: ValidationError) -> list[FieldError]:
     path = _dotted(error.absolute_path)
     if error.validator == "required":
-        missing = [k for k in error.validator_value if k not in (error.instance or {})]
-        name = missing[0] if missing else "?"
-        field = f"{path}.{name}" if path else name
-        return FieldError(field, "required", "Este campo es obligatorio.")
-    return FieldError(path or "(formulario)", str(error.validator), _message(error))
+        present = error.instance if isinstance(error.instance, dict) else {}
+        missing = [k for k in error.validator_value if k not in present]
+        return [FieldError(f"{path}.{name}" if path else name, "required",
+                           "Este campo es obligatorio.") for name in missing]
+    return [FieldError(path or "(formulario)", str(error.validator), _message(error))]
 
 
 def _dotted(parts) -> str:
@@ -110,18 +115,26 @@ def _dotted(parts) -> str:
     return text
 
 
-def _message(error: ValidationError) -> str:
-    value = error.validator_value
-    messages = {
-        "type": f"Tipo de dato incorrecto: se esperaba {value}.",
-        "enum": "Elija una de las opciones: " + ", ".join(map(str, value or [])) + ".",
-        "format": f"Formato inválido (se esperaba {value}, p. ej. 2026-03-31).",
-        "minimum": f"Debe ser mayor o igual que {value}.",
-        "maximum": f"Debe ser menor o igual que {value}.",
-        "minLength": "No puede estar vacío." if value == 1 else f"Mínimo {value} caracteres.",
-        "maxLength": f"Máximo {value} caracteres.",
-        "minItems": f"Agregue al menos {value} elemento(s).",
-        "additionalProperties": "Campo no previsto en el formulario: " + error.message,
-        "const": f"Debe ser {value!r}.",
-    }
-    return messages.get(str(error.validator), error.message)
+def _message(error: ValidationError) -> str:  # noqa: C901 - one branch per JSON Schema keyword
+    value, kind = error.validator_value, str(error.validator)
+    if kind == "type":
+        return f"Tipo de dato incorrecto: se esperaba {value}."
+    if kind == "enum":
+        return "Elija una de las opciones: " + ", ".join(map(str, value)) + "."
+    if kind == "format":
+        return f"Formato inválido (se esperaba {value}, p. ej. 2026-03-31)."
+    if kind == "minimum":
+        return f"Debe ser mayor o igual que {value}."
+    if kind == "maximum":
+        return f"Debe ser menor o igual que {value}."
+    if kind == "minLength":
+        return "No puede estar vacío." if value == 1 else f"Mínimo {value} caracteres."
+    if kind == "maxLength":
+        return f"Máximo {value} caracteres."
+    if kind == "minItems":
+        return f"Agregue al menos {value} elemento(s)."
+    if kind == "const":
+        return "Debe marcarse." if value is True else f"Debe ser {value!r}."
+    if kind == "additionalProperties":
+        return "Campo no previsto en el formulario: " + error.message
+    return error.message

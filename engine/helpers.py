@@ -5,12 +5,14 @@ expression is evaluated against, and they read time from :mod:`engine.clock`.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
 from . import clock
-from .calendars import TerritoryCalendar, months_between
-from .deadlines import compute
+from .calendars import TerritoryCalendar, add_months, months_between
+from .deadlines import REMINDER_HOUR, compute
 from .settings import ProgrammeSettings
 
 
@@ -41,12 +43,18 @@ class CaseContext:
             start = date.fromisoformat(str(data[field])[:10])
             return months_between(start, self.today())
 
+        def proximo_ciclo(key: str, field: str) -> str:
+            """The next time (08:00 local, after now) a whole number of cycles ``key`` after
+            the date in ``field``: a monthly review stays on its day of the month."""
+            anchor = date.fromisoformat(str(data[field])[:10])
+            return self.next_cycle(self.settings.cycles[key], anchor).isoformat()
+
         def hoy() -> str:
             """Today's date in the territory (YYYY-MM-DD)."""
             return self.today().isoformat()
 
         return {"plazo": plazo, "recordatorio": recordatorio, "duracion": duracion,
-                "meses_desde": meses_desde, "hoy": hoy}
+                "meses_desde": meses_desde, "proximo_ciclo": proximo_ciclo, "hoy": hoy}
 
     def deadline(self, key: str, data: dict):
         """Compute the deadline ``key`` as of now for ``data``."""
@@ -54,6 +62,21 @@ class CaseContext:
         if rule is None:
             raise KeyError(f"no deadline '{key}' in the programme settings")
         return compute(rule, data, self.calendar, clock.now())
+
+    def next_cycle(self, period: str, anchor: date) -> datetime:
+        """The first ``anchor + k·period`` (k ≥ 1) at 08:00 local that is after now."""
+        parsed = TimerEventDefinition.parse_iso_duration(period)
+        months = parsed.get("years", 0) * 12 + parsed.get("months", 0)
+        days = parsed.get("weeks", 0) * 7 + parsed.get("days", 0)
+        if not months and not days:
+            raise ValueError(f"cycle {period!r} must be a whole number of days or months")
+        now = clock.now()
+        for k in range(1, 100_000):
+            day = add_months(anchor, k * months) + timedelta(days=k * days)
+            moment = self.calendar.at(day, REMINDER_HOUR)
+            if moment > now:
+                return moment
+        raise ValueError(f"cycle {period!r} from {anchor} never comes after {now}")
 
     def today(self) -> date:
         """Today in the territory."""

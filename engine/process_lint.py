@@ -26,6 +26,7 @@ DMN_NAMESPACES = (
 )
 ISO_LIKE = re.compile(r"^(R\d*/)?P[\dYMWDTHS.]+$|^\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 DEADLINE_HELPERS = {"plazo", "recordatorio"}
+CYCLE_HELPERS = {"duracion", "proximo_ciclo"}
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,9 @@ def _literal_timer_reasons(value) -> list[str]:
 
 def _helper_call_reasons(call: ast.Call, settings: ProgrammeSettings) -> list[str]:
     name = call.func.id if isinstance(call.func, ast.Name) else None
-    keys = [key for arg in call.args for key in _string_options(arg)]
+    keys = _string_options(call.args[0]) if call.args else []
     known = settings.deadlines if name in DEADLINE_HELPERS else (
-        settings.cycles if name == "duracion" else None)
+        settings.cycles if name in CYCLE_HELPERS else None)
     if known is None:
         return []
     return [f"{name}('{k}'): no such key in the programme settings" for k in keys
