@@ -1,0 +1,167 @@
+"""Programa Familias, walked through its 24 months day by day with a moving clock.
+
+Dates are hand-computed for Antofagasta (Chile): allocation on Monday 2 March 2026.
+Reminders fire at 08:00 local on their day; an escalation at 00:00 local the day after the
+step's due day.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+
+import engine
+from engine.calendars import add_months
+from tests.conftest import ROOT
+from tests.integration.familias_driver import (
+    FamiliaCase,
+    contacto,
+    diagnostico,
+    evaluacion_final,
+    ingreso,
+    local_day,
+    plan,
+    seguimiento,
+    sesion,
+)
+
+ALLOCATED = date(2026, 3, 2)
+ENTRY = date(2026, 3, 30)
+YEAR_TWO = date(2027, 3, 30)
+
+
+@pytest.fixture
+def family(session, real_forms, territories, caseworker, supervisor):
+    engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
+    case = FamiliaCase(session, real_forms, caseworker, supervisor, ALLOCATED)
+    yield case
+    case.close()
+
+
+def enter_programme(f: FamiliaCase, *, adultos_sin_empleo=1, interes_laboral=True) -> None:
+    """Contact (late, on 25 March), entry on 30 March, diagnosis 10 May, plan 1 June."""
+    f.wait_until(date(2026, 3, 25), FamiliaCase.review_overdue_steps)
+    f.complete("primer_contacto", contacto(f.today))
+    f.wait_until(ENTRY, FamiliaCase.review_overdue_steps)
+    f.complete("ingreso", ingreso(f.today))
+    f.wait_until(date(2026, 5, 10))
+    f.complete("diagnostico", diagnostico(f.today, adultos_sin_empleo, interes_laboral))
+    f.wait_until(date(2026, 6, 1))
+    f.complete("plan", plan(f.today))
+
+
+class Accompaniment:
+    """The AFI's and the Gestor's habits during the 24 months (one session is left late)."""
+
+    def __init__(self, late_session: int = 4):
+        self.sessions: list[date] = []
+        self.late_session = late_session
+
+    def __call__(self, f: FamiliaCase) -> None:
+        f.review_overdue_steps()
+        report = f.task("seguimiento")
+        if report and (f.today - local_day(report.created_at)).days >= 3:
+            f.complete("seguimiento", seguimiento(f.today))
+        visit = f.task("sesion")
+        if visit and (f.today - local_day(visit.created_at)).days >= self.wait(visit):
+            f.complete("sesion", sesion(f.today))
+            self.sessions.append(f.today)
+
+    def wait(self, visit) -> int:
+        if len(self.sessions) + 1 == self.late_session:
+            return 50  # beyond the 45-day limit of year 1
+        return 30 if local_day(visit.created_at) < YEAR_TWO else 55
+
+
+def test_a_doble_family_is_accompanied_24_months_to_egreso(family):
+    f = family
+    enter_programme(f)
+    habits = Accompaniment()
+    f.wait_until(date(2028, 3, 5), habits)
+    assert f.bpmn_ids() == ["evaluacion_final"]
+    f.complete("evaluacion_final", evaluacion_final(f.today))
+    f.wait_until(date(2028, 3, 6))
+    f.complete("aprobar_egreso", {"aprobado": True, "observaciones": "Egreso exitoso"})
+
+    late_opened = habits.sessions[2]  # the fourth session opened when the third was done
+    assert late_opened == date(2026, 8, 30)
+    assert f.alarms() == [
+        ("reminder", "contacto", date(2026, 3, 18)),     # 15 working days → due Mon 23 March
+        ("escalation", "contacto", date(2026, 3, 24)),
+        ("reminder", "ingreso", date(2026, 3, 27)),      # 30 days → due 1 April, 5 days before
+        ("reminder", "sesion_anio1", late_opened + timedelta(days=38)),  # 7 days before day 45
+        ("escalation", "sesion_anio1", late_opened + timedelta(days=46)),
+        ("reminder", "evaluacion_final", date(2028, 2, 29)),  # 24 months → 30 March 2028
+    ]
+    case = f.refreshed_case()
+    assert (case.status, case.outcome) == ("closed", "egreso")
+    assert local_day(case.closed_at) == date(2028, 3, 6)
+    decision = f.events("decision")[0].data
+    assert decision == {"trayectoria": "doble", "sesiones_meta": 16}
+    completed = [e.bpmn_id for e in f.events("task_completed")]
+    assert completed.count("sesion") == len(habits.sessions) == 15  # one short of the goal
+    assert f.data()["sesiones_realizadas"] == 15
+    assert completed.count("seguimiento") >= 18
+    assert completed.count("revisar_atraso_primer_contacto") == 1
+    assert completed.count("revisar_atraso_sesion") == 1
+    monthly = [e for e in f.events("system_step") if e.bpmn_id == "transferencia_mensual"]
+    # every month on the entry day (30 March), clamped in February; the first after the plan
+    assert [local_day(e.at) for e in monthly] == [
+        add_months(ENTRY, k) for k in range(3, 3 + len(monthly))]
+    assert local_day(monthly[8].at) == date(2027, 2, 28)
+    cierre = [e for e in f.events("timer_fired") if e.bpmn_id == "cierre_por_plazo"]
+    assert [local_day(e.at) for e in cierre] == [date(2028, 1, 31)]  # month 22 from entry
+
+
+def test_a_simple_family_gets_twelve_sessions_as_its_goal(family):
+    enter_programme(family, adultos_sin_empleo=0, interes_laboral=False)
+    assert family.events("decision")[0].data == {"trayectoria": "simple", "sesiones_meta": 12}
+    assert family.bpmn_ids() == ["sesion"]
+
+
+def test_a_family_not_found_closes_the_case(family):
+    family.wait_until(date(2026, 3, 10))
+    family.complete("primer_contacto", contacto(family.today, ubicada=False))
+    case = family.refreshed_case()
+    assert (case.status, case.outcome) == ("closed", "no_ubicada")
+    assert family.open_tasks() == []
+
+
+def test_a_refusal_closes_the_case_after_the_overdue_contact_is_reviewed(family):
+    family.wait_until(date(2026, 3, 25))
+    assert "revisar_atraso_primer_contacto" in family.bpmn_ids()
+    family.complete("primer_contacto", contacto(family.today))
+    family.complete("ingreso", {"respuesta": "rechaza", "motivo_rechazo": "No desea participar"})
+    assert family.refreshed_case().outcome == "rechazo"
+    assert family.bpmn_ids() == ["revisar_atraso_primer_contacto"]
+    family.review_overdue_steps()
+    assert family.refreshed_case().status == "closed"
+
+
+def test_withdrawal_in_year_two_goes_to_the_head_of_unit(family):
+    enter_programme(family)
+    family.wait_until(date(2027, 5, 3), Accompaniment(late_session=0))
+    family.complete("sesion", sesion(family.today, "desistimiento"))
+    assert "registrar_desistimiento" in family.bpmn_ids()
+    assert "sesion" not in family.bpmn_ids() and "seguimiento" not in family.bpmn_ids()
+    family.complete("registrar_desistimiento", {"fecha": family.today.isoformat(),
+                                                "motivo": "Cambio de ciudad sin aviso",
+                                                "mesa_analisis_caso": True})
+    assert family.refreshed_case().outcome == "desistimiento"
+
+
+def test_a_move_to_another_comuna_transfers_the_case(family):
+    enter_programme(family)
+    family.wait_until(date(2026, 9, 15), Accompaniment(late_session=0))
+    family.complete("sesion", sesion(family.today, "traslado", comuna_destino="Calama"))
+    case = family.refreshed_case()
+    assert (case.status, case.outcome) == ("closed", "traslado")
+    assert family.events("case_closed")[0].data == {"outcome": "traslado"}
+
+
+def test_an_egreso_sent_back_reopens_the_final_evaluation(family):
+    enter_programme(family)
+    family.wait_until(date(2028, 2, 10), Accompaniment(late_session=0))
+    family.complete("evaluacion_final", evaluacion_final(family.today))
+    family.complete("aprobar_egreso", {"aprobado": False, "observaciones": "Falta la Matriz"})
+    assert family.bpmn_ids() == ["evaluacion_final"]
+    assert family.refreshed_case().status == "open"
