@@ -9,7 +9,7 @@ from SpiffWorkflow.task import Task
 from sqlalchemy.orm import Session
 
 from .models import Event
-from .runtime import properties
+from .runtime import boundary_host, properties
 
 SYSTEM_STEP_KINDS = {"reminder": "reminder", "escalation": "escalation"}
 
@@ -25,6 +25,13 @@ def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, 
     )
     session.add(event)
     return event
+
+
+def step_title(task: Task) -> str:
+    """How a step reads in the case history, e.g. ``Plazo vencido — Primer contacto``."""
+    name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+    host = boundary_host(task)
+    return f"{name} — {host.task_spec.bpmn_name}" if host else name
 
 
 def describe_step(task: Task) -> tuple[str, dict] | None:

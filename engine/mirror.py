@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .models import Case, HumanTask, ProcessInstance, Timer
-from .runtime import WaitingTimer, properties
+from .runtime import WaitingTimer, deadline_moments, properties
 from .settings import ProgrammeSettings
 
 
@@ -33,40 +33,26 @@ def sync_timers(session: Session, instance: ProcessInstance, timers: list[Waitin
 
 
 def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
-                     ready: list[Task], timers: list[WaitingTimer],
-                     settings: ProgrammeSettings, now: datetime) -> list[HumanTask]:
+                     ready: list[Task], settings: ProgrammeSettings,
+                     now: datetime) -> list[HumanTask]:
     """Make the instance's human_task rows match the ready user tasks; return new rows."""
-    by_host = _deadlines_by_host(timers)
     current = {str(t.id): t for t in ready}
     rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
     for row in rows:
-        if current.pop(row.id, None) is None:
+        task = current.pop(row.id, None)
+        if task is None:
             session.delete(row)
-        elif row.id in by_host:
-            _refresh_deadline(row, *by_host[row.id])
-    created = [_new_row(task, instance, case, settings, by_host, now) for task in current.values()]
+        else:
+            row.remind_at, row.due_at = deadline_moments(task)
+    created = [_new_row(task, instance, case, settings, now) for task in current.values()]
     session.add_all(created)
     return created
 
 
-def _refresh_deadline(row: HumanTask, remind_at, due_at) -> None:
-    """Take newly computed moments; keep the old ones once their timer has fired."""
-    row.remind_at = remind_at or row.remind_at
-    row.due_at = due_at or row.due_at
-
-
-def _deadlines_by_host(timers: list[WaitingTimer]) -> dict[str, tuple]:
-    found: dict[str, dict] = {}
-    for timer in timers:
-        if timer.host_task_id and timer.kind in ("reminder", "escalation"):
-            found.setdefault(timer.host_task_id, {})[timer.kind] = timer.due_at
-    return {host: (k.get("reminder"), k.get("escalation")) for host, k in found.items()}
-
-
 def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: ProgrammeSettings,
-             by_host: dict, now: datetime) -> HumanTask:
+             now: datetime) -> HumanTask:
     props = properties(task)
-    remind_at, due_at = by_host.get(str(task.id), (None, None))
+    remind_at, due_at = deadline_moments(task)
     return HumanTask(
         id=str(task.id), instance_id=instance.id, case_id=case.id,
         programme_key=case.programme_key, territory_id=case.territory_id,

@@ -98,17 +98,33 @@ def _due_at(task: Task, definition) -> datetime | None:
 
 def _waiting_timer(task: Task, due: datetime) -> WaitingTimer:
     props = properties(task)
-    host = _boundary_host(task)
+    host = boundary_host(task)
     kind = props.get("kind") or ("boundary" if host else "wait")
     return WaitingTimer(str(task.id), task.task_spec.bpmn_id, kind, props.get("deadline"),
                         due, str(host.id) if host else None)
 
 
-def _boundary_host(task: Task) -> Task | None:
+def boundary_host(task: Task) -> Task | None:
+    """The task a boundary event is attached to (None for other tasks)."""
     if not isinstance(task.task_spec, BoundaryEvent) or task.parent is None:
         return None
     hosts = [c for c in task.parent.children if not isinstance(c.task_spec, BoundaryEvent)]
     return hosts[0] if hosts else None
+
+
+def deadline_moments(task: Task) -> tuple[datetime | None, datetime | None]:
+    """``(remind_at, due_at)`` of a user task, from its reminder and escalation timers.
+
+    Read whether or not the timers have fired, so an overdue task keeps its due date.
+    """
+    found: dict[str, datetime] = {}
+    siblings = task.parent.children if task.parent is not None else []
+    for event in siblings:
+        kind = properties(event).get("kind")
+        value = event._get_internal_data("event_value")
+        if kind in ("reminder", "escalation") and isinstance(value, str):
+            found[kind] = TimerEventDefinition.get_datetime(value)
+    return found.get("reminder"), found.get("escalation")
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:

@@ -100,7 +100,7 @@ def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
     timers = runtime.waiting_timers(workflow)
     mirror.sync_timers(session, instance, timers)
     ready = runtime.ready_user_tasks(workflow)
-    mirror.sync_human_tasks(session, instance, case, ready, timers, loaded.settings, now)
+    mirror.sync_human_tasks(session, instance, case, ready, loaded.settings, now)
 
 
 def _record_steps(session: Session, loaded: LoadedCase) -> None:
@@ -111,7 +111,8 @@ def _record_steps(session: Session, loaded: LoadedCase) -> None:
         kind, data = described
         if kind == "case_closed":
             loaded.case.outcome = data["outcome"]
-        audit.record(session, loaded.case.id, kind, SYSTEM.id, at, task=task, data=data)
+        audit.record(session, loaded.case.id, kind, SYSTEM.id, at, task=task,
+                     title=audit.step_title(task), data=data)
     loaded.steps.clear()
 
 

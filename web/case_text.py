@@ -19,7 +19,7 @@ def render_case(view: CaseView) -> str:
     lines += [f"  {t.due_at:%Y-%m-%d %H:%M} UTC  {t.kind:<10} {t.bpmn_id}"
               for t in view.timers] or ["  (none)"]
     lines.append("History:")
-    lines += [f"  {e.at:%Y-%m-%d %H:%M}  {e.kind:<15} {e.title or ''}  by {e.actor}"
+    lines += [f"  {e.at:%Y-%m-%d %H:%M} UTC  {e.kind:<15} {e.title or ''}  by {e.actor}"
               for e in view.history]
     return "\n".join(lines)
 

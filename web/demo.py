@@ -11,10 +11,19 @@ from sqlalchemy import select
 import engine
 from engine.models import Territory
 
-from .demo_data import DEMO_CASES, STEP_DATA, TERRITORIES
+from .demo_data import DEMO_CASES, KEEPS_UP, STEP_DATA, TERRITORIES
 from .extensions import db
 
-SYSTEM_ACTOR = engine.Actor("demo", frozenset({"caseworker", "supervisor"}), None)
+DEMO_ACTOR = engine.Actor("demo", frozenset({"caseworker", "supervisor"}), None)
+
+
+HINTS = """
+Try:
+  flask case show 4
+  flask task list --user ana --role caseworker
+  flask task list --user jorge --role supervisor
+  flask timers fire
+"""
 
 
 @click.command()
@@ -36,6 +45,7 @@ def demo(quiet: bool) -> None:
         case = _demo_case(forms, spec)
         if not quiet:
             click.echo(f"case {case.id}: {spec['family']} — {spec['stage']}")
+    click.echo(HINTS)
 
 
 def _territories() -> None:
@@ -52,23 +62,30 @@ def _has_cases() -> bool:
 
 
 def _demo_case(forms: engine.FormLibrary, spec: dict):
-    """Start a case ``months_ago`` and walk it through ``steps``, firing timers on the way."""
+    """Start a case ``days_ago`` and walk it through ``steps``, firing timers on the way.
+
+    A step is ``(bpmn_id, days after the previous step[, extra argument of its data])``.
+    """
     now = datetime.now(UTC)
     moment = now - timedelta(days=spec["days_ago"])
     command = engine.StartCase(spec["programme"], spec["territory"], spec["caseworker"],
                                spec["family"], members=spec.get("members", []))
-    case = engine.start_case(db.session, command, SYSTEM_ACTOR, moment)
-    for bpmn_id, days_later in spec["steps"]:
+    case = engine.start_case(db.session, command, DEMO_ACTOR, moment)
+    for bpmn_id, days_later, *extra in spec["steps"]:
         moment += timedelta(days=days_later)
         engine.fire_due_timers(db.session, moment)
-        _complete_step(forms, case.id, bpmn_id, moment)
+        for routine in KEEPS_UP:
+            _complete_step(forms, case.id, routine, moment)
+        _complete_step(forms, case.id, bpmn_id, moment, *extra)
     engine.fire_due_timers(db.session, now)
     return case
 
 
-def _complete_step(forms, case_id: int, bpmn_id: str, moment: datetime) -> None:
-    row = next(r for r in _open_tasks(case_id) if r.bpmn_id == bpmn_id)
-    data = STEP_DATA[bpmn_id](moment.date())
+def _complete_step(forms, case_id: int, bpmn_id: str, moment: datetime, *extra) -> None:
+    row = next((r for r in _open_tasks(case_id) if r.bpmn_id == bpmn_id), None)
+    if row is None:
+        return
+    data = STEP_DATA[bpmn_id](moment.date(), *extra)
     actor = engine.Actor(row.assignee or "demo", frozenset({row.role}), None)
     engine.complete(db.session, forms, row.id, data, actor, moment)
 

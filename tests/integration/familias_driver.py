@@ -17,7 +17,6 @@ from engine.models import Case, Event, HumanTask, ProcessInstance
 from engine.serialization import dump_state
 
 SANTIAGO = ZoneInfo("America/Santiago")
-MATRIZ = {"i32": "a_trabajar", "i33": "critico", "i41": "a_trabajar", "p_ing_01": "critico"}
 
 
 def local(day: date, hour: int = 9) -> datetime:
@@ -108,42 +107,3 @@ class FamiliaCase:
         loaded = store.load(self.session, instance.id, lock=False)
         assert dump_state(loaded.workflow) == instance.state
         self.session.rollback()
-
-
-# -- form data a caseworker would enter ---------------------------------------------------
-def contacto(day: date, ubicada: bool = True) -> dict:
-    data = {"familia_ubicada": ubicada, "fecha_contacto": day.isoformat(), "intentos": 2}
-    return data if ubicada else {**data, "observaciones": "Domicilio deshabitado"}
-
-
-def ingreso(day: date) -> dict:
-    return {"respuesta": "acepta", "fecha_ingreso": day.isoformat(), "carta_firmada": True}
-
-
-def diagnostico(day: date, adultos_sin_empleo: int, interes_laboral: bool) -> dict:
-    return {"fecha_diagnostico": day.isoformat(), "matriz": MATRIZ,
-            "adultos_sin_empleo": adultos_sin_empleo, "interes_laboral": interes_laboral}
-
-
-def plan(day: date) -> dict:
-    accion = {"accion": "Postular a Yo Trabajo", "responsable": "Carla",
-              "fecha_limite": (day + timedelta(days=60)).isoformat(), "oferta": "yo_trabajo"}
-    return {"fecha_firma_plan": day.isoformat(),
-            "metas": [{"dimension": "trabajo_seguridad_social", "meta": "Empleo estable",
-                       "acciones": [accion]}]}
-
-
-def sesion(day: date, novedad: str = "ninguna", **extra) -> dict:
-    return {"fecha_sesion": day.isoformat(), "tipo_sesion": "familiar",
-            "participantes": ["Carla Rojas"], "temas": "Avance del plan", "novedad": novedad,
-            **extra}
-
-
-def seguimiento(day: date) -> dict:
-    return {"fecha": day.isoformat(), "acciones_realizadas": 1, "indicadores_criticos": ["i33"],
-            "cumplimiento_plazos": True, "control_nino_sano_acreditado": True}
-
-
-def evaluacion_final(day: date) -> dict:
-    return {"fecha": day.isoformat(), "matriz": {**MATRIZ, "i33": "cumplido"},
-            "logros": "Empleo formal y controles de salud al día", "recomendacion": "egreso"}

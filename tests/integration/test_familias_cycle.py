@@ -12,13 +12,12 @@ import pytest
 import engine
 from engine.calendars import add_months
 from tests.conftest import ROOT
-from tests.integration.familias_driver import (
-    FamiliaCase,
+from tests.integration.familias_driver import FamiliaCase, local_day
+from web.demo_data import (
     contacto,
     diagnostico,
     evaluacion_final,
     ingreso,
-    local_day,
     plan,
     seguimiento,
     sesion,
