@@ -87,8 +87,7 @@ class _Compactor:
         if len(task.children) != 1 or task.id in self.keep:
             return False
         following = task.children[0]
-        return (_finished(task) and _finished(following)
-                and not isinstance(task.task_spec, BoundaryEventSplit)
+        return (_finished(task) and _finished(following) and _settled_split(task)
                 and task.task_spec not in self.pending_joins
                 and following.task_spec not in self.pending_joins)
 
@@ -104,6 +103,14 @@ class _Compactor:
             self.top.subprocesses.pop(task.id, None)
         del self.workflow.tasks[task.id]
         self.removed += 1
+
+
+def _settled_split(task: Task) -> bool:
+    """A boundary-event split may go once its host's boundary join has run."""
+    if not isinstance(task.task_spec, BoundaryEventSplit):
+        return True
+    host = task.children[0]
+    return bool(host.children) and all(_finished(c) for c in host.children)
 
 
 def _finished(task: Task) -> bool:
