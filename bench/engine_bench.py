@@ -16,7 +16,8 @@ import argparse
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
@@ -149,9 +150,9 @@ class Bench:
         for case_id in case_ids:
             with self.session() as s:
                 row = self.task_of(s, case_id, "sesion")
-                data = sesion(at.date())
-                results.append(timed(lambda: engine.complete(s, self.forms, row.id, data, ACTOR,
-                                                             at)))
+                submit = partial(engine.complete, s, self.forms, row.id, sesion(at.date()), ACTOR,
+                                 at)
+                results.append(timed(submit))
         return results
 
     def sweep(self, at: datetime) -> tuple[int, float]:

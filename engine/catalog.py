@@ -10,20 +10,25 @@ from .models import ProcessDefinition, Programme
 from .serialization import spec_from_dict
 from .settings import ProgrammeSettings, settings_from_dict
 
-_specs: dict[tuple, tuple] = {}
+_specs: dict[int, tuple] = {}
 _settings: dict[tuple, ProgrammeSettings] = {}
 _lock = Lock()
 
 
 def spec_of(definition: ProcessDefinition) -> tuple:
     """``(spec, subprocess_specs)`` of a deployed version, restored once per process."""
-    key = (definition.id, definition.content_hash)
-    cached = _specs.get(key)
+    cached = _specs.get(definition.id)
     if cached is None:
         with _lock:
-            cached = _specs.get(key) or spec_from_dict(definition.spec)
-            _specs[key] = cached
+            cached = _specs.get(definition.id) or spec_from_dict(definition.spec)
+            _specs[definition.id] = cached
     return cached
+
+
+def spec_by_id(session: Session, definition_id: int) -> tuple:
+    """Like :func:`spec_of`, reading the (large) definition row only when not cached."""
+    cached = _specs.get(definition_id)
+    return cached if cached is not None else spec_of(session.get(ProcessDefinition, definition_id))
 
 
 def forget() -> None:
@@ -34,7 +39,7 @@ def forget() -> None:
 
 
 def settings_of(programme: Programme) -> ProgrammeSettings:
-    """The live settings of a programme (re-read when they change)."""
+    """The live settings of a programme (re-read when ``updated_at`` changes)."""
     key = (programme.key, programme.updated_at)
     if key not in _settings:
         _settings[key] = settings_from_dict(programme.settings, f"{programme.key}/settings")

@@ -53,7 +53,7 @@ class Programme(Base):
     __tablename__ = "programme"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    settings: Mapped[dict[str, Any]]
+    settings: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     updated_at: Mapped[datetime]
 
 
@@ -99,6 +99,7 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
     household: Mapped[Household] = relationship(lazy="joined")
     territory: Mapped[Territory] = relationship(lazy="joined")
+    programme: Mapped[Programme] = relationship(lazy="joined")
 
 
 class ProcessInstance(Base):

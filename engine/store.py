@@ -54,23 +54,27 @@ def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase
     query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
     if lock:
         query = query.with_for_update(skip_locked=True)
-    instance = session.scalars(query).first()
-    if instance is None:
-        return None
-    case = session.get(Case, instance.case_id)
-    settings = catalog.settings_of(catalog.programme(session, case.programme_key))
-    spec, subs = catalog.spec_of(session.get(ProcessDefinition, instance.definition_id))
-    workflow = load_state(instance.state, spec, subs)
-    runtime.attach(workflow, case_context(case, settings))
-    return LoadedCase(case, instance, workflow, settings)
+    return _loaded(session, session.scalars(query).first())
 
 
 def load_for_update(session: Session, instance_id: int) -> LoadedCase:
     """Load an instance, waiting for its row lock (for a person's action)."""
-    query = select(ProcessInstance.id).where(ProcessInstance.id == instance_id)
-    if session.scalars(query.with_for_update()).first() is None:
+    query = select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
+    loaded = _loaded(session, session.scalars(query).first())
+    if loaded is None:
         raise NotFound(f"no process instance {instance_id}")
-    return load(session, instance_id, lock=False)
+    return loaded
+
+
+def _loaded(session: Session, instance: ProcessInstance | None) -> LoadedCase | None:
+    if instance is None:
+        return None
+    case = session.get(Case, instance.case_id)
+    settings = catalog.settings_of(case.programme)
+    spec, subs = catalog.spec_by_id(session, instance.definition_id)
+    workflow = load_state(instance.state, spec, subs)
+    runtime.attach(workflow, case_context(case, settings))
+    return LoadedCase(case, instance, workflow, settings)
 
 
 def create(session: Session, case: Case, definition: ProcessDefinition,
