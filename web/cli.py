@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 import engine
 from engine.models import Territory
@@ -49,6 +50,7 @@ role_option = click.option("--role", "roles", multiple=True, type=click.Choice(R
 
 
 @click.command()
+@with_appcontext
 @click.argument("programmes", nargs=-1)
 @click.option("--by", default="cli", help="who deploys")
 def deploy(programmes: tuple[str, ...], by: str) -> None:
@@ -64,7 +66,7 @@ def deploy(programmes: tuple[str, ...], by: str) -> None:
         click.echo(f"{result.programme}: version {result.version} ({state})")
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def territory() -> None:
     """Territories (comunas, Ambiti) and their calendars."""
 
@@ -83,7 +85,7 @@ def territory_add(code, name, country, region, timezone) -> None:
     click.echo(f"territory {code} added")
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def case() -> None:
     """Start and inspect cases."""
 
@@ -118,7 +120,7 @@ def case_show(case_id: int) -> None:
     click.echo(render_case(view))
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def task() -> None:
     """List, claim and complete user tasks."""
 
@@ -168,7 +170,7 @@ def task_complete(task_id, data_json, user, roles, at) -> None:
     click.echo(f"completed '{row.title}' on case {row.case_id}")
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def timers() -> None:
     """The timer sweep."""
 

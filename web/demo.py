@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ Try:
 
 
 @click.command()
+@with_appcontext
 @click.option("--quiet", is_flag=True, help="print only the summary")
 def demo(quiet: bool) -> None:
     """Create the schema and load demo territories, processes and cases (idempotent)."""
