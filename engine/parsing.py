@@ -92,6 +92,7 @@ def _static_checks(trees: dict[str, etree._Element], settings: ProgrammeSettings
     for name, root in trees.items():
         if name.endswith(".bpmn"):
             problems += _unsupported(name, root) + _start_events(name, root)
+            problems += _laned_subprocesses(name, root)
             found = process_lint.bpmn_expressions(root)
         else:
             found = process_lint.dmn_expressions(root)
@@ -117,6 +118,24 @@ def _start_events(name: str, root: etree._Element) -> list[ProcessProblem]:
         if process.find("bpmn:startEvent", process_lint.NS) is None:
             problems.append(ProcessProblem(name, "process has no start event",
                                            process.get("id"), process.sourceline))
+    return problems
+
+
+def _laned_subprocesses(name: str, root: etree._Element) -> list[ProcessProblem]:
+    """A subprocess with lanes of its own must not sit in an outer lane.
+
+    SpiffWorkflow would give every inner task the outer lane, silently changing who may
+    work them (a modeler can add the subprocess to a lane just by moving it).
+    """
+    ns = process_lint.NS
+    in_lane = {ref.text: lane.get("name") for lane in root.iterfind(".//bpmn:lane", ns)
+               for ref in lane.iterfind("bpmn:flowNodeRef", ns)}
+    problems = []
+    for sub in root.iterfind(".//bpmn:subProcess", ns):
+        if sub.find("bpmn:laneSet", ns) is not None and sub.get("id") in in_lane:
+            message = (f"subprocess has its own lanes but is itself in lane "
+                       f"'{in_lane[sub.get('id')]}': take it out of that lane")
+            problems.append(ProcessProblem(name, message, sub.get("id"), sub.sourceline))
     return problems
 
 

@@ -103,3 +103,20 @@ def test_unsafe_condition_is_refused(session, fixture_forms):
     bpmn = SOURCE.replace("ubicada == True", "__import__('os').system('id') == 0")
     problem = refused(session, fixture_forms, bpmn)
     assert problem.element == "f_si" and "'__import__' is not allowed" in problem.message
+
+
+def test_a_laned_subprocess_inside_an_outer_lane_is_refused(session, real_forms):
+    from tests.conftest import ROOT
+
+    folder = ROOT / "processes" / "familias"
+    sources = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.*mn")}
+    sources["familias.bpmn"] = sources["familias.bpmn"].replace(
+        "<bpmn:flowNodeRef>plan</bpmn:flowNodeRef>",
+        "<bpmn:flowNodeRef>plan</bpmn:flowNodeRef>\n"
+        "<bpmn:flowNodeRef>acompanamiento</bpmn:flowNodeRef>", 1)
+    settings = tomllib.loads((folder / "settings.toml").read_text(encoding="utf-8"))
+    with pytest.raises(engine.InvalidProcess) as raised:
+        engine.deploy(session, sources, settings, real_forms, "tester")
+    problem = raised.value.problems[0]
+    assert problem.element == "acompanamiento"
+    assert "own lanes but is itself in lane 'Apoyo Familiar Integral'" in problem.message
