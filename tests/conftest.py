@@ -6,6 +6,7 @@ unless ``ACOMPANA_TEST_PG`` names another admin URL.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,28 +41,44 @@ def _drop_postgres() -> None:
     admin.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory):
-    """A migrated, empty database of each kind."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'acompana.db'}"
-    else:
-        url = _postgres_url()
-        request.addfinalizer(_drop_postgres)
+def _migrate(url: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         from flask_migrate import upgrade
 
         upgrade(directory=str(ROOT / "migrations"))
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def migrated_database(request, tmp_path_factory):
+    """A migrated, empty database of each kind (for SQLite: a template file)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'template.db'}"
+    else:
+        url = _postgres_url()
+        request.addfinalizer(_drop_postgres)
+    _migrate(url)
     return url
 
 
 @pytest.fixture
+def database_url(migrated_database, tmp_path):
+    """An empty migrated database for one test: a copy of the SQLite template, or the
+    PostgreSQL test database, truncated afterwards."""
+    catalog.forget()
+    if migrated_database.startswith("sqlite"):
+        copy = tmp_path / "acompana.db"
+        shutil.copyfile(migrated_database.removeprefix("sqlite:///"), copy)
+        yield f"sqlite:///{copy}"
+    else:
+        yield migrated_database
+        _truncate(migrated_database)
+
+
+@pytest.fixture
 def app(database_url):
-    """The Flask app on the test database, with the fixture forms and processes."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
-    yield app
-    _empty(database_url)
+    """The Flask app on the test database."""
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
 
 
 @pytest.fixture
@@ -71,7 +88,6 @@ def sql_engine(database_url):
     sql = create_engine(database_url, **options)
     yield sql
     sql.dispose()
-    _empty(database_url)
 
 
 @pytest.fixture
@@ -96,15 +112,10 @@ def new_session(sql_engine):
         s.close()
 
 
-def _empty(url: str) -> None:
-    catalog.forget()
+def _truncate(url: str) -> None:
     sql = create_engine(url)
     with sql.begin() as conn:
-        if sql.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in TABLES:
-                conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
     sql.dispose()
 
 

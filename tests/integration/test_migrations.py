@@ -13,3 +13,23 @@ def test_migrated_schema_matches_the_models(database_url):
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     sql.dispose()
     assert differences == []
+
+
+def test_the_audit_trail_cannot_be_rewritten(session, fixture_forms, caseworker):
+    from datetime import UTC, datetime
+
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    import engine
+    from tests.conftest import FIXTURES
+
+    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
+                      caseworker, datetime(2026, 3, 2, tzinfo=UTC))
+    for statement in ("UPDATE event SET actor = 'mallory'", "DELETE FROM event"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            session.execute(text(statement))
+        session.rollback()
+    assert [e.actor for e in session.query(engine.models.Event)] == ["ana"]
