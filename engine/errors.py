@@ -21,11 +21,13 @@ class Conflict(EngineError):
 
 @dataclass
 class FieldError:
-    """One problem with submitted task data."""
+    """One problem with submitted task data: where, which rule (``code``, with the rule's
+    ``limit``), and a Spanish message for people reading the command line."""
 
     field: str
     code: str
     message: str
+    limit: object = None
 
 
 class InvalidTaskData(EngineError):

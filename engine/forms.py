@@ -105,7 +105,8 @@ def _field_errors(error: ValidationError) -> list[FieldError]:
         missing = [k for k in error.validator_value if k not in present]
         return [FieldError(f"{path}.{name}" if path else name, "required",
                            "Este campo es obligatorio.") for name in missing]
-    return [FieldError(path or "(formulario)", str(error.validator), _message(error))]
+    return [FieldError(path or "(formulario)", str(error.validator), _message(error),
+                       error.validator_value)]
 
 
 def _dotted(parts) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 import engine
+import web.auth.models  # noqa: F401 - registers the people tables
 from engine import catalog
 from engine.models import Base, Territory
 from web import create_app

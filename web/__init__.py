@@ -1,5 +1,6 @@
 """The Acompaña web application (Flask application factory)."""
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -7,7 +8,7 @@ from flask import Flask
 from engine import FormLibrary
 
 from .config import default_config, engine_options
-from .extensions import db, migrate
+from .extensions import babel, csrf, db, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -16,13 +17,38 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(default_config(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(url)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.getLogger("acompana").setLevel(logging.INFO)
+    _extensions(app)
+    _blueprints(app)
+    return app
+
+
+def _extensions(app: Flask) -> None:
+    from . import i18n
+    from .auth.models import User
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   timezone_selector=i18n.select_timezone)
+    i18n.register(app)
     app.extensions["acompana.forms"] = FormLibrary(Path(app.config["FORMS_DIR"]))
-    from . import cli
 
+
+def _blueprints(app: Flask) -> None:
+    from . import cli, errors
+    from .auth.views import bp as auth_bp
+    from .cases.views import bp as cases_bp
+    from .inbox.views import bp as inbox_bp
+    from .tasks.views import bp as tasks_bp
+
+    for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)
     cli.register(app)
-    return app

@@ -1,6 +1,7 @@
 """Configuration defaults; every value can be overridden from the environment."""
 
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -10,13 +11,31 @@ def default_config(instance_path: str) -> dict:
     """The configuration used unless a test or the environment says otherwise."""
     sqlite = f"sqlite:///{Path(instance_path) / 'acompana.db'}"
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(Path(instance_path)),
         "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL", sqlite)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PROCESSES_DIR": os.environ.get("ACOMPANA_PROCESSES", str(ROOT / "processes")),
         "FORMS_DIR": os.environ.get("ACOMPANA_FORMS", str(ROOT / "forms")),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("ACOMPANA_INSECURE_COOKIES") != "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("ACOMPANA_INSECURE_COOKIES") != "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "BABEL_DEFAULT_LOCALE": "es",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "web" / "translations"),
     }
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random secret kept in the instance folder, made on first start."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
 
 
 def _database_url(url: str) -> str:

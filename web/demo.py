@@ -12,19 +12,19 @@ from sqlalchemy import select
 import engine
 from engine.models import Territory
 
-from .demo_data import DEMO_CASES, KEEPS_UP, STEP_DATA, TERRITORIES
+from .auth.models import User
+from .auth.passwords import hash_password
+from .demo_data import DEMO_CASES, DEMO_PASSWORD, KEEPS_UP, STEP_DATA, TERRITORIES, USERS
 from .extensions import db
 
 DEMO_ACTOR = engine.Actor("demo", frozenset({"caseworker", "supervisor"}), None)
 
 
-HINTS = """
-Try:
-  flask case show 4
-  flask task list --user ana --role caseworker
-  flask task list --user jorge --role supervisor
-  flask timers fire
-"""
+def hints() -> str:
+    """What to do next: the URL and the demo sign-ins."""
+    people = "\n".join(f"  {u:<9} {roles:<11} {', '.join(codes)}" for u, _, roles, codes in USERS)
+    return (f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):\n{people}\n\n"
+            "Command line: flask case show 4 · flask task list --user ana · flask timers fire\n")
 
 
 @click.command()
@@ -34,6 +34,7 @@ def demo(quiet: bool) -> None:
     """Create the schema and load demo territories, processes and cases (idempotent)."""
     upgrade(directory=current_app.extensions["migrate"].directory)
     _territories()
+    _users()
     root = Path(current_app.config["PROCESSES_DIR"])
     forms = current_app.extensions["acompana.forms"]
     for folder in sorted({p.parent for p in root.glob("*/*.bpmn")}):
@@ -42,12 +43,13 @@ def demo(quiet: bool) -> None:
             click.echo(f"deployed {result.programme} v{result.version}")
     if _has_cases():
         click.echo("demo cases already loaded")
+        click.echo(hints())
         return
     for spec in DEMO_CASES:
         case = _demo_case(forms, spec)
         if not quiet:
             click.echo(f"case {case.id}: {spec['family']} — {spec['stage']}")
-    click.echo(HINTS)
+    click.echo(hints())
 
 
 def _territories() -> None:
@@ -56,6 +58,17 @@ def _territories() -> None:
         if code not in existing:
             db.session.add(Territory(code=code, name=name, country=country, region=region,
                                      timezone=zone))
+    db.session.commit()
+
+
+def _users() -> None:
+    existing = set(db.session.scalars(select(User.username)))
+    territories = {t.code: t for t in db.session.scalars(select(Territory))}
+    for username, name, roles, codes in USERS:
+        if username not in existing:
+            db.session.add(User(username=username, full_name=name, roles=roles,
+                                password_hash=hash_password(DEMO_PASSWORD),
+                                territories=[territories[c] for c in codes]))
     db.session.commit()
 
 

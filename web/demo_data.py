@@ -12,6 +12,23 @@ TERRITORIES = [
     ("somma_lombardo", "Ambito di Somma Lombardo", "IT", "VA", "Europe/Rome"),
 ]
 
+DEMO_PASSWORD = "acompana-demo"
+
+USERS = [
+    # username, full name, roles, territories
+    ("ana", "Ana Castro (AFI)", "caseworker", ["antofagasta"]),
+    ("pedro", "Pedro Morales (AFI)", "caseworker", ["antofagasta"]),
+    ("jorge", "Jorge Alvarado (Jefe de Unidad)", "supervisor", ["antofagasta"]),
+    ("marta", "Marta Ibáñez (gestión de procesos)", "manager", ["antofagasta", "la_serena"]),
+    ("admin.cl", "Administración Chile", "admin", ["antofagasta", "la_serena"]),
+    ("lucia", "Lucía Herrera (AFI)", "caseworker", ["la_serena"]),
+    ("carmen", "Carmen Rojas (Jefa de Unidad)", "supervisor", ["la_serena"]),
+    ("giulia", "Giulia Bianchi (assistente sociale)", "caseworker", ["somma_lombardo"]),
+    ("marco", "Marco Rossi (referente territoriale)", "supervisor", ["somma_lombardo"]),
+    ("paola", "Paola Conti (gestione processi)", "manager", ["somma_lombardo"]),
+    ("admin.it", "Amministrazione Italia", "admin", ["somma_lombardo"]),
+]
+
 MATRIZ = {"i32": "a_trabajar", "i33": "critico", "i41": "a_trabajar", "p_ing_01": "critico"}
 
 

@@ -1,0 +1,83 @@
+"""A caseworker's day in a real headless Chromium (Debian's), on a desktop and on a phone.
+
+Screenshots land in tests/e2e/screenshots/ for a person to look at.
+"""
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.e2e.conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).parent / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
+
+
+@pytest.fixture
+def server(web_app):
+    """The app served on a free local port for the browser."""
+    http = make_server("127.0.0.1", 0, web_app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_a_caseworker_fixes_a_rejected_submission_and_finds_it_in_the_timeline(
+        chromium, server, start_case, device):
+    start_case("Rojas Pérez")
+    SHOTS.mkdir(exist_ok=True)
+    page = chromium.new_page(viewport=VIEWPORTS[device])
+
+    def shot(name: str) -> None:
+        page.screenshot(path=str(SHOTS / f"{device}-{name}.png"), full_page=True)
+
+    page.goto(server + "/")
+    page.fill("#username", "ana")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Mis tareas")
+    shot("1-inbox")
+
+    page.get_by_role("link", name="Primer contacto con la familia").click()
+    page.wait_for_selector("text=Instrucciones")
+    page.check("input[name=familia_ubicada][value=true]")
+    page.fill("input[name=intentos]", "2")
+    shot("2-task")
+    page.click("button[value=submit]")
+    error = page.locator(".formkit-error").first
+    error.wait_for()
+    assert "Este campo es obligatorio." in error.inner_text()
+    assert page.input_value("input[name=intentos]") == "2"
+    shot("3-error")
+
+    page.fill("input[name=fecha_contacto]", "2026-03-05")
+    page.click("button[value=submit]")
+    page.wait_for_selector("text=completada")
+    shot("4-done")
+
+    page.get_by_role("link", name="Rojas Pérez").first.click()
+    page.wait_for_selector("text=Historia")
+    timeline = page.locator(".timeline").inner_text()
+    assert "Primer contacto con la familia" in timeline
+    page.wait_for_selector("#diagram[data-ready=true]", timeout=10_000)
+    shot("5-case")
+    page.close()

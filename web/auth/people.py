@@ -1,0 +1,21 @@
+"""Looking people up: who may receive a task."""
+
+from sqlalchemy import select
+
+from engine.models import HumanTask
+
+from ..extensions import db
+from .models import User
+
+
+def candidates(task: HumanTask) -> list[User]:
+    """Active people with the task's role in its territory."""
+    users = db.session.scalars(select(User).where(User.active.is_(True))
+                               .order_by(User.full_name)).all()
+    return [u for u in users
+            if task.role in u.role_set and task.territory_id in u.territory_ids]
+
+
+def eligible_assignee(task: HumanTask, username: str) -> User | None:
+    """The user called ``username`` if they may receive ``task``."""
+    return next((u for u in candidates(task) if u.username == username.strip()), None)

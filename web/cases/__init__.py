@@ -1,0 +1,1 @@
+"""Case files and opening new cases."""

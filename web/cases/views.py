@@ -1,0 +1,67 @@
+"""The case file (household, tasks, timeline, diagram) and opening a new case."""
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+import engine
+from engine import views as engine_views
+from engine.models import Programme
+
+from ..access import actor, require_role
+from ..auth.models import User
+from ..extensions import db
+from .forms import NewCaseForm, parse_members
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.route("/<int:case_id>")
+@login_required
+def show(case_id: int):
+    """Everything about one case, with its timeline and process diagram."""
+    view = engine.show_case(db.session, case_id, actor())
+    return render_template("cases/show.html", view=view, case=view.case)
+
+
+@bp.route("/<int:case_id>/diagram")
+@login_required
+def diagram(case_id: int):
+    """The case's BPMN and its done/current elements, for the diagram viewer."""
+    state = engine_views.diagram(db.session, case_id, actor())
+    return jsonify(xml=state.bpmn_xml, done=state.done, current=state.current)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Register a household and start a programme for it."""
+    require_role("caseworker", "supervisor", "admin")
+    form = _new_case_form()
+    if form.validate_on_submit():
+        command = engine.StartCase(form.programme.data, form.territory.data,
+                                   form.caseworker.data, form.family_name.data.strip(),
+                                   members=parse_members(form.members.data),
+                                   address=form.address.data or None)
+        case = engine.start_case(db.session, command, actor())
+        flash(_("Caso abierto para la familia %(name)s.", name=case.household.family_name),
+              "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form)
+
+
+def _new_case_form() -> NewCaseForm:
+    form = NewCaseForm()
+    territories = sorted(current_user.territories, key=lambda t: t.name)
+    form.territory.choices = [(t.code, t.name) for t in territories]
+    form.programme.choices = [tuple(row) for row in db.session.execute(
+        select(Programme.key, Programme.name))]
+    ids = {t.id for t in territories}
+    people = db.session.scalars(select(User).where(User.active.is_(True))
+                                .order_by(User.full_name)).all()
+    form.caseworker.choices = [(u.username, u.full_name) for u in people
+                               if u.has_role("caseworker") and u.territory_ids & ids]
+    if not form.is_submitted() and current_user.has_role("caseworker"):
+        form.caseworker.data = current_user.username
+    return form

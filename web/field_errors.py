@@ -1,0 +1,31 @@
+"""Form error messages in the person's language, from the engine's error codes."""
+
+from flask_babel import gettext as _
+
+from engine import FieldError
+
+
+def _options(limit) -> str:
+    return ", ".join(map(str, limit or []))
+
+
+MESSAGES = {
+    "required": lambda limit: _("Este campo es obligatorio."),
+    "type": lambda limit: _("Tipo de dato incorrecto."),
+    "enum": lambda limit: _("Elija una de las opciones: %(options)s.", options=_options(limit)),
+    "format": lambda limit: _("Formato inválido (use p. ej. 2026-03-31)."),
+    "minimum": lambda limit: _("Debe ser mayor o igual que %(limit)s.", limit=limit),
+    "maximum": lambda limit: _("Debe ser menor o igual que %(limit)s.", limit=limit),
+    "minLength": lambda limit: (_("No puede estar vacío.") if limit == 1
+                                else _("Mínimo %(limit)s caracteres.", limit=limit)),
+    "maxLength": lambda limit: _("Máximo %(limit)s caracteres.", limit=limit),
+    "minItems": lambda limit: _("Agregue al menos %(limit)s elemento(s).", limit=limit),
+    "const": lambda limit: _("Debe marcarse.") if limit is True else _("Valor no permitido."),
+    "pattern": lambda limit: _("Formato inválido."),
+}
+
+
+def translated(errors: list[FieldError]) -> dict[str, str]:
+    """``{field path: message}`` in the current language."""
+    return {e.field: MESSAGES[e.code](e.limit) if e.code in MESSAGES else e.message
+            for e in errors}

@@ -1,0 +1,44 @@
+"""Languages (Spanish, Italian, English) and local dates for each person."""
+
+from datetime import datetime
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+LANGUAGES = {"es": "Español", "it": "Italiano", "en": "English"}
+COUNTRY_LANGUAGE = {"CL": "es", "IT": "it"}
+COUNTRY_ZONE = {"CL": "America/Santiago", "IT": "Europe/Rome"}
+
+
+def select_locale() -> str:
+    """The person's chosen language, else their territory's, else the browser's."""
+    if current_user.is_authenticated:
+        if current_user.locale in LANGUAGES:
+            return current_user.locale
+        for territory in current_user.territories:
+            return COUNTRY_LANGUAGE.get(territory.country, "es")
+    return request.accept_languages.best_match(list(LANGUAGES)) or "es"
+
+
+def select_timezone() -> str:
+    """The time zone of the person's (first) territory."""
+    if current_user.is_authenticated and current_user.territories:
+        return current_user.territories[0].timezone
+    return "America/Santiago"
+
+
+def register(app: Flask) -> None:
+    """Template helpers for local dates."""
+
+    @app.template_filter("day")
+    def day(moment: datetime | None) -> str:
+        return format_date(moment, "medium") if moment else "—"
+
+    @app.template_filter("when")
+    def when(moment: datetime | None) -> str:
+        return format_datetime(moment, "short") if moment else "—"
+
+    @app.context_processor
+    def languages():
+        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale}

@@ -1,0 +1,1 @@
+"""The inbox: my tasks and tasks to pick up."""

@@ -1,0 +1,62 @@
+"""Inbox pages: my tasks, tasks to pick up, claim, release, reassign."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+import engine
+from engine import clock
+from engine.models import Programme
+
+from ..access import actor, safe_next
+from ..auth.people import eligible_assignee
+from ..extensions import db
+from .queries import InboxFilter, inbox_page, step_choices
+
+bp = Blueprint("inbox", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """My tasks or tasks to pick up, filtered, sorted by due date and paginated."""
+    who = actor()
+    inbox = InboxFilter.from_args(request.args)
+    page = inbox_page(db.session, who, inbox, clock.now())
+    programmes = db.session.execute(select(Programme.key, Programme.name)).all()
+    return render_template("inbox/index.html", page=page, inbox=inbox, now=clock.now(),
+                           programmes=programmes, steps=step_choices(db.session, who, inbox))
+
+
+@bp.route("/tasks/<task_id>/claim", methods=["POST"])
+@login_required
+def claim(task_id: str):
+    """Take a task from the pool."""
+    row = engine.claim(db.session, task_id, actor())
+    flash(_("Tarea «%(title)s» asignada a usted.", title=row.title), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("tasks.show", task_id=task_id))
+
+
+@bp.route("/tasks/<task_id>/release", methods=["POST"])
+@login_required
+def release(task_id: str):
+    """Give a task back to the pool."""
+    engine.release(db.session, task_id, actor())
+    flash(_("Tarea devuelta a las tareas por tomar."), "info")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.route("/tasks/<task_id>/reassign", methods=["POST"])
+@login_required
+def reassign(task_id: str):
+    """A supervisor gives a task to someone else."""
+    row = engine.get_task(db.session, task_id, actor())
+    person = eligible_assignee(row, request.form.get("assignee", ""))
+    if person is None:
+        flash(_("Esa persona no puede recibir esta tarea."), "error")
+    else:
+        engine.reassign(db.session, task_id, person.username, actor())
+        flash(_("Tarea «%(title)s» reasignada a %(user)s.", title=row.title,
+                user=person.full_name), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("inbox.index"))

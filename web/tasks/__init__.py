@@ -1,0 +1,1 @@
+"""The task page: a step's form, drafts and submission."""
