@@ -1,0 +1,28 @@
+"""Each person reads Acompaña in their language, by default their territory's."""
+
+
+def test_an_italian_territory_defaults_to_italian(as_person):
+    page = as_person("marco").get("/").get_data(as_text=True)
+    assert "Le mie attività" in page and '<html lang="it">' in page
+
+
+def test_a_chilean_territory_defaults_to_spanish(as_person):
+    page = as_person("ana").get("/").get_data(as_text=True)
+    assert "Mis tareas" in page and '<html lang="es">' in page
+
+
+def test_a_person_can_choose_english_and_it_sticks(as_person):
+    ana = as_person("ana")
+    ana.post("/account/language", {"locale": "en", "next": "/"})
+    page = ana.get("/").get_data(as_text=True)
+    assert "My tasks" in page and "To pick up" in page
+
+
+def test_dates_follow_the_language(as_person, start_case):
+    from datetime import UTC, datetime
+
+    case_id = start_case(at=datetime(2026, 3, 2, 15, tzinfo=UTC))
+    ana = as_person("ana")
+    assert "2 mar 2026" in ana.get(f"/cases/{case_id}").get_data(as_text=True)
+    ana.post("/account/language", {"locale": "en", "next": "/"})
+    assert "Mar 2, 2026" in ana.get(f"/cases/{case_id}").get_data(as_text=True)
