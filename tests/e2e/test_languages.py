@@ -26,3 +26,12 @@ def test_dates_follow_the_language(as_person, start_case):
     assert "2 mar 2026" in ana.get(f"/cases/{case_id}").get_data(as_text=True)
     ana.post("/account/language", {"locale": "en", "next": "/"})
     assert "Mar 2, 2026" in ana.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_the_form_widgets_speak_the_language_too(as_person, start_case):
+    case_id = start_case()
+    ana = as_person("ana")
+    ana.post("/account/language", {"locale": "it", "next": "/"})
+    task_id = ana.open_tasks(case_id)["primer_contacto"]
+    page = ana.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "> Sì</label>" in page and "Salva bozza" in page

@@ -39,7 +39,7 @@ def new():
     """Register a household and start a programme for it."""
     require_role("caseworker", "supervisor", "admin")
     form = _new_case_form()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _caseworker_works_there(form):
         command = engine.StartCase(form.programme.data, form.territory.data,
                                    form.caseworker.data, form.family_name.data.strip(),
                                    members=parse_members(form.members.data),
@@ -49,6 +49,14 @@ def new():
               "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/new.html", form=form)
+
+
+def _caseworker_works_there(form: NewCaseForm) -> bool:
+    person = db.session.scalars(select(User).where(User.username == form.caseworker.data)).first()
+    if person and form.territory.data in {t.code for t in person.territories}:
+        return True
+    form.caseworker.errors.append(_("Esta persona no trabaja en el territorio elegido."))
+    return False
 
 
 def _new_case_form() -> NewCaseForm:

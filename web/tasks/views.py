@@ -73,5 +73,8 @@ def submit(task_id: str):
         errors = translated(invalid.errors)
         flash(_("Revise los campos marcados: la tarea no se envió."), "error")
         return _page(_workable(task_id), data, errors, 422)
+    except engine.Conflict:
+        flash(_("Otra persona ya completó este paso; sus datos no se guardaron en él."), "error")
+        return redirect(url_for("cases.show", case_id=row.case_id))
     flash(_("«%(title)s» completada.", title=row.title), "success")
     return redirect(url_for("inbox.index"))
