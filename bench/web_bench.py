@@ -82,6 +82,9 @@ def top_up(extra: int) -> None:
         row = {c: getattr(rows[n % len(rows)], c) for c in columns}
         row["id"] = str(uuid.uuid4())
         row["due_at"] = START + timedelta(days=n % 120)
+        # stand-ins for later steps, so they never shadow the real first-contact tasks
+        row["bpmn_id"], row["title"] = "sesion", "Sesión de acompañamiento"
+        row["form_key"], row["deadline_key"] = "familias/sesion", "sesion_anio1"
         if n % 4 == 0:
             row["assignee"], row["role"] = None, "supervisor"
         batch.append(row)

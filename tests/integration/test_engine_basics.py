@@ -112,3 +112,18 @@ def test_a_supervisor_task_needs_the_supervisor_role(session, mini, caseworker, 
     engine.complete(session, fixture_forms, review.id, {"comentario": "Llamé a Ana"},
                     supervisor)
     assert [t.bpmn_id for t in engine.list_tasks(session, supervisor)] == []
+
+
+def test_a_task_row_the_workflow_no_longer_has_is_a_conflict_not_a_crash(session, mini,
+                                                                          caseworker,
+                                                                          fixture_forms):
+    start(session, caseworker)
+    real = open_task(session, caseworker, "visita")
+    ghost = engine.models.HumanTask(**{c.name: getattr(real, c.name)
+                                       for c in engine.models.HumanTask.__table__.columns})
+    ghost.id = "00000000-0000-4000-8000-000000000000"
+    session.add(ghost)
+    session.commit()
+    with pytest.raises(engine.Conflict, match="closed meanwhile"):
+        engine.complete(session, fixture_forms, ghost.id, {"ubicada": True,
+                                                           "fecha": "2026-03-03"}, caseworker)
