@@ -81,3 +81,50 @@ def test_a_caseworker_fixes_a_rejected_submission_and_finds_it_in_the_timeline(
     page.wait_for_selector("#diagram[data-ready=true]", timeout=10_000)
     shot("5-case")
     page.close()
+
+
+def test_a_plan_with_two_goals_is_built_with_the_add_button(chromium, server, start_case,
+                                                            web_app):
+    from datetime import date
+
+    import engine
+    from engine.models import Event
+    from web import demo_data
+    from web.extensions import db
+
+    case_id = start_case("Vega Muñoz")
+    with web_app.app_context():
+        forms = web_app.extensions["acompana.forms"]
+        ana = engine.Actor("ana", frozenset({"caseworker"}), None)
+        for step, data in (("primer_contacto", demo_data.contacto(date.today())),
+                           ("ingreso", demo_data.ingreso(date.today())),
+                           ("diagnostico", demo_data.diagnostico(date.today()))):
+            row = next(t for t in engine.list_tasks(db.session, ana) if t.bpmn_id == step)
+            engine.complete(db.session, forms, row.id, data, ana)
+    page = chromium.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(server + "/login")
+    page.fill("#username", "ana")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.get_by_role("link", name="Plan Familiar de Desarrollo").click()
+    page.fill("input[name=fecha_firma_plan]", date.today().isoformat())
+    page.select_option("select[name='metas[0].dimension']", "salud")
+    page.fill("[name='metas[0].meta']", "Controles de salud al día")
+    page.fill("[name='metas[0].acciones[0].accion']", "Pedir hora en el CESFAM")
+    page.fill("[name='metas[0].acciones[0].responsable']", "Carla")
+    page.fill("input[name='metas[0].acciones[0].fecha_limite']", "2026-12-30")
+    page.locator("[data-formkit-add='f-metas']").click()
+    new_goal = page.locator("#f-metas-rows > .formkit-item").last
+    new_goal.locator("select[name$='.dimension']").select_option("ingresos")
+    new_goal.locator("[name$='].meta']").fill("Ahorro mensual")
+    new_goal.locator("[name$='.acciones[0].accion']").fill("Abrir cuenta RUT")
+    new_goal.locator("[name$='.acciones[0].responsable']").fill("Luis")
+    new_goal.locator("input[name$='.acciones[0].fecha_limite']").fill("2027-01-15")
+    page.screenshot(path=str(SHOTS / "desktop-6-plan.png"), full_page=True)
+    page.click("button[value=submit]")
+    page.wait_for_selector("text=completada")
+    with web_app.app_context():
+        submitted = db.session.query(Event).filter_by(case_id=case_id, bpmn_id="plan").one()
+        goals = [g["meta"] for g in submitted.data["submitted"]["metas"]]
+    assert goals == ["Controles de salud al día", "Ahorro mensual"]
+    page.close()

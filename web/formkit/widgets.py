@@ -145,7 +145,7 @@ def group(ctx, node, path, rows, required, object_fields):
     """A repeating group of objects (e.g. plan goals, each with its actions)."""
     notes, _ids, invalid = help_and_error(ctx, node, path)
     items_schema = node.get("items", {})
-    count = max(len(rows), int(node.get("minItems", 0))) + 1
+    count = max(len(rows), int(node.get("minItems", 0)), 1)
     title = items_schema.get("title") or node.get("title", "")
     body = "".join(_row(ctx, items_schema, item(path, n), title, n,
                         rows[n] if n < len(rows) else {}, object_fields) for n in range(count))
