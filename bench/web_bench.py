@@ -37,6 +37,11 @@ TERRITORIES = [f"comuna_{n}" for n in range(5)]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def reused_app(admin_url: str):
+    url = admin_url.rsplit("/", 1)[0] + "/acompana_webbench"
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False})
+
+
 def fresh_app(admin_url: str):
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -148,16 +153,19 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true",
+                        help="time against the database the previous run seeded")
     parser.add_argument("--pg-admin",
                         default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    app = fresh_app(args.pg_admin)
+    app = reused_app(args.pg_admin) if args.reuse else fresh_app(args.pg_admin)
     started = time.perf_counter()
     with app.app_context():
-        seed(args.cases, args.tasks)
+        if not args.reuse:
+            seed(args.cases, args.tasks)
         total = db.session.scalar(select(text("count(*)")).select_from(HumanTask))
-    print(f"seeded {args.cases} cases and {total} open tasks in "
-          f"{time.perf_counter() - started:.0f} s")
+    print(f"{'reused' if args.reuse else 'seeded'} {args.cases} cases and {total} open tasks "
+          f"in {time.perf_counter() - started:.0f} s")
     afi, jefe = signed_in(app, "afi7"), signed_in(app, "jefe2")
     print(summary("inbox, my tasks (≈2,000), page 1", timed(lambda: afi.get("/"), args.samples)))
     print(summary("inbox, my tasks, overdue filter, page 3",

@@ -94,14 +94,16 @@ def _filtered(query: Select, actor: engine.Actor, f: InboxFilter, now: datetime)
 
 def inbox_page(session: Session, actor: engine.Actor, f: InboxFilter, now: datetime) -> InboxPage:
     """The page of the inbox ``f`` asks for."""
-    order = HumanTask.due_at.desc() if f.descending else HumanTask.due_at.asc()
+    order = (HumanTask.due_at.desc() if f.descending else HumanTask.due_at.asc()).nulls_last()
+    page_ids = (_filtered(select(HumanTask.id), actor, f, now)  # sort and cut on the index alone
+                .order_by(order, HumanTask.id)
+                .offset((f.page - 1) * PER_PAGE).limit(PER_PAGE).subquery())
     query = (select(HumanTask, Household.family_name, Programme.name)
+             .join(page_ids, page_ids.c.id == HumanTask.id)
              .join(Case, Case.id == HumanTask.case_id)
              .join(Household, Household.id == Case.household_id)
-             .join(Programme, Programme.key == HumanTask.programme_key))
-    query = (_filtered(query, actor, f, now)
-             .order_by(HumanTask.due_at.is_(None), order, HumanTask.created_at)
-             .offset((f.page - 1) * PER_PAGE).limit(PER_PAGE))
+             .join(Programme, Programme.key == HumanTask.programme_key)
+             .order_by(order, HumanTask.id))
     rows = [InboxRow(task, family, name) for task, family, name in session.execute(query)]
     total = session.scalar(_filtered(select(func.count(HumanTask.id)), actor, f, now))
     return InboxPage(rows, total or 0, f.page)
