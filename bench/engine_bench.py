@@ -20,36 +20,21 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine  # noqa: E402
+from bench.databases import fresh_database  # noqa: E402
 from engine import clock, runtime, store  # noqa: E402
 from engine.models import HumanTask, ProcessInstance, Territory  # noqa: E402
 from engine.serialization import dump_state, load_state  # noqa: E402
-from web import create_app  # noqa: E402
 from web.demo_data import contacto, diagnostico, ingreso, plan, seguimiento, sesion  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)
 ACTOR = engine.Actor("ana", frozenset({"caseworker", "supervisor"}), None)
-
-
-def fresh_database(admin_url: str) -> str:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS acompana_bench WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE acompana_bench"))
-    admin.dispose()
-    url = admin_url.rsplit("/", 1)[0] + "/acompana_bench"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=str(ROOT / "migrations"))
-    return url
 
 
 def timed(fn) -> float:
@@ -171,7 +156,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--pg-admin", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    bench = Bench(fresh_database(args.pg_admin), engine.FormLibrary(ROOT / "forms"))
+    bench = Bench(fresh_database(args.pg_admin, "acompana_bench"),
+                  engine.FormLibrary(ROOT / "forms"))
 
     seconds = bench.seed(args.cases)
     print(f"seeded {args.cases} Familias cases in {seconds:.1f} s "

@@ -20,11 +20,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine  # noqa: E402
+from bench.databases import database_url, fresh_database  # noqa: E402
 from engine.models import HumanTask, Territory  # noqa: E402
 from web import create_app  # noqa: E402
 from web.auth.models import User  # noqa: E402
@@ -37,24 +38,11 @@ TERRITORIES = [f"comuna_{n}" for n in range(5)]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def reused_app(admin_url: str):
-    url = admin_url.rsplit("/", 1)[0] + "/acompana_webbench"
+def bench_app(admin_url: str, reuse: bool):
+    """The app on the benchmark database (recreated unless ``reuse``)."""
+    name = "acompana_webbench"
+    url = database_url(admin_url, name) if reuse else fresh_database(admin_url, name)
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False})
-
-
-def fresh_app(admin_url: str):
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS acompana_webbench WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE acompana_webbench"))
-    admin.dispose()
-    url = admin_url.rsplit("/", 1)[0] + "/acompana_webbench"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=str(ROOT / "migrations"))
-    return app
 
 
 def seed(cases: int, tasks: int) -> None:
@@ -158,7 +146,7 @@ def main() -> None:
     parser.add_argument("--pg-admin",
                         default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    app = reused_app(args.pg_admin) if args.reuse else fresh_app(args.pg_admin)
+    app = bench_app(args.pg_admin, args.reuse)
     started = time.perf_counter()
     with app.app_context():
         if not args.reuse:

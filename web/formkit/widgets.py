@@ -70,19 +70,25 @@ def number(ctx, node, path, value, required):
     return wrap("div", label + control + notes, invalid)
 
 
-def radios(ctx, node, path, value, required, pairs):
-    """A fieldset of radio buttons."""
+def option_set(ctx, node, path, required, input_type, pairs, chosen: set[str]):
+    """A fieldset of radio buttons or checkboxes, one per ``(value, label)`` pair."""
     notes, ids, invalid = help_and_error(ctx, node, path)
     inputs = ""
     for n, (option, label) in enumerate(pairs):
-        checked = " checked" if value is not None and str(value) == option else ""
+        checked = " checked" if option in chosen else ""
         input_id = f"{dom_id(path)}-{n}"
-        inputs += (f'<label class="formkit-option" for="{input_id}"><input type="radio"'
+        inputs += (f'<label class="formkit-option" for="{input_id}"><input type="{input_type}"'
                    f' id="{input_id}" name="{escape(path)}" value="{escape(option)}"{checked}'
                    f'{aria(ids, invalid)}> {escape(label)}</label>')
     legend = f"<legend>{label_text(ctx, node, path, required)}</legend>"
     return wrap("fieldset", legend + f'<div class="formkit-options">{inputs}</div>' + notes,
                 invalid)
+
+
+def radios(ctx, node, path, value, required, pairs):
+    """A fieldset of radio buttons."""
+    chosen = set() if value is None else {str(value)}
+    return option_set(ctx, node, path, required, "radio", pairs, chosen)
 
 
 def boolean(ctx, node, path, value, required):
@@ -110,18 +116,9 @@ def choice(ctx, node, path, value, required):
 
 def choices(ctx, node, path, value, required):
     """Checkboxes for an array of enum values."""
-    notes, ids, invalid = help_and_error(ctx, node, path)
     chosen = {str(v) for v in (value or [])}
-    boxes = ""
-    for n, (option, label) in enumerate(options(node.get("items", {}))):
-        checked = " checked" if option in chosen else ""
-        box_id = f"{dom_id(path)}-{n}"
-        boxes += (f'<label class="formkit-option" for="{box_id}"><input type="checkbox"'
-                  f' id="{box_id}" name="{escape(path)}" value="{escape(option)}"{checked}>'
-                  f" {escape(label)}</label>")
-    legend = f"<legend>{label_text(ctx, node, path, required)}</legend>"
-    return wrap("fieldset", legend + f'<div class="formkit-options">{boxes}</div>' + notes,
-                invalid)
+    pairs = options(node.get("items", {}))
+    return option_set(ctx, node, path, required, "checkbox", pairs, chosen)
 
 
 def strings(ctx, node, path, value, required):
