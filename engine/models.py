@@ -67,8 +67,8 @@ class ProcessDefinition(Base):
     process_id: Mapped[str] = mapped_column(String(128))
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    sources: Mapped[dict[str, Any]]
-    spec: Mapped[dict[str, Any]]
+    sources: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     deployed_by: Mapped[str] = mapped_column(String(128))
     deployed_at: Mapped[datetime]
 

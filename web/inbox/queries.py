@@ -72,8 +72,9 @@ class InboxPage:
 def visible(actor: engine.Actor, tab: str) -> list:
     """Conditions selecting the tasks of ``tab`` for ``actor``."""
     if tab == "mine":
-        return [HumanTask.assignee == actor.id]
-    conditions = [HumanTask.assignee.is_(None), HumanTask.role.in_(actor.roles)]
+        conditions = [HumanTask.assignee == actor.id]
+    else:
+        conditions = [HumanTask.assignee.is_(None), HumanTask.role.in_(actor.roles)]
     if actor.territories is not None:
         conditions.append(HumanTask.territory_id.in_(actor.territories))
     return conditions
