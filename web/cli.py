@@ -18,7 +18,7 @@ ROLES = ("caseworker", "supervisor", "manager", "admin")
 
 def register(app: Flask) -> None:
     """Add the Acompaña command groups to ``app.cli``."""
-    for command in (deploy, case, task, timers, territory):
+    for command in (deploy, case, task, timers, territory, serve):
         app.cli.add_command(command)
     from .demo import demo
 
@@ -182,3 +182,21 @@ def timers_fire(at) -> None:
     result = engine.fire_due_timers(db.session, _moment(at))
     click.echo(f"fired {result.fired} timer(s) on {result.instances} case(s); "
                f"{result.skipped} skipped, {result.failed} failed")
+
+
+@click.command()
+@with_appcontext
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--sweep-every", default=5.0, help="seconds between timer sweeps")
+def serve(host: str, port: int, sweep_every: float) -> None:
+    """Serve the app on this machine; without REDIS_URL, also fire timers in a thread."""
+    from .background import Sweeper
+
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        Sweeper(app, sweep_every).start()
+        click.echo(f"timer sweep: every {sweep_every:g} s in this process (no REDIS_URL)")
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True)

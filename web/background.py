@@ -1,0 +1,49 @@
+"""The single-machine timer driver: a thread that runs the engine's sweep every few seconds.
+
+With ``REDIS_URL`` set, rq workers run the same sweep instead (issue 4); without Redis this
+thread keeps deadlines firing, so one machine needs no other service.
+"""
+
+import logging
+import threading
+
+from flask import Flask
+
+import engine
+
+from .extensions import db
+
+log = logging.getLogger("acompana.background")
+DEFAULT_PERIOD = 5.0
+
+
+class Sweeper(threading.Thread):
+    """Fires due timers every ``period`` seconds until :meth:`stop` is called."""
+
+    def __init__(self, app: Flask, period: float = DEFAULT_PERIOD):
+        super().__init__(name="acompana-sweeper", daemon=True)
+        self.app, self.period = app, period
+        self._stopping = threading.Event()
+
+    def run_once(self) -> engine.SweepResult:
+        """One sweep in its own application context and database session."""
+        with self.app.app_context():
+            try:
+                return engine.fire_due_timers(db.session)
+            finally:
+                db.session.remove()
+
+    def run(self) -> None:
+        """Sweep until stopped; an error is logged and the next sweep still runs."""
+        while not self._stopping.is_set():
+            try:
+                result = self.run_once()
+                if result.fired:
+                    log.info("fired %d timer(s) on %d case(s)", result.fired, result.instances)
+            except Exception:  # noqa: BLE001 - a broken sweep must not stop the next one
+                log.exception("timer sweep failed")
+            self._stopping.wait(self.period)
+
+    def stop(self) -> None:
+        """Ask the thread to finish after the current sweep."""
+        self._stopping.set()
