@@ -1,0 +1,56 @@
+"""With Redis, real rq worker processes run the timer sweep (real Redis on 127.0.0.1:6379)."""
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from redis import Redis
+from rq import Queue
+
+import engine
+from engine.models import Event
+from tests.conftest import FIXTURES, ROOT
+
+REDIS_URL = os.environ.get("ACOMPANA_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis():
+    connection = Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+
+
+def run_worker(database_url: str) -> subprocess.CompletedProcess:
+    """One rq worker process that drains the queue and exits (--burst)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL,
+               "acompana"]
+    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_a_worker_process_fires_the_due_timers(redis, database_url, session, fixture_forms,
+                                               caseworker):
+    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
+    for _ in range(3):
+        engine.start_case(session, command, caseworker, datetime(2026, 3, 2, tzinfo=UTC))
+    Queue("acompana", connection=redis).enqueue("web.jobs.sweep_timers")
+    finished = run_worker(database_url)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    session.expire_all()
+    assert session.query(Event).filter_by(kind="reminder").count() == 3
+    assert session.query(Event).filter_by(kind="escalation").count() == 3
+
+
+def test_the_cron_config_schedules_the_sweep_every_few_seconds():
+    from rq import cron
+
+    import web.cron_config as config
+
+    jobs = [j for j in cron._job_data_registry if j["name"] == "timer-sweep"]
+    assert jobs and jobs[0]["interval"] == config.SWEEP_SECONDS == 5
