@@ -41,7 +41,8 @@ def describe_step(task: Task) -> tuple[str, dict] | None:
     definition = getattr(spec, "event_definition", None)
     if isinstance(definition, TimerEventDefinition):
         kind = SYSTEM_STEP_KINDS.get(props.get("kind"), "timer_fired")
-        return kind, {"deadline": props.get("deadline"),
+        host = boundary_host(task)
+        return kind, {"deadline": props.get("deadline"), "task": str(host.id) if host else None,
                       "due": task._get_internal_data("event_value")}
     if isinstance(spec, EndEvent) and props.get("outcome"):
         return "case_closed", {"outcome": props["outcome"]}

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .models import Case, HumanTask, ProcessInstance, Timer
-from .runtime import WaitingTimer, deadline_moments, properties
+from .runtime import WaitingTimer, deadline_moments, escalated, properties
 from .settings import ProgrammeSettings
 
 
@@ -44,6 +44,8 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
             session.delete(row)
         else:
             row.remind_at, row.due_at = deadline_moments(task)
+            if row.escalated_at is None and escalated(task):
+                row.escalated_at = row.due_at or now
     created = [_new_row(task, instance, case, settings, now) for task in current.values()]
     session.add_all(created)
     return created
@@ -53,6 +55,7 @@ def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: Progra
              now: datetime) -> HumanTask:
     props = properties(task)
     remind_at, due_at = deadline_moments(task)
+    flagged = (due_at or now) if escalated(task) else None
     return HumanTask(
         id=str(task.id), instance_id=instance.id, case_id=case.id,
         programme_key=case.programme_key, territory_id=case.territory_id,
@@ -60,7 +63,7 @@ def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: Progra
         lane=task.task_spec.lane, role=settings.role_for_lane(task.task_spec.lane),
         form_key=props.get("formKey"), deadline_key=props.get("deadline"),
         assignee=_default_assignee(task, case, settings), created_at=now,
-        remind_at=remind_at, due_at=due_at,
+        remind_at=remind_at, due_at=due_at, escalated_at=flagged,
     )
 
 

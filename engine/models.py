@@ -141,6 +141,7 @@ class HumanTask(Base):
     claimed_at: Mapped[datetime | None]
     remind_at: Mapped[datetime | None]
     due_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
     draft: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
 
 

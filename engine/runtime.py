@@ -127,6 +127,13 @@ def deadline_moments(task: Task) -> tuple[datetime | None, datetime | None]:
     return found.get("reminder"), found.get("escalation")
 
 
+def escalated(task: Task) -> bool:
+    """Whether the task's escalation timer has fired (the task is overdue and flagged)."""
+    siblings = task.parent.children if task.parent is not None else []
+    return any(properties(e).get("kind") == "escalation" and e.state == TaskState.COMPLETED
+               for e in siblings)
+
+
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
     """The user tasks waiting for a person."""
     return [t for t in workflow.get_tasks(state=TaskState.READY)

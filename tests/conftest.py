@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 import engine
 import web.auth.models  # noqa: F401 - registers the people tables
+import web.notifications.models  # noqa: F401
 from engine import catalog
 from engine.models import Base, Territory
 from web import create_app

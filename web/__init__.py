@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _extensions(app: Flask) -> None:
     from . import i18n
     from .auth.models import User
+    from .notifications import models as _notifications  # noqa: F401 - registers tables
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
@@ -46,9 +47,10 @@ def _blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
     from .inbox.views import bp as inbox_bp
+    from .notifications.views import bp as notifications_bp
     from .tasks.views import bp as tasks_bp
 
-    for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp):
+    for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

@@ -10,8 +10,10 @@ import threading
 from flask import Flask
 
 import engine
+from engine import clock
 
 from .extensions import db
+from .notifications.delivery import deliver
 
 log = logging.getLogger("acompana.background")
 DEFAULT_PERIOD = 5.0
@@ -29,7 +31,9 @@ class Sweeper(threading.Thread):
         """One sweep in its own application context and database session."""
         with self.app.app_context():
             try:
-                return engine.fire_due_timers(db.session)
+                result = engine.fire_due_timers(db.session)
+                deliver(db.session, clock.now())
+                return result
             finally:
                 db.session.remove()
 

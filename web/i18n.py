@@ -41,4 +41,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def languages():
-        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale}
+        from .notifications.views import unread_count
+
+        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale, "unread_count": unread_count}

@@ -158,3 +158,19 @@ def test_a_new_case_needs_a_caseworker_of_that_territory(as_person):
                         token_from="/cases/new")
     assert response.status_code == 200
     assert "Vega" not in ana.get("/").get_data(as_text=True)
+
+
+def test_notifications_are_listed_counted_and_marked_read(as_person, start_case, web_app):
+    from web.notifications.delivery import deliver
+
+    start_case(at=MARCH_2)
+    with web_app.app_context():
+        engine.fire_due_timers(db.session, datetime(2026, 3, 30, tzinfo=UTC))
+        deliver(db.session, datetime(2026, 3, 30, tzinfo=UTC))
+    ana = as_person("ana")
+    assert 'Avisos <span class="badge badge--overdue">2</span>' in ana.get("/").get_data(
+        as_text=True)
+    page = ana.get("/notifications/").get_data(as_text=True)
+    assert "Plazo vencido" in page and "Recordatorio" in page and "Rojas Pérez" in page
+    ana.post("/notifications/read", token_from="/notifications/")
+    assert 'badge--overdue">2' not in ana.get("/").get_data(as_text=True)

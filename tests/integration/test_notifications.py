@@ -1,0 +1,98 @@
+"""Reminders reach the task holder; escalations reach the holder and the supervisors; one
+daily e-mail per person, through a real local SMTP server."""
+
+import socket
+from datetime import UTC, datetime
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+import engine
+from engine.models import HumanTask
+from tests.conftest import FIXTURES
+from web.auth.models import User
+from web.notifications.delivery import deliver
+from web.notifications.digest import Mailer, send_digests
+from web.notifications.models import Notification
+
+START = datetime(2026, 3, 2, 12, tzinfo=UTC)
+AFTER_ESCALATION = datetime(2026, 3, 20, tzinfo=UTC)
+
+
+@pytest.fixture
+def people(session, territories):
+    here = territories["antofagasta"]
+    session.add_all([
+        User(username="ana", full_name="Ana Castro", roles="caseworker", password_hash="-",
+             email="ana@municipio.test", territories=[here]),
+        User(username="jorge", full_name="Jorge Alvarado", roles="supervisor",
+             password_hash="-", email="jorge@municipio.test", territories=[here]),
+        User(username="luca", full_name="Luca", roles="supervisor", password_hash="-",
+             email="luca@ambito.test", territories=[territories["somma_lombardo"]]),
+    ])
+    session.commit()
+
+
+@pytest.fixture
+def overdue_cases(session, fixture_forms, people, caseworker):
+    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
+
+    def make(count: int) -> None:
+        for _ in range(count):
+            engine.start_case(session, command, caseworker, START)
+        engine.fire_due_timers(session, AFTER_ESCALATION)
+
+    return make
+
+
+def inbox_of(session, username: str) -> list[str]:
+    rows = session.query(Notification).filter_by(username=username).order_by(Notification.id)
+    return [n.kind for n in rows]
+
+
+def test_reminders_go_to_the_holder_and_escalations_also_to_supervisors(session,
+                                                                        overdue_cases):
+    overdue_cases(1)
+    assert deliver(session, AFTER_ESCALATION) == 3
+    assert inbox_of(session, "ana") == ["reminder", "escalation"]
+    assert inbox_of(session, "jorge") == ["escalation"]
+    assert inbox_of(session, "luca") == []
+    assert deliver(session, AFTER_ESCALATION) == 0
+
+
+def test_an_escalated_task_is_flagged(session, overdue_cases):
+    overdue_cases(1)
+    task = session.query(HumanTask).filter_by(bpmn_id="visita").one()
+    assert task.escalated_at == datetime(2026, 3, 10, 3, tzinfo=UTC)
+
+
+@pytest.fixture
+def smtp():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield Mailer("127.0.0.1", port, "acompana@municipio.test"), received
+    controller.stop()
+
+
+def test_thirty_overdue_items_make_one_mail_not_thirty(session, overdue_cases, smtp):
+    mailer, received = smtp
+    overdue_cases(30)
+    deliver(session, AFTER_ESCALATION)
+    assert send_digests(session, mailer, AFTER_ESCALATION) == 2  # ana and jorge
+    to_ana = [m for m in received if m["To"] == "ana@municipio.test"]
+    assert len(to_ana) == 1
+    body = to_ana[0].get_payload()
+    assert body.count("- Plazo vencido:") == 30 and body.count("- Recordatorio:") == 30
+    assert "60 aviso(s)" in to_ana[0]["Subject"]
+    assert send_digests(session, mailer, AFTER_ESCALATION) == 0

@@ -1,0 +1,1 @@
+"""Notifications: who hears about reminders and escalations, in the app and by e-mail."""
