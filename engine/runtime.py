@@ -38,6 +38,7 @@ class WaitingTimer:
     deadline_key: str | None
     due_at: datetime
     host_task_id: str | None
+    cycle: bool = False
 
 
 def attach(workflow: BpmnWorkflow, context: CaseContext) -> BpmnWorkflow:
@@ -66,11 +67,16 @@ def catch_up(workflow: BpmnWorkflow, until: datetime, on_step: Callable[[Task], 
     a new waiting period) is computed as of the moment it should have fired.
     """
     for _ in range(MAX_TIMER_ROUNDS):
-        due = [t.due_at for t in waiting_timers(workflow) if t.due_at <= until]
+        due = [t for t in waiting_timers(workflow) if t.due_at <= until]
         if not due:
             return
-        with clock.frozen_at(min(due)):
+        moment = min(t.due_at for t in due)
+        # a recurring timer never completes: report each cycle it fires as a step of its own
+        cycles = [find_task(workflow, t.task_id) for t in due if t.cycle and t.due_at == moment]
+        with clock.frozen_at(moment):
             advance(workflow, on_step)
+            for task in cycles:
+                on_step(task)
     raise ScriptFailure("(timers)", f"more than {MAX_TIMER_ROUNDS} timer firings in one sweep")
 
 
@@ -100,8 +106,9 @@ def _waiting_timer(task: Task, due: datetime) -> WaitingTimer:
     props = properties(task)
     host = boundary_host(task)
     kind = props.get("kind") or ("boundary" if host else "wait")
+    cycle = isinstance(task.task_spec.event_definition, CycleTimerEventDefinition)
     return WaitingTimer(str(task.id), task.task_spec.bpmn_id, kind, props.get("deadline"),
-                        due, str(host.id) if host else None)
+                        due, str(host.id) if host else None, cycle)
 
 
 def boundary_host(task: Task) -> Task | None:
