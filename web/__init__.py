@@ -46,11 +46,12 @@ def _blueprints(app: Flask) -> None:
     from . import cli, errors
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
+    from .dashboard.views import bp as dashboard_bp
     from .inbox.views import bp as inbox_bp
     from .notifications.views import bp as notifications_bp
     from .tasks.views import bp as tasks_bp
 
-    for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp):
+    for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

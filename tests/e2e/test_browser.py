@@ -128,3 +128,25 @@ def test_a_plan_with_two_goals_is_built_with_the_add_button(chromium, server, st
         goals = [g["meta"] for g in submitted.data["submitted"]["metas"]]
     assert goals == ["Controles de salud al día", "Ahorro mensual"]
     page.close()
+
+
+def test_a_supervisor_sees_the_overdue_dashboard(chromium, server, start_case, web_app):
+    from datetime import UTC, datetime
+
+    import engine
+    from web.extensions import db
+
+    for n, month in enumerate((1, 2, 3, 4)):
+        start_case(f"Familia {n}", at=datetime(2026, month, 2, 12, tzinfo=UTC))
+    with web_app.app_context():
+        engine.fire_due_timers(db.session)
+    page = chromium.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(server + "/login")
+    page.fill("#username", "jorge")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.get_by_role("link", name="Atrasos").click()
+    page.wait_for_selector("svg.trend")
+    assert "4 pasos vencidos" in page.inner_text("main")
+    page.screenshot(path=str(SHOTS / "desktop-7-dashboard.png"), full_page=True)
+    page.close()

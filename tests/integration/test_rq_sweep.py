@@ -14,6 +14,7 @@ from engine.models import Event
 from tests.conftest import FIXTURES, ROOT
 
 REDIS_URL = os.environ.get("ACOMPANA_TEST_REDIS", "redis://127.0.0.1:6379/15")
+QUEUE = f"acompana-test-{os.getpid()}"  # so two test runs on one machine never share work
 
 
 @pytest.fixture
@@ -27,8 +28,7 @@ def redis():
 def run_worker(database_url: str) -> subprocess.CompletedProcess:
     """One rq worker process that drains the queue and exits (--burst)."""
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL,
-               "acompana"]
+    command = [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL, QUEUE]
     return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=120, check=False)
 
@@ -39,7 +39,7 @@ def test_a_worker_process_fires_the_due_timers(redis, database_url, session, fix
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
     for _ in range(3):
         engine.start_case(session, command, caseworker, datetime(2026, 3, 2, tzinfo=UTC))
-    Queue("acompana", connection=redis).enqueue("web.jobs.sweep_timers")
+    Queue(QUEUE, connection=redis).enqueue("web.jobs.sweep_timers")
     finished = run_worker(database_url)
     assert finished.returncode == 0, finished.stderr[-2000:]
     session.expire_all()

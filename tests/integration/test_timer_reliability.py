@@ -16,7 +16,7 @@ from rq import Queue
 import engine
 from engine.models import Event
 from tests.conftest import FIXTURES, ROOT
-from tests.integration.test_rq_sweep import REDIS_URL
+from tests.integration.test_rq_sweep import QUEUE, REDIS_URL
 
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
@@ -43,8 +43,7 @@ def cases(session, fixture_forms, caseworker):
 
 def worker(database_url: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL,
-               "acompana"]
+    command = [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL, QUEUE]
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
 
@@ -56,7 +55,7 @@ def fired_per_timer(session) -> Counter:
 
 
 def enqueue_sweeps(redis, count: int = 1) -> None:
-    queue = Queue("acompana", connection=redis)
+    queue = Queue(QUEUE, connection=redis)
     for _ in range(count):
         queue.enqueue("web.jobs.sweep_timers")
 

@@ -1,0 +1,47 @@
+"""The supervisor dashboard: overdue steps, their age, caseloads, the trend, and CSV."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, render_template
+from flask_login import login_required
+
+from engine import clock
+
+from ..access import actor, require_role
+from ..extensions import db
+from .queries import BUCKETS, overdue_tasks, summary
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+CSV_COLUMNS = ("familia", "territorio", "programa", "paso", "asignada_a", "vence",
+               "dias_de_atraso", "caso", "tarea")
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Every overdue step in the supervisor's territories, counted and listed."""
+    require_role("supervisor", "manager", "admin")
+    who, now = actor(), clock.now()
+    tasks = overdue_tasks(db.session, who.territories, now)
+    figures = summary(db.session, who.territories, now, tasks)
+    peak = max([count for _, count in figures.weekly] + [1])
+    return render_template("dashboard/index.html", tasks=tasks, figures=figures,
+                           buckets=[name for name, *_ in BUCKETS], peak=peak)
+
+
+@bp.route("/overdue.csv")
+@login_required
+def overdue_csv():
+    """The overdue steps as a spreadsheet."""
+    require_role("supervisor", "manager", "admin")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in overdue_tasks(db.session, actor().territories, clock.now()):
+        task = row.task
+        writer.writerow([row.family_name, row.territory_name, task.programme_key, task.title,
+                         task.assignee or "", task.due_at.date().isoformat(), row.days_late,
+                         task.case_id, task.id])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=atrasos.csv"})
