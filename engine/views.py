@@ -26,6 +26,15 @@ def instructions(session: Session, row: HumanTask) -> str | None:
     return None
 
 
+def deadline_rule(session: Session, row: HumanTask) -> str | None:
+    """The rule the task's due date came from, in words (e.g. ``15 días hábiles desde …``)."""
+    if not row.deadline_key:
+        return None
+    settings = catalog.settings_of(catalog.programme(session, row.programme_key))
+    rule = settings.deadlines.get(row.deadline_key)
+    return f"{rule.title}: {rule.describe()}" if rule else None
+
+
 @dataclass(frozen=True)
 class DiagramState:
     """A case's process diagram and which of its elements are done and current."""

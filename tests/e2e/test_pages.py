@@ -174,3 +174,12 @@ def test_notifications_are_listed_counted_and_marked_read(as_person, start_case,
     assert "Plazo vencido" in page and "Recordatorio" in page and "Rojas Pérez" in page
     ana.post("/notifications/read", token_from="/notifications/")
     assert 'badge--overdue">2' not in ana.get("/").get_data(as_text=True)
+
+
+def test_the_task_page_says_which_deadline_rule_applied(as_person, start_case):
+    case_id = start_case()
+    ana = as_person("ana")
+    task_id = ana.open_tasks(case_id)["primer_contacto"]
+    page = ana.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "Primer contacto con la familia: 15 días hábiles desde fecha_asignacion" in page
+    assert "feriados de Antofagasta" in page

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine.views import instructions
+from engine.views import deadline_rule, instructions
 
 from ..access import actor, refuse
 from ..auth.people import candidates
@@ -37,7 +37,7 @@ def _page(row, values: dict, errors: dict, status: int = 200):
     case = engine.visible_case(db.session, row.case_id, actor())
     return render_template("tasks/show.html", task=row, case=case, fields=fields,
                            instructions=instructions(db.session, row), errors=errors,
-                           schema=schema, people=candidates(row)), status
+                           rule=deadline_rule(db.session, row), people=candidates(row)), status
 
 
 def _references(forms: engine.FormLibrary, schema: dict) -> dict:
