@@ -40,6 +40,14 @@ def chromium():
         browser.close()
 
 
+def sign_in(page, server: str, username: str) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(server + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_a_caseworker_fixes_a_rejected_submission_and_finds_it_in_the_timeline(
         chromium, server, start_case, device):
@@ -102,10 +110,7 @@ def test_a_plan_with_two_goals_is_built_with_the_add_button(chromium, server, st
             row = next(t for t in engine.list_tasks(db.session, ana) if t.bpmn_id == step)
             engine.complete(db.session, forms, row.id, data, ana)
     page = chromium.new_page(viewport=VIEWPORTS["desktop"])
-    page.goto(server + "/login")
-    page.fill("#username", "ana")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, server, "ana")
     page.get_by_role("link", name="Plan Familiar de Desarrollo").click()
     page.fill("input[name=fecha_firma_plan]", date.today().isoformat())
     page.select_option("select[name='metas[0].dimension']", "salud")
@@ -141,10 +146,7 @@ def test_a_supervisor_sees_the_overdue_dashboard(chromium, server, start_case, w
     with web_app.app_context():
         engine.fire_due_timers(db.session)
     page = chromium.new_page(viewport=VIEWPORTS["desktop"])
-    page.goto(server + "/login")
-    page.fill("#username", "jorge")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, server, "jorge")
     page.get_by_role("link", name="Atrasos").click()
     page.wait_for_selector("svg.trend")
     assert "4 pasos vencidos" in page.inner_text("main")

@@ -5,8 +5,6 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
-import pytest
-from redis import Redis
 from rq import Queue
 
 import engine
@@ -15,14 +13,6 @@ from tests.conftest import FIXTURES, ROOT
 
 REDIS_URL = os.environ.get("ACOMPANA_TEST_REDIS", "redis://127.0.0.1:6379/15")
 QUEUE = f"acompana-test-{os.getpid()}"  # so two test runs on one machine never share work
-
-
-@pytest.fixture
-def redis():
-    connection = Redis.from_url(REDIS_URL)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
 
 
 def run_worker(database_url: str) -> subprocess.CompletedProcess:

@@ -10,7 +10,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from redis import Redis
 from rq import Queue
 
 import engine
@@ -19,14 +18,6 @@ from tests.conftest import FIXTURES, ROOT
 from tests.integration.test_rq_sweep import QUEUE, REDIS_URL
 
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-def redis():
-    connection = Redis.from_url(REDIS_URL)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
 
 
 @pytest.fixture
