@@ -21,6 +21,7 @@ from .errors import (
 )
 from .forms import FormLibrary
 from .models import Base
+from .pauses import pause_deadlines, resume_deadlines
 from .sweep import SweepResult, fire_due_timers
 from .tasks import claim, complete, get_task, list_tasks, reassign, release
 
@@ -29,5 +30,6 @@ __all__ = [
     "FieldError", "FormLibrary", "InvalidProcess", "InvalidTaskData", "NotAllowed", "NotFound",
     "ProcessProblem", "ScriptFailure", "StartCase", "SweepResult", "UnsafeScript", "case_history",
     "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",
-    "reassign", "release", "show_case", "start_case", "visible_case",
+    "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
+    "visible_case",
 ]

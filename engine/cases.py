@@ -102,9 +102,9 @@ def show_case(session: Session, case_id: int, actor: Actor) -> CaseView:
 
 
 def case_history(session: Session, case_id: int, actor: Actor) -> list[Event]:
-    """The case's audit trail, oldest first."""
+    """The case's audit trail in the order things happened."""
     visible_case(session, case_id, actor)
-    query = select(Event).where(Event.case_id == case_id).order_by(Event.id)
+    query = select(Event).where(Event.case_id == case_id).order_by(Event.at, Event.id)
     return list(session.scalars(query).all())
 
 

@@ -97,6 +97,7 @@ class Case(Base):
     outcome: Mapped[str | None] = mapped_column(String(64))
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    deadlines_paused_at: Mapped[datetime | None]
     household: Mapped[Household] = relationship(lazy="joined")
     territory: Mapped[Territory] = relationship(lazy="joined")
     programme: Mapped[Programme] = relationship(lazy="joined")

@@ -6,7 +6,7 @@ Nothing here touches the database; :mod:`engine.store` mirrors what these functi
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -139,6 +139,25 @@ def escalated(task: Task) -> bool:
     siblings = task.parent.children if task.parent is not None else []
     return any(properties(e).get("kind") == "escalation" and e.state == TaskState.COMPLETED
                for e in siblings)
+
+
+def postpone_timers(workflow: BpmnWorkflow, by: timedelta) -> int:
+    """Move every waiting timer ``by`` later (after a pause); return how many moved."""
+    moved = 0
+    for task in list(workflow.event_manager.tasks.values()):
+        value = task._get_internal_data("event_value")
+        if isinstance(value, str):
+            task._set_internal_data(event_value=(_parse(value) + by).isoformat())
+        elif isinstance(value, dict) and "next" in value:
+            value["next"] = (_parse(value["next"]) + by).isoformat()
+        else:
+            continue
+        moved += 1
+    return moved
+
+
+def _parse(value: str) -> datetime:
+    return TimerEventDefinition.get_datetime(value)
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:

@@ -101,7 +101,7 @@ def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
     if workflow.is_completed():
         _close(session, loaded, now)
         return
-    timers = runtime.waiting_timers(workflow)
+    timers = [] if case.deadlines_paused_at else runtime.waiting_timers(workflow)
     mirror.sync_timers(session, instance, timers)
     ready = runtime.ready_user_tasks(workflow)
     mirror.sync_human_tasks(session, instance, case, ready, loaded.settings, now)

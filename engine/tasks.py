@@ -88,7 +88,8 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
         if errors:
             raise InvalidTaskData(row.form_key, errors)
         loaded = store.load_for_update(session, row.instance_id)
-        loaded.catch_up(moment)  # timers already due fire first, at their own time
+        if loaded.case.deadlines_paused_at is None:
+            loaded.catch_up(moment)  # timers already due fire first, at their own time
         task = runtime.find_task(loaded.workflow, task_id)
         if task is None or task.state != runtime.TaskState.READY:
             raise Conflict("this task was closed meanwhile (completed, or ended by a timer)")

@@ -183,3 +183,15 @@ def test_the_task_page_says_which_deadline_rule_applied(as_person, start_case):
     page = ana.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert "Primer contacto con la familia: 15 días hábiles desde fecha_asignacion" in page
     assert "feriados de Antofagasta" in page
+
+
+def test_deadlines_are_paused_and_resumed_from_the_case_file(as_person, start_case):
+    case_id = start_case()
+    ana = as_person("ana")
+    ana.post(f"/cases/{case_id}/pause", {"reason": "Familia fuera de la ciudad"},
+             token_from=f"/cases/{case_id}")
+    page = ana.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "En pausa desde" in page and "deadlines_paused" in page
+    ana.post(f"/cases/{case_id}/resume", token_from=f"/cases/{case_id}")
+    page = ana.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "Pausar plazos" in page and "deadlines_resumed" in page

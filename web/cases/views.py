@@ -1,6 +1,6 @@
 """The case file (household, tasks, timeline, diagram) and opening a new case."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -31,6 +31,25 @@ def diagram(case_id: int):
     """The case's BPMN and its done/current elements, for the diagram viewer."""
     state = engine_views.diagram(db.session, case_id, actor())
     return jsonify(xml=state.bpmn_xml, done=state.done, current=state.current)
+
+
+@bp.route("/<int:case_id>/pause", methods=["POST"])
+@login_required
+def pause(case_id: int):
+    """Stop the case's deadlines while it waits on the family."""
+    reason = request.form.get("reason", "").strip() or _("Espera a la familia")
+    engine.pause_deadlines(db.session, case_id, actor(), reason)
+    flash(_("Plazos en pausa."), "info")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/resume", methods=["POST"])
+@login_required
+def resume(case_id: int):
+    """Restart the case's deadlines; each moves later by the length of the pause."""
+    engine.resume_deadlines(db.session, case_id, actor())
+    flash(_("Plazos reanudados."), "success")
+    return redirect(url_for("cases.show", case_id=case_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,0 +1,57 @@
+"""Pausing a case's deadlines while it waits on the family, and resuming them.
+
+While paused the case has no timer rows, so no sweep touches it. Resuming moves every
+waiting timer later by the length of the pause, and the due dates people see move with them.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit, clock, store
+from .actors import Actor
+from .cases import visible_case
+from .errors import Conflict, NotAllowed
+from .models import ProcessInstance
+from .runtime import postpone_timers
+from .uow import unit_of_work
+
+
+def pause_deadlines(session: Session, case_id: int, actor: Actor, reason: str,
+                    now: datetime | None = None) -> None:
+    """Stop the case's clocks (e.g. the family is away for a month)."""
+    with clock.frozen_at(now) as moment, unit_of_work(session):
+        loaded = _load(session, case_id, actor)
+        if loaded.case.deadlines_paused_at is not None:
+            raise Conflict("the deadlines of this case are already paused")
+        loaded.catch_up(moment)  # what was due before the pause still fires
+        loaded.case.deadlines_paused_at = moment
+        audit.record(session, case_id, "deadlines_paused", actor.id, moment,
+                     title="Plazos en pausa", data={"reason": reason})
+        store.save(session, loaded, moment)
+
+
+def resume_deadlines(session: Session, case_id: int, actor: Actor,
+                     now: datetime | None = None) -> None:
+    """Restart the clocks: every waiting deadline moves later by the pause's length."""
+    with clock.frozen_at(now) as moment, unit_of_work(session):
+        loaded = _load(session, case_id, actor)
+        paused_at = loaded.case.deadlines_paused_at
+        if paused_at is None:
+            raise Conflict("the deadlines of this case are not paused")
+        moved = postpone_timers(loaded.workflow, moment - paused_at)
+        loaded.case.deadlines_paused_at = None
+        audit.record(session, case_id, "deadlines_resumed", actor.id, moment,
+                     title="Plazos reanudados",
+                     data={"paused_days": (moment - paused_at).days, "timers": moved})
+        store.save(session, loaded, moment)
+
+
+def _load(session: Session, case_id: int, actor: Actor):
+    case = visible_case(session, case_id, actor)
+    if not ({"caseworker", "supervisor"} & actor.roles):
+        raise NotAllowed("only the case's team may pause or resume its deadlines")
+    instance_id = session.scalar(select(ProcessInstance.id)
+                                 .where(ProcessInstance.case_id == case.id))
+    return store.load_for_update(session, instance_id)
