@@ -57,6 +57,13 @@ def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase
     return _loaded(session, session.scalars(query).first())
 
 
+def lock(session: Session, instance_id: int) -> bool:
+    """Take an instance's row lock unless another worker holds it (PostgreSQL)."""
+    query = (select(ProcessInstance.id).where(ProcessInstance.id == instance_id)
+             .with_for_update(skip_locked=True))
+    return session.scalar(query) is not None
+
+
 def load_for_update(session: Session, instance_id: int) -> LoadedCase:
     """Load an instance, waiting for its row lock (for a person's action)."""
     query = select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()

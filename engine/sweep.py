@@ -59,13 +59,19 @@ def fire_due_timers(session: Session, now: datetime | None = None,
 
 def _fire_instance(session: Session, instance_id: int, moment: datetime) -> int | None:
     with clock.frozen_at(moment), unit_of_work(session):
-        loaded = store.load(session, instance_id, lock=True)
-        if loaded is None:
-            return None
+        if not store.lock(session, instance_id) or not _still_due(session, instance_id, moment):
+            return None  # another worker holds it, or has just fired what was due
+        loaded = store.load(session, instance_id, lock=False)
         loaded.catch_up(moment)
         fired = sum(1 for task, _ in loaded.steps if _is_timer(task))
         store.save(session, loaded, moment)
         return fired
+
+
+def _still_due(session: Session, instance_id: int, moment: datetime) -> bool:
+    query = (select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at <= moment)
+             .limit(1))
+    return session.scalar(query) is not None
 
 
 def _is_timer(task) -> bool:
