@@ -11,6 +11,7 @@ from functools import lru_cache
 import engine
 
 QUEUE = "acompana"
+BATCH = 1000  # cases per sweep query
 log = logging.getLogger("acompana.jobs")
 
 
@@ -26,16 +27,22 @@ def sweep_timers() -> dict:
     from web.extensions import db
     from web.notifications.delivery import deliver
 
+    totals = engine.SweepResult()
     with _app().app_context():
         try:
-            result = engine.fire_due_timers(db.session)
+            while True:  # batch after batch until a batch comes back short
+                result = engine.fire_due_timers(db.session, limit=BATCH)
+                for name in ("fired", "instances", "skipped", "failed"):
+                    setattr(totals, name, getattr(totals, name) + getattr(result, name))
+                if result.instances + result.skipped + result.failed < BATCH:
+                    break
             deliver(db.session, engine.clock.now())
         finally:
             db.session.remove()
-    if result.fired:
-        log.info("fired %d timer(s) on %d case(s)", result.fired, result.instances)
-    return {"fired": result.fired, "cases": result.instances, "skipped": result.skipped,
-            "failed": result.failed}
+    if totals.fired:
+        log.info("fired %d timer(s) on %d case(s)", totals.fired, totals.instances)
+    return {"fired": totals.fired, "cases": totals.instances, "skipped": totals.skipped,
+            "failed": totals.failed}
 
 
 def send_daily_digest() -> int:

@@ -28,22 +28,21 @@ def days_late(due: datetime, now: datetime) -> int:
     return max(1, -(-int((now - due).total_seconds()) // 86400))
 
 
-def bucket_of(days: int) -> str:
-    """The aging bucket of a task ``days`` late."""
-    return next(name for name, low, high in BUCKETS if days >= low and (high is None
-                                                                          or days <= high))
-
-
-def overdue_tasks(session: Session, territories: frozenset[int] | None,
-                  now: datetime) -> list[OverdueTask]:
-    """Every overdue open step in the territories, most late first."""
-    query = (select(HumanTask, Household.family_name, Territory.name)
-             .join(Case, Case.id == HumanTask.case_id)
-             .join(Household, Household.id == Case.household_id)
-             .join(Territory, Territory.id == HumanTask.territory_id)
-             .where(HumanTask.due_at <= now).order_by(HumanTask.due_at))
+def _overdue(query, territories: frozenset[int] | None, now: datetime):
+    query = query.where(HumanTask.due_at <= now)
     if territories is not None:
         query = query.where(HumanTask.territory_id.in_(territories))
+    return query
+
+
+def overdue_tasks(session: Session, territories: frozenset[int] | None, now: datetime,
+                  limit: int | None = None) -> list[OverdueTask]:
+    """The overdue open steps in the territories, most late first (``limit`` of them)."""
+    query = _overdue(select(HumanTask, Household.family_name, Territory.name)
+                     .join(Case, Case.id == HumanTask.case_id)
+                     .join(Household, Household.id == Case.household_id)
+                     .join(Territory, Territory.id == HumanTask.territory_id),
+                     territories, now).order_by(HumanTask.due_at, HumanTask.id).limit(limit)
     return [OverdueTask(task, family, territory, days_late(task.due_at, now))
             for task, family, territory in session.execute(query)]
 
@@ -52,6 +51,7 @@ def overdue_tasks(session: Session, territories: frozenset[int] | None,
 class Summary:
     """The dashboard's figures."""
 
+    total: int
     by_person: Counter
     by_programme: Counter
     by_territory: Counter
@@ -60,17 +60,40 @@ class Summary:
     weekly: list[tuple[datetime, int]]
 
 
-def summary(session: Session, territories: frozenset[int] | None, now: datetime,
-            tasks: list[OverdueTask]) -> Summary:
+def summary(session: Session, territories: frozenset[int] | None, now: datetime) -> Summary:
     """Counts by person, programme, territory and age; caseload; the 12-week trend."""
+    by_person = _grouped(session, func.coalesce(HumanTask.assignee, "(sin asignar)"),
+                         territories, now)
     return Summary(
-        by_person=Counter(t.task.assignee or "(sin asignar)" for t in tasks),
-        by_programme=Counter(t.task.programme_key for t in tasks),
-        by_territory=Counter(t.territory_name for t in tasks),
-        by_age=Counter(bucket_of(t.days_late) for t in tasks),
+        total=sum(by_person.values()),
+        by_person=by_person,
+        by_programme=_grouped(session, HumanTask.programme_key, territories, now),
+        by_territory=_grouped(session, Territory.name, territories, now, join_territory=True),
+        by_age=_ages(session, territories, now),
         caseload=caseload(session, territories),
         weekly=weekly_overdue(session, territories, now),
     )
+
+
+def _grouped(session: Session, column, territories, now, join_territory=False) -> Counter:
+    query = select(column, func.count(HumanTask.id))
+    if join_territory:
+        query = query.join(Territory, Territory.id == HumanTask.territory_id)
+    query = _overdue(query, territories, now).group_by(column)
+    return Counter(dict(session.execute(query).all()))
+
+
+def _ages(session: Session, territories, now: datetime) -> Counter:
+    """Overdue steps per aging bucket (a started day late counts as a day)."""
+    ages = Counter()
+    for name, low, high in BUCKETS:
+        query = _overdue(select(func.count(HumanTask.id)), territories, now)
+        if low > 1:  # more than low-1 whole days late
+            query = query.where(HumanTask.due_at < now - timedelta(days=low - 1))
+        if high is not None:  # at most high days late
+            query = query.where(HumanTask.due_at >= now - timedelta(days=high))
+        ages[name] = session.scalar(query) or 0
+    return ages
 
 
 def caseload(session: Session, territories: frozenset[int] | None) -> Counter:
