@@ -1,51 +1,90 @@
-"""The indicator grid: a table on a wide screen, stacked cards on a phone."""
+"""Indicator grids (e.g. the Matriz de Bienestar): a table per dimension, a radio per state.
 
-from markupsafe import escape
+On a wide screen each dimension is a table (indicators as rows, states as columns); under
+640 px formkit.css turns every row into a card whose states are labelled buttons.
+"""
 
+from markupsafe import Markup
+
+from .context import Context
+from .markup import el, error_paragraph, legend, notes, wrapper
+from .messages import INDICATOR
 from .paths import child, dom_id
-from .widgets import help_and_error, label_text, wrap
+from .schema import as_text, options, title
 
 
-def _titles(entries: list[dict] | None) -> dict[str, str]:
-    return {e["codigo"]: e.get("titulo", e["codigo"]) for e in entries or []}
+def _titles(entries) -> dict[str, str]:
+    return {str(e.get("codigo")): str(e.get("titulo") or e.get("codigo"))
+            for e in entries or [] if isinstance(e, dict)}
 
 
-def grid_html(ctx, node: dict, path: str, value: dict, required: bool) -> str:
-    """All indicators of the grid, grouped by dimension."""
-    reference = ctx.references.get(node.get("x-reference"), {})
-    states = _titles(reference.get("estados"))
-    dimensions = _titles(reference.get("dimensiones"))
-    codes = node.get("properties", {})
-    state_codes = next((p.get("enum", []) for p in codes.values()), [])
-    notes, _ids, invalid = help_and_error(ctx, node, path)
-    head = "".join(f'<th scope="col">{escape(states.get(s, s))}</th>' for s in state_codes)
-    body = ""
-    for dimension in dict.fromkeys(p.get("x-dimension") for p in codes.values()):
-        body += (f'<tr class="formkit-grid-dimension"><th scope="rowgroup" colspan="'
-                 f'{len(state_codes) + 1}">{escape(dimensions.get(dimension, dimension or ""))}'
-                 "</th></tr>")
-        for code, indicator in codes.items():
-            if indicator.get("x-dimension") == dimension:
-                body += _row(ctx, child(path, code), indicator, value.get(code), state_codes,
-                             states)
-    table = (f'<table class="formkit-grid"><thead><tr><th scope="col">'
-             f"{escape(ctx.translate('Indicador'))}</th>{head}</tr></thead>"
-             f"<tbody>{body}</tbody></table>")
-    legend = f"<legend>{label_text(ctx, node, path, required)}</legend>"
-    return wrap("fieldset", legend + notes + table, invalid, " formkit-grid-field")
+def _by_dimension(indicators: dict) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for code, indicator in indicators.items():
+        groups.setdefault(str(indicator.get("x-dimension") or ""), []).append(code)
+    return groups
 
 
-def _row(ctx, path, indicator, current, state_codes, states) -> str:
-    message = ctx.error(path)
-    error = (f'<p class="formkit-error" id="{dom_id(path)}-error">{escape(message)}</p>'
-             if message else "")
-    cells, invalid = "", ' aria-invalid="true"' if message else ""
-    for state in state_codes:
-        checked = " checked" if current == state else ""
-        cells += (f'<td data-label="{escape(states.get(state, state))}"><input type="radio"'
-                  f' name="{escape(path)}" value="{escape(state)}"{checked}'
-                  f' aria-label="{escape(indicator.get("title", ""))}: '
-                  f'{escape(states.get(state, state))}"'
-                  f"{invalid}></td>")
-    return (f'<tr class="formkit-grid-row{" formkit-field--error" if message else ""}">'
-            f'<th scope="row">{escape(indicator.get("title", ""))}{error}</th>{cells}</tr>')
+def grid_field(ctx: Context, node: dict, path: str, value, required: bool) -> Markup:
+    """The whole grid, with the grid's own help and error above the tables."""
+    reference = ctx.references.get(node.get("x-reference")) or {}
+    labels = (_titles(reference.get("estados")), _titles(reference.get("dimensiones")))
+    indicators = {code: ind for code, ind in (node.get("properties") or {}).items()
+                  if isinstance(ind, dict)}
+    answers = value if isinstance(value, dict) else {}
+    first = next(iter(indicators), "")
+    info = notes(ctx, node, path, f"{dom_id(child(path, first))}-0", title(node, path))
+    tables = [_table(ctx, path, (dimension, codes), indicators, answers, labels)
+              for dimension, codes in _by_dimension(indicators).items()]
+    return wrapper("fieldset", "grid", info.invalid, legend(ctx, title(node, path), required),
+                   info.html, *tables,
+                   extra={"id": dom_id(path), "aria-describedby": " ".join(info.ids) or None})
+
+
+def _table(ctx, path, group, indicators, answers, labels) -> Markup:
+    dimension, codes = group
+    states, dimensions = labels
+    columns = list(dict.fromkeys(text for code in codes
+                                 for _v, text, _l in options(indicators[code])))
+    head = el("tr", {}, el("th", {"scope": "col"}, ctx.t(INDICATOR)),
+              *(el("th", {"scope": "col"}, states.get(c, c)) for c in columns))
+    rows = [_row(ctx, child(path, code), (code, indicators[code]), answers.get(code),
+                 (columns, states)) for code in codes]
+    caption = el("caption", {}, dimensions.get(dimension, dimension)) if dimension else None
+    return el("table", {"class": "formkit-grid"}, caption, el("thead", {}, head),
+              el("tbody", {}, *rows))
+
+
+def _row(ctx, path, indicator, current, columns) -> Markup:
+    code, node = indicator
+    state_codes, state_titles = columns
+    base = dom_id(path)
+    text = node.get("title") or code
+    message = ctx.error(path, f"{base}-0", _short(f"{code} {text}"))
+    allowed = {submitted for _v, submitted, _l in options(node)}
+    checked = None if current is None else as_text(current)
+    aria = {"aria-describedby": f"{base}-error" if message is not None else None,
+            "aria-invalid": "true" if message is not None else None}
+    cells = [_cell(path, n, (state, state_titles.get(state, state)), checked, aria)
+             if state in allowed else el("td", {}) for n, state in enumerate(state_codes)]
+    classes = "formkit-grid-row" + (" formkit-grid-row--error" if message is not None else "")
+    header = el("th", {"scope": "row"},
+                el("span", {"class": "formkit-grid-indicator", "id": f"{base}-title"},
+                   el("span", {"class": "formkit-grid-code"}, code), " ", text),
+                None if message is None else error_paragraph(path, message))
+    return el("tr", {"class": classes}, header, *cells)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _cell(path, n, state, checked, aria) -> Markup:
+    value, shown = state
+    base = dom_id(path)
+    radio = el("input", {"type": "radio", "id": f"{base}-{n}", "name": path, "value": value,
+                         "checked": value == checked,
+                         "aria-labelledby": f"{base}-title {base}-{n}-state", **aria})
+    return el("td", {"data-label": shown},
+              el("label", {"class": "formkit-grid-choice", "for": f"{base}-{n}"}, radio,
+                 el("span", {"class": "formkit-grid-state", "id": f"{base}-{n}-state"}, shown)))

@@ -1,7 +1,7 @@
-"""The few interface words formkit writes itself, marked for translation extraction.
+"""The few interface words formkit writes itself.
 
-formkit passes each through the ``translate`` function it is given; listing them here lets
-``pybabel extract`` find them.
+Each goes through the ``translate`` function given to ``render_form``; the ``_`` marker lets
+``pybabel extract`` (which scans ``web/**.py``) put them in the message catalogue.
 """
 
 
@@ -9,5 +9,11 @@ def _(text: str) -> str:
     return text
 
 
-UI_STRINGS = [_("Sí"), _("No"), _("Agregar"), _("Quitar"), _("obligatorio"), _("Elegir…"),
-              _("Indicador")]
+YES = _("Sí")
+NO = _("No")
+ADD = _("Agregar")
+REMOVE = _("Quitar")
+REQUIRED = _("obligatorio")
+CHOOSE = _("Elegir…")
+INDICATOR = _("Indicador")
+SUMMARY = _("Revise lo siguiente:")

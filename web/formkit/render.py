@@ -1,61 +1,88 @@
-"""JSON Schema → accessible HTML fields (no <form> tag, no buttons, no CSRF token)."""
+"""JSON Schema → the HTML fields of one task form (no <form>, no buttons, no CSRF token)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import widgets
-from .paths import child
-from .schema import kind
+from . import fields, grid, repeat
+from .context import Context
+from .markup import el, join, legend, notes, wrapper
+from .messages import SUMMARY
+from .paths import child, dom_id
+from .schema import kind, title
 
-
-@dataclass
-class Context:
-    """What every widget needs: errors by path, translation, reference data."""
-
-    errors: dict[str, str]
-    translate: Callable[[str], str]
-    references: dict = field(default_factory=dict)
-    shown: set = field(default_factory=set)
-
-    def error(self, path: str) -> str | None:
-        """The error message of ``path``, remembering it was shown next to its field."""
-        message = self.errors.get(path)
-        if message is not None:
-            self.shown.add(path)
-        return message
+FORM_LEVEL = "(formulario)"
 
 
 def render_form(schema: dict, values: dict, errors: dict[str, str], *,
                 translate: Callable[[str], str] = lambda s: s,
                 references: dict | None = None) -> Markup:
-    """The fields of one task form, with ``values`` filled in and ``errors`` beside them."""
-    ctx = Context(dict(errors), translate, references or {})
-    body = object_fields(ctx, schema, "", values or {})
-    return Markup(summary(ctx) + body)
+    """The fields of one task form, filled with ``values``, each error beside its field.
+
+    ``errors`` maps field paths (``metas[0].acciones[1].fecha_limite``) to messages; form-level
+    errors (``(formulario)``) and errors on paths that are not on the page are listed at the
+    top, with links to the fields that have errors. ``translate`` receives formkit's own
+    words (Sí, No, Agregar…); ``references`` holds reference data by name for grids (state
+    and dimension titles). A fresh form (no values, no errors) shows the schema's defaults.
+    Every text from the schema or the values is escaped.
+    """
+    ctx = Context(dict(errors or {}), translate, references or {})
+    values = values if isinstance(values, dict) else {}
+    if not values and not errors:
+        values = _defaults(schema)
+    body = object_fields(ctx, schema, "", values)
+    return el("div", {"class": "formkit"}, summary(ctx), body)
 
 
-def object_fields(ctx: Context, schema: dict, path: str, values: dict) -> str:
-    """Every property of an object schema."""
-    required = set(schema.get("required", []))
-    return "".join(
-        field_html(ctx, node, child(path, name), values.get(name), name in required)
-        for name, node in schema.get("properties", {}).items()
-    )
+def _defaults(schema: dict) -> dict:
+    return {name: node["default"] for name, node in (schema.get("properties") or {}).items()
+            if isinstance(node, dict) and "default" in node}
 
 
-def field_html(ctx: Context, node: dict, path: str, value, required: bool) -> str:
+def object_fields(ctx: Context, schema: dict, path: str, values: dict) -> Markup:
+    """Every property of an object schema, in schema order."""
+    required = set(schema.get("required") or [])
+    values = values if isinstance(values, dict) else {}
+    return join(field(ctx, node, child(path, name), values.get(name), name in required)
+                for name, node in (schema.get("properties") or {}).items()
+                if isinstance(node, dict))
+
+
+def field(ctx: Context, node: dict, path: str, value, required: bool) -> Markup:
     """One field of any kind."""
-    if kind(node) == "group":
-        return widgets.group(ctx, node, path, value or [], required, object_fields)
-    return widgets.RENDERERS[kind(node)](ctx, node, path, value, required)
+    field_kind = kind(node)
+    if field_kind == "group":
+        return repeat.group(ctx, node, path, value, required, object_fields)
+    return RENDERERS[field_kind](ctx, node, path, value, required)
 
 
-def summary(ctx: Context) -> str:
-    """Form-level errors, and errors whose field is not on the page, at the top."""
-    lonely = [(p, m) for p, m in ctx.errors.items() if p == "(formulario)"]
-    if not lonely:
-        return ""
-    items = "".join(f"<li>{escape(m)}</li>" for _, m in lonely)
-    return f'<div class="formkit-summary" role="alert"><ul>{items}</ul></div>'
+def _object_field(ctx: Context, node: dict, path: str, value, required: bool) -> Markup:
+    """A nested object (not a grid): its fields inside a fieldset."""
+    info = notes(ctx, node, path, dom_id(path), title(node, path))
+    return wrapper("fieldset", "object", info.invalid, legend(ctx, title(node, path), required),
+                   info.html, object_fields(ctx, node, path, value),
+                   extra={"id": dom_id(path), "aria-describedby": " ".join(info.ids) or None})
+
+
+RENDERERS = {"text": fields.single_field, "date": fields.single_field,
+             "number": fields.single_field, "choice": fields.choice_field,
+             "boolean": fields.boolean_field, "choices": fields.choices_field,
+             "list": repeat.value_list, "grid": grid.grid_field, "object": _object_field}
+
+
+def _form_level_first(entry: tuple[str, str]) -> bool:
+    return entry[0] != FORM_LEVEL
+
+
+def summary(ctx: Context) -> Markup | None:
+    """Form-level errors, errors whose field is not on the page, and links to the others."""
+    loose = [message for path, message in sorted(ctx.errors.items(), key=_form_level_first)
+             if path not in ctx.shown]
+    linked = [el("a", {"href": f"#{anchor}"}, f"{text}: {ctx.errors[path]}")
+              for path, (anchor, text) in ctx.shown.items()]
+    if not loose and not linked:
+        return None
+    items = [el("li", {}, message) for message in loose] + [el("li", {}, a) for a in linked]
+    return el("div", {"class": "formkit-summary", "tabindex": "-1",
+                      "aria-labelledby": "formkit-summary-title"},
+              el("h2", {"id": "formkit-summary-title"}, ctx.t(SUMMARY)), el("ul", {}, *items))
