@@ -1,6 +1,7 @@
 """``flask demo``: a ready-to-use database with territories, processes and cases at every stage."""
 
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -14,15 +15,28 @@ from engine.models import Territory
 
 from .auth.models import User
 from .auth.passwords import hash_password
-from .demo_data import DEMO_CASES, DEMO_PASSWORD, KEEPS_UP, STEP_DATA, TERRITORIES, USERS
+from .demo_data import DEMO_PASSWORD
 from .extensions import db
+
+# One module per programme, each with DEMO_CASES, STEP_DATA and KEEPS_UP, and optionally the
+# TERRITORIES and USERS it needs beyond the others'.
+DEMO_MODULES = ("web.demo_data",)
 
 DEMO_ACTOR = engine.Actor("demo", frozenset({"caseworker", "supervisor"}), None)
 
 
+def _modules() -> list:
+    return [import_module(name) for name in DEMO_MODULES]
+
+
+def _gathered(name: str) -> list:
+    return [item for module in _modules() for item in getattr(module, name, [])]
+
+
 def hints() -> str:
     """What to do next: the URL and the demo sign-ins."""
-    people = "\n".join(f"  {u:<9} {roles:<11} {', '.join(codes)}" for u, _, roles, codes in USERS)
+    people = "\n".join(f"  {u:<9} {roles:<11} {', '.join(codes)}"
+                       for u, _, roles, codes in _gathered("USERS"))
     return (f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):\n{people}\n\n"
             "Command line: flask case show 4 · flask task list --user ana · flask timers fire\n")
 
@@ -45,16 +59,17 @@ def demo(quiet: bool) -> None:
         click.echo("demo cases already loaded")
         click.echo(hints())
         return
-    for spec in DEMO_CASES:
-        case = _demo_case(forms, spec)
-        if not quiet:
-            click.echo(f"case {case.id}: {spec['family']} — {spec['stage']}")
+    for module in _modules():
+        for spec in module.DEMO_CASES:
+            case = _demo_case(forms, module, spec)
+            if not quiet:
+                click.echo(f"case {case.id}: {spec['family']} — {spec['stage']}")
     click.echo(hints())
 
 
 def _territories() -> None:
     existing = set(db.session.scalars(select(Territory.code)))
-    for code, name, country, region, zone in TERRITORIES:
+    for code, name, country, region, zone in _gathered("TERRITORIES"):
         if code not in existing:
             db.session.add(Territory(code=code, name=name, country=country, region=region,
                                      timezone=zone))
@@ -64,7 +79,7 @@ def _territories() -> None:
 def _users() -> None:
     existing = set(db.session.scalars(select(User.username)))
     territories = {t.code: t for t in db.session.scalars(select(Territory))}
-    for username, name, roles, codes in USERS:
+    for username, name, roles, codes in _gathered("USERS"):
         if username not in existing:
             db.session.add(User(username=username, full_name=name, roles=roles,
                                 password_hash=hash_password(DEMO_PASSWORD),
@@ -76,7 +91,7 @@ def _has_cases() -> bool:
     return db.session.scalars(select(engine.models.Case.id).limit(1)).first() is not None
 
 
-def _demo_case(forms: engine.FormLibrary, spec: dict):
+def _demo_case(forms: engine.FormLibrary, module, spec: dict):
     """Start a case ``days_ago`` and walk it through ``steps``, firing timers on the way.
 
     A step is ``(bpmn_id, days after the previous step[, extra argument of its data])``.
@@ -89,18 +104,19 @@ def _demo_case(forms: engine.FormLibrary, spec: dict):
     for bpmn_id, days_later, *extra in spec["steps"]:
         moment += timedelta(days=days_later)
         engine.fire_due_timers(db.session, moment)
-        for routine in KEEPS_UP:
-            _complete_step(forms, case.id, routine, moment)
-        _complete_step(forms, case.id, bpmn_id, moment, *extra)
+        for routine in module.KEEPS_UP:
+            _complete_step(forms, module, case.id, routine, moment)
+        _complete_step(forms, module, case.id, bpmn_id, moment, *extra)
     engine.fire_due_timers(db.session, now)
     return case
 
 
-def _complete_step(forms, case_id: int, bpmn_id: str, moment: datetime, *extra) -> None:
+def _complete_step(forms, module, case_id: int, bpmn_id: str, moment: datetime,
+                   *extra) -> None:
     row = next((r for r in _open_tasks(case_id) if r.bpmn_id == bpmn_id), None)
     if row is None:
         return
-    data = STEP_DATA[bpmn_id](moment.date(), *extra)
+    data = module.STEP_DATA[bpmn_id](moment.date(), *extra)
     actor = engine.Actor(row.assignee or "demo", frozenset({row.role}), None)
     engine.complete(db.session, forms, row.id, data, actor, moment)
 
