@@ -4,15 +4,19 @@ Inboxes, overdue views and the timer sweep read these indexed tables, never work
 Rows are diffed, so a claimed task keeps its assignee and draft across saves.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from SpiffWorkflow.task import Task
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from . import audit
+from .actors import SYSTEM
 from .models import Case, HumanTask, ProcessInstance, Timer
 from .runtime import WaitingTimer, deadline_moments, escalated, properties
 from .settings import ProgrammeSettings
+
+OVERDUE_CLOSED = "overdue_closed"  # audit kind: an overdue step was done or ended
 
 
 def sync_timers(session: Session, instance: ProcessInstance, timers: list[WaitingTimer]) -> None:
@@ -41,7 +45,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
     for row in rows:
         task = current.pop(row.id, None)
         if task is None:
-            session.delete(row)
+            _close_row(session, row, now)
         else:
             row.remind_at, row.due_at = deadline_moments(task)
             if row.escalated_at is None and escalated(task):
@@ -55,7 +59,7 @@ def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: Progra
              now: datetime) -> HumanTask:
     props = properties(task)
     remind_at, due_at = deadline_moments(task)
-    flagged = (due_at or now) if escalated(task) else None
+    flagged = now if escalated(task) else None  # a step overdue from the moment it opens
     return HumanTask(
         id=str(task.id), instance_id=instance.id, case_id=case.id,
         programme_key=case.programme_key, territory_id=case.territory_id,
@@ -73,7 +77,25 @@ def _default_assignee(task: Task, case: Case, settings: ProgrammeSettings) -> st
     return case.caseworker if role == "caseworker" else None
 
 
-def forget_instance(session: Session, instance_id: int) -> None:
+def _close_row(session: Session, row: HumanTask, now: datetime) -> None:
+    """Drop a step that is no longer open, recording when an overdue one stopped being so."""
+    if row.escalated_at is not None:
+        audit.record(session, row.case_id, OVERDUE_CLOSED, SYSTEM.id, now, title=row.title,
+                     data={"task": row.id, "step": row.bpmn_id,
+                           "since": overdue_since(row.escalated_at)})
+    session.delete(row)
+
+
+def overdue_since(moment: datetime) -> str:
+    """How an overdue span's start is stored: UTC ISO text, so it compares as text in SQL."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def forget_instance(session: Session, instance_id: int, now: datetime) -> None:
     """Drop every mirrored row of a finished instance."""
     session.execute(delete(Timer).where(Timer.instance_id == instance_id))
+    overdue = select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                      HumanTask.escalated_at.is_not(None))
+    for row in session.scalars(overdue):
+        _close_row(session, row, now)
     session.execute(delete(HumanTask).where(HumanTask.instance_id == instance_id))

@@ -131,4 +131,4 @@ def _close(session: Session, loaded: LoadedCase, now: datetime) -> None:
     loaded.instance.status = "completed"
     loaded.case.status = "closed"
     loaded.case.closed_at = now
-    mirror.forget_instance(session, loaded.instance.id)
+    mirror.forget_instance(session, loaded.instance.id, now)

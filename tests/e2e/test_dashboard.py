@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 import engine
+from web.demo_data import contacto, ingreso
 from web.extensions import db
 
 NOW = datetime(2026, 4, 20, 12, tzinfo=UTC)
@@ -44,6 +45,29 @@ def test_the_dashboard_counts_what_a_person_would_count(as_person, seeded):
     assert "F Bianchi" not in page
     weekly = [int(n) for n in _bar_labels(page)]
     assert weekly == [1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3]
+
+
+def test_a_late_step_done_later_leaves_the_weekly_count(as_person, web_app, start_case):
+    """A Rojas's first contact was overdue from 24 March (03:00 UTC) until ana did it on
+    Wednesday 8 April, with the entry (itself already late, as it is due 30 days from the
+    allocation): A counts at the week ends 30 March and 6 April, no longer on 13 and 20 April,
+    and the entry, open and closed in the same moment, never counts."""
+    for family, caseworker, at, territory in CASES:
+        start_case(family, territory=territory, caseworker=caseworker, at=at)
+    done_at = datetime(2026, 4, 8, 15, tzinfo=UTC)
+    with web_app.app_context():
+        engine.fire_due_timers(db.session, done_at)
+        ana = engine.Actor("ana", frozenset({"caseworker"}), None)
+        row = next(t for t in engine.list_tasks(db.session, ana) if t.case_id == 1)
+        forms = web_app.extensions["acompana.forms"]
+        engine.complete(db.session, forms, row.id, contacto(done_at.date()), ana, done_at)
+        row = next(t for t in engine.list_tasks(db.session, ana) if t.case_id == 1)
+        engine.complete(db.session, forms, row.id, ingreso(done_at.date()), ana, done_at)
+        engine.fire_due_timers(db.session, NOW)
+    with time_machine.travel(NOW, tick=False):
+        page = as_person("jorge").get("/dashboard/").get_data(as_text=True)
+    assert [int(n) for n in _bar_labels(page)] == [1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 2]
+    assert "2 pasos vencidos" in page
 
 
 def _bar_labels(page: str) -> list[str]:

@@ -2,15 +2,17 @@
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
+from engine.mirror import OVERDUE_CLOSED
 from engine.models import Case, Event, Household, HumanTask, Territory
 
 BUCKETS = (("1–7", 1, 7), ("8–30", 8, 30), (">30", 31, None))
 WEEKS = 12
+UNASSIGNED = "(sin asignar)"
 
 
 @dataclass(frozen=True)
@@ -62,38 +64,28 @@ class Summary:
 
 def summary(session: Session, territories: frozenset[int] | None, now: datetime) -> Summary:
     """Counts by person, programme, territory and age; caseload; the 12-week trend."""
-    by_person = _grouped(session, func.coalesce(HumanTask.assignee, "(sin asignar)"),
-                         territories, now)
+    by_person, by_programme, by_territory, by_age = Counter(), Counter(), Counter(), Counter()
+    names = dict(session.execute(select(Territory.id, Territory.name)).all())
+    for person, programme, territory, age, count in _overdue_groups(session, territories, now):
+        by_person[person or UNASSIGNED] += count
+        by_programme[programme] += count
+        by_territory[names.get(territory, territory)] += count
+        by_age[age] += count
     return Summary(
-        total=sum(by_person.values()),
-        by_person=by_person,
-        by_programme=_grouped(session, HumanTask.programme_key, territories, now),
-        by_territory=_grouped(session, Territory.name, territories, now, join_territory=True),
-        by_age=_ages(session, territories, now),
+        total=sum(by_person.values()), by_person=by_person, by_programme=by_programme,
+        by_territory=by_territory, by_age=Counter({b: by_age[b] for b, _, _ in BUCKETS}),
         caseload=caseload(session, territories),
         weekly=weekly_overdue(session, territories, now),
     )
 
 
-def _grouped(session: Session, column, territories, now, join_territory=False) -> Counter:
-    query = select(column, func.count(HumanTask.id))
-    if join_territory:
-        query = query.join(Territory, Territory.id == HumanTask.territory_id)
-    query = _overdue(query, territories, now).group_by(column)
-    return Counter(dict(session.execute(query).all()))
-
-
-def _ages(session: Session, territories, now: datetime) -> Counter:
-    """Overdue steps per aging bucket (a started day late counts as a day)."""
-    ages = Counter()
-    for name, low, high in BUCKETS:
-        query = _overdue(select(func.count(HumanTask.id)), territories, now)
-        if low > 1:  # more than low-1 whole days late
-            query = query.where(HumanTask.due_at < now - timedelta(days=low - 1))
-        if high is not None:  # at most high days late
-            query = query.where(HumanTask.due_at >= now - timedelta(days=high))
-        ages[name] = session.scalar(query) or 0
-    return ages
+def _overdue_groups(session: Session, territories, now: datetime):
+    """One pass over the overdue steps, counted by person, programme, territory and age."""
+    age = case(*[(HumanTask.due_at >= now - timedelta(days=high), name)
+                 for name, _, high in BUCKETS if high is not None], else_=BUCKETS[-1][0])
+    columns = (HumanTask.assignee, HumanTask.programme_key, HumanTask.territory_id, age)
+    query = _overdue(select(*columns, func.count(HumanTask.id)), territories, now)
+    return session.execute(query.group_by(*columns)).all()
 
 
 def caseload(session: Session, territories: frozenset[int] | None) -> Counter:
@@ -108,17 +100,28 @@ def weekly_overdue(session: Session, territories: frozenset[int] | None,
                    now: datetime) -> list[tuple[datetime, int]]:
     """How many steps were overdue at the end of each of the last 12 weeks.
 
-    A step is overdue at a moment when its escalation had fired and it was not yet done.
+    A step is overdue from its escalation until it is done or ends. Steps still open are
+    counted from ``human_task.escalated_at``; steps closed within the period from their
+    ``overdue_closed`` events, which say since when they were overdue.
     """
-    done = aliased(Event)
-    weeks = []
-    for back in range(WEEKS - 1, -1, -1):
-        moment = now - timedelta(weeks=back)
-        completed = exists().where(and_(done.kind == "task_completed", done.at <= moment,
-                                        done.task_id == Event.data["task"].as_string()))
-        query = (select(func.count(Event.id)).join(Case, Case.id == Event.case_id)
-                 .where(Event.kind == "escalation", Event.at <= moment, ~completed))
-        if territories is not None:
-            query = query.where(Case.territory_id.in_(territories))
-        weeks.append((moment, session.scalar(query) or 0))
-    return weeks
+    moments = [now - timedelta(weeks=back) for back in range(WEEKS - 1, -1, -1)]
+    still_open = [func.count(HumanTask.id).filter(HumanTask.escalated_at <= m) for m in moments]
+    query = select(*still_open).where(HumanTask.escalated_at.is_not(None))
+    if territories is not None:
+        query = query.where(HumanTask.territory_id.in_(territories))
+    counts = list(session.execute(query).one())
+    for since, closed in _closed_since(session, territories, moments[0]):
+        for index, moment in enumerate(moments):
+            if since <= moment < closed:
+                counts[index] += 1
+    return list(zip(moments, counts, strict=True))
+
+
+def _closed_since(session: Session, territories, start: datetime):
+    """``(overdue since, closed at)`` of each overdue step closed after ``start``."""
+    query = (select(Event.data, Event.at).join(Case, Case.id == Event.case_id)
+             .where(Event.kind == OVERDUE_CLOSED, Event.at > start))
+    if territories is not None:
+        query = query.where(Case.territory_id.in_(territories))
+    for data, closed in session.execute(query):
+        yield datetime.fromisoformat(data["since"]).replace(tzinfo=UTC), closed
