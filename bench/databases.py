@@ -16,15 +16,43 @@ def fresh_database(admin_url: str, name: str) -> str:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    url = database_url(admin_url, name)
+    return migrate(database_url(admin_url, name))
+
+
+def migrate(url: str) -> str:
+    """Bring database ``url`` to the newest schema (a reused database gets new migrations)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         from flask_migrate import upgrade
 
+        from web.extensions import db
+
         upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
     return url
 
 
 def database_url(admin_url: str, name: str) -> str:
     """The URL of database ``name`` on the server of ``admin_url``."""
     return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def exists(admin_url: str, name: str) -> bool:
+    """Whether database ``name`` is on the server."""
+    admin = create_engine(admin_url)
+    with admin.connect() as conn:
+        found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+    admin.dispose()
+    return found is not None
+
+
+def copy_database(admin_url: str, template: str, name: str) -> str:
+    """A fresh copy of database ``template`` called ``name``; return its URL."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = :t AND pid <> pg_backend_pid()"), {"t": template})
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return database_url(admin_url, name)

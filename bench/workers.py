@@ -1,0 +1,49 @@
+"""Real rq worker and rq cron processes for benchmarks, on a shifted clock."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from redis import Redis
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("ACOMPANA_BENCH_REDIS", "redis://127.0.0.1:6379/14")
+QUEUE = "acompana"
+
+
+class Processes:
+    """rq processes started with one clock offset; ``stop`` kills them and their children."""
+
+    def __init__(self, database_url: str, offset_seconds: float):
+        Redis.from_url(REDIS_URL).flushdb()
+        self.env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
+                    "REDIS_URL": REDIS_URL}
+        self.offset = offset_seconds
+        self.running: list[subprocess.Popen] = []
+
+    def worker(self, burst: bool = False) -> None:
+        """One ``rq worker acompana`` (the production command)."""
+        self._start("worker", QUEUE, *(["--burst"] if burst else []))
+
+    def cron(self) -> None:
+        """``rq cron web/cron_config.py``: the timer sweep every few seconds."""
+        self._start("cron", "web/cron_config.py")
+
+    def _start(self, command: str, *args: str) -> None:
+        argv = [sys.executable, str(ROOT / "bench" / "shifted.py"), str(self.offset),
+                "rq.cli", command, "--url", REDIS_URL, *args]
+        self.running.append(subprocess.Popen(argv, env=self.env, cwd=ROOT,
+                                             start_new_session=True,
+                                             stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.DEVNULL))
+
+    def stop(self) -> None:
+        """SIGKILL every process group (a killed sweep loses nothing: the database decides)."""
+        for process in self.running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        self.running.clear()
