@@ -10,8 +10,10 @@ from . import clock
 from .forms import FormLibrary
 from .models import ProcessDefinition, Programme
 from .parsing import parse_process, read_sources
+from .programme_settings import record_change
 from .serialization import spec_to_dict
 from .settings import read_settings_file, settings_from_dict
+from .settings_changes import merge_deployed
 from .uow import unit_of_work
 
 
@@ -40,7 +42,7 @@ def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms:
     parsed = parse_process(sources, settings, forms)
     now = clock.now()
     with unit_of_work(session):
-        _save_settings(session, settings.key, settings.name, raw_settings, now)
+        _save_settings(session, settings.key, settings.name, raw_settings, deployed_by, now)
         latest = _latest(session, settings.key)
         if latest is not None and latest.content_hash == parsed.content_hash:
             return DeployResult(settings.key, latest.version, False, latest.id)
@@ -55,12 +57,21 @@ def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms:
         return DeployResult(settings.key, definition.version, True, definition.id)
 
 
-def _save_settings(session: Session, key: str, name: str, raw: dict, now) -> None:
+def _save_settings(session: Session, key: str, name: str, raw: dict, deployed_by: str,
+                   now) -> None:
+    """The file's settings become live, except values a manager changed that the file has
+    not changed since the last deploy (see :func:`settings_changes.merge_deployed`)."""
     programme = session.get(Programme, key)
     if programme is None:
-        session.add(Programme(key=key, name=name, settings=raw, updated_at=now))
-    elif programme.settings != raw or programme.name != name:
-        programme.settings, programme.name, programme.updated_at = raw, name, now
+        session.add(Programme(key=key, name=name, settings=raw, file_settings=raw,
+                              updated_at=now))
+        return
+    previous_file = programme.file_settings or programme.settings
+    live = merge_deployed(programme.settings, previous_file, raw)
+    if previous_file != raw or programme.file_settings is None:
+        programme.file_settings = raw
+    programme.name = name
+    record_change(session, programme, live, deployed_by, now, "deploy")
 
 
 def _latest(session: Session, key: str) -> ProcessDefinition | None:

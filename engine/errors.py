@@ -40,6 +40,15 @@ class InvalidTaskData(EngineError):
         super().__init__(f"invalid data for form {form_key}: {details}")
 
 
+class InvalidSettings(InvalidTaskData):
+    """A change to a programme's settings is not valid; ``errors`` name each field (e.g.
+    ``plazos.diagnostico.dias``) and why. Nothing was changed."""
+
+    def __init__(self, programme: str, errors: list[FieldError]):
+        self.programme = programme
+        super().__init__(f"{programme}/settings", errors)
+
+
 @dataclass
 class ProcessProblem:
     """One problem found in a BPMN/DMN file at deploy time."""

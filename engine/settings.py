@@ -7,11 +7,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InvalidProcess, ProcessProblem
+from .errors import FieldError, InvalidProcess, ProcessProblem
 
 SETTINGS_FILE = "settings.toml"
 DAY_KINDS = {"habiles": "días hábiles", "corridos": "días corridos"}
 STEP_START = "inicio_paso"
+REQUIRED = ("clave", "nombre", "pais")
+MAXIMUM = {"dias": 3660, "meses": 120, "aviso_dias": 3660}  # ten years
+MAX_TITLE = 200
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,10 @@ class DeadlineRule:
 
     def describe(self) -> str:
         """The rule in words, e.g. ``15 días hábiles desde fecha_asignacion``."""
-        amount = f"{self.months} meses" if self.months else f"{self.days} {DAY_KINDS[self.kind]}"
+        if self.months is not None:
+            amount = f"{self.months} meses"
+        else:
+            amount = f"{self.days} {DAY_KINDS[self.kind]}"
         anchor = "el inicio del paso" if self.anchor == STEP_START else self.anchor
         return f"{amount} desde {anchor}"
 
@@ -63,39 +69,75 @@ def read_settings_file(folder: Path) -> dict:
 
 def settings_from_dict(raw: dict, source: str = SETTINGS_FILE) -> ProgrammeSettings:
     """Build settings from their parsed form (as stored in the database)."""
-    programme = raw.get("programa", {})
-    required = ("clave", "nombre", "pais")
-    problems = [f"[programa] needs '{k}'" for k in required if k not in programme]
-    rules = {}
-    for key, table in raw.get("plazos", {}).items():
-        rule, rule_problems = _rule(key, table)
-        rules[key] = rule
-        problems += rule_problems
+    problems = settings_problems(raw)
     if problems:
-        raise InvalidProcess([ProcessProblem(source, p) for p in problems])
+        raise InvalidProcess([ProcessProblem(source, p.message) for p in problems])
+    programme = raw["programa"]
     return ProgrammeSettings(
         key=programme["clave"], name=programme["nombre"], country=programme["pais"],
         language=programme.get("idioma", "es"), roles=dict(raw.get("roles", {})),
-        deadlines=rules, cycles=dict(raw.get("ciclos", {})),
+        deadlines={key: _rule(key, table) for key, table in raw.get("plazos", {}).items()},
+        cycles=dict(raw.get("ciclos", {})),
     )
 
 
-def _rule(key: str, table: dict) -> tuple[DeadlineRule, list[str]]:
+def settings_problems(raw: dict) -> list[FieldError]:
+    """Every problem in parsed settings, each naming its field (``plazos.diagnostico.dias``)."""
+    programme = raw.get("programa", {})
+    problems = [FieldError(f"programa.{k}", "required", f"[programa] needs '{k}'")
+                for k in REQUIRED if k not in programme]
+    for key, table in raw.get("plazos", {}).items():
+        problems += rule_problems(key, table)
+    return problems
+
+
+def rule_problems(key: str, table: dict) -> list[FieldError]:
+    """What is wrong with the deadline rule ``[plazos.<key>]``, field by field."""
+    where = f"plazos.{key}"
     problems = []
     if ("dias" in table) == ("meses" in table):
-        problems.append(f"[plazos.{key}] needs exactly one of 'dias' or 'meses'")
+        problems.append(FieldError(f"{where}.dias", "amount",
+                                   f"{where} needs exactly one of 'dias' or 'meses'"))
     kind = table.get("tipo", "corridos")
     if kind not in DAY_KINDS:
-        problems.append(f"[plazos.{key}] tipo must be one of {sorted(DAY_KINDS)}, not {kind!r}")
-    amount = table.get("dias", table.get("meses", 0))
-    if not isinstance(amount, int) or amount < 0:
-        problems.append(f"[plazos.{key}] the amount must be a whole number ≥ 0")
-    rule = DeadlineRule(
+        problems.append(FieldError(f"{where}.tipo", "enum", f"{where}.tipo must be one of "
+                                   f"{sorted(DAY_KINDS)}, not {kind!r}", sorted(DAY_KINDS)))
+    for name in ("dias", "meses", "aviso_dias"):
+        if name in table:
+            problems += _whole_number(f"{where}.{name}", table[name], MAXIMUM[name])
+    title = table.get("titulo", key)
+    if not isinstance(title, str) or not 0 < len(title.strip()) <= MAX_TITLE:
+        problems.append(FieldError(f"{where}.titulo", "title",
+                                   f"{where}.titulo must be text of 1 to {MAX_TITLE} characters"))
+    if not isinstance(table.get("desde", STEP_START), str) or not table.get("desde", STEP_START):
+        problems.append(FieldError(f"{where}.desde", "type", f"{where}.desde must name a field"))
+    return problems or _reminder_problems(where, table)
+
+
+def _whole_number(where: str, value, maximum: int) -> list[FieldError]:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return [FieldError(where, "whole_number", f"{where} must be a whole number ≥ 0")]
+    if value > maximum:
+        return [FieldError(where, "maximum", f"{where} must be at most {maximum}", maximum)]
+    return []
+
+
+def _reminder_problems(where: str, table: dict) -> list[FieldError]:
+    """A reminder may not come before the deadline starts counting."""
+    days, reminder = table.get("dias"), table.get("aviso_dias", 0)
+    if days is not None and reminder > days:
+        return [FieldError(f"{where}.aviso_dias", "reminder", f"{where}.aviso_dias must be at "
+                           f"most {where}.dias ({days}): the reminder would come before the "
+                           "deadline starts", days)]
+    return []
+
+
+def _rule(key: str, table: dict) -> DeadlineRule:
+    return DeadlineRule(
         key=key, title=table.get("titulo", key), days=table.get("dias"),
-        months=table.get("meses"), kind=kind, anchor=table.get("desde", STEP_START),
-        reminder_days=int(table.get("aviso_dias", 0)),
+        months=table.get("meses"), kind=table.get("tipo", "corridos"),
+        anchor=table.get("desde", STEP_START), reminder_days=table.get("aviso_dias", 0),
     )
-    return rule, problems
 
 
 def _invalid(path: Path, message: str) -> InvalidProcess:

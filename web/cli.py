@@ -1,4 +1,5 @@
-"""Command line: ``flask deploy``, ``flask case …``, ``flask task …``, ``flask timers fire``."""
+"""Command line: ``flask deploy``, ``flask case …``, ``flask task …``, ``flask timers fire``,
+``flask settings …`` (web/settings_cli.py)."""
 
 import json
 from datetime import datetime
@@ -21,8 +22,10 @@ def register(app: Flask) -> None:
     for command in (deploy, case, task, timers, territory, serve):
         app.cli.add_command(command)
     from .demo import demo
+    from .settings_cli import settings
 
     app.cli.add_command(demo)
+    app.cli.add_command(settings)
 
 
 def _forms() -> engine.FormLibrary:

@@ -1,0 +1,1 @@
+"""Programme settings a manager changes without touching the diagram."""
