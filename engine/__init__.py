@@ -12,6 +12,7 @@ from .errors import (
     EngineError,
     FieldError,
     InvalidProcess,
+    InvalidSettings,
     InvalidTaskData,
     NotAllowed,
     NotFound,
@@ -22,14 +23,16 @@ from .errors import (
 from .forms import FormLibrary
 from .models import Base
 from .pauses import pause_deadlines, resume_deadlines
+from .programme_settings import update_settings
 from .sweep import SweepResult, fire_due_timers
 from .tasks import claim, complete, get_task, list_tasks, reassign, release
 
 __all__ = [
     "SYSTEM", "Actor", "Base", "CaseView", "Conflict", "DeployResult", "EngineError",
-    "FieldError", "FormLibrary", "InvalidProcess", "InvalidTaskData", "NotAllowed", "NotFound",
+    "FieldError", "FormLibrary", "InvalidProcess", "InvalidSettings", "InvalidTaskData",
+    "NotAllowed", "NotFound",
     "ProcessProblem", "ScriptFailure", "StartCase", "SweepResult", "UnsafeScript", "case_history",
     "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",
     "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
-    "visible_case",
+    "update_settings", "visible_case",
 ]

@@ -4,7 +4,8 @@ They are bound to one case (its settings and territory calendar) and to the task
 expression is evaluated against, and they read time from :mod:`engine.clock`.
 """
 
-from dataclasses import dataclass
+from copy import deepcopy
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ class CaseContext:
 
     settings: ProgrammeSettings
     calendar: TerritoryCalendar
+    values: dict = field(default_factory=dict)  # the raw settings, for parametro()
 
     def helpers(self, data: dict) -> dict[str, Any]:
         """The helper functions, bound to ``data``."""
@@ -54,7 +56,18 @@ class CaseContext:
             return self.today().isoformat()
 
         return {"plazo": plazo, "recordatorio": recordatorio, "duracion": duracion,
-                "meses_desde": meses_desde, "proximo_ciclo": proximo_ciclo, "hoy": hoy}
+                "meses_desde": meses_desde, "proximo_ciclo": proximo_ciclo, "hoy": hoy,
+                "parametro": self.parameter}
+
+    def parameter(self, path: str) -> Any:
+        """A value of the programme settings by its dotted path, e.g.
+        ``parametro("modalidades.charlas.sesiones")`` (a copy: scripts cannot change it)."""
+        value: Any = self.values
+        for part in path.split("."):
+            if not isinstance(value, dict) or part not in value:
+                raise KeyError(f"no setting '{path}' in the programme settings")
+            value = value[part]
+        return deepcopy(value)
 
     def deadline(self, key: str, data: dict):
         """Compute the deadline ``key`` as of now for ``data``."""

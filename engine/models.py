@@ -48,13 +48,29 @@ class Territory(Base):
 
 
 class Programme(Base):
-    """A programme and its live settings (deadline rules, lane roles, cycles)."""
+    """A programme and its live settings (deadline rules, lane roles, cycles); ``file_settings``
+    is its settings file as last deployed, which a redeploy compares against."""
 
     __tablename__ = "programme"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     settings: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    file_settings: Mapped[dict[str, Any] | None] = mapped_column(JsonData, deferred=True)
     updated_at: Mapped[datetime]
+
+
+class SettingsChange(Base):
+    """One change to a programme's live settings (append-only): who, when, by which means
+    (``manager`` or ``deploy``), and each field before → after."""
+
+    __tablename__ = "settings_change"
+    __table_args__ = (Index("ix_settings_change_programme", "programme_key", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16))
+    changes: Mapped[list[Any]]
 
 
 class ProcessDefinition(Base):
@@ -164,7 +180,8 @@ class Event(Base):
     """The append-only audit trail: who did what to which case, when."""
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_case", "case_id", "id"),)
+    __table_args__ = (Index("ix_event_case", "case_id", "id"),
+                      Index("ix_event_kind_at", "kind", "at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
     kind: Mapped[str] = mapped_column(String(32))
@@ -174,3 +191,34 @@ class Event(Base):
     task_id: Mapped[str | None] = mapped_column(String(36), index=True)
     title: Mapped[str | None] = mapped_column(String(300))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class PlacePool(Base):
+    """The places of one modality of a programme in one territory (their number is a setting).
+
+    Its row is the lock every change to who holds those places takes first (see engine.places).
+    """
+
+    __tablename__ = "place_pool"
+    __table_args__ = (UniqueConstraint("programme_key", "territory_id", "modality"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    modality: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
+class Enrolment(Base):
+    """A case's claim on a place of a pool: ``occupied``, ``waiting`` (in ``requested_at``
+    order), or over (``released`` after holding it, ``withdrawn`` while waiting)."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (Index("ix_enrolment_queue", "pool_id", "status", "requested_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("place_pool.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    requested_at: Mapped[datetime]
+    assigned_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    pool: Mapped[PlacePool] = relationship(lazy="joined")

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.task import Task
@@ -78,6 +80,20 @@ def catch_up(workflow: BpmnWorkflow, until: datetime, on_step: Callable[[Task], 
             for task in cycles:
                 on_step(task)
     raise ScriptFailure("(timers)", f"more than {MAX_TIMER_ROUNDS} timer firings in one sweep")
+
+
+def deliver_message(workflow: BpmnWorkflow, name: str, payload,
+                    on_step: Callable[[Task], None]) -> None:
+    """Give the workflow the message ``name`` it waits for, then run the steps it starts."""
+    waiting = [t for t in workflow.event_manager.tasks.values()
+               if isinstance(getattr(t.task_spec, "event_definition", None),
+                             MessageEventDefinition)
+               and t.task_spec.event_definition.name == name]
+    if not waiting:
+        raise ScriptFailure("(message)", f"the process does not wait for the message '{name}'")
+    with _script_errors():
+        workflow.send_event(BpmnEvent(waiting[0].task_spec.event_definition, payload=payload))
+    advance(workflow, on_step)
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:

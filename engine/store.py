@@ -9,7 +9,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, catalog, clock, mirror, runtime
+from . import audit, catalog, clock, mirror, places, runtime
 from .actors import SYSTEM
 from .calendars import TerritoryCalendar
 from .compaction import compact
@@ -38,6 +38,10 @@ class LoadedCase:
         """Fire every timer due by ``until``, in order."""
         runtime.catch_up(self.workflow, until, self._on_step)
 
+    def deliver(self, message: str, payload) -> None:
+        """Hand the workflow a message it waits for, and run the steps it starts."""
+        runtime.deliver_message(self.workflow, message, payload, self._on_step)
+
     def _on_step(self, task: Task) -> None:
         self.steps.append((task, clock.now()))
 
@@ -46,7 +50,7 @@ def case_context(case: Case, settings: ProgrammeSettings) -> CaseContext:
     """The settings and calendar a case's expressions run with."""
     territory = case.territory
     calendar = TerritoryCalendar(territory.country, territory.region, territory.timezone)
-    return CaseContext(settings, calendar)
+    return CaseContext(settings, calendar, catalog.values_of(case.programme))
 
 
 def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase | None:
@@ -97,25 +101,43 @@ def create(session: Session, case: Case, definition: ProcessDefinition,
 
 
 def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
-    """Write the workflow state, mirror its tasks and timers, and record its engine steps."""
+    """Write the workflow state, mirror its tasks and timers, and record its engine steps.
+
+    A place the case gives back (engine.places) moves the next waiting case on, here.
+    """
     instance, case, workflow = loaded.instance, loaded.case, loaded.workflow
     compact(workflow)
     instance.state = dump_state(workflow)
     instance.updated_at = now
     session.add(instance)
     session.flush()
-    _record_steps(session, loaded)
+    promoted = _record_steps(session, loaded)
     if workflow.is_completed():
-        _close(session, loaded, now)
-        return
-    timers = [] if case.deadlines_paused_at else runtime.waiting_timers(workflow)
-    mirror.sync_timers(session, instance, timers)
-    ready = runtime.ready_user_tasks(workflow)
-    mirror.sync_human_tasks(session, instance, case, ready, loaded.settings, now)
+        promoted += _close(session, loaded, now)
+    else:
+        timers = [] if case.deadlines_paused_at else runtime.waiting_timers(workflow)
+        mirror.sync_timers(session, instance, timers)
+        ready = runtime.ready_user_tasks(workflow)
+        mirror.sync_human_tasks(session, instance, case, ready, loaded.settings, now)
+    give_places(session, promoted, now)
 
 
-def _record_steps(session: Session, loaded: LoadedCase) -> None:
+def give_places(session: Session, case_ids: list[int], now: datetime) -> None:
+    """Move on the process of each case just given a place off the waiting list."""
+    for case_id in case_ids:
+        query = select(ProcessInstance.id).where(ProcessInstance.case_id == case_id)
+        woken = load_for_update(session, session.scalar(query))
+        if woken.case.deadlines_paused_at is None:
+            woken.catch_up(now)
+        woken.deliver(places.GRANTED_MESSAGE, places.ASSIGNED)
+        save(session, woken, now)
+
+
+def _record_steps(session: Session, loaded: LoadedCase) -> list[int]:
+    promoted = []
     for task, at in loaded.steps:
+        if places.releases_place(task):
+            promoted += places.release(session, loaded.case, at)
         described = audit.describe_step(task)
         if described is None:
             continue
@@ -125,10 +147,12 @@ def _record_steps(session: Session, loaded: LoadedCase) -> None:
         audit.record(session, loaded.case.id, kind, SYSTEM.id, at, task=task,
                      title=audit.step_title(task), data=data)
     loaded.steps.clear()
+    return promoted
 
 
-def _close(session: Session, loaded: LoadedCase, now: datetime) -> None:
+def _close(session: Session, loaded: LoadedCase, now: datetime) -> list[int]:
     loaded.instance.status = "completed"
     loaded.case.status = "closed"
     loaded.case.closed_at = now
     mirror.forget_instance(session, loaded.instance.id, now)
+    return places.release(session, loaded.case, now)

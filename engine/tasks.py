@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, runtime, store
+from . import audit, clock, places, runtime, store
 from .actors import Actor
 from .errors import Conflict, InvalidTaskData, NotAllowed, NotFound
 from .forms import FormLibrary
@@ -80,6 +80,7 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
     a task someone else completed first raises :class:`Conflict`.
     """
     with clock.frozen_at(now) as moment, unit_of_work(session):
+        places.lock_before_task(session, task_id, moment)  # the lock order of engine.places
         row = _locked_row(session, task_id, actor)
         _check_role(row, actor)
         if row.assignee not in (None, actor.id):
@@ -95,11 +96,13 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
             raise Conflict("this task was closed meanwhile (completed, or ended by a timer)")
         changed = {k: task.data.get(k) for k in data if task.data.get(k) != data[k]}
         task.data.update(data)
-        task.run()
         audit.record(session, row.case_id, "task_completed", actor.id, moment, task=task,
                      data={"submitted": data, "previous": changed})
+        promoted = places.enrol_for_task(session, loaded.case, task, moment)
+        task.run()
         loaded.advance()
         store.save(session, loaded, moment)
+        store.give_places(session, promoted, moment)
         return row
 
 
