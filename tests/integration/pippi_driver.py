@@ -1,0 +1,95 @@
+"""Drives one P.I.P.P.I. family through time the way its équipe and referente would.
+
+The clock is moved with time-machine (nothing sleeps). Each morning the timer sweep runs, as
+the background worker would; then people do what the test's habits say. After every action
+the stored workflow is restored and re-serialized, to prove the saved state is whole. The
+machinery is :mod:`tests.integration.case_driver`'s.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from tests.integration.case_driver import DrivenCase, local_date, local_time
+from web import demo_data_pippi as forms_data
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+def local(day: date, hour: int = 9) -> datetime:
+    """``hour`` o'clock on ``day`` in Italy."""
+    return local_time(day, ROME, hour)
+
+
+def local_day(moment: datetime) -> date:
+    """The Italian day ``moment`` falls on."""
+    return local_date(moment, ROME)
+
+
+class PippiCase(DrivenCase):
+    """One family's case in the Ambito di Somma Lombardo, with the clock and the sweep."""
+
+    programme, zone = "pippi", ROME
+    sorted_ids, review_prefix = True, "revisione_"
+
+    def __init__(self, session, forms, caseworker, supervisor, referred: date,
+                 family: str = "Colombo"):
+        super().__init__(session, forms, caseworker, supervisor, referred)
+        self.open_case("somma_lombardo", caseworker.id, family,
+                       [{"nome": "Maria Colombo", "eta": 31},
+                        {"nome": "Luca Colombo", "eta": 7}], caseworker)
+
+    def review_data(self) -> dict:
+        """The referente's review of an escalation."""
+        return forms_data.revisione(self.today)
+
+
+@dataclass
+class Habits:
+    """What the équipe does each morning during the intervention.
+
+    Dispositivi start on their dates; each open diary gets an entry every ``diary_days``
+    (the entry on or after a dispositivo's ``concluded`` date closes it); the équipe meets
+    ``meeting_days`` after the last meeting (``late_meeting``, counted from 1, waits
+    ``late_days``); T1 and T2 are recorded on their dates. The referente reviews every
+    escalation the morning it arrives.
+    """
+
+    starts: dict[str, date] = field(default_factory=dict)
+    concluded: dict[str, date] = field(default_factory=dict)
+    t1: date | None = None
+    t2: date | None = None
+    diary_days: int = 30
+    meeting_days: int = 45
+    late_meeting: int = 0
+    late_days: int = 65
+    meetings: list[date] = field(default_factory=list)
+
+    def __call__(self, f: PippiCase) -> None:
+        open_now = {row.bpmn_id: row for row in f.open_tasks()}  # one look per morning
+        if any(step.startswith("revisione_") for step in open_now):
+            f.review_overdue_steps()
+        for key, day in self.starts.items():
+            if f.today >= day and f"avvio_{key}" in open_now:
+                f.complete(f"avvio_{key}", forms_data.avvio(f.today))
+        for key in forms_data.DISPOSITIVI:
+            self._diary(f, open_now.get(f"registro_{key}"), key)
+        self._meeting(f, open_now.get("incontro_em"))
+        for step, day, build in (("assessment_t1", self.t1, forms_data.assessment_t1),
+                                 ("assessment_t2", self.t2, forms_data.assessment_t2)):
+            if day and f.today >= day and step in open_now:
+                f.complete(step, build(f.today))
+
+    def _diary(self, f: PippiCase, diary, key: str) -> None:
+        if diary is None or (f.today - local_day(diary.created_at)).days < self.diary_days:
+            return
+        ends = self.concluded.get(key)
+        f.complete(diary.bpmn_id, forms_data.registro(
+            f.today, "concluso" if ends and f.today >= ends else "prosegue"))
+
+    def _meeting(self, f: PippiCase, meeting) -> None:
+        late = len(self.meetings) + 1 == self.late_meeting
+        wait = self.late_days if late else self.meeting_days
+        if meeting and (f.today - local_day(meeting.created_at)).days >= wait:
+            f.complete("incontro_em", forms_data.incontro_em(f.today))
+            self.meetings.append(f.today)
