@@ -12,6 +12,7 @@ from .models import Event
 from .runtime import boundary_host, properties
 
 SYSTEM_STEP_KINDS = {"reminder": "reminder", "escalation": "escalation"}
+ALERT = "alert"  # a script task with property kind=alert: something the supervisors must know now
 
 
 def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, *,
@@ -47,7 +48,7 @@ def describe_step(task: Task) -> tuple[str, dict] | None:
     if isinstance(spec, EndEvent) and props.get("outcome"):
         return "case_closed", {"outcome": props["outcome"]}
     if isinstance(spec, ScriptTask):
-        return "system_step", {}
+        return (ALERT if props.get("kind") == ALERT else "system_step"), {}
     if spec.__class__.__name__ == "BusinessRuleTask":
         return "decision", _decision_outputs(task)
     return None

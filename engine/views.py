@@ -9,9 +9,10 @@ from . import catalog
 from .actors import Actor
 from .cases import visible_case
 from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
+from .settings import DeadlineRule
 
 STEP_KINDS = ("task_completed", "system_step", "decision", "reminder", "escalation",
-              "timer_fired", "case_closed")
+              "timer_fired", "case_closed", "alert")
 
 
 def instructions(session: Session, row: HumanTask) -> str | None:
@@ -26,13 +27,12 @@ def instructions(session: Session, row: HumanTask) -> str | None:
     return None
 
 
-def deadline_rule(session: Session, row: HumanTask) -> str | None:
-    """The rule the task's due date came from, in words (e.g. ``15 días hábiles desde …``)."""
+def deadline_rule(session: Session, row: HumanTask) -> DeadlineRule | None:
+    """The rule the task's due date came from (the page words it in the reader's language)."""
     if not row.deadline_key:
         return None
     settings = catalog.settings_of(catalog.programme(session, row.programme_key))
-    rule = settings.deadlines.get(row.deadline_key)
-    return f"{rule.title}: {rule.describe()}" if rule else None
+    return settings.deadlines.get(row.deadline_key)
 
 
 @dataclass(frozen=True)

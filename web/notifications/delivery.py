@@ -1,7 +1,8 @@
-"""Turning reminder and escalation events into notifications for the right people.
+"""Turning reminder, escalation and alert events into notifications for the right people.
 
 Reminders go to the person holding the task; escalations go to that person and to every
-supervisor of the case's territory. The job is idempotent: a cursor remembers the last event
+supervisor of the case's territory; alerts (e.g. a possible rights violation) go to every
+supervisor of the territory. The job is idempotent: a cursor remembers the last event
 handled, and a unique key stops a second run from notifying anyone twice.
 """
 
@@ -16,11 +17,12 @@ from ..auth.models import User
 from .models import JobCursor, Notification
 
 CURSOR = "notifications"
-KINDS = ("reminder", "escalation")
+KINDS = ("reminder", "escalation", "alert")
+TO_SUPERVISORS = ("escalation", "alert")
 
 
 def deliver(session: Session, now: datetime, batch: int = 1000) -> int:
-    """Create notifications for new reminder/escalation events; return how many."""
+    """Create notifications for new reminder/escalation/alert events; return how many."""
     cursor = session.get(JobCursor, CURSOR, with_for_update=True) or JobCursor(name=CURSOR)
     session.add(cursor)
     events = session.scalars(select(Event).where(Event.id > (cursor.last_id or 0))
@@ -38,7 +40,7 @@ def _notify(session: Session, event: Event, now: datetime) -> int:
     case = session.get(Case, event.case_id)
     task = session.get(HumanTask, event.data.get("task")) if event.data.get("task") else None
     people = {task.assignee} if task and task.assignee else set()
-    if event.kind == "escalation":
+    if event.kind in TO_SUPERVISORS:
         people |= supervisors_of(session, case.territory_id)
     title = f"{event.title} · {case.household.family_name}"
     for username in people:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from .models import Notification
 
-LABELS = {"reminder": "Recordatorio", "escalation": "Plazo vencido"}
+LABELS = {"reminder": "Recordatorio", "escalation": "Plazo vencido", "alert": "Alerta"}
 
 
 @dataclass(frozen=True)
