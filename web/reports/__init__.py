@@ -1,0 +1,1 @@
+"""Outcome reports per programme, as a page and a CSV, for supervisors and managers."""
