@@ -20,7 +20,8 @@ from .extensions import db
 
 # One module per programme, each with DEMO_CASES, STEP_DATA and KEEPS_UP, and optionally the
 # TERRITORIES and USERS it needs beyond the others'.
-DEMO_MODULES = ("web.demo_data",)
+DEMO_MODULES = ("web.demo_data", "web.demo_data_crece", "web.demo_data_pippi",
+                "web.demo_data_triple_p")
 
 DEMO_ACTOR = engine.Actor("demo", frozenset({"caseworker", "supervisor"}), None)
 
