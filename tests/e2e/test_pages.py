@@ -181,7 +181,7 @@ def test_the_task_page_says_which_deadline_rule_applied(as_person, start_case):
     ana = as_person("ana")
     task_id = ana.open_tasks(case_id)["primer_contacto"]
     page = ana.get(f"/tasks/{task_id}").get_data(as_text=True)
-    assert "Primer contacto con la familia: 15 días hábiles desde fecha_asignacion" in page
+    assert "Primer contacto con la familia: 15 días hábiles desde la asignación del caso" in page
     assert "feriados de Antofagasta" in page
 
 

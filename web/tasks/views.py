@@ -9,6 +9,7 @@ from engine.views import deadline_rule, instructions
 
 from ..access import actor, refuse
 from ..auth.people import candidates
+from ..deadline_text import describe_rule
 from ..extensions import db
 from ..field_errors import translated
 from ..formkit import parse_form, render_form
@@ -37,7 +38,12 @@ def _page(row, values: dict, errors: dict, status: int = 200):
     case = engine.visible_case(db.session, row.case_id, actor())
     return render_template("tasks/show.html", task=row, case=case, fields=fields,
                            instructions=instructions(db.session, row), errors=errors,
-                           rule=deadline_rule(db.session, row), people=candidates(row)), status
+                           rule=_rule_text(row), people=candidates(row)), status
+
+
+def _rule_text(row) -> str | None:
+    rule = deadline_rule(db.session, row)
+    return describe_rule(rule) if rule else None
 
 
 def _references(forms: engine.FormLibrary, schema: dict) -> dict:
