@@ -9,6 +9,8 @@ from pathlib import Path
 
 from redis import Redis
 
+from web.jobs import WORKER_CLASS
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("ACOMPANA_BENCH_REDIS", "redis://127.0.0.1:6379/14")
 QUEUE = "acompana"
@@ -25,8 +27,9 @@ class Processes:
         self.running: list[subprocess.Popen] = []
 
     def worker(self, burst: bool = False) -> None:
-        """One ``rq worker acompana`` (the production command)."""
-        self._start("worker", QUEUE, *(["--burst"] if burst else []))
+        """One ``rq worker acompana -w rq.worker.SimpleWorker`` (the production command)."""
+        self._start("worker", "--worker-class", WORKER_CLASS, QUEUE,
+                    *(["--burst"] if burst else []))
 
     def cron(self) -> None:
         """``rq cron web/cron_config.py``: the timer sweep every few seconds."""

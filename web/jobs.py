@@ -1,4 +1,4 @@
-"""Background jobs run by rq workers (``rq worker acompana``).
+"""Background jobs run by rq workers (``rq worker acompana -w rq.worker.SimpleWorker``).
 
 Each worker process builds the app once, on its first job; nothing happens at import time.
 The timer sweep is enqueued every few seconds by ``rq cron web/cron_config.py``; the database
@@ -11,6 +11,10 @@ from functools import lru_cache
 import engine
 
 QUEUE = "acompana"
+# Workers run jobs in their own process (``rq worker -w rq.worker.SimpleWorker``): the app,
+# its connection pool and the restored process specs stay warm from one 5-second sweep to the
+# next, where a forked work horse would rebuild them for every job.
+WORKER_CLASS = "rq.worker.SimpleWorker"
 BATCH = 1000  # cases per sweep query
 log = logging.getLogger("acompana.jobs")
 

@@ -10,6 +10,7 @@ from rq import Queue
 import engine
 from engine.models import Event
 from tests.conftest import FIXTURES, ROOT
+from web.jobs import WORKER_CLASS
 
 REDIS_URL = os.environ.get("ACOMPANA_TEST_REDIS", "redis://127.0.0.1:6379/15")
 QUEUE = f"acompana-test-{os.getpid()}"  # so two test runs on one machine never share work
@@ -18,7 +19,8 @@ QUEUE = f"acompana-test-{os.getpid()}"  # so two test runs on one machine never 
 def run_worker(database_url: str) -> subprocess.CompletedProcess:
     """One rq worker process that drains the queue and exits (--burst)."""
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL, QUEUE]
+    command = [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL,
+               "--worker-class", WORKER_CLASS, QUEUE]
     return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=120, check=False)
 

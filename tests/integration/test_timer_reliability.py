@@ -16,6 +16,7 @@ import engine
 from engine.models import Event
 from tests.conftest import FIXTURES, ROOT
 from tests.integration.test_rq_sweep import QUEUE, REDIS_URL
+from web.jobs import WORKER_CLASS
 
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
@@ -34,7 +35,8 @@ def cases(session, fixture_forms, caseworker):
 
 def worker(database_url: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL, QUEUE]
+    command = [sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL,
+               "--worker-class", WORKER_CLASS, QUEUE]
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
 
