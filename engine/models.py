@@ -104,6 +104,7 @@ class Case(Base):
     """One household followed by one programme in one territory."""
 
     __tablename__ = "case_file"
+    __table_args__ = (Index("ix_case_caseload", "territory_id", "status", "caseworker"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
     programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
@@ -141,6 +142,7 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_task_inbox", "assignee", "due_at"),
         Index("ix_human_task_pool", "territory_id", "role", "assignee", "due_at"),
+        Index("ix_human_task_due", "due_at", "id"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)

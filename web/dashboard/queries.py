@@ -39,12 +39,18 @@ def _overdue(query, territories: frozenset[int] | None, now: datetime):
 
 def overdue_tasks(session: Session, territories: frozenset[int] | None, now: datetime,
                   limit: int | None = None) -> list[OverdueTask]:
-    """The overdue open steps in the territories, most late first (``limit`` of them)."""
-    query = _overdue(select(HumanTask, Household.family_name, Territory.name)
-                     .join(Case, Case.id == HumanTask.case_id)
-                     .join(Household, Household.id == Case.household_id)
-                     .join(Territory, Territory.id == HumanTask.territory_id),
-                     territories, now).order_by(HumanTask.due_at, HumanTask.id).limit(limit)
+    """The overdue open steps in the territories, most late first (``limit`` of them).
+
+    The page is cut on ``human_task`` alone (its due-date index) before names are joined.
+    """
+    page = (_overdue(select(HumanTask.id), territories, now)
+            .order_by(HumanTask.due_at, HumanTask.id).limit(limit).subquery())
+    query = (select(HumanTask, Household.family_name, Territory.name)
+             .join(page, page.c.id == HumanTask.id)
+             .join(Case, Case.id == HumanTask.case_id)
+             .join(Household, Household.id == Case.household_id)
+             .join(Territory, Territory.id == HumanTask.territory_id)
+             .order_by(HumanTask.due_at, HumanTask.id))
     return [OverdueTask(task, family, territory, days_late(task.due_at, now))
             for task, family, territory in session.execute(query)]
 
