@@ -12,7 +12,6 @@ from .settings import ProgrammeSettings, settings_from_dict
 
 _specs: dict[int, tuple] = {}
 _settings: dict[tuple, ProgrammeSettings] = {}
-_values: dict[tuple, dict] = {}
 _lock = Lock()
 
 
@@ -37,7 +36,6 @@ def forget() -> None:
     with _lock:
         _specs.clear()
         _settings.clear()
-        _values.clear()
 
 
 def settings_of(programme: Programme) -> ProgrammeSettings:
@@ -46,15 +44,6 @@ def settings_of(programme: Programme) -> ProgrammeSettings:
     if key not in _settings:
         _settings[key] = settings_from_dict(programme.settings, f"{programme.key}/settings")
     return _settings[key]
-
-
-def values_of(programme: Programme) -> dict:
-    """The programme's live settings as stored, every table included (``cupos``,
-    ``modalidades``…), read once per change like :func:`settings_of`."""
-    key = (programme.key, programme.updated_at)
-    if key not in _values:
-        _values[key] = programme.settings
-    return _values[key]
 
 
 def latest_definition(session: Session, programme_key: str) -> ProcessDefinition:

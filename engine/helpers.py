@@ -5,7 +5,7 @@ expression is evaluated against, and they read time from :mod:`engine.clock`.
 """
 
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,7 +23,6 @@ class CaseContext:
 
     settings: ProgrammeSettings
     calendar: TerritoryCalendar
-    values: dict = field(default_factory=dict)  # the raw settings, for parametro()
 
     def helpers(self, data: dict) -> dict[str, Any]:
         """The helper functions, bound to ``data``."""
@@ -62,7 +61,7 @@ class CaseContext:
     def parameter(self, path: str) -> Any:
         """A value of the programme settings by its dotted path, e.g.
         ``parametro("modalidades.charlas.sesiones")`` (a copy: scripts cannot change it)."""
-        value: Any = self.values
+        value: Any = self.settings.values
         for part in path.split("."):
             if not isinstance(value, dict) or part not in value:
                 raise KeyError(f"no setting '{path}' in the programme settings")

@@ -141,14 +141,13 @@ def lock_before_task(session: Session, task_id: str, now: datetime) -> None:
 
 def capacity_of(programme: Programme, territory_code: str, modality: str) -> int | None:
     """The number of places of ``modality`` in a territory (None when not configured)."""
-    places = catalog.values_of(programme).get("cupos", {}).get(territory_code, {})
-    value = places.get(modality)
+    value = _configured(programme).get(territory_code, {}).get(modality)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def modality_name(programme: Programme, modality: str) -> str:
     """How a modality reads (``[modalidades.<modality>] nombre``, else its code)."""
-    table = catalog.values_of(programme).get("modalidades", {}).get(modality, {})
+    table = catalog.settings_of(programme).values.get("modalidades", {}).get(modality, {})
     return table.get("nombre", modality) if isinstance(table, dict) else modality
 
 
@@ -174,7 +173,7 @@ def occupancy(session: Session, programme_key: str, territory_ids) -> dict[str, 
     codes = session.scalars(select(Territory.code).where(Territory.id.in_(ids))).all()
     capacity: dict[str, int] = {}
     for code in codes:
-        for modality, places in catalog.values_of(programme).get("cupos", {}).get(code, {}).items():
+        for modality, places in _configured(programme).get(code, {}).items():
             capacity[modality] = capacity.get(modality, 0) + places
     counts = session.execute(
         select(PlacePool.modality, Enrolment.status, func.count())
@@ -186,6 +185,11 @@ def occupancy(session: Session, programme_key: str, territory_ids) -> dict[str, 
     modalities = sorted(set(capacity) | {m for m, _ in found})  # JSONB keeps no key order
     return {m: Occupancy(m, capacity.get(m, 0), found.get((m, OCCUPIED), 0),
                          found.get((m, WAITING), 0)) for m in modalities}
+
+
+def _configured(programme: Programme) -> dict:
+    """The ``[cupos]`` table of the live settings: places per territory and modality."""
+    return catalog.settings_of(programme).values.get("cupos", {})
 
 
 def _active(session: Session, case_id: int) -> Enrolment | None:

@@ -50,6 +50,7 @@ class ProgrammeSettings:
     roles: dict[str, str] = field(default_factory=dict)
     deadlines: dict[str, DeadlineRule] = field(default_factory=dict)
     cycles: dict[str, str] = field(default_factory=dict)
+    values: dict = field(default_factory=dict, repr=False)  # every table as stored (cupos…)
 
     def role_for_lane(self, lane: str | None) -> str | None:
         """The application role that may work tasks in ``lane``."""
@@ -77,7 +78,7 @@ def settings_from_dict(raw: dict, source: str = SETTINGS_FILE) -> ProgrammeSetti
         key=programme["clave"], name=programme["nombre"], country=programme["pais"],
         language=programme.get("idioma", "es"), roles=dict(raw.get("roles", {})),
         deadlines={key: _rule(key, table) for key, table in raw.get("plazos", {}).items()},
-        cycles=dict(raw.get("ciclos", {})),
+        cycles=dict(raw.get("ciclos", {})), values=raw,
     )
 
 

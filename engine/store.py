@@ -50,7 +50,7 @@ def case_context(case: Case, settings: ProgrammeSettings) -> CaseContext:
     """The settings and calendar a case's expressions run with."""
     territory = case.territory
     calendar = TerritoryCalendar(territory.country, territory.region, territory.timezone)
-    return CaseContext(settings, calendar, catalog.values_of(case.programme))
+    return CaseContext(settings, calendar)
 
 
 def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase | None:
