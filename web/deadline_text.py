@@ -20,7 +20,11 @@ def describe_rule(rule: DeadlineRule) -> str:
         amount = ngettext("%(num)d día hábil", "%(num)d días hábiles", rule.days)
     else:
         amount = ngettext("%(num)d día corrido", "%(num)d días corridos", rule.days)
-    named = ANCHORS.get(rule.anchor)
-    anchor = named() if named else rule.anchor.replace("_", " ")
     return _("%(title)s: %(amount)s desde %(anchor)s", title=rule.title, amount=amount,
-             anchor=anchor)
+             anchor=anchor_name(rule.anchor))
+
+
+def anchor_name(anchor: str) -> str:
+    """The moment a deadline counts from, as a reader calls it (else the field's name)."""
+    named = ANCHORS.get(anchor)
+    return named() if named else anchor.replace("_", " ")

@@ -14,8 +14,9 @@ from wtforms import Form, FormField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from engine import FieldError
-from engine.settings import STEP_START, ProgrammeSettings
+from engine.settings import ProgrammeSettings
 
+from ..deadline_text import anchor_name
 from ..field_errors import MESSAGES
 
 UNITS = {"habiles": _l("días hábiles"), "corridos": _l("días corridos"), "meses": _l("meses")}
@@ -54,7 +55,7 @@ def settings_form(settings: ProgrammeSettings, anchors: dict[str, list[str]],
     form = type("ProgrammeSettingsForm", (FlaskForm,), fields)(
         data={**initial_values(settings), "based_on": based_on})
     for key in settings.deadlines:
-        form[f"plazo_{key}"].form.desde.choices = [SelectChoice(a, anchor_label(a))
+        form[f"plazo_{key}"].form.desde.choices = [SelectChoice(a, anchor_name(a))
                                                    for a in anchors[key]]
     return form
 
@@ -70,11 +71,6 @@ def initial_values(settings: ProgrammeSettings) -> dict:
             "aviso_dias": str(rule.reminder_days)}
     values |= {f"ciclo_{key}": period for key, period in settings.cycles.items()}
     return values
-
-
-def anchor_label(anchor: str) -> str:
-    """How an anchor reads in the form: the start of the step, or the date field's name."""
-    return _("inicio del paso") if anchor == STEP_START else anchor
 
 
 def changes_from(form: FlaskForm, settings: ProgrammeSettings) -> dict[str, object]:

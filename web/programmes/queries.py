@@ -12,7 +12,8 @@ from engine import catalog
 from engine.models import ProcessDefinition, Programme, SettingsChange
 from engine.settings import DAY_KINDS, ProgrammeSettings
 
-from .forms import UNITS, anchor_label
+from ..deadline_text import anchor_name
+from .forms import UNITS
 
 DEADLINE_MENTION = re.compile(
     r'name="deadline" value="([^"]+)"|(?:plazo|recordatorio)\(\s*["\']([^"\']+)["\']')
@@ -89,5 +90,5 @@ def _value(path: str, value) -> str:
     if path.endswith(".tipo") and value in DAY_KINDS:
         return str(UNITS[value])
     if path.endswith(".desde"):
-        return anchor_label(str(value))
+        return anchor_name(str(value))
     return str(value)
