@@ -51,20 +51,25 @@ class InvalidSettings(InvalidTaskData):
 
 @dataclass
 class ProcessProblem:
-    """One problem found in a BPMN/DMN file at deploy time."""
+    """One problem found in a BPMN/DMN file at deploy time: the file and line, the element's
+    id and name, which part of it (``what``: "loop condition", "pre-script"…) and why."""
 
     file: str
     message: str
     element: str | None = None
     line: int | None = None
+    name: str | None = None
+    what: str | None = None
 
     def __str__(self) -> str:
         where = self.file
         if self.line:
             where += f":{self.line}"
         if self.element:
-            where += f" [{self.element}]"
-        return f"{where}: {self.message}"
+            label = f' "{self.name}"' if self.name and self.name != self.element else ""
+            where += f" [{self.element}{label}]"
+        what = f"{self.what}: " if self.what else ""
+        return f"{where}: {what}{self.message}"
 
 
 class InvalidProcess(EngineError):

@@ -1,8 +1,10 @@
 """Reading a programme folder into a validated, runnable process spec.
 
-Everything wrong is reported at once, each problem with its file, element id and line:
-XML syntax, schema (XSD) violations, unsupported elements, missing start events, unsafe or
-malformed expressions, timers, unknown deadline keys, missing forms and unmapped lanes.
+Everything wrong is reported at once, each problem with its file, element id and name, line
+and which part of the element: XML syntax, schema (XSD) violations, unsupported elements,
+missing start events, unsafe or malformed code wherever it hides (see :mod:`lint_sites`),
+timers, unknown deadline keys, code that would never run (see :mod:`dead_code`), missing
+forms and unmapped lanes.
 """
 
 import hashlib
@@ -14,19 +16,13 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import process_lint
+from . import dead_code, process_lint
 from .errors import InvalidProcess, ProcessProblem
 from .forms import FormLibrary
+from .lint_sites import FLOW_NODE_TAGS
 from .settings import ProgrammeSettings
 from .timers import install_clock
 
-FLOW_NODE_TAGS = {
-    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask",
-    "sendTask", "receiveTask", "subProcess", "callActivity", "transaction", "adHocSubProcess",
-    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
-    "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
-    "eventBasedGateway", "complexGateway",
-}
 SUPPORTED_TAGS = FLOW_NODE_TAGS - {"complexGateway", "transaction", "adHocSubProcess"}
 
 
@@ -60,15 +56,16 @@ def parse_process(sources: dict[str, str], settings: ProgrammeSettings,
                   forms: FormLibrary) -> ParsedProcess:
     """Parse and check ``sources``; raise :class:`InvalidProcess` listing every problem."""
     trees, problems = _read_xml(sources)
-    if not problems:
-        problems = _static_checks(trees, settings)
     if problems:
         raise InvalidProcess(problems)
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    spec, subs = _build_spec(parser, trees, settings.key)
-    problems = _task_checks(spec, subs, settings, forms, trees)
+    problems = _static_checks(trees, settings)
+    built = _try_build(trees, settings.key, problems)
+    if built is not None:
+        spec, subs = built
+        problems += _task_checks(spec, subs, settings, forms, trees)
+        problems += dead_code.hook_problems(spec, subs, trees)
     if problems:
-        raise InvalidProcess(problems)
+        raise InvalidProcess(_unique(problems))
     for each in (spec, *subs.values()):
         install_clock(each)
     return ParsedProcess(settings.key, settings.key, sources, spec, subs, content_hash(sources))
@@ -87,6 +84,31 @@ def _read_xml(sources: dict[str, str]) -> tuple[dict[str, etree._Element], list]
     return trees, problems
 
 
+def _try_build(trees: dict, process_id: str, problems: list):
+    """The parsed spec and subprocess specs, so the checks that need them run too.
+
+    When the XML checks already found problems, a failing build is not reported: those
+    problems are its likely cause, and they name the place better.
+    """
+    try:
+        return _build_spec(SpiffBpmnParser(validator=VALIDATOR), trees, process_id)
+    except Exception:  # noqa: BLE001 - the XML problems already found explain the failure
+        if not problems:
+            raise
+    return None
+
+
+def _unique(problems: list[ProcessProblem]) -> list[ProcessProblem]:
+    """Each (file, element, part, message) once, in the order found."""
+    seen, kept = set(), []
+    for problem in problems:
+        key = (problem.file, problem.element, problem.what, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
+
+
 def _static_checks(trees: dict[str, etree._Element], settings: ProgrammeSettings) -> list:
     problems = []
     for name, root in trees.items():
@@ -98,7 +120,7 @@ def _static_checks(trees: dict[str, etree._Element], settings: ProgrammeSettings
             found = process_lint.dmn_expressions(root)
         for expr in found:
             problems += process_lint.check(expr, name, settings)
-    return problems
+    return problems + dead_code.xml_problems(trees)
 
 
 def _unsupported(name: str, root: etree._Element) -> list[ProcessProblem]:

@@ -1,109 +1,122 @@
-"""Deploy-time checks of a process's XML: every expression safe, every timer sensible.
+"""Deploy-time checks of each piece of code found in a process (see :mod:`lint_sites`).
 
-Works on the XML (not the parsed spec) so each problem can name the element id and line.
+Every script and expression goes through the restricted linter in the mode the engine will use
+it; timers must give ISO 8601 texts or call the deadline helpers with known keys; DMN input
+entries are checked the way SpiffWorkflow's DMN engine evaluates them. Each problem says what
+to do in plain words.
 """
 
 import ast
+import keyword
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-
-from lxml import etree
 
 from .errors import ProcessProblem
+from .lint_sites import (  # noqa: F401 - re-exported for callers of the old module
+    DMN_NAMESPACES,
+    NS,
+    Expression,
+    bpmn_expressions,
+    dmn_expressions,
+)
 from .scripting import lint
 from .settings import ProgrammeSettings
 
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-    "dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/",
-}
-DMN_NAMESPACES = (
-    "https://www.omg.org/spec/DMN/20191111/MODEL/",
-    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
-    "https://www.omg.org/spec/DMN/20180521/MODEL/",
-)
 ISO_LIKE = re.compile(r"^(R\d*/)?P[\dYMWDTHS.]+$|^\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 DEADLINE_HELPERS = {"plazo", "recordatorio"}
 CYCLE_HELPERS = {"duracion", "proximo_ciclo"}
-
-
-@dataclass(frozen=True)
-class Expression:
-    """One piece of code found in a file, and where."""
-
-    source: str
-    mode: str  # "exec" for scripts, "eval" for expressions
-    element: str
-    line: int
-    timer: bool = False
-
-
-BPMN_CODE = (  # (where, mode, is a timer)
-    (".//bpmn:script", "exec", False),
-    (".//spiff:preScript", "exec", False),
-    (".//spiff:postScript", "exec", False),
-    (".//bpmn:conditionExpression", "eval", False),
-    (".//bpmn:loopCardinality", "eval", False),
-    (".//bpmn:completionCondition", "eval", False),
-    (".//bpmn:timeDate", "eval", True),
-    (".//bpmn:timeDuration", "eval", True),
-    (".//bpmn:timeCycle", "eval", True),
+# SpiffWorkflow's DMN engine replaces a "?" outside quotes with the column's value.
+DMN_QUESTION = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+ONLY_DATA = "a process may use only its case data, the helper functions (plazo, hoy…) and math"
+ADVICE = (  # (words in the linter's reason, what to do)
+    ("imports are not allowed", f"remove the import: {ONLY_DATA}"),
+    ("attribute '_", "names starting with _ are Python internals: use the data's own fields"),
+    ("starts with \"_\"", "rename it without the leading _"),
+    ("is not allowed", f"remove it: {ONLY_DATA}"),
 )
-
-
-def bpmn_expressions(root: etree._Element) -> Iterator[Expression]:
-    """Every script, condition and timer expression in a BPMN document."""
-    for path, mode, timer in BPMN_CODE:
-        for node in root.iterfind(path, NS):
-            yield _found(node, mode, timer)
-
-
-def dmn_expressions(root: etree._Element) -> Iterator[Expression]:
-    """Every input, input-entry and output-entry expression in a DMN document."""
-    for ns in DMN_NAMESPACES:
-        space = {"d": ns}
-        for node in root.iterfind(".//d:inputExpression/d:text", space):
-            yield _found(node, "eval")
-        for node in root.iterfind(".//d:outputEntry/d:text", space):
-            yield _found(node, "eval")
-        for node in root.iterfind(".//d:inputEntry/d:text", space):
-            yield _found(node, "dmn-test")
-
-
-def _found(node: etree._Element, mode: str, timer: bool = False) -> Expression:
-    owner = node
-    while owner is not None and (owner.get("id") is None or _is_definition(owner)):
-        owner = owner.getparent()
-    element = owner.get("id") if owner is not None else "?"
-    return Expression((node.text or "").strip(), mode, element, node.sourceline or 0, timer)
-
-
-def _is_definition(node: etree._Element) -> bool:
-    return etree.QName(node).localname.endswith("EventDefinition")
+WRITE_AS = {"exec": "Python statements", "eval": "a single Python expression"}
 
 
 def check(expr: Expression, file: str, settings: ProgrammeSettings) -> list[ProcessProblem]:
-    """Problems with one expression: unsafe code, bad timers, unknown deadline keys."""
+    """Problems with one piece of code: unsafe or malformed code, bad timers, unknown keys."""
     if not expr.source:
-        return [] if expr.mode == "dmn-test" else [_problem(expr, file, "empty expression")]
-    if expr.mode == "dmn-test":
-        return _check_dmn_test(expr, file)
-    problems = [_problem(expr, file, reason) for reason in lint(expr.source, expr.mode)]
-    if expr.timer and not problems:
-        problems += [_problem(expr, file, reason) for reason in _timer_reasons(expr, settings)]
-    return problems
+        if expr.mode == "dmn-test":
+            return []
+        return [_problem(expr, file, f"is empty: write the {expr.what} or remove it")]
+    reasons = CHECKS[expr.mode](expr, settings)
+    return [_problem(expr, file, reason) for reason in reasons]
 
 
-def _check_dmn_test(expr: Expression, file: str) -> list[ProcessProblem]:
-    if expr.source == "-":
+def _code(source: str, mode: str) -> list[str]:
+    reasons = [plain for reason in lint(source, mode) for plain in _plain(reason)]
+    return [_advised(reason, mode) for reason in reasons]
+
+
+def _plain(reason: str) -> list[str]:
+    """RestrictedPython reports its errors as a tuple's text; give each as a sentence."""
+    if not reason.startswith("("):
+        return [reason]
+    try:
+        parts = ast.literal_eval(reason)
+    except (ValueError, SyntaxError):
+        return [reason]
+    if not isinstance(parts, tuple) or not all(isinstance(p, str) for p in parts):
+        return [reason]
+    return [re.sub(r"^Line (\d+):", r"line \1:", p).rstrip(".") for p in parts]
+
+
+def _advised(reason: str, mode: str) -> str:
+    if reason.startswith("syntax error"):
+        return f"{reason}; write it as {WRITE_AS[mode]}"
+    for words, advice in ADVICE:
+        if words in reason:
+            return f"{reason}; {advice}"
+    return reason
+
+
+def _script(expr: Expression, settings: ProgrammeSettings) -> list[str]:
+    return _code(expr.source, "exec")
+
+
+def _expression(expr: Expression, settings: ProgrammeSettings) -> list[str]:
+    return _code(expr.source, "eval")
+
+
+def _timer(expr: Expression, settings: ProgrammeSettings) -> list[str]:
+    return _code(expr.source, "eval") or _timer_reasons(expr, settings)
+
+
+def _dmn_test(expr: Expression, settings: ProgrammeSettings) -> list[str]:
+    """An input entry as SpiffWorkflow evaluates it: with ``?`` standing for the column's
+    value, as a value to compare with ``==``, or as the right-hand side of a comparison."""
+    source = expr.source
+    if source == "-":
         return []
-    as_comparison = lint(f"dmninputexpr {expr.source}", "eval")
-    as_value = lint(f"dmninputexpr == ({expr.source})", "eval")
-    if as_comparison and as_value:
-        return [_problem(expr, file, as_value[0])]
-    return []
+    if DMN_QUESTION.search(source):
+        return _code(DMN_QUESTION.sub("dmninputexpr", source), "eval")
+    try:
+        ast.parse(source, mode="eval")
+    except SyntaxError:
+        return _code(f"dmninputexpr {source}", "eval")
+    return _code(source, "eval")
+
+
+def _integer(expr: Expression, settings: ProgrammeSettings) -> list[str]:
+    if re.fullmatch(r"\d+", expr.source):
+        return []
+    return [f"'{expr.source}' is not a whole number: write a number such as 3"]
+
+
+def _name(expr: Expression, settings: ProgrammeSettings) -> list[str]:
+    parts = expr.source.split(".")
+    if all(p.isidentifier() and not keyword.iskeyword(p) and not p.startswith("_")
+           for p in parts):
+        return []
+    return [f"'{expr.source}' is not a usable data name: use letters, digits and _, "
+            "not starting with _ (for example miembros_hogar)"]
+
+
+CHECKS = {"exec": _script, "eval": _expression, "timer": _timer, "dmn-test": _dmn_test,
+          "integer": _integer, "name": _name}
 
 
 def _timer_reasons(expr: Expression, settings: ProgrammeSettings) -> list[str]:
@@ -153,4 +166,5 @@ def _string_options(node: ast.AST) -> list[str]:
 
 
 def _problem(expr: Expression, file: str, message: str) -> ProcessProblem:
-    return ProcessProblem(file=file, message=message, element=expr.element, line=expr.line)
+    return ProcessProblem(file=file, message=message, element=expr.element, line=expr.line,
+                          name=expr.name, what=expr.what)

@@ -1,0 +1,201 @@
+"""Code a manager wrote that SpiffWorkflow would never run, reported at deploy.
+
+A condition on a flow that does not leave an exclusive or inclusive gateway, or on a gateway's
+default flow, is never evaluated; transformations and assignments on data associations are not
+read by the parser; a script on a step nothing leads to never runs; a DMN decision no business
+rule task calls is never evaluated; and a pre- or post-script only runs where the parsed task
+carries it (tasks, subprocesses and call activities — not events, gateways or script tasks).
+"""
+
+import re
+from collections import defaultdict
+
+from lxml import etree
+
+from .errors import ProcessProblem
+from .lint_sites import DMN_NAMESPACES, FLOW_NODE_TAGS, NS, localname, owner_of
+
+CONDITIONAL_GATEWAYS = {"exclusiveGateway", "inclusiveGateway"}
+HOOKS = (("preScript", "pre-script", "prescript"), ("postScript", "post-script", "postscript"))
+DATA_CODE = ("transformation", "assignment")
+
+
+def xml_problems(trees: dict[str, etree._Element]) -> list[ProcessProblem]:
+    """Never-evaluated conditions, ignored data-association code, unreachable scripts and
+    uncalled decisions, across all the files of a programme."""
+    problems = []
+    for file, root in trees.items():
+        if file.endswith(".bpmn"):
+            problems += _ignored_conditions(file, root) + _data_association_code(file, root)
+            problems += _unreachable_scripts(file, root)
+    return problems + _uncalled_decisions(trees)
+
+
+def _problem(file: str, node: etree._Element, what: str, message: str,
+             line: int | None = None) -> ProcessProblem:
+    return ProcessProblem(file, message, node.get("id"), line or node.sourceline,
+                          node.get("name"), what)
+
+
+def _ignored_conditions(file: str, root: etree._Element) -> list[ProcessProblem]:
+    by_id = {n.get("id"): n for n in root.iter() if n.get("id")}
+    problems = []
+    for flow in root.iterfind(".//bpmn:sequenceFlow", NS):
+        condition = flow.find("bpmn:conditionExpression", NS)
+        source = by_id.get(flow.get("sourceRef"))
+        if condition is None or source is None:
+            continue
+        reason = _why_ignored(flow, source)
+        if reason:
+            problems.append(_problem(file, flow, "condition", reason, condition.sourceline))
+    return problems
+
+
+def _why_ignored(flow: etree._Element, source: etree._Element) -> str | None:
+    label = _kind(source)
+    if localname(source) not in CONDITIONAL_GATEWAYS:
+        return (f"is never evaluated: this flow leaves {label} '{_title(source)}', and only "
+                "flows leaving an exclusive or inclusive gateway are checked; put a gateway "
+                "after it and move the condition to the gateway's outgoing flow")
+    if source.get("default") == flow.get("id"):
+        return ("is never evaluated: this is the gateway's default flow, taken when no other "
+                "condition holds; remove the condition or make another flow the default")
+    return None
+
+
+def _data_association_code(file: str, root: etree._Element) -> list[ProcessProblem]:
+    problems = []
+    for association in ("dataInputAssociation", "dataOutputAssociation"):
+        for tag in DATA_CODE:
+            for node in root.iterfind(f".//bpmn:{association}/bpmn:{tag}", NS):
+                owner = owner_of(node)
+                message = (f"never runs: the engine ignores the {tag} of a data "
+                           "association; do the work in a script task or a pre-script")
+                what = f"data association {tag}"
+                problems.append(_problem(file, owner, what, message, node.sourceline))
+    return problems
+
+
+def _unreachable_scripts(file: str, root: etree._Element) -> list[ProcessProblem]:
+    problems = []
+    for process in root.iterfind(".//bpmn:process", NS):
+        reached = _reachable(process)
+        for node in process.iter():
+            if localname(node) in FLOW_NODE_TAGS and node.get("id") not in reached:
+                problems += _unreachable_code(file, node)
+    return problems
+
+
+def _unreachable_code(file: str, node: etree._Element) -> list[ProcessProblem]:
+    message = ("never runs: no sequence flow from a start event leads to this step; "
+               "connect it or remove it")
+    found = [(node.find("bpmn:script", NS), "script")] if localname(node) == "scriptTask" else []
+    found += [(node.find(f"bpmn:extensionElements/spiff:{tag}", NS), what)
+              for tag, what, _ in HOOKS]
+    return [_problem(file, node, what, message, code.sourceline) for code, what in found
+            if code is not None and (code.text or "").strip()]
+
+
+def _reachable(process: etree._Element) -> set[str]:
+    """Ids of the flow nodes a token can reach from the process's start."""
+    following = _following(process)
+    reached, queue = set(), [process.get("id")]
+    while queue:
+        current = queue.pop()
+        if current not in reached:
+            reached.add(current)
+            queue += following.get(current, [])
+    return reached
+
+
+def _following(process: etree._Element) -> dict[str, list[str]]:
+    """What comes after each element: flow targets, boundary events, and for a process or
+    subprocess its start events, event subprocesses and compensation handlers."""
+    following = defaultdict(list)
+    for flow in process.iter(f"{{{NS['bpmn']}}}sequenceFlow"):
+        following[flow.get("sourceRef")].append(flow.get("targetRef"))
+    for node in process.iter():
+        tag = localname(node)
+        if tag == "boundaryEvent":
+            following[node.get("attachedToRef")].append(node.get("id"))
+        elif tag == "process" or tag in FLOW_NODE_TAGS and node.get("id"):
+            following[node.get("id")] += [c.get("id") for c in node if _enters(c)]
+            for thrower, catchers in _links(node).items():
+                following[thrower] += catchers
+    return following
+
+
+def _enters(child: etree._Element) -> bool:
+    tag = localname(child)
+    return tag == "startEvent" or (tag in FLOW_NODE_TAGS and (
+        child.get("triggeredByEvent") == "true" or child.get("isForCompensation") == "true"))
+
+
+def _links(container: etree._Element) -> dict[str, list[str]]:
+    """Link throw events lead to the link catch events of the same name."""
+    catches, throws = defaultdict(list), []
+    for child in container:
+        link = child.find("bpmn:linkEventDefinition", NS)
+        if link is None:
+            continue
+        if localname(child) == "intermediateCatchEvent":
+            catches[link.get("name")].append(child.get("id"))
+        else:
+            throws.append((child.get("id"), link.get("name")))
+    return {thrower: catches[name] for thrower, name in throws if catches[name]}
+
+
+def _uncalled_decisions(trees: dict[str, etree._Element]) -> list[ProcessProblem]:
+    called = {node.text.strip() for file, root in trees.items() if file.endswith(".bpmn")
+              for node in root.iterfind(".//spiff:calledDecisionId", NS) if node.text}
+    problems = []
+    for file, root in trees.items():
+        for ns in DMN_NAMESPACES if file.endswith(".dmn") else ():
+            for decision in root.iterfind(".//d:decision", {"d": ns}):
+                if decision.get("id") not in called:
+                    problems.append(_problem(file, decision, "decision", (
+                        "is never evaluated: no business rule task calls it; call it from a "
+                        "business rule task (calledDecisionId) or remove it")))
+    return problems
+
+
+def hook_problems(spec, subs, trees: dict[str, etree._Element]) -> list[ProcessProblem]:
+    """Pre- and post-scripts the parsed process does not carry, so would never run."""
+    carried = _carried_hooks(spec, subs)
+    problems = []
+    for file, root in trees.items():
+        for tag, what, _ in HOOKS if file.endswith(".bpmn") else ():
+            for node in root.iterfind(f".//bpmn:extensionElements/spiff:{tag}", NS):
+                owner = owner_of(node)
+                scripts = carried.get((file, owner.get("id")))  # None: unreachable, see above
+                if (node.text or "").strip() and scripts is not None and node.text not in scripts:
+                    problems.append(_problem(file, owner, what, _hook_message(owner, what),
+                                             node.sourceline))
+    return problems
+
+
+def _carried_hooks(spec, subs) -> dict[tuple, set[str]]:
+    """The pre/post-scripts SpiffWorkflow will run, by (file, element id) of every element it
+    parsed (it parses only what a start event leads to)."""
+    carried = defaultdict(set)
+    for process in (spec, *subs.values()):
+        for task_spec in process.task_specs.values():
+            scripts = {getattr(task_spec, attribute, None) for _, _, attribute in HOOKS}
+            carried[(process.file, task_spec.bpmn_id)] |= scripts - {None}
+    return carried
+
+
+def _hook_message(owner: etree._Element, what: str) -> str:
+    if localname(owner) == "scriptTask":
+        return f"never runs: a script task does not run its {what}; put the code in its script"
+    return (f"never runs: {_kind(owner)} does not run a {what}; only tasks, subprocesses and "
+            "call activities do. Move the code to a script task or to a neighbouring task")
+
+
+def _kind(node: etree._Element) -> str:
+    words = re.sub(r"(?<!^)([A-Z])", r" \1", localname(node)).lower()
+    return f"an {words}" if words[0] in "aeiou" else f"a {words}"
+
+
+def _title(node: etree._Element) -> str:
+    return node.get("name") or node.get("id") or "?"

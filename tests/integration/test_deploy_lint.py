@@ -1,0 +1,186 @@
+"""Deploy finds unsafe code wherever a process can hide it, and code that would never run.
+
+tests/fixtures/lint/lint.bpmn and lint.dmn hold a harmless expression in every place
+SpiffWorkflow runs code from; each test swaps some of them for forbidden code and expects the
+deploy refused, each problem naming the file, line, element, which part of it, and what to do.
+"""
+
+import tomllib
+
+import pytest
+
+import engine
+from engine.models import ProcessDefinition
+from tests.conftest import FIXTURES, ROOT
+
+LINT = FIXTURES / "lint"
+BPMN = (LINT / "lint.bpmn").read_text(encoding="utf-8")
+DMN = (LINT / "lint.dmn").read_text(encoding="utf-8")
+NEVER_RUNS = (LINT / "never_runs.bpmn").read_text(encoding="utf-8")
+SETTINGS = tomllib.loads((LINT / "settings.toml").read_text(encoding="utf-8"))
+DECISION = "decision 'Tramo de edad'"
+
+# (file, harmless text, forbidden text, element id, part of the element, reason)
+HIDING_PLACES = [
+    ("lint.bpmn", "total = 0", "total = open('x')", "preparar", "script",
+     "'open' is not allowed"),
+    ("lint.bpmn", "antes = 1", "antes = __import__('os')", "registrar", "pre-script",
+     "'__import__' is not allowed"),
+    ("lint.bpmn", "despues = 1", "despues = ().__class__", "registrar", "post-script",
+     "attribute '__class__' is not allowed"),
+    ("lint.bpmn", "total &gt;= 0", "total.__class__ &gt;= 0", "f04a", "condition",
+     "attribute '__class__' is not allowed"),
+    ("lint.bpmn", "listo == True", "open('x') == True", "esperar_listo",
+     "conditional event condition", "'open' is not allowed"),
+    ("lint.bpmn", "vueltas != 3", "__import__('os') != 3", "repetir", "loop condition",
+     "'__import__' is not allowed"),
+    ("lint.bpmn", 'loopMaximum="3"', 'loopMaximum="tres"', "repetir", "loop maximum",
+     "'tres' is not a whole number"),
+    ("lint.bpmn", "len(miembros)", "len(miembros.__dict__)", "por_miembro",
+     "loop cardinality", "attribute '__dict__' is not allowed"),
+    ("lint.bpmn", "terminado == True", "getattr(terminado, 'x')", "por_miembro",
+     "completion condition", "'getattr' is not allowed"),
+    ("lint.bpmn", '<bpmn:inputDataItem id="indice"', '<bpmn:inputDataItem id="_indice"',
+     "por_miembro", "loop input item", "'_indice' is not a usable data name"),
+    ("lint.bpmn", "<bpmn:loopDataInputRef>miembros<", "<bpmn:loopDataInputRef>__builtins__<",
+     "cada_miembro", "loop input collection", "'__builtins__' is not a usable data name"),
+    ("lint.bpmn", '"2030-01-01T09:00:00+00:00"', "open('x')", "esperar_fecha", "timer date",
+     "'open' is not allowed"),
+    ("lint.bpmn", '"P2D"', "__import__('os')", "espera_larga", "timer duration",
+     "'__import__' is not allowed"),
+    ("lint.bpmn", '"R2/P7D"', "().__class__", "cada_semana", "timer cycle",
+     "attribute '__class__' is not allowed"),
+    ("lint.bpmn", '{"codigo": codigo_caso}', '{"codigo": open("x")}', "avisar",
+     "message payload", "'open' is not allowed"),
+    ("lint.bpmn", "<bpmn:messagePath>codigo<", "<bpmn:messagePath>codigo.__class__<",
+     "codigo_aviso", "correlation expression", "attribute '__class__' is not allowed"),
+    ("lint.bpmn", '{"nivel": nivel_alerta}', '{"nivel": eval("1")}', "alerta",
+     "payload expression", "'eval' is not allowed"),
+    ("lint.bpmn", 'value="rut_titular"', 'value="rut_titular.__class__"', "consultar",
+     "service parameter 'rut'", "attribute '__class__' is not allowed"),
+    ("lint.bpmn", "revisado = True", "revisado = open('x')", "revisar", "script",
+     "'open' is not allowed"),
+    ("lint.bpmn", "cerrado = True", "import os", "cerrar", "script",
+     "imports are not allowed"),
+    ("lint.dmn", "<text>edad</text>", "<text>edad.__class__</text>", "entrada_edad",
+     f"{DECISION}, input expression of column 'Edad'", "attribute '__class__' is not allowed"),
+    ("lint.dmn", "<text>&lt; 18</text>", "<text>&lt; open('x')</text>", "regla_menor_edad",
+     f"{DECISION}, rule 1, input 'Edad'", "'open' is not allowed"),
+    ("lint.dmn", "18 &lt;= ? &lt; 65", "18 &lt;= ? &lt; __import__('os')", "regla_adulto_edad",
+     f"{DECISION}, rule 2, input 'Edad'", "'__import__' is not allowed"),
+    ("lint.dmn", '"adulto"', "().__class__", "regla_adulto_tramo",
+     f"{DECISION}, rule 2, output 'Tramo'", "attribute '__class__' is not allowed"),
+    ("lint.dmn", 'name="tramo"', 'name="_tramo"', "salida_tramo", f"{DECISION}, output name",
+     "'_tramo' is not a usable data name"),
+]
+
+
+def deploy(session, forms, sources: dict[str, str]):
+    return engine.deploy(session, sources, SETTINGS, forms, "tester")
+
+
+def swapped(*places) -> dict[str, str]:
+    """The fixture with each place's harmless text replaced by its forbidden one."""
+    sources = {"lint.bpmn": BPMN, "lint.dmn": DMN}
+    for file, harmless, forbidden, *_ in places:
+        assert sources[file].count(harmless) == 1, harmless
+        sources[file] = sources[file].replace(harmless, forbidden)
+    return sources
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def refused(session, forms, sources: dict[str, str]) -> list[engine.ProcessProblem]:
+    with pytest.raises(engine.InvalidProcess) as raised:
+        deploy(session, forms, sources)
+    assert session.query(ProcessDefinition).count() == 0
+    return raised.value.problems
+
+
+def test_harmless_code_in_every_place_deploys(session, fixture_forms):
+    result = deploy(session, fixture_forms, {"lint.bpmn": BPMN, "lint.dmn": DMN})
+    assert result.created and result.version == 1
+
+
+@pytest.mark.parametrize("place", HIDING_PLACES, ids=[p[4] for p in HIDING_PLACES])
+def test_forbidden_code_is_refused_wherever_it_hides(session, fixture_forms, place):
+    file, _, forbidden, element, what, reason = place
+    sources = swapped(place)
+    [problem] = refused(session, fixture_forms, sources)
+    assert (problem.file, problem.element, problem.what) == (file, element, what)
+    assert problem.line == line_of(sources[file], forbidden)
+    assert reason in problem.message
+
+
+def test_every_problem_is_reported_at_once_in_plain_words(session, fixture_forms):
+    places = [HIDING_PLACES[i] for i in (0, 5, 8, 12, 15, 21)]
+    sources = swapped(*places)
+    sources["lint.bpmn"] = sources["lint.bpmn"].replace("antes = 1", "_antes = 1")
+    with pytest.raises(engine.InvalidProcess) as raised:
+        deploy(session, fixture_forms, sources)
+    found = {(p.file, p.element, p.what) for p in raised.value.problems}
+    assert found == {(f, e, w) for f, _, _, e, w, _ in places} | {
+        ("lint.bpmn", "registrar", "pre-script")}
+    report = str(raised.value)
+    line = line_of(sources["lint.bpmn"], "__import__('os') != 3")
+    assert (f'lint.bpmn:{line} [repetir "Repetir"]: loop condition: line 1: '
+            "'__import__' is not allowed; remove it: a process may use only its case data"
+            in report)
+    assert ('"_antes" is an invalid variable name because it starts with "_"; '
+            "rename it without the leading _") in report
+    assert "('" not in report and "<Element" not in report
+
+
+def test_a_condition_written_as_a_statement_says_how_to_write_it(session, fixture_forms):
+    sources = swapped(("lint.bpmn", "vueltas != 3", "vueltas = 3", "repetir", "", ""))
+    [problem] = refused(session, fixture_forms, sources)
+    assert problem.what == "loop condition"
+    assert problem.message == ("syntax error on line 1: invalid syntax; "
+                               "write it as a single Python expression")
+
+
+NEVER_RUN = {  # (element, part): words of the explanation
+    ("inicio", "post-script"): "a start event does not run a post-script",
+    ("calcular", "pre-script"): "a script task does not run its pre-script",
+    ("decidir", "pre-script"): "an exclusive gateway does not run a pre-script",
+    ("fin", "post-script"): "an end event does not run a post-script",
+    ("f_defecto", "condition"): "this is the gateway's default flow",
+    ("f3", "condition"): "this flow leaves a task 'Anotar'",
+    ("archivar", "data association transformation"): "ignores the transformation",
+    ("huerfano", "script"): "no sequence flow from a start event leads to this step",
+    ("tramo_edad", "decision"): "no business rule task calls it",
+}
+
+
+def test_code_that_would_never_run_is_refused_all_at_once(session, fixture_forms):
+    sources = {"lint.bpmn": NEVER_RUNS, "lint.dmn": DMN}
+    problems = refused(session, fixture_forms, sources)
+    assert {(p.element, p.what): p for p in problems}.keys() == NEVER_RUN.keys()
+    for problem in problems:
+        assert NEVER_RUN[(problem.element, problem.what)] in problem.message
+        assert "never" in problem.message
+    by_place = {(p.element, p.what): p for p in problems}
+    assert by_place[("fin", "post-script")].line == line_of(NEVER_RUNS, "al_terminar = 1")
+    assert by_place[("f3", "condition")].line == line_of(NEVER_RUNS, "anotado == True")
+    assert by_place[("tramo_edad", "decision")].file == "lint.dmn"
+    assert by_place[("decidir", "pre-script")].name == "¿Resultado?"
+
+
+def test_a_pre_script_on_an_unreachable_task_is_reported_once(session, fixture_forms):
+    bpmn = BPMN.replace('<bpmn:incoming>f02</bpmn:incoming>', "").replace(
+        '<bpmn:sequenceFlow id="f02" sourceRef="preparar" targetRef="registrar" />',
+        '<bpmn:sequenceFlow id="f02" sourceRef="preparar" targetRef="hay_total" />').replace(
+        '<bpmn:incoming>f03</bpmn:incoming>', '<bpmn:incoming>f02</bpmn:incoming>'
+        '<bpmn:incoming>f03</bpmn:incoming>')
+    problems = refused(session, fixture_forms, {"lint.bpmn": bpmn, "lint.dmn": DMN})
+    assert [(p.element, p.what) for p in problems] == [("registrar", "pre-script"),
+                                                      ("registrar", "post-script")]
+    assert all("no sequence flow from a start event" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("programme", ["familias", "pippi", "comunidad_crece", "triple_p"])
+def test_the_four_programmes_deploy_cleanly(session, real_forms, programme):
+    result = engine.deploy_folder(session, ROOT / "processes" / programme, real_forms, "tester")
+    assert result.created and result.programme == programme
