@@ -2,8 +2,9 @@
 
 A condition on a flow that does not leave an exclusive or inclusive gateway, or on a gateway's
 default flow, is never evaluated; transformations and assignments on data associations are not
-read by the parser; a script on a step nothing leads to never runs; a DMN decision no business
-rule task calls is never evaluated; and a pre- or post-script only runs where the parsed task
+read by the parser; a message payload on an event that receives the message is never computed;
+a script on a step nothing leads to never runs; a DMN decision no business rule task calls is
+never evaluated; and a pre- or post-script only runs where the parsed task
 carries it (tasks, subprocesses and call activities — not events, gateways or script tasks).
 """
 
@@ -18,6 +19,7 @@ from .lint_sites import DMN_NAMESPACES, FLOW_NODE_TAGS, NS, localname, owner_of
 CONDITIONAL_GATEWAYS = {"exclusiveGateway", "inclusiveGateway"}
 HOOKS = (("preScript", "pre-script", "prescript"), ("postScript", "post-script", "postscript"))
 DATA_CODE = ("transformation", "assignment")
+SENDERS = {"intermediateThrowEvent", "endEvent", "sendTask"}
 
 
 def xml_problems(trees: dict[str, etree._Element]) -> list[ProcessProblem]:
@@ -27,7 +29,7 @@ def xml_problems(trees: dict[str, etree._Element]) -> list[ProcessProblem]:
     for file, root in trees.items():
         if file.endswith(".bpmn"):
             problems += _ignored_conditions(file, root) + _data_association_code(file, root)
-            problems += _unreachable_scripts(file, root)
+            problems += _unreachable_scripts(file, root) + _received_payloads(file, root)
     return problems + _uncalled_decisions(trees)
 
 
@@ -73,6 +75,19 @@ def _data_association_code(file: str, root: etree._Element) -> list[ProcessProbl
                            "association; do the work in a script task or a pre-script")
                 what = f"data association {tag}"
                 problems.append(_problem(file, owner, what, message, node.sourceline))
+    return problems
+
+
+def _received_payloads(file: str, root: etree._Element) -> list[ProcessProblem]:
+    """A message payload is computed only where the message is sent."""
+    problems = []
+    for node in root.iterfind(".//bpmn:messageEventDefinition//spiff:messagePayload", NS):
+        owner = owner_of(node)
+        if localname(owner) not in SENDERS:
+            message = (f"is never evaluated: {_kind(owner)} receives the message, and a payload "
+                       "is computed only where a message is sent; to keep what arrives, "
+                       "name a message variable instead")
+            problems.append(_problem(file, owner, "message payload", message, node.sourceline))
     return problems
 
 

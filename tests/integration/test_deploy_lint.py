@@ -6,17 +6,25 @@ deploy refused, each problem naming the file, line, element, which part of it, a
 """
 
 import tomllib
+from datetime import UTC, datetime
 
 import pytest
+from lxml import etree
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
 
 import engine
+from engine import clock, lint_sites
 from engine.models import ProcessDefinition
+from engine.parsing import parse_process
+from engine.scripting import RestrictedEnvironment, RestrictedScriptEngine
+from engine.settings import settings_from_dict
 from tests.conftest import FIXTURES, ROOT
 
 LINT = FIXTURES / "lint"
 BPMN = (LINT / "lint.bpmn").read_text(encoding="utf-8")
 DMN = (LINT / "lint.dmn").read_text(encoding="utf-8")
-NEVER_RUNS = (LINT / "never_runs.bpmn").read_text(encoding="utf-8")
+NEVER_RUNS = (FIXTURES / "never_runs" / "never_runs.bpmn").read_text(encoding="utf-8")
 SETTINGS = tomllib.loads((LINT / "settings.toml").read_text(encoding="utf-8"))
 DECISION = "decision 'Tramo de edad'"
 
@@ -149,14 +157,18 @@ NEVER_RUN = {  # (element, part): words of the explanation
     ("f_defecto", "condition"): "this is the gateway's default flow",
     ("f3", "condition"): "this flow leaves a task 'Anotar'",
     ("archivar", "data association transformation"): "ignores the transformation",
+    ("esperar_respuesta", "message payload"): "an intermediate catch event receives the message",
     ("huerfano", "script"): "no sequence flow from a start event leads to this step",
     ("tramo_edad", "decision"): "no business rule task calls it",
 }
 
 
 def test_code_that_would_never_run_is_refused_all_at_once(session, fixture_forms):
-    sources = {"lint.bpmn": NEVER_RUNS, "lint.dmn": DMN}
-    problems = refused(session, fixture_forms, sources)
+    sources = {"never_runs.bpmn": NEVER_RUNS, "lint.dmn": DMN}
+    settings = tomllib.loads((FIXTURES / "never_runs" / "settings.toml").read_text("utf-8"))
+    with pytest.raises(engine.InvalidProcess) as raised:
+        engine.deploy(session, sources, settings, fixture_forms, "tester")
+    problems = raised.value.problems
     assert {(p.element, p.what): p for p in problems}.keys() == NEVER_RUN.keys()
     for problem in problems:
         assert NEVER_RUN[(problem.element, problem.what)] in problem.message
@@ -184,3 +196,65 @@ def test_a_pre_script_on_an_unreachable_task_is_reported_once(session, fixture_f
 def test_the_four_programmes_deploy_cleanly(session, real_forms, programme):
     result = engine.deploy_folder(session, ROOT / "processes" / programme, real_forms, "tester")
     assert result.created and result.programme == programme
+
+
+class Recording(RestrictedEnvironment):
+    """The restricted environment, noting every piece of code the engine hands it."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: list[str] = []
+
+    def evaluate(self, expression, context, external_context=None):
+        self.seen.append(expression)
+        return super().evaluate(expression, context, external_context)
+
+    def execute(self, script, context, external_context=None):
+        self.seen.append(script)
+        return super().execute(script, context, external_context)
+
+    def call_service(self, context, operation_name=None, operation_params=None, task_data=None):
+        return "{}"
+
+
+def run_fixture(fixture_forms, edad: int) -> list[str]:
+    """Run lint.bpmn to its end with SpiffWorkflow, returning the code it evaluated."""
+    parsed = parse_process({"lint.bpmn": BPMN, "lint.dmn": DMN}, settings_from_dict(SETTINGS),
+                           fixture_forms)
+    recording = Recording()
+    script_engine = RestrictedScriptEngine()
+    script_engine.environment = recording
+    workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=script_engine)
+    for task in workflow.get_tasks():
+        task.data.update(listo=True, vueltas=0, terminado=False, edad=edad, codigo_caso="C-1",
+                         nivel_alerta=2, rut_titular="1-9")
+    with clock.frozen_at(datetime(2031, 1, 1, tzinfo=UTC)):  # after the fixture's timer date
+        for _ in range(50):
+            workflow.do_engine_steps()
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.run()
+    assert workflow.is_completed()
+    return recording.seen
+
+
+def _forms_of(expr: lint_sites.Expression, inputs: list[str]) -> set[str]:
+    """How the engine hands a linted piece of code over: as written, or for a DMN input entry
+    with ``?`` as the column value, compared with ``==``, or appended to the column."""
+    if expr.mode != "dmn-test":
+        return {expr.source}
+    forms = {expr.source.replace("?", "dmninputexpr")}
+    return forms | {f"({i}) == ({expr.source})" for i in inputs} | {i + expr.source
+                                                                   for i in inputs}
+
+
+def test_the_lint_checks_exactly_the_code_the_engine_runs(fixture_forms):
+    found = [*lint_sites.bpmn_expressions(etree.fromstring(BPMN.encode())),
+             *lint_sites.dmn_expressions(etree.fromstring(DMN.encode()))]
+    code = [e for e in found if e.mode not in ("name", "integer") and e.source != "-"]
+    inputs = [e.source for e in code if "input expression" in e.what]
+    linted = {form: e for e in code for form in _forms_of(e, inputs)}
+    ran = {piece.strip() for edad in (10, 30, 70)  # one run per rule of the decision
+           for piece in run_fixture(fixture_forms, edad)}
+    assert ran - linted.keys() == set(), "the engine ran code the deploy lint never saw"
+    never_ran = [(e.element, e.what) for e in code if not _forms_of(e, inputs) & ran]
+    assert never_ran == [], "a place the fixture claims is code was never evaluated"
