@@ -102,8 +102,8 @@ def _unreachable_scripts(file: str, root: etree._Element) -> list[ProcessProblem
 
 
 def _unreachable_code(file: str, node: etree._Element) -> list[ProcessProblem]:
-    message = ("never runs: no sequence flow from a start event leads to this step; "
-               "connect it or remove it")
+    message = ("never runs: no sequence flow from a start event leads to this step (link "
+               "events and compensation are not followed); connect it or remove it")
     found = [(node.find("bpmn:script", NS), "script")] if localname(node) == "scriptTask" else []
     found += [(node.find(f"bpmn:extensionElements/spiff:{tag}", NS), what)
               for tag, what, _ in HOOKS]
@@ -124,8 +124,9 @@ def _reachable(process: etree._Element) -> set[str]:
 
 
 def _following(process: etree._Element) -> dict[str, list[str]]:
-    """What comes after each element: flow targets, boundary events, and for a process or
-    subprocess its start events, event subprocesses and compensation handlers."""
+    """What SpiffWorkflow follows from each element: flow targets, boundary events, and for a
+    process or subprocess its start events and event subprocesses. Like SpiffWorkflow, it does
+    not follow link events or compensation."""
     following = defaultdict(list)
     for flow in process.iter(f"{{{NS['bpmn']}}}sequenceFlow"):
         following[flow.get("sourceRef")].append(flow.get("targetRef"))
@@ -135,29 +136,13 @@ def _following(process: etree._Element) -> dict[str, list[str]]:
             following[node.get("attachedToRef")].append(node.get("id"))
         elif tag == "process" or tag in FLOW_NODE_TAGS and node.get("id"):
             following[node.get("id")] += [c.get("id") for c in node if _enters(c)]
-            for thrower, catchers in _links(node).items():
-                following[thrower] += catchers
     return following
 
 
 def _enters(child: etree._Element) -> bool:
     tag = localname(child)
-    return tag == "startEvent" or (tag in FLOW_NODE_TAGS and (
-        child.get("triggeredByEvent") == "true" or child.get("isForCompensation") == "true"))
-
-
-def _links(container: etree._Element) -> dict[str, list[str]]:
-    """Link throw events lead to the link catch events of the same name."""
-    catches, throws = defaultdict(list), []
-    for child in container:
-        link = child.find("bpmn:linkEventDefinition", NS)
-        if link is None:
-            continue
-        if localname(child) == "intermediateCatchEvent":
-            catches[link.get("name")].append(child.get("id"))
-        else:
-            throws.append((child.get("id"), link.get("name")))
-    return {thrower: catches[name] for thrower, name in throws if catches[name]}
+    return tag == "startEvent" or (tag == "subProcess"
+                                   and child.get("triggeredByEvent") == "true")
 
 
 def _uncalled_decisions(trees: dict[str, etree._Element]) -> list[ProcessProblem]:
@@ -182,11 +167,17 @@ def hook_problems(spec, subs, trees: dict[str, etree._Element]) -> list[ProcessP
         for tag, what, _ in HOOKS if file.endswith(".bpmn") else ():
             for node in root.iterfind(f".//bpmn:extensionElements/spiff:{tag}", NS):
                 owner = owner_of(node)
-                scripts = carried.get((file, owner.get("id")))  # None: unreachable, see above
-                if (node.text or "").strip() and scripts is not None and node.text not in scripts:
+                if (node.text or "").strip() and _not_carried(node, owner, carried, file):
                     problems.append(_problem(file, owner, what, _hook_message(owner, what),
                                              node.sourceline))
     return problems
+
+
+def _not_carried(node, owner, carried: dict, file: str) -> bool:
+    scripts = carried.get((file, owner.get("id")))
+    if scripts is None:  # a flow node SpiffWorkflow did not parse is unreachable: said above
+        return localname(owner) not in FLOW_NODE_TAGS
+    return node.text not in scripts
 
 
 def _carried_hooks(spec, subs) -> dict[tuple, set[str]]:

@@ -8,6 +8,7 @@ forms and unmapped lanes.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,9 +175,10 @@ def _build_spec(parser: SpiffBpmnParser, trees: dict, process_id: str):
 
 
 def _from_validation(err: ValidationException, trees: dict) -> ProcessProblem:
+    """SpiffWorkflow's own message, without XML namespaces such as ``{http://…/MODEL}``."""
     element = getattr(err, "id", None) or None
     line = getattr(err, "line_number", None) or _line_of(trees.get(err.file_name), element)
-    message = str(err).split("\n")[0]
+    message = re.sub(r"\{[^}]*\}", "", str(err).split("\n")[0]).strip().rstrip(".") + "."
     return ProcessProblem(err.file_name or "(programme)", message, element, line or None)
 
 

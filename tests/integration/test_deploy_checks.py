@@ -74,6 +74,8 @@ def test_schema_violation_is_refused_with_its_line(session, fixture_forms):
                           'bogus="1" />')
     problem = refused(session, fixture_forms, bpmn)
     assert problem.line == line_of(bpmn, 'bogus="1"')
+    assert problem.message == ("Element 'sequenceFlow', attribute 'bogus': "
+                               "The attribute 'bogus' is not allowed.")
 
 
 def test_missing_form_and_unmapped_lane_are_refused(session, fixture_forms):

@@ -154,6 +154,7 @@ NEVER_RUN = {  # (element, part): words of the explanation
     ("calcular", "pre-script"): "a script task does not run its pre-script",
     ("decidir", "pre-script"): "an exclusive gateway does not run a pre-script",
     ("fin", "post-script"): "an end event does not run a post-script",
+    ("f4", "pre-script"): "a sequence flow does not run a pre-script",
     ("f_defecto", "condition"): "this is the gateway's default flow",
     ("f3", "condition"): "this flow leaves a task 'Anotar'",
     ("archivar", "data association transformation"): "ignores the transformation",
