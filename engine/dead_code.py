@@ -3,9 +3,10 @@
 A condition on a flow that does not leave an exclusive or inclusive gateway, or on a gateway's
 default flow, is never evaluated; transformations and assignments on data associations are not
 read by the parser; a message payload on an event that receives the message is never computed;
-a script on a step nothing leads to never runs; a DMN decision no business rule task calls is
-never evaluated; and a pre- or post-script only runs where the parsed task
-carries it (tasks, subprocesses and call activities — not events, gateways or script tasks).
+a script on a step nothing leads to never runs; a DMN decision no business rule task calls, or
+a decision's second table, is never evaluated; and a pre- or post-script only runs where the
+parsed task carries it (tasks, subprocesses and call activities; not events, gateways, flows or
+script tasks).
 """
 
 import re
@@ -156,7 +157,16 @@ def _uncalled_decisions(trees: dict[str, etree._Element]) -> list[ProcessProblem
                     problems.append(_problem(file, decision, "decision", (
                         "is never evaluated: no business rule task calls it; call it from a "
                         "business rule task (calledDecisionId) or remove it")))
+                problems += _later_tables(file, decision, ns)
     return problems
+
+
+def _later_tables(file: str, decision: etree._Element, ns: str) -> list[ProcessProblem]:
+    """SpiffWorkflow evaluates only the first decision table of a decision."""
+    later = decision.findall("d:decisionTable", {"d": ns})[1:]
+    message = ("is never evaluated: only a decision's first table is used; move its rules "
+               "into the first table or into a decision of its own")
+    return [_problem(file, table, "decision table", message) for table in later]
 
 
 def hook_problems(spec, subs, trees: dict[str, etree._Element]) -> list[ProcessProblem]:

@@ -259,3 +259,15 @@ def test_the_lint_checks_exactly_the_code_the_engine_runs(fixture_forms):
     assert ran - linted.keys() == set(), "the engine ran code the deploy lint never saw"
     never_ran = [(e.element, e.what) for e in code if not _forms_of(e, inputs) & ran]
     assert never_ran == [], "a place the fixture claims is code was never evaluated"
+
+
+def test_a_second_decision_table_is_refused_as_never_evaluated(session, fixture_forms):
+    second = ('<decisionTable id="tabla_olvidada" hitPolicy="FIRST">'
+              '<input id="otra_edad" label="Edad"><inputExpression typeRef="integer">'
+              '<text>edad</text></inputExpression></input>'
+              '<output id="otro_tramo" name="tramo" typeRef="string" /></decisionTable>')
+    dmn = DMN.replace("</decisionTable>", "</decisionTable>" + second, 1)
+    [problem] = refused(session, fixture_forms, {"lint.bpmn": BPMN, "lint.dmn": dmn})
+    assert (problem.file, problem.element, problem.what) == (
+        "lint.dmn", "tabla_olvidada", "decision table")
+    assert "only a decision's first table is used" in problem.message
