@@ -125,12 +125,15 @@ def test_forbidden_code_is_refused_wherever_it_hides(session, fixture_forms, pla
 def test_every_problem_is_reported_at_once_in_plain_words(session, fixture_forms):
     places = [HIDING_PLACES[i] for i in (0, 5, 8, 12, 15, 21)]
     sources = swapped(*places)
-    sources["lint.bpmn"] = sources["lint.bpmn"].replace("antes = 1", "_antes = 1")
+    sources["lint.bpmn"] = sources["lint.bpmn"].replace("antes = 1", "_antes = 1").replace(
+        '<bpmn:endEvent id="fin" name="Fin">', '<bpmn:endEvent id="fin" name="Fin">'
+        "<bpmn:extensionElements><spiffworkflow:postScript>cerrado = True"
+        "</spiffworkflow:postScript></bpmn:extensionElements>")
     with pytest.raises(engine.InvalidProcess) as raised:
         deploy(session, fixture_forms, sources)
     found = {(p.file, p.element, p.what) for p in raised.value.problems}
     assert found == {(f, e, w) for f, _, _, e, w, _ in places} | {
-        ("lint.bpmn", "registrar", "pre-script")}
+        ("lint.bpmn", "registrar", "pre-script"), ("lint.bpmn", "fin", "post-script")}
     report = str(raised.value)
     line = line_of(sources["lint.bpmn"], "__import__('os') != 3")
     assert (f'lint.bpmn:{line} [repetir "Repetir"]: loop condition: line 1: '
