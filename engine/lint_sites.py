@@ -71,7 +71,7 @@ class Expression:
 
     ``mode`` is how the engine uses it: ``exec`` (a script), ``eval`` (an expression),
     ``timer`` (an expression giving an ISO 8601 text), ``dmn-test`` (a DMN input entry),
-    ``integer`` or ``name`` (a data name).
+    ``integer`` or ``name`` (a data name). ``line`` is the file line the code starts on.
     """
 
     source: str
@@ -98,7 +98,9 @@ def bpmn_expressions(root: etree._Element) -> Iterator[Expression]:
     """Every script, condition, timer, payload and data name in a BPMN document."""
     for path, mode, what in TEXT_SITES:
         for node in root.iterfind(path, NS):
-            yield _at(node, (node.text or "").strip(), mode, what)
+            text = node.text or ""
+            skipped = text[: len(text) - len(text.lstrip())].count("\n")
+            yield _at(node, text.strip(), mode, what, skipped)
     for path, attribute, mode, what in ATTRIBUTE_SITES:
         for node in root.iterfind(path, NS):
             if node.get(attribute) is not None:
@@ -109,11 +111,13 @@ def _attribute_what(node: etree._Element, what: str) -> str:
     return f"{what} '{node.get('id')}'" if what == "service parameter" else what
 
 
-def _at(node: etree._Element, source: str, mode: str, what: str) -> Expression:
+def _at(node: etree._Element, source: str, mode: str, what: str,
+        skipped: int = 0) -> Expression:
     owner = owner_of(node)
     element = owner.get("id") if owner is not None else None
     name = owner.get("name") if owner is not None else None
-    return Expression(source, mode, element or "?", node.sourceline or 0, what, name)
+    return Expression(source, mode, element or "?", (node.sourceline or 0) + skipped, what,
+                      name)
 
 
 def dmn_expressions(root: etree._Element) -> Iterator[Expression]:

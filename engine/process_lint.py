@@ -33,6 +33,7 @@ ADVICE = (  # (words in the linter's reason, what to do)
     ("starts with \"_\"", "rename it without the leading _"),
     ("is not allowed", f"remove it: {ONLY_DATA}"),
 )
+LINE_OF_CODE = re.compile(r"(?:syntax error on )?line (\d+): ")
 WRITE_AS = {"exec": "Python statements", "eval": "a single Python expression"}
 
 
@@ -44,6 +45,15 @@ def check(expr: Expression, file: str, settings: ProgrammeSettings) -> list[Proc
         return [_problem(expr, file, f"is empty: write the {expr.what} or remove it")]
     reasons = CHECKS[expr.mode](expr, settings)
     return [_problem(expr, file, reason) for reason in reasons]
+
+
+def _located(expr: Expression, reason: str) -> tuple[int, str]:
+    """The file line a reason is about ("line 2" of a script starting on line 40 is 41)."""
+    found = LINE_OF_CODE.match(reason)
+    if not found or not expr.line:
+        return expr.line, reason
+    prefix = "syntax error: " if reason.startswith("syntax") else ""
+    return expr.line + int(found.group(1)) - 1, prefix + reason[found.end():]
 
 
 def _code(source: str, mode: str) -> list[str]:
@@ -165,6 +175,7 @@ def _string_options(node: ast.AST) -> list[str]:
     return []
 
 
-def _problem(expr: Expression, file: str, message: str) -> ProcessProblem:
-    return ProcessProblem(file=file, message=message, element=expr.element, line=expr.line,
+def _problem(expr: Expression, file: str, reason: str) -> ProcessProblem:
+    line, message = _located(expr, reason)
+    return ProcessProblem(file=file, message=message, element=expr.element, line=line,
                           name=expr.name, what=expr.what)
