@@ -62,6 +62,7 @@ ATTRIBUTE_SITES = (  # (path, attribute, mode, what)
     (f".//{MI}/bpmn:inputDataItem", "id", "name", "loop input item"),
     (f".//{MI}/bpmn:outputDataItem", "id", "name", "loop output item"),
     (".//spiff:serviceTaskOperator//spiff:parameter", "value", "eval", "service parameter"),
+    (".//spiff:serviceTaskOperator", "resultVariable", "name", "service result variable"),
 )
 
 

@@ -68,6 +68,8 @@ HIDING_PLACES = [
      "payload expression", "'eval' is not allowed"),
     ("lint.bpmn", 'value="rut_titular"', 'value="rut_titular.__class__"', "consultar",
      "service parameter 'rut'", "attribute '__class__' is not allowed"),
+    ("lint.bpmn", 'resultVariable="registro"', 'resultVariable="__class__"', "consultar",
+     "service result variable", "'__class__' is not a usable data name"),
     ("lint.bpmn", "revisado = True", "revisado = open('x')", "revisar", "script",
      "'open' is not allowed"),
     ("lint.bpmn", "cerrado = True", "import os", "cerrar", "script",
