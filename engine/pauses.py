@@ -13,7 +13,7 @@ from . import audit, clock, store
 from .actors import Actor
 from .cases import visible_case
 from .errors import Conflict, NotAllowed
-from .models import ProcessInstance
+from .models import Case, ProcessInstance
 from .runtime import postpone_timers
 from .uow import unit_of_work
 
@@ -48,10 +48,17 @@ def resume_deadlines(session: Session, case_id: int, actor: Actor,
         store.save(session, loaded, moment)
 
 
+def may_pause(case: Case, actor: Actor) -> bool:
+    """Whether ``actor`` may pause or resume the case's deadlines: its own caseworker, or a
+    supervisor of its territory (a colleague of the territory may not)."""
+    return actor.id == case.caseworker or actor.supervises(case.territory_id)
+
+
 def _load(session: Session, case_id: int, actor: Actor):
     case = visible_case(session, case_id, actor)
-    if not ({"caseworker", "supervisor"} & actor.roles):
-        raise NotAllowed("only the case's team may pause or resume its deadlines")
+    if not may_pause(case, actor):
+        raise NotAllowed("only the case's caseworker or a supervisor of its territory may "
+                         "pause or resume its deadlines")
     instance_id = session.scalar(select(ProcessInstance.id)
                                  .where(ProcessInstance.case_id == case.id))
     return store.load_for_update(session, instance_id)

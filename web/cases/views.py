@@ -22,7 +22,8 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 def show(case_id: int):
     """Everything about one case, with its timeline and process diagram."""
     view = engine.show_case(db.session, case_id, actor())
-    return render_template("cases/show.html", view=view, case=view.case)
+    return render_template("cases/show.html", view=view, case=view.case,
+                           may_pause=engine.may_pause(view.case, actor()))
 
 
 @bp.route("/<int:case_id>/diagram")
