@@ -117,6 +117,16 @@ def test_only_the_caseworker_and_supervisors_see_and_use_the_pause_buttons(
     assert [e.actor for e in trail(web_app, "deadlines_resumed")] == ["jorge"]
 
 
+def test_an_overlong_pause_reason_is_refused_with_a_message(contact, web_app):
+    ana, case_id, _ = contact
+    page = f"/cases/{case_id}"
+    response = ana.post(f"{page}/pause", {"reason": "x" * 10_000}, token_from=page)
+    assert response.status_code == 422
+    assert "Los plazos no se pausaron: Máximo 200 caracteres." in response.get_data(as_text=True)
+    with web_app.app_context():
+        assert db.session.get(Case, case_id).deadlines_paused_at is None
+
+
 def test_a_double_click_shows_the_first_submission_and_keeps_what_was_typed(
         contact, web_app, caplog):
     ana, _, task_id = contact

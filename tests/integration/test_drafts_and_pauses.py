@@ -166,3 +166,14 @@ def test_who_may_pause_is_the_same_rule_the_case_page_uses(session, visit, peopl
     case = session.get(Case, visit.case_id)
     allowed = {name for name, who in people.items() if engine.may_pause(case, who)}
     assert allowed == {"ana", "jorge"}
+
+
+@pytest.mark.parametrize("reason", ["x" * 1_000_000, "x" * 201, "viaje\x00"])
+def test_an_overlong_or_nul_pause_reason_is_refused_and_changes_nothing(session, visit, people,
+                                                                        reason):
+    with pytest.raises(engine.InvalidTaskData):
+        engine.pause_deadlines(session, visit.case_id, people["ana"], reason, LATER)
+    session.expire_all()
+    assert session.get(Case, visit.case_id).deadlines_paused_at is None
+    assert events(session, "deadlines_paused") == []
+    engine.pause_deadlines(session, visit.case_id, people["ana"], "x" * 200, LATER)

@@ -110,7 +110,8 @@ def submit(task_id: str):
         db.session.rollback()
         flash(_("Revise los campos marcados: la tarea no se envió."), "error")
         return _page(_workable(task_id), data, translated(invalid.errors), 422)
-    except engine.Conflict:
+    except engine.Conflict:  # AlreadyCompleted, or the case changed under us
+        db.session.rollback()
         return _lost(task_id, case_id)
     flash(_("«%(title)s» completada.", title=title), "success")
     return redirect(url_for("inbox.index"))
