@@ -6,8 +6,11 @@ transaction), the acting :class:`Actor`, and optionally the moment it happens.
 
 from .actors import SYSTEM, Actor
 from .cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
+from .completions import Completion, completion_of
 from .deploy import DeployResult, deploy, deploy_folder
+from .drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
 from .errors import (
+    AlreadyCompleted,
     Conflict,
     EngineError,
     FieldError,
@@ -22,12 +25,14 @@ from .errors import (
 )
 from .forms import FormLibrary
 from .models import Base
-from .pauses import pause_deadlines, resume_deadlines
+from .pauses import may_pause, pause_deadlines, resume_deadlines
 from .programme_settings import update_settings
 from .sweep import SweepResult, fire_due_timers
 from .tasks import claim, complete, get_task, list_tasks, reassign, release
 
 __all__ = [
+    "MAX_DRAFT_BYTES", "AlreadyCompleted", "Completion", "Draft", "completion_of", "draft_for",
+    "may_pause", "may_read_draft", "save_draft",
     "SYSTEM", "Actor", "Base", "CaseView", "Conflict", "DeployResult", "EngineError",
     "FieldError", "FormLibrary", "InvalidProcess", "InvalidSettings", "InvalidTaskData",
     "NotAllowed", "NotFound",

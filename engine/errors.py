@@ -94,3 +94,12 @@ class ScriptFailure(EngineError):
 
     def __str__(self) -> str:
         return f"{self.element}: {self.message}"
+
+
+class AlreadyCompleted(Conflict):
+    """The task was completed a moment earlier; ``completion`` says by whom and when."""
+
+    def __init__(self, completion):
+        self.completion = completion
+        when = completion.at.strftime("%Y-%m-%d %H:%M UTC")
+        super().__init__(f"this task was already completed by {completion.by} at {when}")

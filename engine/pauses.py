@@ -12,15 +12,22 @@ from sqlalchemy.orm import Session
 from . import audit, clock, store
 from .actors import Actor
 from .cases import visible_case
-from .errors import Conflict, NotAllowed
-from .models import ProcessInstance
+from .errors import Conflict, FieldError, InvalidTaskData, NotAllowed
+from .models import Case, ProcessInstance
 from .runtime import postpone_timers
 from .uow import unit_of_work
+
+MAX_REASON = 200  # characters, as the case page's field allows
 
 
 def pause_deadlines(session: Session, case_id: int, actor: Actor, reason: str,
                     now: datetime | None = None) -> None:
-    """Stop the case's clocks (e.g. the family is away for a month)."""
+    """Stop the case's clocks (e.g. the family is away for a month).
+
+    A reason longer than ``MAX_REASON`` characters (or with a NUL) raises
+    :class:`InvalidTaskData` and changes nothing.
+    """
+    _check_reason(reason)
     with clock.frozen_at(now) as moment, unit_of_work(session):
         loaded = _load(session, case_id, actor)
         if loaded.case.deadlines_paused_at is not None:
@@ -48,10 +55,26 @@ def resume_deadlines(session: Session, case_id: int, actor: Actor,
         store.save(session, loaded, moment)
 
 
+def _check_reason(reason: str) -> None:
+    if len(reason) > MAX_REASON:
+        raise InvalidTaskData("pause", [FieldError("reason", "maxLength",
+                                                   "motivo demasiado largo", MAX_REASON)])
+    if "\x00" in reason:
+        raise InvalidTaskData("pause", [FieldError("reason", "pattern",
+                                                   "el motivo contiene caracteres nulos")])
+
+
+def may_pause(case: Case, actor: Actor) -> bool:
+    """Whether ``actor`` may pause or resume the case's deadlines: its own caseworker, or a
+    supervisor of its territory (a colleague of the territory may not)."""
+    return actor.id == case.caseworker or actor.supervises(case.territory_id)
+
+
 def _load(session: Session, case_id: int, actor: Actor):
     case = visible_case(session, case_id, actor)
-    if not ({"caseworker", "supervisor"} & actor.roles):
-        raise NotAllowed("only the case's team may pause or resume its deadlines")
+    if not may_pause(case, actor):
+        raise NotAllowed("only the case's caseworker or a supervisor of its territory may "
+                         "pause or resume its deadlines")
     instance_id = session.scalar(select(ProcessInstance.id)
                                  .where(ProcessInstance.case_id == case.id))
     return store.load_for_update(session, instance_id)

@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 
 from . import audit, clock, places, runtime, store
 from .actors import Actor
-from .errors import Conflict, InvalidTaskData, NotAllowed, NotFound
+from .completions import COMPLETED, completion_of
+from .errors import AlreadyCompleted, Conflict, InvalidTaskData, NotAllowed, NotFound
 from .forms import FormLibrary
-from .models import Event, HumanTask
+from .models import HumanTask
 from .uow import unit_of_work
 
 
@@ -43,31 +44,31 @@ def get_task(session: Session, task_id: str, actor: Actor) -> HumanTask:
 def claim(session: Session, task_id: str, actor: Actor, now: datetime | None = None) -> HumanTask:
     """Take an unclaimed task of one's role."""
     with clock.frozen_at(now) as moment, unit_of_work(session):
-        row = _locked_row(session, task_id, actor)
-        _check_role(row, actor)
+        row = locked_row(session, task_id, actor)
+        check_role(row, actor)
         if row.assignee not in (None, actor.id):
             raise Conflict(f"task already claimed by {row.assignee}")
-        _assign(session, row, actor.id, actor, moment, "task_claimed")
+        assign(session, row, actor.id, actor, moment, "task_claimed")
         return row
 
 
 def release(session: Session, task_id: str, actor: Actor, now: datetime | None = None) -> None:
     """Give a claimed task back to the pool of its role."""
     with clock.frozen_at(now) as moment, unit_of_work(session):
-        row = _locked_row(session, task_id, actor)
+        row = locked_row(session, task_id, actor)
         if row.assignee != actor.id and not actor.supervises(row.territory_id):
             raise NotAllowed("only the assignee or a supervisor may release this task")
-        _assign(session, row, None, actor, moment, "task_released")
+        assign(session, row, None, actor, moment, "task_released")
 
 
 def reassign(session: Session, task_id: str, to_user: str, actor: Actor,
              now: datetime | None = None) -> HumanTask:
     """A supervisor gives a task to someone else."""
     with clock.frozen_at(now) as moment, unit_of_work(session):
-        row = _locked_row(session, task_id, actor)
+        row = locked_row(session, task_id, actor)
         if not actor.supervises(row.territory_id):
             raise NotAllowed("only a supervisor of this territory may reassign tasks")
-        _assign(session, row, to_user, actor, moment, "task_reassigned")
+        assign(session, row, to_user, actor, moment, "task_reassigned")
         return row
 
 
@@ -77,12 +78,13 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
 
     Timers that fell due before ``now`` fire first, so the outcome never depends on how
     recently the sweep ran. Invalid data raises :class:`InvalidTaskData` and changes nothing;
-    a task someone else completed first raises :class:`Conflict`.
+    a task completed a moment earlier (by someone else, or by a double click) raises
+    :class:`AlreadyCompleted`, which says by whom and when.
     """
     with clock.frozen_at(now) as moment, unit_of_work(session):
         places.lock_before_task(session, task_id, moment)  # the lock order of engine.places
-        row = _locked_row(session, task_id, actor)
-        _check_role(row, actor)
+        row = locked_row(session, task_id, actor)
+        check_role(row, actor)
         if row.assignee not in (None, actor.id):
             raise NotAllowed(f"this task is assigned to {row.assignee}")
         errors = forms.validate(row.form_key, data) if row.form_key else []
@@ -96,8 +98,8 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
             raise Conflict("this task was closed meanwhile (completed, or ended by a timer)")
         changed = {k: task.data.get(k) for k in data if task.data.get(k) != data[k]}
         task.data.update(data)
-        audit.record(session, row.case_id, "task_completed", actor.id, moment, task=task,
-                     data={"submitted": data, "previous": changed})
+        audit.record(session, row.case_id, COMPLETED, actor.id, moment, task=task,
+                     data={"submitted": data, "previous": changed, "form": row.form_key})
         promoted = places.enrol_for_task(session, loaded.case, task, moment)
         task.run()
         loaded.advance()
@@ -106,33 +108,28 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
         return row
 
 
-def _locked_row(session: Session, task_id: str, actor: Actor) -> HumanTask:
+def locked_row(session: Session, task_id: str, actor: Actor) -> HumanTask:
+    """The open task, locked for this transaction; :class:`AlreadyCompleted` if it was just
+    completed, :class:`NotFound` if it never existed or is not the actor's to see."""
     query = select(HumanTask).where(HumanTask.id == task_id).with_for_update()
     row = session.scalars(query).first()
     if row is None:
-        raise _gone(session, task_id)
+        done = completion_of(session, task_id, actor)
+        raise AlreadyCompleted(done) if done else NotFound(f"no open task {task_id}")
     if not actor.covers(row.territory_id):
         raise NotFound(f"no open task {task_id}")
     return row
 
 
-def _gone(session: Session, task_id: str) -> Exception:
-    query = (select(Event).where(Event.task_id == task_id, Event.kind == "task_completed")
-             .limit(1))
-    done = session.scalars(query).first()
-    if done is None:
-        return NotFound(f"no open task {task_id}")
-    when = done.at.strftime("%Y-%m-%d %H:%M UTC")
-    return Conflict(f"this task was already completed by {done.actor} at {when}")
-
-
-def _check_role(row: HumanTask, actor: Actor) -> None:
+def check_role(row: HumanTask, actor: Actor) -> None:
+    """:class:`NotAllowed` unless ``actor`` has the task's role in its territory."""
     if not actor.may_work(row.role, row.territory_id):
         raise NotAllowed(f"task '{row.title}' needs the role {row.role!r}")
 
 
-def _assign(session: Session, row: HumanTask, user: str | None, actor: Actor,
-            moment: datetime, kind: str) -> None:
+def assign(session: Session, row: HumanTask, user: str | None, actor: Actor,
+           moment: datetime, kind: str) -> None:
+    """Give ``row`` to ``user`` (None: back to the pool) and record it as ``kind``."""
     previous = row.assignee
     row.assignee, row.claimed_at = user, (moment if user else None)
     audit.record(session, row.case_id, kind, actor.id, moment, title=row.title,

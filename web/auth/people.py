@@ -19,3 +19,11 @@ def candidates(task: HumanTask) -> list[User]:
 def eligible_assignee(task: HumanTask, username: str) -> User | None:
     """The user called ``username`` if they may receive ``task``."""
     return next((u for u in candidates(task) if u.username == username.strip()), None)
+
+
+def full_name(username: str | None) -> str | None:
+    """How ``username`` reads on a page (their full name), or the username if unknown."""
+    if username is None:
+        return None
+    person = db.session.scalars(select(User).where(User.username == username)).first()
+    return person.full_name if person else username

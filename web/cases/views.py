@@ -12,6 +12,7 @@ from engine.models import Programme
 from ..access import actor, require_role
 from ..auth.models import User
 from ..extensions import db
+from ..field_errors import translated
 from .forms import NewCaseForm, parse_members
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -22,7 +23,8 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 def show(case_id: int):
     """Everything about one case, with its timeline and process diagram."""
     view = engine.show_case(db.session, case_id, actor())
-    return render_template("cases/show.html", view=view, case=view.case)
+    return render_template("cases/show.html", view=view, case=view.case,
+                           may_pause=engine.may_pause(view.case, actor()))
 
 
 @bp.route("/<int:case_id>/diagram")
@@ -38,7 +40,12 @@ def diagram(case_id: int):
 def pause(case_id: int):
     """Stop the case's deadlines while it waits on the family."""
     reason = request.form.get("reason", "").strip() or _("Espera a la familia")
-    engine.pause_deadlines(db.session, case_id, actor(), reason)
+    try:
+        engine.pause_deadlines(db.session, case_id, actor(), reason)
+    except engine.InvalidTaskData as invalid:
+        flash(_("Los plazos no se pausaron: %(why)s", why=translated(invalid.errors)["reason"]),
+              "error")
+        return show(case_id), 422
     flash(_("Plazos en pausa."), "info")
     return redirect(url_for("cases.show", case_id=case_id))
 

@@ -1,6 +1,7 @@
 """Task pages: show the form, save a draft, submit through the engine."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -8,11 +9,12 @@ import engine
 from engine.views import deadline_rule, instructions
 
 from ..access import actor, refuse
-from ..auth.people import candidates
+from ..auth.people import candidates, full_name
 from ..deadline_text import describe_rule
 from ..extensions import db
 from ..field_errors import translated
 from ..formkit import parse_form, render_form
+from .completed import completed_page, references
 
 bp = Blueprint("tasks", __name__)
 
@@ -30,15 +32,48 @@ def _workable(task_id: str):
     return row
 
 
-def _page(row, values: dict, errors: dict, status: int = 200):
+def _open_or_done(task_id: str):
+    """``(task, None)`` for an open task, ``(None, completion)`` for one completed already
+    (a lost race or a double click: not a refusal); 404 as usual otherwise."""
+    try:
+        return _workable(task_id), None
+    except engine.NotFound:
+        done = engine.completion_of(db.session, task_id, actor())
+        if done is None:
+            raise
+        return None, done
+
+
+def _schema(form_key: str | None) -> dict:
+    return _forms().schema(form_key) if form_key else {"properties": {}}
+
+
+def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
     forms = _forms()
-    schema = forms.schema(row.form_key) if row.form_key else {"properties": {}}
+    schema = _schema(row.form_key)
+    who = actor()
+    editable = who.may_work(row.role, row.territory_id) and row.assignee in (None, who.id)
     fields = render_form(schema, values, errors, translate=_,
-                         references=_references(forms, schema))
-    case = engine.visible_case(db.session, row.case_id, actor())
+                         references=references(forms, schema))
+    case = engine.visible_case(db.session, row.case_id, who)
     return render_template("tasks/show.html", task=row, case=case, fields=fields,
                            instructions=instructions(db.session, row), errors=errors,
-                           rule=_rule_text(row), people=candidates(row)), status
+                           rule=_rule_text(row), people=candidates(row), editable=editable,
+                           draft_label=_draft_label(draft),
+                           holder=full_name(row.assignee)), status
+
+
+def _draft_label(draft) -> str | None:
+    """"Borrador de Ana Pérez, guardado el …" (or "Su borrador, …")."""
+    if draft is None:
+        return None
+    if draft.author is None:
+        return _("Borrador guardado.")
+    when = format_datetime(draft.saved_at, "short")
+    if draft.author == actor().id:
+        return _("Su borrador, guardado el %(when)s.", when=when)
+    return _("Borrador de %(name)s, guardado el %(when)s.", name=full_name(draft.author),
+             when=when)
 
 
 def _rule_text(row) -> str | None:
@@ -46,41 +81,64 @@ def _rule_text(row) -> str | None:
     return describe_rule(rule) if rule else None
 
 
-def _references(forms: engine.FormLibrary, schema: dict) -> dict:
-    names = {p["x-reference"] for p in schema.get("properties", {}).values()
-             if isinstance(p, dict) and "x-reference" in p}
-    return {name: forms.reference(name) for name in names}
-
-
 @bp.route("/tasks/<task_id>")
 @login_required
 def show(task_id: str):
-    """The step's instructions and form (with the saved draft, if any)."""
-    row = _workable(task_id)
-    return _page(row, row.draft or {}, {})
+    """The step's instructions and form (with the saved draft, for those who may read it)."""
+    row, done = _open_or_done(task_id)
+    if done:
+        return completed_page(_forms(), done, status=200)
+    draft = engine.draft_for(db.session, row, actor())
+    return _page(row, draft.data if draft else {}, {}, draft=draft)
 
 
 @bp.route("/tasks/<task_id>", methods=["POST"])
 @login_required
 def submit(task_id: str):
-    """Save a draft, or complete the task; invalid data comes back with its errors."""
-    row = _workable(task_id)
-    schema = _forms().schema(row.form_key) if row.form_key else {"properties": {}}
-    data = parse_form(schema, request.form)
+    """Save a draft, or complete the task; invalid data comes back with its errors, and a step
+    completed a moment earlier comes back with who completed it and the person's values."""
+    row, done = _open_or_done(task_id)
+    if done:
+        return completed_page(_forms(), done, request.form)
+    case_id, title = row.case_id, row.title  # the row is gone once the step is completed
+    data = parse_form(_schema(row.form_key), request.form)
     if request.form.get("action") == "draft":
-        row.draft = data
-        db.session.commit()
-        flash(_("Borrador guardado."), "success")
-        return redirect(url_for("tasks.show", task_id=task_id))
+        return _save_draft(row, data)
     try:
         engine.complete(db.session, _forms(), task_id, data, actor())
     except engine.InvalidTaskData as invalid:
         db.session.rollback()
-        errors = translated(invalid.errors)
         flash(_("Revise los campos marcados: la tarea no se envió."), "error")
-        return _page(_workable(task_id), data, errors, 422)
-    except engine.Conflict:
-        flash(_("Otra persona ya completó este paso; sus datos no se guardaron en él."), "error")
-        return redirect(url_for("cases.show", case_id=row.case_id))
-    flash(_("«%(title)s» completada.", title=row.title), "success")
+        return _page(_workable(task_id), data, translated(invalid.errors), 422)
+    except engine.Conflict:  # AlreadyCompleted, or the case changed under us
+        db.session.rollback()
+        return _lost(task_id, case_id)
+    flash(_("«%(title)s» completada.", title=title), "success")
     return redirect(url_for("inbox.index"))
+
+
+def _lost(task_id: str, case_id: int):
+    """Someone else changed the step first: explain who completed it, or send to the case."""
+    done = engine.completion_of(db.session, task_id, actor())
+    if done:
+        return completed_page(_forms(), done, request.form)
+    flash(_("Otra persona ya completó este paso; sus datos no se guardaron en él."), "error")
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+def _save_draft(row, data: dict):
+    """Keep the draft through the engine (only the assignee; a pool task is claimed)."""
+    task_id, was_free = row.id, row.assignee is None
+    try:
+        engine.save_draft(db.session, _forms(), task_id, data, actor())
+    except engine.InvalidTaskData:
+        flash(_("El borrador no se guardó: supera %(kb)d KB o tiene datos que el formulario "
+                "no admite.", kb=engine.MAX_DRAFT_BYTES // 1024), "error")
+        return _page(_workable(task_id), data, {}, 422)
+    except engine.AlreadyCompleted as lost:
+        return completed_page(_forms(), lost.completion, request.form)
+    if was_free:
+        flash(_("Borrador guardado; la tarea quedó asignada a usted."), "success")
+    else:
+        flash(_("Borrador guardado."), "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
