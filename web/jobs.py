@@ -1,7 +1,7 @@
 """Background jobs run by rq workers (``rq worker acompana -w rq.worker.SimpleWorker``).
 
 Each worker process builds the app once, on its first job; nothing happens at import time.
-The timer sweep is enqueued every few seconds by ``rq cron web/cron_config.py``; the database
+The timer sweep is enqueued every few seconds by ``python -m web.scheduler``; the database
 decides what is due, so a lost or repeated sweep job can neither lose nor double a deadline.
 """
 
@@ -43,8 +43,9 @@ def sweep_timers() -> dict:
             deliver(db.session, engine.clock.now())
         finally:
             db.session.remove()
-    if totals.fired:
-        log.info("fired %d timer(s) on %d case(s)", totals.fired, totals.instances)
+    if totals.fired or totals.skipped or totals.failed:
+        log.info("sweep: fired %d timer(s) on %d case(s), %d skipped, %d failed", totals.fired,
+                 totals.instances, totals.skipped, totals.failed)
     return {"fired": totals.fired, "cases": totals.instances, "skipped": totals.skipped,
             "failed": totals.failed}
 
