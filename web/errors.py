@@ -1,8 +1,8 @@
 """One place that turns errors into HTTP answers: engine errors, HTTP errors and crashes.
 
-Every error page is the app's own (``error.html``), in the person's language. The page needs
-no database: a 500 may be the database failing, so its language comes from what the request
-already loaded (the signed-in person) or from the browser, never from a query.
+Every error page is the app's own (``error.html``), in the person's language. The page itself
+needs no database; when the database is what failed, even the language comes without a query
+(what the request already chose, the person if loaded, else the browser).
 """
 
 import logging
@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 import engine
 
@@ -28,7 +28,8 @@ STATUS = {
     engine.InvalidProcess: 422,
     engine.ScriptFailure: 500,
 }
-HTTP_CODES = (400, 403, 404, 405, 413, 429, 500)
+HTTP_CODES = (400, 403, 404, 405, 413, 429)
+DATABASE_FAILURES = (SQLAlchemyError, OSError)
 TITLES = {
     400: _l("Solicitud no válida"),
     403: _l("No permitido"),
@@ -65,29 +66,32 @@ def _loaded(obj, name: str):
 
 
 def offline_locale() -> str:
-    """The page language without touching the database: the signed-in person's, if this
-    request loaded them, else their territory's, else the browser's."""
+    """The page language without touching the database: the one this request already chose,
+    else the signed-in person's if loaded, else the browser's."""
+    chosen = getattr(g.get("_flask_babel"), "babel_locale", None)
+    if chosen is not None:
+        return str(chosen)
     user = g.get("_login_user")
-    if user is not None:
-        if _loaded(user, "locale") in LANGUAGES:
-            return user.locale
-        for territory in _loaded(user, "territories") or []:
-            return COUNTRY_LANGUAGE.get(_loaded(territory, "country"), "es")
+    if user is not None and _loaded(user, "locale") in LANGUAGES:
+        return user.locale
+    for territory in (_loaded(user, "territories") if user is not None else None) or []:
+        return COUNTRY_LANGUAGE.get(_loaded(territory, "country"), "es")
     return request.accept_languages.best_match(list(LANGUAGES)) or "es"
 
 
-def _locale(code: int) -> str:
-    if code < 500:
+def _locale(database_failed: bool) -> str:
+    if not database_failed:
         try:
             return str(get_locale())
-        except SQLAlchemyError:
+        except DATABASE_FAILURES:
             pass  # the database failed while finding the person: fall back to what is at hand
     return offline_locale()
 
 
-def render_error(code: int, message: str | None = None):
-    """The app's error page for ``code`` (with an optional detail), and the status."""
-    locale = _locale(code)
+def render_error(code: int, message: str | None = None, database_failed: bool = False):
+    """The app's error page for ``code`` (with an optional detail), and the status. With
+    ``database_failed`` the page is made without a single query."""
+    locale = _locale(database_failed)
     template = current_app.jinja_env.get_template("error.html")  # no context processors:
     with force_locale(locale):  # they would load the signed-in person from the database
         page = template.render(code=code, lang=locale, text=message or TEXTS.get(code),
@@ -120,6 +124,12 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         return render_error(error.code)
 
+    def server_error(error: InternalServerError):
+        cause = getattr(error, "original_exception", None)
+        return render_error(500, database_failed=cause is None or isinstance(
+            cause, DATABASE_FAILURES))
+
     for code in HTTP_CODES:
         app.register_error_handler(code, http_error)
+    app.register_error_handler(InternalServerError, server_error)
     app.log_exception = _log_exception
