@@ -27,7 +27,7 @@ class Processes:
         self.running: list[subprocess.Popen] = []
 
     def worker(self, burst: bool = False) -> None:
-        """One ``rq worker acompana -w rq.worker.SimpleWorker`` (the production command)."""
+        """One ``rq worker acompana -w web.worker.Worker`` (the production command)."""
         self._start("worker", "--worker-class", WORKER_CLASS, QUEUE,
                     *(["--burst"] if burst else []))
 

@@ -49,6 +49,8 @@ TEXTS = {
     429: _l("Espere un momento antes de volver a intentarlo."),
     500: _l("Algo falló de nuestro lado y quedó registrado. Inténtelo de nuevo en unos minutos."),
 }
+CSRF_TEXT = _l("El formulario caducó o no es válido. Vuelva a cargar la página e inténtelo "
+               "de nuevo.")
 log = logging.getLogger("acompana.errors")
 
 
@@ -119,7 +121,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return render_error(400, error.description)
+        return render_error(400, CSRF_TEXT)
 
     def http_error(error: HTTPException):
         return render_error(error.code)

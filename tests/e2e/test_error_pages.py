@@ -116,3 +116,9 @@ def test_a_wrong_method_has_its_own_page(as_person):
     response = as_person("giulia").client.put("/")
     assert response.status_code == 405
     assert "<h1>Azione non disponibile</h1>" in response.get_data(as_text=True)
+
+
+def test_a_form_without_its_token_is_explained_in_the_persons_language(as_person):
+    response = as_person("giulia").client.post("/logout")
+    assert response.status_code == 400
+    assert "Il modulo è scaduto o non è valido." in response.get_data(as_text=True)

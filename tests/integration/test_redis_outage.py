@@ -13,6 +13,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from redis import Redis
+from rq import Queue
 
 import engine
 from engine.models import Event
@@ -75,6 +77,16 @@ def poll(condition, seconds: float) -> bool:
     return condition()
 
 
+def outputs(processes: dict) -> str:
+    """What the processes said (they are stopped first), for a failure message."""
+    said = []
+    for name, process in processes.items():
+        process.send_signal(signal.SIGTERM)
+        said.append(f"--- {name} (exit {process.wait(timeout=15)}):\n"
+                    + process.communicate(timeout=15)[0][-4000:])
+    return "\n".join(said)
+
+
 def json_lines(output: str, logger: str) -> list[dict]:
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     return [line for line in lines if line["logger"] == logger]
@@ -102,7 +114,7 @@ def test_a_timer_due_during_a_redis_crash_fires_when_redis_returns(
     restarted_at = datetime.now(UTC)
     server.start()  # same port, empty
     assert poll(lambda: fired(session, during) == ["escalation", "reminder"], 15), \
-        "the timer never fired after Redis came back"
+        "the timer never fired after Redis came back:\n" + outputs(processes)
     caught_up_in = (datetime.now(UTC) - restarted_at).total_seconds()
     assert all(p.poll() is None for p in processes.values()), "a process gave up"
     with app.app_context():
@@ -122,3 +134,35 @@ def test_a_timer_due_during_a_redis_crash_fires_when_redis_returns(
     assert caught_up_in < timedelta(seconds=15).total_seconds()
     print(f"timer fired {caught_up_in:.1f} s after redis-server restarted; scheduler said:",
           *messages, sep="\n  ")
+
+
+@pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
+def test_a_worker_busy_when_redis_dies_waits_for_it_and_keeps_working(server, database_url,
+                                                                      session, fixture_forms,
+                                                                      caseworker):
+    """Plain rq 3.0 exits here (the job's end cannot be recorded); web.worker.Worker waits."""
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
+           "ACOMPANA_LOG_FORMAT": "json"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "rq.cli", "worker", "--url", server.url, "--worker-class",
+         WORKER_CLASS, QUEUE], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    try:
+        queue = Queue(QUEUE, connection=Redis.from_url(server.url))
+        busy = queue.enqueue("time.sleep", 3)
+        assert poll(lambda: busy.get_status() == "started", 20), "the worker never started"
+        server.kill()  # while the job runs
+        time.sleep(4)  # the job ends during the outage
+        assert worker.poll() is None, "the worker exited:\n" + worker.communicate()[0][-3000:]
+        server.start()
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+        case = engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana",
+                                                           "Pérez"), caseworker, START).id
+        Queue(QUEUE, connection=Redis.from_url(server.url)).enqueue("web.jobs.sweep_timers")
+        assert poll(lambda: fired(session, case) == ["escalation", "reminder"], 20)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        said = worker.communicate(timeout=15)[0]
+    messages = [line["message"] for line in json_lines(said, "acompana.worker")]
+    assert [m.split(" (")[0] for m in messages][:1] == [f"Redis lost while finishing job {busy.id}"]
+    assert messages[-1].startswith("Redis reachable again")
