@@ -2,7 +2,7 @@
 
     python bench/shifted.py SECONDS rq.cli worker ...
 
-Benchmarks use it to run real ``rq`` workers and ``rq cron`` "later" than now, so timers
+Benchmarks use it to run real ``rq`` workers and the scheduler "later" than now, so timers
 seeded for a given moment fall due while they watch. Every process started with the same
 offset shares one shifted clock.
 """

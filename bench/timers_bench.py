@@ -7,7 +7,7 @@ A template PostgreSQL database is seeded once through the real engine (``--reuse
 ``--cases`` Programa Familias cases, all allocated at the same moment F0, and ``rate × window``
 one-step benchmark cases whose one-hour timers fall due evenly, ``--rate`` per second. Each
 measurement runs on a fresh copy of it, with the production processes (``rq worker
-acompana`` and ``rq cron web/cron_config.py``, sweeping every 5 s) on a clock shifted to the
+acompana`` and ``python -m web.scheduler``, sweeping every 5 s) on a clock shifted to the
 moment being studied:
 
 1. lateness: the spread timers fall due while two workers run; the bench watches the timer

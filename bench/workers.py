@@ -1,4 +1,4 @@
-"""Real rq worker and rq cron processes for benchmarks, on a shifted clock."""
+"""Real rq worker and scheduler processes for benchmarks, on a shifted clock."""
 
 import contextlib
 import os
@@ -27,17 +27,20 @@ class Processes:
         self.running: list[subprocess.Popen] = []
 
     def worker(self, burst: bool = False) -> None:
-        """One ``rq worker acompana -w rq.worker.SimpleWorker`` (the production command)."""
+        """One ``rq worker acompana -w web.worker.Worker`` (the production command)."""
         self._start("worker", "--worker-class", WORKER_CLASS, QUEUE,
                     *(["--burst"] if burst else []))
 
     def cron(self) -> None:
-        """``rq cron web/cron_config.py``: the timer sweep every few seconds."""
-        self._start("cron", "web/cron_config.py")
+        """``python -m web.scheduler``: the timer sweep every few seconds."""
+        self._run("web.scheduler")
 
     def _start(self, command: str, *args: str) -> None:
-        argv = [sys.executable, str(ROOT / "bench" / "shifted.py"), str(self.offset),
-                "rq.cli", command, "--url", REDIS_URL, *args]
+        self._run("rq.cli", command, "--url", REDIS_URL, *args)
+
+    def _run(self, module: str, *args: str) -> None:
+        argv = [sys.executable, str(ROOT / "bench" / "shifted.py"), str(self.offset), module,
+                *args]
         self.running.append(subprocess.Popen(argv, env=self.env, cwd=ROOT,
                                              start_new_session=True,
                                              stdout=subprocess.DEVNULL,

@@ -1,12 +1,13 @@
 """The Acompaña web application (Flask application factory)."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
 
 from engine import FormLibrary
 
+from . import heartbeat as _heartbeat  # noqa: F401 - registers the heartbeat table
+from . import logs
 from .config import default_config, engine_options
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -19,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.getLogger("acompana").setLevel(logging.INFO)
+    logs.configure()
     _extensions(app)
     _blueprints(app)
     return app
@@ -43,7 +44,7 @@ def _extensions(app: Flask) -> None:
 
 
 def _blueprints(app: Flask) -> None:
-    from . import cli, errors
+    from . import cli, errors, health
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
     from .dashboard.views import bp as dashboard_bp
@@ -54,7 +55,7 @@ def _blueprints(app: Flask) -> None:
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp,
-                      programmes_bp, reports_bp):
+                      programmes_bp, reports_bp, health.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

@@ -12,6 +12,7 @@ from flask import Flask
 import engine
 from engine import clock
 
+from . import heartbeat
 from .extensions import db
 from .notifications.delivery import deliver
 
@@ -33,6 +34,7 @@ class Sweeper(threading.Thread):
             try:
                 result = engine.fire_due_timers(db.session)
                 deliver(db.session, clock.now())
+                heartbeat.beat(db.session, heartbeat.SWEEPER, clock.now())
                 return result
             finally:
                 db.session.remove()

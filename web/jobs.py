@@ -1,7 +1,7 @@
-"""Background jobs run by rq workers (``rq worker acompana -w rq.worker.SimpleWorker``).
+"""Background jobs run by rq workers (``rq worker acompana -w web.worker.Worker``).
 
 Each worker process builds the app once, on its first job; nothing happens at import time.
-The timer sweep is enqueued every few seconds by ``rq cron web/cron_config.py``; the database
+The timer sweep is enqueued every few seconds by ``python -m web.scheduler``; the database
 decides what is due, so a lost or repeated sweep job can neither lose nor double a deadline.
 """
 
@@ -13,8 +13,9 @@ import engine
 QUEUE = "acompana"
 # Workers run jobs in their own process (``rq worker -w rq.worker.SimpleWorker``): the app,
 # its connection pool and the restored process specs stay warm from one 5-second sweep to the
-# next, where a forked work horse would rebuild them for every job.
-WORKER_CLASS = "rq.worker.SimpleWorker"
+# next, where a forked work horse would rebuild them for every job. web.worker.Worker is a
+# SimpleWorker that also outlives Redis going away in the middle of a job.
+WORKER_CLASS = "web.worker.Worker"
 BATCH = 1000  # cases per sweep query
 log = logging.getLogger("acompana.jobs")
 
@@ -43,8 +44,9 @@ def sweep_timers() -> dict:
             deliver(db.session, engine.clock.now())
         finally:
             db.session.remove()
-    if totals.fired:
-        log.info("fired %d timer(s) on %d case(s)", totals.fired, totals.instances)
+    if totals.fired or totals.skipped or totals.failed:
+        log.info("sweep: fired %d timer(s) on %d case(s), %d skipped, %d failed", totals.fired,
+                 totals.instances, totals.skipped, totals.failed)
     return {"fired": totals.fired, "cases": totals.instances, "skipped": totals.skipped,
             "failed": totals.failed}
 

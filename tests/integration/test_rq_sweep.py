@@ -39,10 +39,9 @@ def test_a_worker_process_fires_the_due_timers(redis, database_url, session, fix
     assert session.query(Event).filter_by(kind="escalation").count() == 3
 
 
-def test_the_cron_config_schedules_the_sweep_every_few_seconds():
-    from rq import cron
+def test_the_scheduler_sweeps_every_five_seconds_by_default(app, monkeypatch):
+    from web.scheduler import from_environment
 
-    import web.cron_config as config
-
-    jobs = [j for j in cron._job_data_registry if j["name"] == "timer-sweep"]
-    assert jobs and jobs[0]["interval"] == config.SWEEP_SECONDS == 5
+    monkeypatch.delenv("ACOMPANA_SWEEP_SECONDS", raising=False)
+    app.config["REDIS_URL"] = REDIS_URL
+    assert from_environment(app).sweep_seconds == 5

@@ -57,7 +57,7 @@ def test_flushing_redis_loses_no_deadline(redis, database_url, session, cases):
     cases(5)
     enqueue_sweeps(redis)
     redis.flushdb()  # the queued sweep is gone; the deadlines are not
-    enqueue_sweeps(redis)  # the next tick of rq cron
+    enqueue_sweeps(redis)  # the next tick of the scheduler
     assert worker(database_url).wait(timeout=120) == 0
     assert fired_per_timer(session) == Counter(
         {(case, kind): 1 for case in range(1, 6) for kind in ("reminder", "escalation")})
