@@ -89,3 +89,13 @@ class ScriptFailure(EngineError):
 
     def __str__(self) -> str:
         return f"{self.element}: {self.message}"
+
+
+class InvalidInput(InvalidTaskData):
+    """A command's values cannot be accepted (characters the database refuses, too long, blank,
+    an unknown person, a time zone that does not exist); ``errors`` name each field. Nothing
+    was changed."""
+
+    def __init__(self, command: str, errors: list[FieldError]):
+        self.command = command
+        super().__init__(command, errors)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, store
+from . import audit, clock, inputs, store
 from .actors import Actor
 from .cases import visible_case
 from .errors import Conflict, NotAllowed
@@ -21,6 +21,8 @@ from .uow import unit_of_work
 def pause_deadlines(session: Session, case_id: int, actor: Actor, reason: str,
                     now: datetime | None = None) -> None:
     """Stop the case's clocks (e.g. the family is away for a month)."""
+    inputs.refuse_if("pause_deadlines",
+                     inputs.text_errors("reason", reason, inputs.MAX_PAUSE_REASON))
     with clock.frozen_at(now) as moment, unit_of_work(session):
         loaded = _load(session, case_id, actor)
         if loaded.case.deadlines_paused_at is not None:

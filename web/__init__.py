@@ -7,6 +7,7 @@ from flask import Flask
 
 from engine import FormLibrary
 
+from . import input_checks
 from .config import default_config, engine_options
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -21,7 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.getLogger("acompana").setLevel(logging.INFO)
     _extensions(app)
+    input_checks.register_converters(app)
     _blueprints(app)
+    input_checks.register(app)
     return app
 
 

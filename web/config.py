@@ -26,6 +26,7 @@ def default_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": os.environ.get("ACOMPANA_INSECURE_COOKIES") != "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("ACOMPANA_MAX_REQUEST_BYTES", 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "web" / "translations"),
     }

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from engine import Actor
 from engine.models import HumanTask
 
 from ..extensions import db
@@ -19,3 +20,10 @@ def candidates(task: HumanTask) -> list[User]:
 def eligible_assignee(task: HumanTask, username: str) -> User | None:
     """The user called ``username`` if they may receive ``task``."""
     return next((u for u in candidates(task) if u.username == username.strip()), None)
+
+
+def staff_member(username: str) -> Actor | None:
+    """The active person called ``username`` as the engine sees them, or ``None`` (the
+    engine's check that a case's caseworker exists and works in its territory)."""
+    user = db.session.scalars(select(User).where(User.username == username)).first()
+    return user.actor() if user is not None and user.active else None
