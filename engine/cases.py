@@ -149,6 +149,8 @@ def case_history(session: Session, case_id: int, actor: Actor) -> list[Event]:
 
 def visible_case(session: Session, case_id: int, actor: Actor) -> Case:
     """The case, if ``actor`` may see it; otherwise :class:`NotFound` (never "forbidden")."""
+    if not inputs.is_database_id(case_id):
+        raise NotFound(f"no case {case_id}")
     case = session.get(Case, case_id)
     if case is None or not actor.covers(case.territory_id):
         raise NotFound(f"no case {case_id}")

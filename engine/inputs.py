@@ -17,11 +17,17 @@ MAX_ADDRESS = 300
 MAX_MEMBER_NAME = 200
 MAX_MEMBERS = 50
 MAX_PAUSE_REASON = 500
+MAX_DATABASE_ID = 2**31 - 1  # an INTEGER column
 
 
 def has_unstorable(text: str) -> bool:
     """Whether ``text`` holds a NUL or a lone surrogate."""
     return UNSTORABLE.search(text) is not None
+
+
+def is_database_id(value: object) -> bool:
+    """Whether ``value`` is a whole number an INTEGER id column can hold (1 to 2**31 - 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_DATABASE_ID
 
 
 def character_errors(value: object, path: str = "") -> list[FieldError]:

@@ -9,11 +9,10 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 from engine.errors import InvalidInput
-from engine.inputs import has_unstorable
+from engine.inputs import MAX_DATABASE_ID, has_unstorable
 
 from .field_errors import translated
 
-MAX_DATABASE_ID = 2**31 - 1  # an INTEGER column
 LABELS = {
     "family_name": _l("Familia (apellidos)"), "address": _l("Dirección"),
     "members": _l("Integrantes (uno por línea: nombre, edad)"), "caseworker":
