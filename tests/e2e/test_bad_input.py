@@ -244,3 +244,36 @@ def test_households_are_untouched_by_every_refusal_above(as_person, web_app):
              token_from="/cases/new")
     with web_app.app_context():
         assert db.session.scalar(select(func.count(Household.id))) == 0
+
+
+def test_the_engine_refuses_a_caseworker_from_another_territory_on_the_web(as_person, web_app):
+    """Jorge supervises both territories, so Giulia is offered; she does not work in
+    Antofagasta, and the engine's rule says so beside the field."""
+    from engine.models import Territory
+    from web.auth.models import User
+
+    with web_app.app_context():
+        jorge = db.session.scalars(select(User).where(User.username == "jorge")).one()
+        jorge.territories = db.session.scalars(select(Territory)).all()
+        db.session.commit()
+    jorge = as_person("jorge")
+    before = row_counts(web_app)
+    response = jorge.post("/cases/new", {"family_name": "Vega", "programme": "familias",
+                                         "territory": "antofagasta", "caseworker": "giulia"},
+                          token_from="/cases/new")
+    assert response.status_code == 422
+    page = page_text(response)
+    assert 'id="caseworker-error">Esta persona no trabaja en el territorio elegido.' in page
+    assert row_counts(web_app) == before
+
+
+def test_too_many_household_members_are_refused_beside_the_field(as_person, web_app):
+    ana = as_person("ana")
+    before = row_counts(web_app)
+    members = "\n".join(f"Persona {n}, {n}" for n in range(51))
+    response = ana.post("/cases/new", {"family_name": "Vega", "members": members,
+                                       "programme": "familias", "territory": "antofagasta",
+                                       "caseworker": "ana"}, token_from="/cases/new")
+    assert response.status_code == 422
+    assert 'id="members-error">Máximo 50 elementos.' in page_text(response)
+    assert row_counts(web_app) == before

@@ -201,3 +201,15 @@ def test_the_engine_owns_the_caseworker_rule(app, cli):
     assert [(e.field, e.code) for e in refusal.value.errors] == [("caseworker",
                                                                   "not_in_territory")]
 
+
+
+def test_case_start_refuses_a_deactivated_caseworker(cli, app):
+    from web.auth.models import User
+
+    with app.app_context():
+        db.session.scalars(select(User).where(User.username == "ana")).one().active = False
+        db.session.commit()
+    before = counts(app)
+    refused(cli(*START, "--family", "Rojas", "--caseworker", "ana"),
+            "caseworker: No hay una persona activa llamada 'ana'")
+    assert counts(app) == before
