@@ -17,7 +17,7 @@ LABELS = {
     "family_name": _l("Familia (apellidos)"), "address": _l("Dirección"),
     "members": _l("Integrantes (uno por línea: nombre, edad)"), "caseworker":
     _l("Profesional a cargo"), "reason": _l("Motivo"), "programme": _l("Programa"),
-    "territory": _l("Territorio"),
+    "territory": _l("Territorio"), "username": _l("Usuario"), "password": _l("Contraseña"),
 }
 
 
@@ -75,7 +75,8 @@ def refuse_unstorable():
     field = unstorable_field()
     if field is None:
         return None
-    shown = field.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+    shown = LABELS.get(field) or field.encode("utf-8", "backslashreplace").decode(
+        "utf-8").replace("\x00", "\\x00")
     message = _("El campo «%(field)s» contiene caracteres no válidos (por ejemplo, un carácter "
                 "nulo); no se guardó nada.", field=shown)
     return render_template("error.html", code=400, message=message), 400

@@ -40,7 +40,7 @@ def test_a_nul_in_the_pause_reason_is_refused_naming_the_field(as_person, case_i
     response = ana.post(f"/cases/{case_id}/pause", {"reason": "viaje\x00"},
                         token_from=f"/cases/{case_id}")
     assert response.status_code == 400
-    assert "El campo «reason» contiene caracteres no válidos" in page_text(response)
+    assert "El campo «Motivo» contiene caracteres no válidos" in page_text(response)
     assert row_counts(web_app) == before
 
 
@@ -51,7 +51,7 @@ def test_a_nul_in_the_new_case_form_is_refused(as_person, web_app):
                                        "territory": "antofagasta", "caseworker": "ana"},
                         token_from="/cases/new")
     assert response.status_code == 400
-    assert "«family_name»" in page_text(response)
+    assert "«Familia (apellidos)»" in page_text(response)
     assert row_counts(web_app) == before
 
 
@@ -81,7 +81,7 @@ def test_a_nul_at_sign_in_is_refused_without_touching_the_account(browser, web_a
     response = browser.client.post("/login", data={"username": "ana\x00", "password": "x\x00",
                                                    "csrf_token": token})
     assert response.status_code == 400
-    assert "«username»" in page_text(response)
+    assert "«Usuario»" in page_text(response)
     assert row_counts(web_app) == before
 
 
