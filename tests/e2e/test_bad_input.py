@@ -100,7 +100,7 @@ def test_the_refusal_is_in_the_persons_language(as_person):
     giulia = as_person("giulia")
     response = giulia.get("/?programme=%00")
     assert response.status_code == 400
-    assert "Il campo «programme» contiene caratteri non validi" in page_text(response)
+    assert "Il campo «Programma» contiene caratteri non validi" in page_text(response)
 
 
 # out-of-range ids and page numbers
