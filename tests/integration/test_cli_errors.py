@@ -213,3 +213,14 @@ def test_case_start_refuses_a_deactivated_caseworker(cli, app):
     refused(cli(*START, "--family", "Rojas", "--caseworker", "ana"),
             "caseworker: No hay una persona activa llamada 'ana'")
     assert counts(app) == before
+
+
+@pytest.mark.parametrize("value", ["Diagnóstico\x00", "\ud800"])
+def test_the_engine_refuses_unstorable_settings_whoever_calls_it(app, cli, value):
+    before = counts(app)
+    with app.app_context(), pytest.raises(engine.InvalidSettings) as refusal:
+        engine.update_settings(db.session, "familias", {"plazos.diagnostico.titulo": value},
+                               engine.Actor("cli", frozenset({"manager"}), None))
+    assert [(e.field, e.code) for e in refusal.value.errors] == [
+        ("plazos.diagnostico.titulo", "characters")]
+    assert counts(app) == before
