@@ -277,3 +277,14 @@ def test_too_many_household_members_are_refused_beside_the_field(as_person, web_
     assert response.status_code == 422
     assert 'id="members-error">Máximo 50 elementos.' in page_text(response)
     assert row_counts(web_app) == before
+
+
+@pytest.mark.parametrize("age", ["²", "٣", "9" * 400, "-4", "x"])
+def test_an_odd_age_in_the_members_list_is_left_out_not_an_error(as_person, web_app, age):
+    ana = as_person("ana")
+    response = ana.post("/cases/new", {"family_name": "Vega", "members": f"Tomás Vega, {age}",
+                                       "programme": "familias", "territory": "antofagasta",
+                                       "caseworker": "ana"}, token_from="/cases/new")
+    assert response.status_code == 302
+    with web_app.app_context():
+        assert db.session.scalars(select(Household.members)).one() == [{"nombre": "Tomás Vega"}]

@@ -36,6 +36,7 @@ AWKWARD = ["", " ", "\x00", "a\x00b", "\ud800", "\udcff", "-1", "0", "2147483648
            "//evil.example/", "\u202e", "😀" * 100]
 VALUES = st.one_of(
     st.sampled_from(AWKWARD),
+    st.lists(st.sampled_from(AWKWARD + ["Ana, ²", "Luis, 7", ","]), max_size=4).map("\n".join),
     st.text(ANY_CHARACTER, max_size=60),
     st.integers(min_value=-10**400, max_value=10**400).map(str),
     st.integers(min_value=150, max_value=5000).map(lambda n: "x" * n),
