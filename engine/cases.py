@@ -1,14 +1,15 @@
 """Starting a case and reading one back."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, catalog, clock, store
+from . import audit, catalog, clock, inputs, store
 from .actors import Actor
-from .errors import NotAllowed, NotFound
+from .errors import FieldError, NotAllowed, NotFound
 from .models import Case, Event, Household, HumanTask, ProcessInstance, Territory, Timer
 from .uow import unit_of_work
 
@@ -26,13 +27,25 @@ class StartCase:
     household_id: int | None = None
 
 
+Staff = Callable[[str], Actor | None]
+"""Looks a person up by username: the active person as an actor, or ``None``."""
+
+
 def start_case(session: Session, command: StartCase, actor: Actor,
-               now: datetime | None = None) -> Case:
-    """Create the case and run its process up to the first task; return the case."""
+               now: datetime | None = None, staff: Staff | None = None) -> Case:
+    """Create the case and run its process up to the first task; return the case.
+
+    Refuses (:class:`InvalidInput`, nothing written) a blank or overlong family name, values
+    the database cannot store and, when ``staff`` is given, a caseworker who is unknown, not a
+    caseworker, or not working in the case's territory.
+    """
+    inputs.refuse_if("start_case", _command_errors(command))
     with clock.frozen_at(now) as moment, unit_of_work(session):
         territory = _territory(session, command.territory)
         if not actor.covers(territory.id):
             raise NotAllowed(f"{actor.id} does not work in {territory.code}")
+        if staff is not None:
+            inputs.refuse_if("start_case", _caseworker_errors(staff, command, territory))
         programme = catalog.programme(session, command.programme)
         definition = catalog.latest_definition(session, programme.key)
         household = _household(session, command, territory)
@@ -48,6 +61,32 @@ def start_case(session: Session, command: StartCase, actor: Actor,
         loaded.advance()
         store.save(session, loaded, moment)
         return case
+
+
+def _command_errors(command: StartCase) -> list[FieldError]:
+    errors = inputs.character_errors(
+        {"programme": command.programme, "territory": command.territory,
+         "caseworker": command.caseworker})
+    if command.household_id is None:
+        errors += inputs.text_errors("family_name", command.family_name,
+                                     inputs.MAX_FAMILY_NAME, required=True)
+        errors += inputs.text_errors("address", command.address, inputs.MAX_ADDRESS)
+        errors += inputs.member_errors(command.members)
+    return errors
+
+
+def _caseworker_errors(staff: Staff, command: StartCase, territory: Territory) -> list:
+    person = staff(command.caseworker)
+    if person is None:
+        return [FieldError("caseworker", "unknown_person",
+                           f"No hay una persona activa llamada '{command.caseworker}'.")]
+    if "caseworker" not in person.roles:
+        return [FieldError("caseworker", "not_caseworker",
+                           f"'{command.caseworker}' no es profesional a cargo de casos.")]
+    if not person.covers(territory.id):
+        return [FieldError("caseworker", "not_in_territory",
+                           f"'{command.caseworker}' no trabaja en {territory.code}.")]
+    return []
 
 
 def _territory(session: Session, code: str) -> Territory:
@@ -110,6 +149,8 @@ def case_history(session: Session, case_id: int, actor: Actor) -> list[Event]:
 
 def visible_case(session: Session, case_id: int, actor: Actor) -> Case:
     """The case, if ``actor`` may see it; otherwise :class:`NotFound` (never "forbidden")."""
+    if not inputs.is_database_id(case_id):
+        raise NotFound(f"no case {case_id}")
     case = session.get(Case, case_id)
     if case is None or not actor.covers(case.territory_id):
         raise NotFound(f"no case {case_id}")

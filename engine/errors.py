@@ -103,3 +103,12 @@ class AlreadyCompleted(Conflict):
         self.completion = completion
         when = completion.at.strftime("%Y-%m-%d %H:%M UTC")
         super().__init__(f"this task was already completed by {completion.by} at {when}")
+
+class InvalidInput(InvalidTaskData):
+    """A command's values cannot be accepted (characters the database refuses, too long, blank,
+    an unknown person, a time zone that does not exist); ``errors`` name each field. Nothing
+    was changed."""
+
+    def __init__(self, command: str, errors: list[FieldError]):
+        self.command = command
+        super().__init__(command, errors)

@@ -11,6 +11,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.exceptions import SchemaError
 
+from . import inputs
 from .errors import FieldError
 
 REFERENCE_KEY = "x-reference"
@@ -55,6 +56,7 @@ class FormLibrary:
         validator = self._validator(form_key)
         errors = sorted(validator.iter_errors(data), key=_position)
         found = [field for error in errors for field in _field_errors(error)]
+        found += inputs.character_errors(data)
         return list({(f.field, f.code): f for f in found}.values())
 
     def _validator(self, form_key: str) -> Draft202012Validator:

@@ -9,15 +9,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, store
+from . import audit, clock, inputs, store
 from .actors import Actor
 from .cases import visible_case
-from .errors import Conflict, FieldError, InvalidTaskData, NotAllowed
+from .errors import Conflict, NotAllowed
 from .models import Case, ProcessInstance
 from .runtime import postpone_timers
 from .uow import unit_of_work
 
-MAX_REASON = 200  # characters, as the case page's field allows
+MAX_REASON = inputs.MAX_PAUSE_REASON  # characters, as the case page's field allows
 
 
 def pause_deadlines(session: Session, case_id: int, actor: Actor, reason: str,
@@ -25,9 +25,10 @@ def pause_deadlines(session: Session, case_id: int, actor: Actor, reason: str,
     """Stop the case's clocks (e.g. the family is away for a month).
 
     A reason longer than ``MAX_REASON`` characters (or with a NUL) raises
-    :class:`InvalidTaskData` and changes nothing.
+    :class:`InvalidInput` and changes nothing.
     """
-    _check_reason(reason)
+    inputs.refuse_if("pause_deadlines",
+                     inputs.text_errors("reason", reason, MAX_REASON))
     with clock.frozen_at(now) as moment, unit_of_work(session):
         loaded = _load(session, case_id, actor)
         if loaded.case.deadlines_paused_at is not None:
@@ -53,15 +54,6 @@ def resume_deadlines(session: Session, case_id: int, actor: Actor,
                      title="Plazos reanudados",
                      data={"paused_days": (moment - paused_at).days, "timers": moved})
         store.save(session, loaded, moment)
-
-
-def _check_reason(reason: str) -> None:
-    if len(reason) > MAX_REASON:
-        raise InvalidTaskData("pause", [FieldError("reason", "maxLength",
-                                                   "motivo demasiado largo", MAX_REASON)])
-    if "\x00" in reason:
-        raise InvalidTaskData("pause", [FieldError("reason", "pattern",
-                                                   "el motivo contiene caracteres nulos")])
 
 
 def may_pause(case: Case, actor: Actor) -> bool:

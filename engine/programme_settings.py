@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from . import catalog, clock
+from . import catalog, clock, inputs
 from .actors import Actor
 from .errors import Conflict, InvalidSettings, NotAllowed, NotFound
 from .models import Programme, SettingsChange, Territory
@@ -35,6 +35,9 @@ def update_settings(session: Session, programme_key: str, changes: Mapping[str, 
     (the ``updated_at`` the person saw) is no longer current. Returns the recorded change, or
     ``None`` when the values were already those.
     """
+    unstorable = inputs.character_errors({"programme": programme_key, **changes})
+    if unstorable:
+        raise InvalidSettings(programme_key, unstorable)
     with clock.frozen_at(now) as moment, unit_of_work(session):
         programme = _locked(session, programme_key)
         check_may_manage(session, actor, programme)

@@ -7,7 +7,7 @@ from flask import Flask
 from engine import FormLibrary
 
 from . import heartbeat as _heartbeat  # noqa: F401 - registers the heartbeat table
-from . import logs
+from . import input_checks, logs
 from .config import default_config, engine_options
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -22,7 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logs.configure()
     _extensions(app)
+    input_checks.register_converters(app)
     _blueprints(app)
+    input_checks.register(app)
     return app
 
 

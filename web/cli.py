@@ -10,8 +10,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 import engine
-from engine.models import Territory
+from engine.territories import add_territory
 
+from .auth.people import staff_member
+from .cli_errors import moment, one_line
 from .extensions import db
 
 ROLES = ("caseworker", "supervisor", "manager", "admin")
@@ -19,13 +21,11 @@ ROLES = ("caseworker", "supervisor", "manager", "admin")
 
 def register(app: Flask) -> None:
     """Add the Acompaña command groups to ``app.cli``."""
-    for command in (deploy, case, task, timers, territory, serve):
-        app.cli.add_command(command)
     from .demo import demo
     from .settings_cli import settings
 
-    app.cli.add_command(demo)
-    app.cli.add_command(settings)
+    for command in (deploy, case, task, timers, territory, serve, demo, settings):
+        app.cli.add_command(one_line(command))
 
 
 def _forms() -> engine.FormLibrary:
@@ -33,7 +33,7 @@ def _forms() -> engine.FormLibrary:
 
 
 def _moment(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    return moment(value)
 
 
 def _actor(user: str, roles: tuple[str, ...]) -> engine.Actor:
@@ -42,8 +42,8 @@ def _actor(user: str, roles: tuple[str, ...]) -> engine.Actor:
 
 def _fail(error: engine.EngineError) -> None:
     if isinstance(error, engine.InvalidTaskData):
-        lines = [f"  {e.field}: {e.message}" for e in error.errors]
-        raise click.ClickException("invalid data for " + error.form_key + ":\n" + "\n".join(lines))
+        lines = "; ".join(f"{e.field}: {e.message}" for e in error.errors)
+        raise click.ClickException(f"invalid data for {error.form_key}: {lines}")
     raise click.ClickException(f"{type(error).__name__}: {error}")
 
 
@@ -81,10 +81,11 @@ def territory() -> None:
 @click.option("--region", help="holiday subdivision, e.g. AN (Antofagasta) or VA (Varese)")
 @click.option("--tz", "timezone", required=True, help="e.g. America/Santiago, Europe/Rome")
 def territory_add(code, name, country, region, timezone) -> None:
-    """Add a territory."""
-    db.session.add(Territory(code=code, name=name, country=country, region=region,
-                             timezone=timezone))
-    db.session.commit()
+    """Add a territory (the time zone and the holiday subdivision are checked)."""
+    try:
+        add_territory(db.session, code, name, country, region, timezone)
+    except engine.EngineError as error:
+        _fail(error)
     click.echo(f"territory {code} added")
 
 
@@ -104,7 +105,8 @@ def case_start(programme, territory_code, family, caseworker, user, at) -> None:
     """Open a programme for a new household."""
     command = engine.StartCase(programme, territory_code, caseworker, family)
     try:
-        started = engine.start_case(db.session, command, _actor(user, ()), _moment(at))
+        started = engine.start_case(db.session, command, _actor(user, ()), _moment(at),
+                                    staff=staff_member)
     except engine.EngineError as error:
         _fail(error)
     click.echo(f"case {started.id} started")

@@ -26,9 +26,16 @@ def default_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": os.environ.get("ACOMPANA_INSECURE_COOKIES") != "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "MAX_CONTENT_LENGTH": _max_request_bytes(),
+        "MAX_FORM_MEMORY_SIZE": _max_request_bytes(),
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "web" / "translations"),
     }
+
+
+def _max_request_bytes() -> int:
+    """The largest request body accepted (413 beyond it); 1 MB unless configured."""
+    return int(os.environ.get("ACOMPANA_MAX_REQUEST_BYTES", 1024 * 1024))
 
 
 def _instance_secret(instance: Path) -> str:

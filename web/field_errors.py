@@ -22,6 +22,11 @@ MESSAGES = {
     "minItems": lambda limit: _("Agregue al menos %(limit)s elemento(s).", limit=limit),
     "const": lambda limit: _("Debe marcarse.") if limit is True else _("Valor no permitido."),
     "pattern": lambda limit: _("Formato inválido."),
+    "characters": lambda limit: _("Contiene caracteres no válidos (p. ej. un carácter nulo)."),
+    "maxItems": lambda limit: _("Máximo %(limit)s elementos.", limit=limit),
+    "unknown_person": lambda limit: _("No hay una persona activa con ese usuario."),
+    "not_caseworker": lambda limit: _("Esta persona no lleva casos."),
+    "not_in_territory": lambda limit: _("Esta persona no trabaja en el territorio elegido."),
 }
 
 

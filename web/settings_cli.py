@@ -1,7 +1,6 @@
 """``flask settings show <programme>`` and ``flask settings set <programme> plazos.x.dias=20``."""
 
 import tomllib
-from datetime import datetime
 
 import click
 from flask.cli import AppGroup
@@ -10,6 +9,7 @@ import engine
 from engine import catalog, programme_settings
 from engine.settings_changes import anchors_allowed
 
+from . import cli_errors
 from .extensions import db
 from .programmes.queries import in_process_order
 
@@ -50,12 +50,12 @@ def settings_set(programme: str, assignments: tuple[str, ...], user: str, at: st
     """Change settings of PROGRAMME, e.g. ``plazos.diagnostico.dias=45 plazos.x.tipo=habiles``."""
     changes = dict(_assignment(text) for text in assignments)
     actor = engine.Actor(user, frozenset({"manager"}), None)
-    moment = datetime.fromisoformat(at) if at else None
+    moment = cli_errors.moment(at)
     try:
         change = engine.update_settings(db.session, programme, changes, actor, moment)
     except engine.InvalidSettings as error:
-        lines = "\n".join(f"  {e.message}" for e in error.errors)
-        raise click.ClickException(f"nothing changed; invalid settings:\n{lines}") from error
+        lines = "; ".join(e.message for e in error.errors)
+        raise click.ClickException(f"nothing changed; invalid settings: {lines}") from error
     except engine.EngineError as error:
         raise click.ClickException(f"{type(error).__name__}: {error}") from error
     if change is None:

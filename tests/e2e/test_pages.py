@@ -147,7 +147,7 @@ def test_the_new_case_form_reports_missing_fields(as_person):
     ana = as_person("ana")
     response = ana.post("/cases/new", {"programme": "familias", "territory": "antofagasta",
                                        "caseworker": "ana"}, token_from="/cases/new")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
 
 
@@ -156,7 +156,7 @@ def test_a_new_case_needs_a_caseworker_of_that_territory(as_person):
     response = ana.post("/cases/new", {"family_name": "Vega", "programme": "familias",
                                        "territory": "antofagasta", "caseworker": "giulia"},
                         token_from="/cases/new")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Vega" not in ana.get("/").get_data(as_text=True)
 
 

@@ -4,6 +4,11 @@ import json
 import re
 
 import pytest
+from sqlalchemy import select
+
+from engine.models import Territory
+from web.auth.models import User
+from web.extensions import db
 
 
 @pytest.fixture
@@ -16,7 +21,17 @@ def cli(app):
 
     assert run("territory", "add", "antofagasta", "Antofagasta", "--country", "CL",
                "--region", "AN", "--tz", "America/Santiago")[0] == 0
+    add_person(app, "ana", "caseworker", "antofagasta")
     return run
+
+
+def add_person(app, username: str, roles: str, territory: str) -> None:
+    """A person who works in ``territory`` (people are managed outside the command line)."""
+    with app.app_context():
+        place = db.session.scalars(select(Territory).where(Territory.code == territory)).one()
+        db.session.add(User(username=username, full_name=username.title(), roles=roles,
+                            password_hash="-", territories=[place]))
+        db.session.commit()
 
 
 def test_deploy_creates_a_version_only_when_files_change(cli):

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from engine import Actor
 from engine.models import HumanTask
 
 from ..extensions import db
@@ -27,3 +28,9 @@ def full_name(username: str | None) -> str | None:
         return None
     person = db.session.scalars(select(User).where(User.username == username)).first()
     return person.full_name if person else username
+
+def staff_member(username: str) -> Actor | None:
+    """The active person called ``username`` as the engine sees them, or ``None`` (the
+    engine's check that a case's caseworker exists and works in its territory)."""
+    user = db.session.scalars(select(User).where(User.username == username)).first()
+    return user.actor() if user is not None and user.active else None

@@ -26,7 +26,7 @@ def parse_members(text: str) -> list[dict]:
         name, _, age = line.partition(",")
         if name.strip():
             entry = {"nombre": name.strip()}
-            if age.strip().isdigit():
-                entry["edad"] = int(age.strip())
+            if age.strip().isascii() and age.strip().isdecimal() and len(age.strip()) <= 3:
+                entry["edad"] = int(age.strip())  # "²" or "٣" are digits, but not ages
             members.append(entry)
     return members

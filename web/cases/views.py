@@ -7,10 +7,12 @@ from sqlalchemy import select
 
 import engine
 from engine import views as engine_views
+from engine.errors import InvalidInput
 from engine.models import Programme
 
 from ..access import actor, require_role
 from ..auth.models import User
+from ..auth.people import staff_member
 from ..extensions import db
 from ..field_errors import translated
 from .forms import NewCaseForm, parse_members
@@ -18,7 +20,7 @@ from .forms import NewCaseForm, parse_members
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
-@bp.route("/<int:case_id>")
+@bp.route("/<id:case_id>")
 @login_required
 def show(case_id: int):
     """Everything about one case, with its timeline and process diagram."""
@@ -27,7 +29,7 @@ def show(case_id: int):
                            may_pause=engine.may_pause(view.case, actor()))
 
 
-@bp.route("/<int:case_id>/diagram")
+@bp.route("/<id:case_id>/diagram")
 @login_required
 def diagram(case_id: int):
     """The case's BPMN and its done/current elements, for the diagram viewer."""
@@ -35,7 +37,7 @@ def diagram(case_id: int):
     return jsonify(xml=state.bpmn_xml, done=state.done, current=state.current)
 
 
-@bp.route("/<int:case_id>/pause", methods=["POST"])
+@bp.route("/<id:case_id>/pause", methods=["POST"])
 @login_required
 def pause(case_id: int):
     """Stop the case's deadlines while it waits on the family."""
@@ -50,7 +52,7 @@ def pause(case_id: int):
     return redirect(url_for("cases.show", case_id=case_id))
 
 
-@bp.route("/<int:case_id>/resume", methods=["POST"])
+@bp.route("/<id:case_id>/resume", methods=["POST"])
 @login_required
 def resume(case_id: int):
     """Restart the case's deadlines; each moves later by the length of the pause."""
@@ -62,27 +64,36 @@ def resume(case_id: int):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """Register a household and start a programme for it."""
+    """Register a household and start a programme for it (422 with the fields to fix)."""
     require_role("caseworker", "supervisor", "admin")
     form = _new_case_form()
-    if form.validate_on_submit() and _caseworker_works_there(form):
-        command = engine.StartCase(form.programme.data, form.territory.data,
-                                   form.caseworker.data, form.family_name.data.strip(),
-                                   members=parse_members(form.members.data),
-                                   address=form.address.data or None)
-        case = engine.start_case(db.session, command, actor())
-        flash(_("Caso abierto para la familia %(name)s.", name=case.household.family_name),
-              "success")
-        return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form)
+    if not form.is_submitted():
+        return render_template("cases/new.html", form=form)
+    if form.validate():
+        try:
+            case = _start(form)
+        except InvalidInput as invalid:
+            _place_errors(form, invalid)
+        else:
+            flash(_("Caso abierto para la familia %(name)s.", name=case.household.family_name),
+                  "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form), 422
 
 
-def _caseworker_works_there(form: NewCaseForm) -> bool:
-    person = db.session.scalars(select(User).where(User.username == form.caseworker.data)).first()
-    if person and form.territory.data in {t.code for t in person.territories}:
-        return True
-    form.caseworker.errors.append(_("Esta persona no trabaja en el territorio elegido."))
-    return False
+def _start(form: NewCaseForm):
+    command = engine.StartCase(form.programme.data, form.territory.data,
+                               form.caseworker.data, form.family_name.data.strip(),
+                               members=parse_members(form.members.data),
+                               address=form.address.data or None)
+    return engine.start_case(db.session, command, actor(), staff=staff_member)
+
+
+def _place_errors(form: NewCaseForm, invalid: InvalidInput) -> None:
+    for path, message in translated(invalid.errors).items():
+        name = path.split("[")[0].split(".")[0]
+        field = form._fields.get(name, form.family_name)
+        field.errors = [*field.errors, message]
 
 
 def _new_case_form() -> NewCaseForm:

@@ -10,6 +10,7 @@ import engine
 from engine.models import Case, Household, HumanTask, Programme
 
 PER_PAGE = 25
+MAX_PAGE = 100_000  # a page number past this is read as the last one it could be
 DUE_SOON = timedelta(days=3)
 STATUSES = ("all", "overdue", "due_soon")
 
@@ -33,8 +34,16 @@ class InboxFilter:
             tab="pool" if args.get("tab") == "pool" else "mine",
             programme=args.get("programme") or None, step=args.get("step") or None,
             status=status if status in STATUSES else "all",
-            descending=args.get("sort") == "-due", page=max(1, args.get("page", 1, type=int)),
+            descending=args.get("sort") == "-due", page=_page_number(args.get("page")),
         )
+
+
+def _page_number(text: str | None) -> int:
+    """The page asked for, between 1 and MAX_PAGE (1 when it is not a whole number)."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return 1
+    return MAX_PAGE if len(text) > 6 else max(1, min(int(text), MAX_PAGE))
 
 
 @dataclass(frozen=True)
