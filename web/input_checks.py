@@ -3,7 +3,7 @@ character the database cannot store in any field, a body size limit, and clean 4
 answers (in the person's language) instead of server errors.
 """
 
-from flask import Flask, render_template, request
+from flask import Flask, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from engine.errors import InvalidInput
 from engine.inputs import MAX_DATABASE_ID, has_unstorable
 
+from .errors import render_error
 from .field_errors import translated
 
 LABELS = {
@@ -79,7 +80,7 @@ def refuse_unstorable():
         "utf-8").replace("\x00", "\\x00")
     message = _("El campo «%(field)s» contiene caracteres no válidos (por ejemplo, un carácter "
                 "nulo); no se guardó nada.", field=shown)
-    return render_template("error.html", code=400, message=message), 400
+    return render_error(400, message)
 
 
 def too_large(error):
@@ -87,12 +88,12 @@ def too_large(error):
     limit = request.max_content_length or 0
     message = _("La solicitud es demasiado grande (máximo %(size)s KB); no se guardó nada.",
                 size=limit // 1024)
-    return render_template("error.html", code=413, message=message), 413
+    return render_error(413, message)
 
 
 def invalid_input(error: InvalidInput):
     """422 listing each refused field and why, in the person's language."""
-    return render_template("error.html", code=422, message=describe(error)), 422
+    return render_error(422, describe(error))
 
 
 def describe(error: InvalidInput) -> str:

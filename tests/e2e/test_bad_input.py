@@ -168,20 +168,20 @@ def test_an_overlong_pause_reason_is_refused_naming_the_field(as_person, case_id
     response = ana.post(f"/cases/{case_id}/pause", {"reason": "x" * 201},
                         token_from=f"/cases/{case_id}")
     assert response.status_code == 422
-    assert "«Motivo»: Máximo 500 caracteres." in page_text(response)
+    assert "«Motivo»: Máximo 200 caracteres." in page_text(response)
     assert row_counts(web_app) == before
     with web_app.app_context():
         assert db.session.get(Case, case_id).deadlines_paused_at is None
 
 
-def test_a_pause_reason_of_500_characters_is_kept(as_person, case_id, web_app):
+def test_a_pause_reason_of_200_characters_is_kept(as_person, case_id, web_app):
     ana = as_person("ana")
-    response = ana.post(f"/cases/{case_id}/pause", {"reason": "x" * 500},
+    response = ana.post(f"/cases/{case_id}/pause", {"reason": "x" * 200},
                         token_from=f"/cases/{case_id}")
     assert response.status_code == 302
     with web_app.app_context():
         event = db.session.scalars(select(Event).where(Event.kind == "deadlines_paused")).one()
-        assert event.data["reason"] == "x" * 500
+        assert event.data["reason"] == "x" * 200
 
 
 def test_an_overlong_deadline_title_is_refused_naming_the_field(managers, web_app):  # noqa: F811
