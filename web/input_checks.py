@@ -97,6 +97,6 @@ def invalid_input(error: InvalidInput):
 
 
 def describe(error: InvalidInput) -> str:
-    """``«Motivo»: Máximo 500 caracteres.`` for each field of ``error``."""
+    """``«Motivo»: Máximo 200 caracteres.`` for each field of ``error``."""
     messages = translated(error.errors)
     return " ".join(f"«{LABELS.get(field, field)}»: {text}" for field, text in messages.items())

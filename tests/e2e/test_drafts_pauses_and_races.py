@@ -122,7 +122,8 @@ def test_an_overlong_pause_reason_is_refused_with_a_message(contact, web_app):
     page = f"/cases/{case_id}"
     response = ana.post(f"{page}/pause", {"reason": "x" * 10_000}, token_from=page)
     assert response.status_code == 422
-    assert "Los plazos no se pausaron: Máximo 200 caracteres." in response.get_data(as_text=True)
+    refusal = "Los plazos no se pausaron: «Motivo»: Máximo 200 caracteres."
+    assert refusal in response.get_data(as_text=True)
     with web_app.app_context():
         assert db.session.get(Case, case_id).deadlines_paused_at is None
 

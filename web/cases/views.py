@@ -15,6 +15,7 @@ from ..auth.models import User
 from ..auth.people import staff_member
 from ..extensions import db
 from ..field_errors import translated
+from ..input_checks import describe
 from .forms import NewCaseForm, parse_members
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -45,7 +46,7 @@ def pause(case_id: int):
     try:
         engine.pause_deadlines(db.session, case_id, actor(), reason)
     except engine.InvalidTaskData as invalid:
-        flash(_("Los plazos no se pausaron: %(why)s", why=translated(invalid.errors)["reason"]),
+        flash(_("Los plazos no se pausaron: %(why)s", why=describe(invalid)),
               "error")
         return show(case_id), 422
     flash(_("Plazos en pausa."), "info")
