@@ -10,9 +10,9 @@ from wtforms.validators import DataRequired
 
 from engine import clock
 
-from ..access import safe_next
 from ..extensions import db
 from ..i18n import LANGUAGES
+from ..redirects import safe_next
 from .signin import SignInRefused, authenticate
 
 bp = Blueprint("auth", __name__)
@@ -40,7 +40,7 @@ def login():
             flash(message, "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user)
-        return redirect(safe_next(request.args.get("next")) or url_for("inbox.index"))
+        return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
@@ -61,4 +61,4 @@ def language():
     if choice in LANGUAGES:
         current_user.locale = choice
         db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("inbox.index"))
+    return redirect(safe_next(request.form.get("next")))
