@@ -27,7 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _extensions(app: Flask) -> None:
     from . import i18n
-    from .auth.models import User
+    from .auth import throttle
+    from .auth.sessions import load_user
     from .notifications import models as _notifications  # noqa: F401 - registers tables
 
     db.init_app(app)
@@ -35,7 +36,8 @@ def _extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    login_manager.user_loader(load_user)
+    throttle.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    timezone_selector=i18n.select_timezone)
     i18n.register(app)
