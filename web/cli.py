@@ -22,10 +22,12 @@ def register(app: Flask) -> None:
     for command in (deploy, case, task, timers, territory, serve):
         app.cli.add_command(command)
     from .demo import demo
+    from .people_cli import user
     from .settings_cli import settings
 
     app.cli.add_command(demo)
     app.cli.add_command(settings)
+    app.cli.add_command(user)
 
 
 def _forms() -> engine.FormLibrary:

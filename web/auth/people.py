@@ -1,11 +1,15 @@
-"""Looking people up: who may receive a task."""
+"""People: who may receive a task; changing a password, roles or whether an account is active."""
+
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
 from engine.models import HumanTask
 
 from ..extensions import db
-from .models import User
+from .models import ROLES, User
+from .passwords import hash_password
+from .sessions import end_all
 
 
 def candidates(task: HumanTask) -> list[User]:
@@ -19,3 +23,27 @@ def candidates(task: HumanTask) -> list[User]:
 def eligible_assignee(task: HumanTask, username: str) -> User | None:
     """The user called ``username`` if they may receive ``task``."""
     return next((u for u in candidates(task) if u.username == username.strip()), None)
+
+
+def set_password(user: User, password: str) -> int:
+    """Give ``user`` a new password; every session of theirs ends (how many were open)."""
+    user.password_hash = hash_password(password)
+    return end_all(user, "password")
+
+
+def set_roles(user: User, roles: Iterable[str]) -> int:
+    """Replace ``user``'s roles; their sessions end, so no page runs on the old ones."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles: {', '.join(sorted(unknown))}")
+    user.roles = ",".join(sorted(set(roles)))
+    return end_all(user, "roles")
+
+
+def set_active(user: User, active: bool) -> int:
+    """Activate or deactivate ``user``; deactivating ends every session of theirs."""
+    user.active = active
+    if active:
+        db.session.commit()
+        return 0
+    return end_all(user, "deactivated")
