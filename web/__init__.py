@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.getLogger("acompana").setLevel(logging.INFO)
     _extensions(app)
     _blueprints(app)
+    _transport(app)
     return app
 
 
@@ -42,6 +43,13 @@ def _extensions(app: Flask) -> None:
                    timezone_selector=i18n.select_timezone)
     i18n.register(app)
     app.extensions["acompana.forms"] = FormLibrary(Path(app.config["FORMS_DIR"]))
+
+
+def _transport(app: Flask) -> None:
+    from . import proxy, security_headers
+
+    security_headers.register(app)
+    proxy.trust_proxies(app)
 
 
 def _blueprints(app: Flask) -> None:
