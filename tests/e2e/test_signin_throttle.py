@@ -18,12 +18,14 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 START = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
-def attempt(client, username: str, password: str = "nope", address: str = "127.0.0.1"):
-    """One sign-in from ``address``; the response."""
-    environ = {"REMOTE_ADDR": address}
-    token = csrf_of(client.get("/login", environ_base=environ).get_data(as_text=True))
-    return client.post("/login", environ_base=environ,
-                       data={"username": username, "password": password, "csrf_token": token})
+def attempt(client, username: str, password: str = "nope", address: str = "127.0.0.1",
+            language: str = "es"):
+    """One sign-in from ``address`` by a browser speaking ``language``; the response."""
+    environ, headers = {"REMOTE_ADDR": address}, {"Accept-Language": language}
+    page = client.get("/login", environ_base=environ, headers=headers).get_data(as_text=True)
+    return client.post("/login", environ_base=environ, headers=headers,
+                       data={"username": username, "password": password,
+                             "csrf_token": csrf_of(page)})
 
 
 def test_the_real_person_on_their_own_browser_is_not_locked_out(web_app):
@@ -35,6 +37,19 @@ def test_the_real_person_on_their_own_browser_is_not_locked_out(web_app):
         attempt(stranger, "ana", address="203.0.113.9")
     assert attempt(stranger, "ana", PASSWORD, address="203.0.113.9").status_code == 429
     assert attempt(ana, "ana", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("it", "Troppi tentativi di accesso. Attenda"),
+    ("en", "Too many sign-in attempts. Please wait"),
+])
+def test_the_429_speaks_the_browser_language(web_app, language, message):
+    client = web_app.test_client()
+    for _ in range(5):
+        attempt(client, "giulia", language=language)
+    refused = attempt(client, "giulia", PASSWORD, language=language)
+    assert refused.status_code == 429 and message in refused.get_data(as_text=True)
+    assert refused.headers["Retry-After"].isdigit()
 
 
 def test_a_throttled_account_can_be_tried_again_once_the_window_has_passed(web_app):
