@@ -131,3 +131,14 @@ def test_a_remember_me_cookie_cannot_bring_a_session_back(browser, web_app):
         remember = encode_cookie(str(user_id))
     browser.client.set_cookie("remember_token", remember)
     assert signed_out(browser)
+
+
+def test_sessions_past_any_use_are_forgotten_at_the_next_sign_in(as_person, web_app):
+    with time_machine.travel(START, tick=False) as traveller:
+        as_person("ana").post("/logout")
+        traveller.shift(timedelta(days=10))
+        as_person("ana")
+        assert ended_why(web_app, "ana") == ["signout", None]  # a recent one is kept
+        traveller.shift(timedelta(days=31))
+        as_person("ana")
+    assert ended_why(web_app, "ana") == [None]

@@ -15,7 +15,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, session
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from engine import clock
 
@@ -24,6 +24,7 @@ from .models import User, UserSession
 
 TOKEN_KEY = "acompana_session"
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most once a minute
+KEEP_ENDED = timedelta(days=30)  # how long a dead session stays for a look at who was in
 log = logging.getLogger("acompana.auth")
 
 
@@ -42,12 +43,20 @@ def begin(user: User) -> None:
     """Open a session for ``user`` and put its token in the (signed) cookie."""
     now = clock.now()
     token = secrets.token_urlsafe(32)
+    _forget_old(user, now)
     db.session.add(UserSession(id=_digest(token), user_id=user.id, credentials=credentials_of(user),
                                created_at=now, last_seen_at=now))
     db.session.commit()
     session.clear()  # nothing from before the sign-in survives it (session fixation)
     session[TOKEN_KEY] = token
     session.permanent = True
+
+
+def _forget_old(user: User, now: datetime) -> None:
+    """Drop ``user``'s sessions older than the absolute lifetime: they can never be used."""
+    oldest = now - timedelta(hours=current_app.config["SESSION_MAX_HOURS"]) - KEEP_ENDED
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id,
+                                                 UserSession.created_at < oldest))
 
 
 def end_current(why: str) -> None:

@@ -25,6 +25,7 @@ from limits import RateLimitItem, parse_many
 
 DEVICE_COOKIE = "acompana_device"
 DEVICE_DAYS = 180
+MAX_ACCOUNT = 64  # no username is longer (app_user.username), so no bucket key need be
 log = logging.getLogger("acompana.auth")
 
 
@@ -39,7 +40,7 @@ class Attempt:
     @classmethod
     def of_request(cls, username: str) -> "Attempt":
         """The attempt the current request makes for ``username``."""
-        account = username.strip().casefold()
+        account = username.strip().casefold()[:MAX_ACCOUNT]
         return cls(get_remote_address(), account, _device_for(account))
 
 
@@ -116,7 +117,7 @@ def _device_for(account: str) -> str | None:
 
 def remember_device(response: Response, username: str) -> Response:
     """Mark this browser as one where ``username`` signed in (sets the device cookie)."""
-    account = username.strip().casefold()
+    account = username.strip().casefold()[:MAX_ACCOUNT]
     value = _serializer().dumps({"account": account, "device": secrets.token_urlsafe(16)})
     response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, httponly=True,
                         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
