@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 from flask import url_for
 
 MAX_LENGTH = 2000
-_FORBIDDEN = re.compile(r"[\x00-\x20\x7f\\]")  # control characters, space, backslash
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters (tab, CR, LF…), backslash
 _DECODE_ROUNDS = 3
 
 

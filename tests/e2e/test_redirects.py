@@ -32,7 +32,8 @@ def test_hostile_targets_are_refused(target):
     assert not is_safe_path(target)
 
 
-@pytest.mark.parametrize("target", ["/", "/cases/7", "/?vista=pool&page=2", "/tasks/a-b?x=%20y"])
+@pytest.mark.parametrize("target", ["/", "/cases/7", "/?vista=pool&page=2", "/tasks/a-b?x=%20y",
+                                    "/?familia=Rojas%20P%C3%A9rez"])
 def test_paths_of_this_site_are_followed(target):
     assert is_safe_path(target)
 
@@ -69,3 +70,9 @@ def test_claiming_never_leaves_the_site(as_person, start_case, target):
     response = as_person("ana").post(f"/tasks/{task_id}/claim", {"next": target})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/tasks/{task_id}"
+
+
+def test_changing_language_returns_to_the_filtered_page(as_person):
+    target = "/?familia=Rojas%20P%C3%A9rez&page=2"
+    response = as_person("ana").post("/account/language", {"locale": "it", "next": target})
+    assert response.headers["Location"] == target
