@@ -124,3 +124,17 @@ def test_the_throttle_counts_in_redis_when_it_is_configured(redis_app):
     keys = [k.decode() for k in Redis.from_url(REDIS_URL).scan_iter("LIMITS:*signin*")]
     assert any("signin-account/marco" in k for k in keys)
     assert any(f"signin-address/{address}" in k for k in keys)
+
+
+def test_with_the_throttle_storage_down_people_still_sign_in(database_url, caplog):
+    from tests.e2e.conftest import _seed
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                      "SESSION_COOKIE_SECURE": False,
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})  # nothing listens
+    with app.app_context():
+        _seed()
+    client = app.test_client()
+    assert attempt(client, "ana").status_code == 401
+    assert attempt(client, "ana", PASSWORD).status_code == 302
+    assert any("throttle storage unreachable" in r.getMessage() for r in caplog.records)
