@@ -25,12 +25,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     input_checks.register_converters(app)
     _blueprints(app)
     input_checks.register(app)
+    _transport(app)
     return app
 
 
 def _extensions(app: Flask) -> None:
     from . import i18n
-    from .auth.models import User
+    from .auth import throttle
+    from .auth.sessions import load_user
     from .notifications import models as _notifications  # noqa: F401 - registers tables
 
     db.init_app(app)
@@ -38,11 +40,19 @@ def _extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    login_manager.user_loader(load_user)
+    throttle.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    timezone_selector=i18n.select_timezone)
     i18n.register(app)
     app.extensions["acompana.forms"] = FormLibrary(Path(app.config["FORMS_DIR"]))
+
+
+def _transport(app: Flask) -> None:
+    from . import proxy, security_headers
+
+    security_headers.register(app)
+    proxy.trust_proxies(app)
 
 
 def _blueprints(app: Flask) -> None:

@@ -10,6 +10,8 @@ from flask_login import current_user
 
 import engine
 
+from .redirects import safe_next  # noqa: F401 - the one place redirects are checked
+
 log = logging.getLogger("acompana.access")
 
 
@@ -35,10 +37,3 @@ def require_role(*roles: str) -> None:
     """403 unless the person has one of ``roles``."""
     if not current_user.role_set & set(roles):
         refuse(403, f"needs one of the roles {roles}")
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after an action."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None

@@ -22,9 +22,10 @@ ROLES = ("caseworker", "supervisor", "manager", "admin")
 def register(app: Flask) -> None:
     """Add the Acompaña command groups to ``app.cli``."""
     from .demo import demo
+    from .people_cli import user
     from .settings_cli import settings
 
-    for command in (deploy, case, task, timers, territory, serve, demo, settings):
+    for command in (deploy, case, task, timers, territory, serve, demo, settings, user):
         app.cli.add_command(one_line(command))
 
 

@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def default_config(instance_path: str) -> dict:
     """The configuration used unless a test or the environment says otherwise."""
     sqlite = f"sqlite:///{Path(instance_path) / 'acompana.db'}"
+    max_hours = int(os.environ.get("ACOMPANA_SESSION_MAX_HOURS", "12"))
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(Path(instance_path)),
         "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL", sqlite)),
@@ -25,7 +26,9 @@ def default_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("ACOMPANA_INSECURE_COOKIES") != "1",
         "REMEMBER_COOKIE_SECURE": os.environ.get("ACOMPANA_INSECURE_COOKIES") != "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "SESSION_IDLE_MINUTES": int(os.environ.get("ACOMPANA_SESSION_IDLE_MINUTES", "60")),
+        "SESSION_MAX_HOURS": max_hours,
+        "PERMANENT_SESSION_LIFETIME": 3600 * max_hours,  # the cookie; the server decides anyway
         "MAX_CONTENT_LENGTH": _max_request_bytes(),
         "MAX_FORM_MEMORY_SIZE": _max_request_bytes(),
         "BABEL_DEFAULT_LOCALE": "es",

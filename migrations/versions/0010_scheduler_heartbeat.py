@@ -1,13 +1,13 @@
 """scheduler heartbeat: the timer driver's last tick, read by /readyz
 
 Revision ID: 0010_scheduler_heartbeat
-Revises: 0007_dashboard_indexes
+Revises: 0009_user_sessions
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_scheduler_heartbeat"
-down_revision = "0007_dashboard_indexes"
+down_revision = "0009_user_sessions"
 branch_labels = None
 depends_on = None
 

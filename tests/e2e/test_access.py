@@ -22,12 +22,19 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(browser
     assert browser.login("nobody", "nope").status_code == 401
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(browser):
+def test_five_failures_slow_the_account_down_with_a_429_not_a_lock(browser):
     for _ in range(5):
-        browser.login("ana", "nope")
-    response = browser.login("ana", PASSWORD)
-    assert response.status_code == 401
-    assert "bloqueada por 15 minutos" in response.get_data(as_text=True)
+        assert browser.login("ana", "nope").status_code == 401
+    response = browser.login("ana", PASSWORD)  # even the right password must wait
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert "Demasiados intentos de ingreso. Espere" in response.get_data(as_text=True)
+    assert "bloqueada" not in response.get_data(as_text=True)
+
+
+def test_an_unknown_account_is_throttled_exactly_like_a_known_one(browser):
+    answers = [browser.login("nadie", "nope").status_code for _ in range(6)]
+    assert answers == [401] * 5 + [429]
 
 
 def test_signing_in_leads_to_the_inbox(browser):

@@ -40,6 +40,30 @@ def chromium():
         browser.close()
 
 
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+"""
+CONSOLE: dict[int, list[str]] = {}
+
+
+def new_page(chromium, viewport: dict):
+    """A page that records its console messages and Content-Security-Policy violations."""
+    page = chromium.new_page(viewport=viewport)
+    messages = CONSOLE.setdefault(id(page), [])
+    page.on("console", lambda message: messages.append(message.text))
+    page.on("pageerror", lambda error: messages.append(str(error)))
+    page.add_init_script(CSP_WATCH)
+    return page
+
+
+def assert_no_csp_violation(page) -> None:
+    """Nothing on the page was blocked by the policy (console and violation events alike)."""
+    blocked = [m for m in CONSOLE.pop(id(page), []) if "Content Security Policy" in m]
+    assert blocked == [] and page.evaluate("window.__csp") == []
+
+
 def sign_in(page, server: str, username: str) -> None:
     """Sign in through the form, as a person would."""
     page.goto(server + "/login")
@@ -53,7 +77,7 @@ def test_a_caseworker_fixes_a_rejected_submission_and_finds_it_in_the_timeline(
         chromium, server, start_case, device):
     start_case("Rojas Pérez")
     SHOTS.mkdir(exist_ok=True)
-    page = chromium.new_page(viewport=VIEWPORTS[device])
+    page = new_page(chromium, VIEWPORTS[device])
 
     def shot(name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{device}-{name}.png"), full_page=True)
@@ -87,7 +111,9 @@ def test_a_caseworker_fixes_a_rejected_submission_and_finds_it_in_the_timeline(
     timeline = page.locator(".timeline").inner_text()
     assert "Primer contacto con la familia" in timeline
     page.wait_for_selector("#diagram[data-ready=true]", timeout=10_000)
+    assert page.locator("#diagram svg .djs-element").count() > 5  # bpmn-js drew the process
     shot("5-case")
+    assert_no_csp_violation(page)
     page.close()
 
 
@@ -109,7 +135,7 @@ def test_a_plan_with_two_goals_is_built_with_the_add_button(chromium, server, st
                            ("diagnostico", demo_data.diagnostico(date.today()))):
             row = next(t for t in engine.list_tasks(db.session, ana) if t.bpmn_id == step)
             engine.complete(db.session, forms, row.id, data, ana)
-    page = chromium.new_page(viewport=VIEWPORTS["desktop"])
+    page = new_page(chromium, VIEWPORTS["desktop"])
     sign_in(page, server, "ana")
     page.get_by_role("link", name="Plan Familiar de Desarrollo").click()
     page.fill("input[name=fecha_firma_plan]", date.today().isoformat())
@@ -132,6 +158,7 @@ def test_a_plan_with_two_goals_is_built_with_the_add_button(chromium, server, st
         submitted = db.session.query(Event).filter_by(case_id=case_id, bpmn_id="plan").one()
         goals = [g["meta"] for g in submitted.data["submitted"]["metas"]]
     assert goals == ["Controles de salud al día", "Ahorro mensual"]
+    assert_no_csp_violation(page)
     page.close()
 
 
@@ -145,10 +172,31 @@ def test_a_supervisor_sees_the_overdue_dashboard(chromium, server, start_case, w
         start_case(f"Familia {n}", at=datetime(2026, month, 2, 12, tzinfo=UTC))
     with web_app.app_context():
         engine.fire_due_timers(db.session)
-    page = chromium.new_page(viewport=VIEWPORTS["desktop"])
+    page = new_page(chromium, VIEWPORTS["desktop"])
     sign_in(page, server, "jorge")
     page.get_by_role("link", name="Atrasos").click()
     page.wait_for_selector("svg.trend")
     assert "4 pasos vencidos" in page.inner_text("main")
     page.screenshot(path=str(SHOTS / "desktop-7-dashboard.png"), full_page=True)
+    assert_no_csp_violation(page)
+    page.close()
+
+
+def test_the_language_picker_switches_at_once_under_the_policy(chromium, server):
+    page = new_page(chromium, VIEWPORTS["desktop"])
+    sign_in(page, server, "ana")
+    page.wait_for_selector("text=Mis tareas")
+    page.select_option("select[name=locale]", "it")  # language.js submits on change
+    page.wait_for_selector("text=Le mie attività")
+    assert_no_csp_violation(page)
+    page.close()
+
+
+def test_inline_script_would_be_blocked(chromium, server):
+    page = new_page(chromium, VIEWPORTS["desktop"])
+    page.goto(server + "/login")
+    page.evaluate("""() => { const s = document.createElement('script');
+        s.textContent = 'window.__ran = true'; document.body.append(s); }""")
+    assert page.evaluate("window.__ran === undefined")
+    assert any("script-src" in v for v in page.evaluate("window.__csp"))
     page.close()

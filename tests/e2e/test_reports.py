@@ -81,7 +81,7 @@ def test_the_csv_has_one_line_per_case_and_opens_in_excel(as_person, seeded):
     response = as_person("jorge").get("/reports/familias.csv")
     assert response.content_type == "text/csv; charset=utf-8"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=resultados-familias-20")
+    assert disposition.startswith('attachment; filename="resultados-familias-20')
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")  # the byte-order mark Excel needs for accents
     lines = body.removeprefix("\ufeff").strip().splitlines()
@@ -108,7 +108,7 @@ def test_each_supervisor_counts_only_their_own_territory(as_person, seeded):
     assert jorge.get("/reports/familias.csv?territorio=somma_lombardo").status_code == 404
     csv_name = jorge.get("/reports/familias.csv?territorio=antofagasta").headers[
         "Content-Disposition"]
-    assert "filename=resultados-familias-antofagasta-20" in csv_name
+    assert 'filename="resultados-familias-antofagasta-20' in csv_name
 
 
 def test_the_index_lists_the_programmes_of_the_readers_territories(as_person, start_case):

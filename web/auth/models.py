@@ -1,4 +1,4 @@
-"""User accounts: roles, territories, preferred language, and sign-in throttling."""
+"""User accounts (roles, territories, preferred language) and their sign-in sessions."""
 
 from datetime import datetime
 
@@ -29,8 +29,6 @@ class User(Base):
     roles: Mapped[str] = mapped_column(String(200), default="")
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     territories: Mapped[list[Territory]] = relationship(secondary=user_territory,
                                                         lazy="selectin")
 
@@ -64,3 +62,23 @@ class User(Base):
     def actor(self) -> Actor:
         """This person as the engine sees them."""
         return Actor(self.username, self.role_set, self.territory_ids)
+
+
+class UserSession(Base):
+    """One sign-in: alive until signed out, idle too long, too old, or the account changed.
+
+    The browser's signed cookie holds a random token; only its SHA-256 is stored here, so a
+    copy of this table cannot be replayed. ``credentials`` is a digest of what the session was
+    granted on (password hash, roles, territories, active): when any of them changes, by the
+    web, the command line or by hand in the database, the session ends at its next request.
+    """
+
+    __tablename__ = "user_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         index=True)
+    credentials: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_why: Mapped[str | None] = mapped_column(String(20))

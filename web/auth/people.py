@@ -1,4 +1,6 @@
-"""Looking people up: who may receive a task."""
+"""People: who may receive a task; changing a password, roles or whether an account is active."""
+
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
@@ -6,7 +8,9 @@ from engine import Actor
 from engine.models import HumanTask
 
 from ..extensions import db
-from .models import User
+from .models import ROLES, User
+from .passwords import hash_password
+from .sessions import end_all
 
 
 def candidates(task: HumanTask) -> list[User]:
@@ -29,8 +33,33 @@ def full_name(username: str | None) -> str | None:
     person = db.session.scalars(select(User).where(User.username == username)).first()
     return person.full_name if person else username
 
+
 def staff_member(username: str) -> Actor | None:
     """The active person called ``username`` as the engine sees them, or ``None`` (the
     engine's check that a case's caseworker exists and works in its territory)."""
     user = db.session.scalars(select(User).where(User.username == username)).first()
     return user.actor() if user is not None and user.active else None
+
+
+def set_password(user: User, password: str) -> int:
+    """Give ``user`` a new password; every session of theirs ends (how many were open)."""
+    user.password_hash = hash_password(password)
+    return end_all(user, "password")
+
+
+def set_roles(user: User, roles: Iterable[str]) -> int:
+    """Replace ``user``'s roles; their sessions end, so no page runs on the old ones."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles: {', '.join(sorted(unknown))}")
+    user.roles = ",".join(sorted(set(roles)))
+    return end_all(user, "roles")
+
+
+def set_active(user: User, active: bool) -> int:
+    """Activate or deactivate ``user``; deactivating ends every session of theirs."""
+    user.active = active
+    if active:
+        db.session.commit()
+        return 0
+    return end_all(user, "deactivated")

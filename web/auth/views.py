@@ -1,6 +1,6 @@
 """Sign-in and sign-out pages."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -8,12 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from engine import clock
-
-from ..access import safe_next
 from ..extensions import db
 from ..i18n import LANGUAGES
+from ..redirects import safe_next
+from . import sessions
 from .signin import SignInRefused, authenticate
+from .throttle import Attempt, remember_device, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -32,22 +32,37 @@ def login():
         return redirect(url_for("inbox.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        try:
-            user = authenticate(db.session, form.username.data, form.password.data, clock.now())
-        except SignInRefused as refused:
-            message = (_("Demasiados intentos fallidos: la cuenta quedó bloqueada por 15 minutos.")
-                       if refused.locked else _("Usuario o contraseña incorrectos."))
-            flash(message, "error")
-            return render_template("auth/login.html", form=form), 401
-        login_user(user)
-        return redirect(safe_next(request.args.get("next")) or url_for("inbox.index"))
+        return _attempt(form)
     return render_template("auth/login.html", form=form)
+
+
+def _attempt(form: SignInForm):
+    """Check the credentials, unless this address, account or device must wait first."""
+    attempt = Attempt.of_request(form.username.data)
+    wait = throttle().wait(attempt)
+    if wait:
+        flash(_("Demasiados intentos de ingreso. Espere %(seconds)s segundos y vuelva a "
+                "intentarlo.", seconds=wait), "error")
+        response = make_response(render_template("auth/login.html", form=form), 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    try:
+        user = authenticate(db.session, form.username.data, form.password.data)
+    except SignInRefused:
+        throttle().failed(attempt)
+        flash(_("Usuario o contraseña incorrectos."), "error")
+        return render_template("auth/login.html", form=form), 401
+    sessions.begin(user)
+    login_user(user)
+    response = redirect(safe_next(request.args.get("next")))
+    return remember_device(response, form.username.data)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out."""
+    """Sign out: the session ends on the server, so a copied cookie is worthless too."""
+    sessions.end_current("signout")
     logout_user()
     flash(_("Sesión cerrada."), "info")
     return redirect(url_for("auth.login"))
@@ -61,4 +76,4 @@ def language():
     if choice in LANGUAGES:
         current_user.locale = choice
         db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("inbox.index"))
+    return redirect(safe_next(request.form.get("next")))

@@ -1,14 +1,12 @@
 """The supervisor dashboard: overdue steps, their age, caseloads, the trend, and CSV."""
 
-import csv
-import io
-
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
 from flask_login import login_required
 
 from engine import clock
 
 from ..access import actor, require_role
+from ..csv_export import csv_response
 from ..extensions import db
 from .queries import BUCKETS, overdue_tasks, summary
 
@@ -36,13 +34,8 @@ def index():
 def overdue_csv():
     """The overdue steps as a spreadsheet."""
     require_role("supervisor", "manager", "admin")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in overdue_tasks(db.session, actor().territories, clock.now()):
-        task = row.task
-        writer.writerow([row.family_name, row.territory_name, task.programme_key, task.title,
-                         task.assignee or "", task.due_at.date().isoformat(), row.days_late,
-                         task.case_id, task.id])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=atrasos.csv"})
+    rows = ([row.family_name, row.territory_name, row.task.programme_key, row.task.title,
+             row.task.assignee or "", row.task.due_at.date().isoformat(), row.days_late,
+             row.task.case_id, row.task.id]
+            for row in overdue_tasks(db.session, actor().territories, clock.now()))
+    return csv_response("atrasos", CSV_COLUMNS, rows)

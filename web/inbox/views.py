@@ -9,9 +9,10 @@ import engine
 from engine import clock
 from engine.models import Programme
 
-from ..access import actor, safe_next
+from ..access import actor
 from ..auth.people import eligible_assignee
 from ..extensions import db
+from ..redirects import safe_next
 from .queries import InboxFilter, inbox_page, step_choices
 
 bp = Blueprint("inbox", __name__)
@@ -35,7 +36,7 @@ def claim(task_id: str):
     """Take a task from the pool."""
     row = engine.claim(db.session, task_id, actor())
     flash(_("Tarea «%(title)s» asignada a usted.", title=row.title), "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("tasks.show", task_id=task_id))
+    return redirect(safe_next(request.form.get("next"), url_for("tasks.show", task_id=task_id)))
 
 
 @bp.route("/tasks/<task_id>/release", methods=["POST"])
@@ -59,4 +60,4 @@ def reassign(task_id: str):
         engine.reassign(db.session, task_id, person.username, actor())
         flash(_("Tarea «%(title)s» reasignada a %(user)s.", title=row.title,
                 user=person.full_name), "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("inbox.index"))
+    return redirect(safe_next(request.form.get("next")))

@@ -3,10 +3,7 @@
 Only supervisors, managers and admins read them, and only over their own territories.
 """
 
-import csv
-import io
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
@@ -14,12 +11,12 @@ from engine import clock
 from engine.reports import Report, build_report
 
 from ..access import refuse, require_role
+from ..csv_export import csv_response
 from ..extensions import db
 from .queries import chosen_territories, reportable_programmes
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 READERS = ("supervisor", "manager", "admin")
-BOM = "\ufeff"  # so Excel reads the CSV as UTF-8 and shows accents right
 
 
 @bp.route("/")
@@ -48,8 +45,8 @@ def csv_file(programme: str):
     report, code = _report(programme)
     day = clock.now().astimezone(get_timezone()).date().isoformat()
     name = "-".join(part for part in ("resultados", programme, code, day) if part)
-    return Response(BOM + as_csv(report), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+    rows = ([row.get(column) for column in report.columns] for row in report.rows)
+    return csv_response(name, report.columns, rows)
 
 
 def _report(programme: str) -> tuple[Report, str | None]:
@@ -63,12 +60,3 @@ def _report(programme: str) -> tuple[Report, str | None]:
     if not territories:
         refuse(404, f"territory '{code}' is not one of the reader's")
     return build_report(db.session, programme, [t.id for t in territories]), code
-
-
-def as_csv(report: Report) -> str:
-    """The report's rows under its column names (blank where there is no value)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=report.columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(report.rows)
-    return out.getvalue()
