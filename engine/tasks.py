@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, places, runtime, store
+from . import audit, clock, incidents, places, runtime, store
 from .actors import Actor
-from .errors import Conflict, InvalidTaskData, NotAllowed, NotFound
+from .errors import Conflict, InvalidTaskData, NotAllowed, NotFound, ScriptFailure
 from .forms import FormLibrary
 from .models import Event, HumanTask
 from .uow import unit_of_work
@@ -77,9 +77,24 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
 
     Timers that fell due before ``now`` fire first, so the outcome never depends on how
     recently the sweep ran. Invalid data raises :class:`InvalidTaskData` and changes nothing;
-    a task someone else completed first raises :class:`Conflict`.
+    a task someone else completed first raises :class:`Conflict`. A script that fails
+    raises :class:`ScriptFailure` and opens a ``step`` incident; the next completion that
+    works resolves it.
     """
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
+        try:
+            return _complete(session, forms, task_id, data, actor, moment)
+        except ScriptFailure as failure:
+            instance_id = session.scalar(select(HumanTask.instance_id)
+                                         .where(HumanTask.id == task_id))
+            if instance_id is not None:
+                incidents.record_failure(session, instance_id, "step", failure, moment)
+            raise
+
+
+def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
+              moment: datetime) -> HumanTask:
+    with unit_of_work(session):
         places.lock_before_task(session, task_id, moment)  # the lock order of engine.places
         row = _locked_row(session, task_id, actor)
         _check_role(row, actor)
@@ -103,6 +118,7 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
         loaded.advance()
         store.save(session, loaded, moment)
         store.give_places(session, promoted, moment)
+        incidents.resolve(session, row.instance_id, "step", moment)
         return row
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from engine import FormLibrary
+from engine import FormLibrary, limits
 
-from .config import default_config, engine_options
+from .config import default_config, engine_limits, engine_options
 from .extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    limits.configure(**engine_limits(app.config))
     logging.getLogger("acompana").setLevel(logging.INFO)
     _extensions(app)
     _blueprints(app)
