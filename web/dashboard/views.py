@@ -6,7 +6,7 @@ import io
 from flask import Blueprint, Response, render_template
 from flask_login import login_required
 
-from engine import clock
+from engine import clock, incidents
 
 from ..access import actor, require_role
 from ..extensions import db
@@ -27,8 +27,10 @@ def index():
     tasks = overdue_tasks(db.session, who.territories, now, limit=LISTED)
     figures = summary(db.session, who.territories, now)
     peak = max([count for _, count in figures.weekly] + [1])
+    troubled = incidents.cases_with_open_incident(db.session, who.territories)
     return render_template("dashboard/index.html", tasks=tasks, figures=figures,
-                           buckets=[name for name, *_ in BUCKETS], peak=peak)
+                           buckets=[name for name, *_ in BUCKETS], peak=peak,
+                           incident_cases=troubled)
 
 
 @bp.route("/overdue.csv")
