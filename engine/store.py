@@ -127,12 +127,19 @@ def _checked_size(state: str, loaded: LoadedCase) -> str:
     allowed = limits.current().case_data_bytes
     if len(state) <= allowed:
         return state
-    last = loaded.steps[-1][0].task_spec if loaded.steps else None
+    last = _likely_writer(loaded)
     element = getattr(last, "bpmn_id", None) or "(case data)"
     raise ScriptFailure(element, f"the case's data would take {len(state) / 2**20:.1f} MB, "
                                  f"over the limit of {allowed / 2**20:g} MB per case "
                                  "(ACOMPANA_CASE_DATA_MB); nothing was saved",
                         {"name": getattr(last, "bpmn_name", None), "limit": "case_data"})
+
+
+def _likely_writer(loaded: LoadedCase):
+    """The element that most likely wrote the data: the last script run, else the last step."""
+    specs = [task.task_spec for task, _ in loaded.steps if task.task_spec.bpmn_id]
+    scripts = [spec for spec in specs if getattr(spec, "script", None)]
+    return (scripts or specs or [None])[-1]
 
 
 def give_places(session: Session, case_ids: list[int], now: datetime) -> None:
