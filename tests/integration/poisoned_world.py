@@ -51,8 +51,8 @@ def build(session, forms, caseworker, poison: str, healthy: int = 3) -> World:
     ``healthy`` mini cases, and poison the script."""
     engine.deploy_folder(session, FIXTURES / "mini", forms, "tester")
     engine.deploy_folder(session, FIXTURES / "veneno", forms, "tester")
-    poisoned = engine.start_case(session, engine.StartCase("veneno", "antofagasta", "ana", "Veneno"),
-                                 caseworker, START).id
+    command = engine.StartCase("veneno", "antofagasta", "ana", "Veneno")
+    poisoned = engine.start_case(session, command, caseworker, START).id
     ids = start_healthy(session, caseworker, healthy)
     tamper(session, POISONS[poison])
     return World(poisoned, ids)

@@ -35,7 +35,8 @@ BOMBS = {
     "x = math.factorial(10**7)": "memory",
     "while True: pass": "cpu",
     "x = 0\nwhile True: x += 1": "cpu",
-    "def f():\n    while True:\n        try:\n            while True: pass\n        except BaseException:\n            pass\nf()": "cpu",
+    ("def f():\n    while True:\n        try:\n            while True: pass\n"
+     "        except BaseException:\n            pass\nf()"): "cpu",
     "x = max(range(3_000_000), key=lambda i: [j for j in range(50)])": "cpu",
 }
 
