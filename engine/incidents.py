@@ -95,6 +95,7 @@ def retry_now(session: Session, incident_id: int, actor: Actor, now: datetime) -
         incident = _locked(session, incident_id)
         incident.status, incident.closed_at, incident.next_retry_at = OPEN, None, now
         audit.record(session, incident.case_id, "incident_retried", actor.id, now,
+                     title=f"Incidente reintentado: {_where(incident)}"[:300],
                      data={"incident": incident.id, "element": incident.element_id})
         return incident
 
@@ -111,9 +112,14 @@ def cancel(session: Session, incident_id: int, reason: str, actor: Actor,
         incident.status, incident.closed_at, incident.next_retry_at = CANCELLED, now, None
         incident.cancel_reason, incident.cancelled_by = reason, actor.id
         audit.record(session, incident.case_id, "incident_cancelled", actor.id, now,
+                     title=f"Incidente cancelado: {reason}"[:300],
                      data={"incident": incident.id, "element": incident.element_id,
                            "reason": reason})
         return incident
+
+
+def _where(incident: Incident) -> str:
+    return incident.element_name or incident.element_id
 
 
 def _locked(session: Session, incident_id: int) -> Incident:
