@@ -12,7 +12,7 @@ from typing import Any
 
 from RestrictedPython.Guards import safer_getattr
 
-from .limits import Budget, memory_exceeded, size_of
+from .limits import Budget, memory_exceeded, refuse_int, size_of
 
 BYTES_PER_ITEM = 36  # a list slot and a small int object
 FACTORIAL_MAX = 20_000
@@ -25,7 +25,7 @@ def bound_builtins(budget: Budget) -> dict[str, Any]:
     """The size-checked replacements, by the name scripts use."""
     return {"range": partial(_range, budget), "pow": partial(_pow, budget),
             "sum": partial(_sum, budget), "format": partial(_format, budget),
-            "math": limited_math(budget), "_getattr_": partial(_getattr, budget)}
+            "math": LIMITED_MATH, "_getattr_": partial(_getattr, budget)}
 
 
 def _range(budget: Budget, *args: int) -> range:
@@ -58,27 +58,33 @@ def _format(budget: Budget, value: Any, spec: str = "") -> str:
     return budget.format_value(value, spec, -1)
 
 
-def _prod(budget: Budget, iterable: Any, /, *, start: Any = 1) -> Any:
+def _prod(iterable: Any, /, *, start: Any = 1) -> Any:
     total = start
-    for item in budget.getiter(iterable):
-        total = budget.binop("*", total, item)
+    for item in iterable:
+        if isinstance(total, int) and isinstance(item, int):
+            refuse_int(total.bit_length() + item.bit_length())
+        total = total * item
     return total
 
 
-def _bounded(budget: Budget, function, largest: int, *args: int) -> int:
-    if any(isinstance(a, int) and a > largest for a in args):
-        budget.trip(memory_exceeded(f"math.{function.__name__} of more than {largest:,}"))
-    return function(*args)
+def _bounded(function, largest: int):
+    def bounded(*args: int) -> int:
+        if any(isinstance(a, int) and a > largest for a in args):
+            raise memory_exceeded(f"math.{function.__name__} of more than {largest:,}")
+        return function(*args)
+
+    return bounded
 
 
-def limited_math(budget: Budget) -> SimpleNamespace:
-    """``math`` as scripts see it: the big-number functions refuse huge arguments."""
+def _limited_math() -> SimpleNamespace:
     public = {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
-    public.update(factorial=partial(_bounded, budget, math.factorial, FACTORIAL_MAX),
-                  comb=partial(_bounded, budget, math.comb, COMB_MAX),
-                  perm=partial(_bounded, budget, math.perm, COMB_MAX),
-                  prod=partial(_prod, budget), pow=math.pow)
+    public.update(factorial=_bounded(math.factorial, FACTORIAL_MAX),
+                  comb=_bounded(math.comb, COMB_MAX), perm=_bounded(math.perm, COMB_MAX),
+                  prod=_prod)
     return SimpleNamespace(**public)
+
+
+LIMITED_MATH = _limited_math()  # ``math`` as scripts see it: no huge big-number functions
 
 
 def _getattr(budget: Budget, obj: Any, name: str, default: Any = None) -> Any:

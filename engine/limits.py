@@ -130,7 +130,8 @@ def _int_bits_of_power(base: Any, exponent: Any) -> float:
     return 0 if magnitude < 2 else exponent * math.log2(magnitude)
 
 
-def _refuse_int(bits: float) -> None:
+def refuse_int(bits: float) -> None:
+    """Refuse an integer of more than :data:`INT_BITS` bits."""
     if bits > INT_BITS:
         raise memory_exceeded(f"an integer of {int(bits):,} bits")
 
@@ -205,13 +206,13 @@ _NUMBERS = frozenset({int, float, bool})
 
 def _check_power(budget: Budget, base: Any, exponent: Any) -> None:
     bits = _int_bits_of_power(base, exponent)
-    _refuse_int(bits)
+    refuse_int(bits)
     budget.allocate(int(bits // 8), "a power")
 
 
 def _check_repeat(budget: Budget, left: Any, right: Any) -> None:
     if isinstance(left, int) and isinstance(right, int):
-        _refuse_int(left.bit_length() + right.bit_length())
+        refuse_int(left.bit_length() + right.bit_length())
         return
     sequence, times = (left, right) if isinstance(right, int) else (right, left)
     if isinstance(times, int) and times > 0:
@@ -220,7 +221,7 @@ def _check_repeat(budget: Budget, left: Any, right: Any) -> None:
 
 def _check_shift(budget: Budget, left: Any, right: Any) -> None:
     if isinstance(left, int) and isinstance(right, int) and right > 0:
-        _refuse_int(left.bit_length() + right)
+        refuse_int(left.bit_length() + right)
 
 
 def _check_concat(budget: Budget, left: Any, right: Any) -> None:

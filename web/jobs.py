@@ -45,6 +45,8 @@ def sweep_timers() -> dict:
             db.session.remove()
     if totals.fired:
         log.info("fired %d timer(s) on %d case(s)", totals.fired, totals.instances)
+    if totals.failed:  # each is an incident; the rest of the sweep went on
+        log.warning("timers of %d case(s) failed and are incidents", totals.failed)
     return {"fired": totals.fired, "cases": totals.instances, "skipped": totals.skipped,
             "failed": totals.failed}
 

@@ -164,3 +164,15 @@ def test_case_data_over_the_limit_is_refused_and_nothing_saved(app, session, fix
     session.expire_all()
     assert session.scalars(states).all() == before
     assert session.scalar(select(Incident.id).where(Incident.case_id != cases.poisoned)) is None
+
+
+def test_the_page_speaks_the_persons_language(poisoned, app, session, territories):
+    world.add_person(session, "paola", "manager", territories["somma_lombardo"])
+    world.add_person(session, "kate", "admin", territories["antofagasta"])
+    kate = session.scalars(select(world.User).where(world.User.username == "kate")).one()
+    kate.locale = "en"
+    session.commit()
+    italian = world.Browser(app, "paola").page("/incidents")[1]
+    assert "Incidenti" in italian and "Non ci sono incidenti aperti." in italian
+    english = world.Browser(app, "kate").page("/incidents")[1]
+    assert "1 open incident" in english and "Retry" in english and "Cancel" in english

@@ -24,7 +24,7 @@ BOMBS = {
     "x = pow(10, 10**10)": "memory",
     "sum(i for i in range(10**12))": "memory",
     "s = 'ab'\nfor i in range(60):\n    s = s + s": "memory",
-    "x = [[0] * 1000 for i in range(10**6)]": "memory",
+    "x = [[0] * 100_000 for i in range(10**6)]": "memory",
     "x = f'{1:>999999999}'": "memory",
     "n = 10**9\nx = f'{1:>{n}}'": "memory",
     "x = '%999999999d' % 1": "memory",
