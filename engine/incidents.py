@@ -1,9 +1,11 @@
 """Incidents: a timer, step or message whose processing failed, kept until it works again.
 
-The sweep turns a case whose timers fail (an error, a limit, anything a script raised) into an
-open incident and moves on. The incident's ``next_retry_at`` keeps the case out of
-:func:`engine.sweep.due_instances` until then, doubling the wait after each failed attempt,
-so a poisoned timer never stays first in line. A run that works resolves the incident; a
+A person's completion that fails opens a ``step`` incident; the sweep resolves it once a
+step of that case has been completed since. The sweep turns a case whose timers fail (an
+error, a limit, anything a script raised) into an open incident and moves on. The
+incident's ``next_retry_at`` keeps the case out of :func:`engine.sweep.due_instances` until
+then, doubling the wait after each failed attempt, so a poisoned timer never stays first in
+line. A run that works resolves the incident; a
 person can retry it now or cancel it with a reason (the case's timers then stay stopped until
 someone retries it).
 """
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .actors import Actor
 from .errors import FieldError, InvalidTaskData, NotFound, ScriptFailure
-from .models import Case, Incident, ProcessInstance
+from .models import Case, Event, Incident, ProcessInstance
 from .uow import unit_of_work
 
 FIRST_RETRY = timedelta(minutes=1)
@@ -87,6 +89,19 @@ def resolve(session: Session, instance_id: int, kind: str, now: datetime) -> int
                                         Incident.kind == kind, Incident.status == OPEN)
                  .values(status=RESOLVED, closed_at=now, next_retry_at=None))
     return session.execute(statement).rowcount or 0
+
+
+def resolve_completed_steps(session: Session, now: datetime) -> int:
+    """Resolve the open ``step`` incidents of cases where a step was completed after the
+    failure (checked by each sweep, so completing a step costs nothing extra)."""
+    later = (select(Event.id).where(Event.case_id == Incident.case_id,
+                                    Event.kind == "task_completed",
+                                    Event.at >= Incident.last_seen_at).exists())
+    statement = (update(Incident).where(Incident.kind == "step", Incident.status == OPEN, later)
+                 .values(status=RESOLVED, closed_at=now, next_retry_at=None)
+                 .execution_options(synchronize_session=False))
+    with unit_of_work(session):
+        return session.execute(statement).rowcount or 0
 
 
 def retry_now(session: Session, incident_id: int, actor: Actor, now: datetime) -> Incident:

@@ -12,7 +12,7 @@ from typing import Any
 
 from RestrictedPython.Guards import safer_getattr
 
-from .limits import Budget, memory_exceeded, refuse_int, size_of
+from .limits import Budget, active, memory_exceeded, refuse_int, size_of
 
 BYTES_PER_ITEM = 36  # a list slot and a small int object
 FACTORIAL_MAX = 20_000
@@ -21,11 +21,20 @@ HIDDEN_ATTRIBUTES = frozenset({"throw", "gi_frame", "gi_code", "cr_frame", "ag_f
                                "f_back", "f_globals", "f_locals", "f_builtins", "tb_frame"})
 
 
-def bound_builtins(budget: Budget) -> dict[str, Any]:
-    """The size-checked replacements, by the name scripts use."""
-    return {"range": partial(_range, budget), "pow": partial(_pow, budget),
-            "sum": partial(_sum, budget), "format": partial(_format, budget),
-            "math": LIMITED_MATH, "_getattr_": partial(_getattr, budget)}
+def _on_active(function):
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return function(active(), *args, **kwargs)
+
+    call.__name__ = call.__qualname__ = function.__name__.strip("_")
+    return call
+
+
+def limited_builtins() -> dict[str, Any]:
+    """The size-checked replacements, by the name scripts use; each works on the budget of
+    the evaluation running (:func:`engine.limits.evaluation`)."""
+    return {"range": _on_active(_range), "pow": _on_active(_pow), "sum": _on_active(_sum),
+            "format": _on_active(_format), "math": LIMITED_MATH,
+            "_getattr_": _on_active(_getattr)}
 
 
 def _range(budget: Budget, *args: int) -> range:

@@ -8,7 +8,8 @@ script so that
 
 * the top of every ``while``/``for`` body, every function body and every lambda calls the
   budget's ``tick``, and every iteration (``_getiter_``: ``for`` loops and comprehensions)
-  ticks too; a tick compares the thread's CPU time with the deadline every few calls;
+  ticks too; a tick compares the thread's CPU time with the deadline every few calls (the
+  deadline is set at the first tick, so an expression without loops costs no clock read);
 * ``*``, ``**``, ``<<``, ``+`` and ``%`` go through :meth:`Budget.binop`, which estimates the
   size of the result *before* computing it (int bits from ``exponent * log2(base)``, sequence
   length times repeat) and refuses beyond the bound; what is allowed is counted, so a loop of
@@ -41,6 +42,7 @@ bound (sorting a few million items) runs to its end before the next tick.
 import math
 import re
 import time
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -143,7 +145,7 @@ class Budget:
 
     def __init__(self, limits: Limits | None = None):
         self.limits = limits or current()
-        self.deadline = time.thread_time() + self.limits.seconds
+        self.deadline = 0.0  # set on the first tick: most expressions never loop
         self.ticks = 0
         self.allocated = 0
         self.tripped: LimitExceeded | None = None
@@ -153,7 +155,9 @@ class Budget:
         if self.tripped is not None:
             raise self.tripped
         self.ticks += 1
-        if self.ticks % TICKS_PER_CHECK == 0 and time.thread_time() > self.deadline:
+        if self.ticks == 1:
+            self.deadline = time.thread_time() + self.limits.seconds
+        elif self.ticks % TICKS_PER_CHECK == 0 and time.thread_time() > self.deadline:
             self.trip(LimitExceeded("cpu", f"more than {self.limits.seconds:g} s of CPU time "
                                            "(ACOMPANA_SCRIPT_SECONDS)"))
 
@@ -182,11 +186,6 @@ class Budget:
         for item in iterable:
             self.tick()
             yield item
-
-    def names(self) -> dict[str, Any]:
-        """The guard functions a compiled script calls, bound to this budget."""
-        return {"_tick_": self.tick, "_binop_": self.binop, "_getiter_": self.getiter,
-                "_format_": self.format_value}
 
     def format_value(self, value: Any, spec: str, conversion: int) -> str:
         """An f-string field: refuse widths that would build a huge string."""
@@ -248,3 +247,37 @@ def check_instances(count: int, element: str) -> None:
         raise LimitError("instances", f"{element} would create {count:,} instances, more "
                                          f"than the limit of {allowed:,} (ACOMPANA_MAX_INSTANCES)")
 
+
+
+_active: ContextVar[Budget | None] = ContextVar("acompana_budget", default=None)
+
+
+def active() -> Budget:
+    """The budget of the evaluation running on this thread (a fresh one outside any)."""
+    budget = _active.get()
+    return budget if budget is not None else Budget()
+
+
+def begin() -> tuple[Budget, Token]:
+    """Give the evaluation starting on this thread its own budget (context-local, so the web
+    process, the sweeper thread and workers never share one); pass the token to :func:`end`."""
+    budget = Budget()
+    return budget, _active.set(budget)
+
+
+def end(token: Token) -> None:
+    """Forget the budget :func:`begin` set."""
+    _active.reset(token)
+
+
+def bound(method: str):
+    """A function calling ``method`` of the active budget (what compiled scripts call)."""
+    def call(*args: Any) -> Any:
+        return getattr(active(), method)(*args)
+
+    call.__name__ = method
+    return call
+
+
+GUARDS = {"_tick_": bound("tick"), "_binop_": bound("binop"), "_getiter_": bound("getiter"),
+          "_format_": bound("format_value")}

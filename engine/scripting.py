@@ -9,9 +9,7 @@ and, should one reach the database anyway, still cannot do harm when it runs.
 
 import ast
 import builtins
-import math
-from collections.abc import Callable, Iterator, Sized
-from contextlib import contextmanager
+from collections.abc import Callable, Sized
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
@@ -22,7 +20,6 @@ from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr,
 )
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -35,7 +32,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
 
 from . import limits
 from .errors import UnsafeScript
-from .limited_builtins import bound_builtins
+from .limited_builtins import limited_builtins
 from .script_guard import LimitingTransformer, script_raise
 
 FORBIDDEN_NAMES = frozenset({
@@ -50,10 +47,13 @@ _DROPPED = ("__build_class__", "setattr", "delattr", "id")
 Helpers = Callable[[dict], dict[str, Any]]
 
 
+_LIMITED = limited_builtins()  # range, pow, sum, format, math and _getattr_, size-checked
+
+
 def _safe_builtins() -> dict[str, Any]:
     allowed = {k: v for k, v in safe_builtins.items() if k not in _DROPPED}
     allowed.update({name: getattr(builtins, name) for name in _EXTRA_BUILTINS})
-    allowed["math"] = math
+    allowed.update({k: v for k, v in _LIMITED.items() if not k.startswith("_")})
     return allowed
 
 
@@ -68,7 +68,7 @@ def _inplace(op: str, left: Any, right: Any) -> Any:
 
 BASE_GLOBALS: dict[str, Any] = {
     "__builtins__": _safe_builtins(),
-    "_getattr_": safer_getattr,
+    "_getattr_": _LIMITED["_getattr_"],
     "_getitem_": default_guarded_getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
@@ -76,6 +76,7 @@ BASE_GLOBALS: dict[str, Any] = {
     "_write_": full_write_guard,
     "_inplacevar_": _inplace,
     "_raise_": script_raise,
+    **limits.GUARDS,
 }
 _RESERVED = frozenset(BASE_GLOBALS)
 
@@ -121,16 +122,19 @@ def _compiled(source: str, mode: str):
     return compile_restricted(source, filename="<bpmn>", mode=mode, policy=LimitingTransformer)
 
 
-@contextmanager
-def _limited(budget: limits.Budget) -> Iterator[None]:
-    """Turn a limit reached inside the script into an error SpiffWorkflow reports with its
-    task, also when the script caught it and carried on."""
+def _run(code, scope: dict[str, Any]) -> Any:
+    """Run compiled code with its own budget; a limit reached inside the script becomes an
+    error SpiffWorkflow reports with its task, also when the script caught it and went on."""
+    budget, token = limits.begin()
     try:
-        yield
+        result = eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with the limits
     except limits.LimitExceeded as exceeded:
         raise limits.LimitError(exceeded.limit, str(exceeded)) from None
+    finally:
+        limits.end(token)
     if budget.tripped is not None:
         raise limits.LimitError(budget.tripped.limit, str(budget.tripped))
+    return result
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
@@ -144,11 +148,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         super().__init__({})
         self._helpers = helpers or (lambda data: {})
 
-    def _globals(self, context: dict, external: dict | None,
-                 budget: limits.Budget) -> dict[str, Any]:
+    def _globals(self, context: dict, external: dict | None) -> dict[str, Any]:
         scope = dict(BASE_GLOBALS)
-        scope.update(budget.names())
-        scope.update(bound_builtins(budget))
         scope.update(self._helpers(context))
         scope.update(external or {})
         scope.update(context)
@@ -157,20 +158,16 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def evaluate(self, expression, context, external_context=None):
         """Evaluate one expression (condition, timer, DMN entry) within the limits."""
         code = _compiled(expression.strip(), "eval")
-        budget = limits.Budget()
-        scope = self._globals(context, external_context, budget)
-        with _limited(budget):
-            return eval(code, scope)
+        scope = self._globals(context, external_context)
+        return _run(code, scope)
 
     def execute(self, script, context, external_context=None):
         """Run a script task's script within the limits, writing the names it assigns back
         into ``context``."""
         code = _compiled(script, "exec")
-        budget = limits.Budget()
-        scope = self._globals(context, external_context, budget)
+        scope = self._globals(context, external_context)
         injected = set(scope) - set(context)
-        with _limited(budget):
-            exec(code, scope)
+        _run(code, scope)
         for name in [n for n in context if n not in scope]:
             del context[name]
         context.update({n: v for n, v in scope.items() if n not in injected and _is_data(v)})

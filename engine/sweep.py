@@ -48,6 +48,7 @@ def fire_due_timers(session: Session, now: datetime | None = None,
     """Fire the timers due by ``now`` (default: the clock), one transaction per case."""
     moment = clock.as_utc(now) if now else clock.now()
     result = SweepResult()
+    incidents.resolve_completed_steps(session, moment)
     troubled = incidents.open_instance_ids(session, "timer")
     for instance_id in due_instances(session, moment, limit):
         session.rollback()

@@ -78,8 +78,8 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
     Timers that fell due before ``now`` fire first, so the outcome never depends on how
     recently the sweep ran. Invalid data raises :class:`InvalidTaskData` and changes nothing;
     a task someone else completed first raises :class:`Conflict`. A script that fails
-    raises :class:`ScriptFailure` and opens a ``step`` incident; the next completion that
-    works resolves it.
+    raises :class:`ScriptFailure` and opens a ``step`` incident; the next sweep after a
+    completion that works resolves it (engine.incidents).
     """
     with clock.frozen_at(now) as moment:
         try:
@@ -118,7 +118,6 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
         loaded.advance()
         store.save(session, loaded, moment)
         store.give_places(session, promoted, moment)
-        incidents.resolve(session, row.instance_id, "step", moment)
         return row
 
 
