@@ -22,6 +22,7 @@ POISONS = {
     "keyboard_interrupt": "raise KeyboardInterrupt",
     "endless_loop": "x = 0\nwhile True:\n    x += 1",
     "memory_bomb": "puntaje = 'a' * 10 ** 10",
+    "deep_recursion": "def f(n):\n    return f(n + 1)\npuntaje = f(0)",
 }
 SCRIPT_SECONDS = 0.3  # the CPU limit in these tests, so an endless loop ends quickly
 PASSWORD = "correct horse battery"

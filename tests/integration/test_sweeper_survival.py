@@ -1,6 +1,6 @@
 """One poisoned script cannot stop the deadlines: with the sweeper thread and with real rq
 worker processes, whatever the script does (an error, SystemExit, KeyboardInterrupt, an
-endless loop, a memory bomb), every other case's deadline fires on time, also after a
+endless loop, a memory bomb, endless recursion), every other case's deadline fires on time, also after a
 restart, and the failure is an open incident on the Incidents page."""
 
 import os
