@@ -224,3 +224,27 @@ class Enrolment(Base):
     assigned_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     pool: Mapped[PlacePool] = relationship(lazy="joined")
+
+
+class Incident(Base):
+    """A timer, step or message whose processing failed: what, where, how often, and what
+    became of it (``open`` and retried with back-off, ``resolved`` by a run that worked, or
+    ``cancelled`` by a person, who says why)."""
+
+    __tablename__ = "incident"
+    __table_args__ = (Index("ix_incident_status", "status", "next_retry_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    element_id: Mapped[str] = mapped_column(String(128))
+    element_name: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    next_retry_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    closed_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_by: Mapped[str | None] = mapped_column(String(128))

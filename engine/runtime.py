@@ -25,6 +25,7 @@ from SpiffWorkflow.util.task import TaskState
 from . import clock
 from .errors import ScriptFailure, UnsafeScript
 from .helpers import CaseContext
+from .limits import LimitError
 from .scripting import RestrictedScriptEngine
 
 MAX_TIMER_ROUNDS = 10_000
@@ -197,8 +198,18 @@ def _script_errors() -> Iterator[None]:
         yield
     except (SpiffWorkflowException, UnsafeScript) as error:
         task = getattr(error, "task", None) or getattr(error, "task_spec", None)
-        element = getattr(getattr(task, "task_spec", task), "bpmn_id", None) or "(process)"
-        raise ScriptFailure(element, _describe(error)) from error
+        spec = getattr(task, "task_spec", task)
+        element = getattr(spec, "bpmn_id", None) or "(process)"
+        raise ScriptFailure(element, _describe(error), _details(error, spec)) from error
+
+
+def _details(error: Exception, spec) -> dict:
+    """The element's name, and which limit a failure hit if any (``{"limit": "cpu"}``)."""
+    details = {"name": getattr(spec, "bpmn_name", None)}
+    cause = getattr(error, "exception", None) or error.__cause__
+    if isinstance(cause, LimitError):
+        details["limit"] = cause.limit
+    return details
 
 
 def _describe(error: Exception) -> str:

@@ -9,11 +9,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, catalog, clock, mirror, places, runtime
+from . import audit, catalog, clock, limits, mirror, places, runtime
 from .actors import SYSTEM
 from .calendars import TerritoryCalendar
 from .compaction import compact
-from .errors import NotFound
+from .errors import NotFound, ScriptFailure
 from .helpers import CaseContext
 from .models import Case, ProcessDefinition, ProcessInstance
 from .serialization import SERIALIZER_VERSION, dump_state, load_state
@@ -107,7 +107,7 @@ def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
     """
     instance, case, workflow = loaded.instance, loaded.case, loaded.workflow
     compact(workflow)
-    instance.state = dump_state(workflow)
+    instance.state = _checked_size(dump_state(workflow), loaded)
     instance.updated_at = now
     session.add(instance)
     session.flush()
@@ -120,6 +120,26 @@ def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
         ready = runtime.ready_user_tasks(workflow)
         mirror.sync_human_tasks(session, instance, case, ready, loaded.settings, now)
     give_places(session, promoted, now)
+
+
+def _checked_size(state: str, loaded: LoadedCase) -> str:
+    """Refuse to store a case whose data is over the limit (nothing of it is saved)."""
+    allowed = limits.current().case_data_bytes
+    if len(state) <= allowed:
+        return state
+    last = _likely_writer(loaded)
+    element = getattr(last, "bpmn_id", None) or "(case data)"
+    raise ScriptFailure(element, f"the case's data would take {len(state) / 2**20:.1f} MB, "
+                                 f"over the limit of {allowed / 2**20:g} MB per case "
+                                 "(ACOMPANA_CASE_DATA_MB); nothing was saved",
+                        {"name": getattr(last, "bpmn_name", None), "limit": "case_data"})
+
+
+def _likely_writer(loaded: LoadedCase):
+    """The element that most likely wrote the data: the last script run, else the last step."""
+    specs = [task.task_spec for task, _ in loaded.steps if task.task_spec.bpmn_id]
+    scripts = [spec for spec in specs if getattr(spec, "script", None)]
+    return (scripts or specs or [None])[-1]
 
 
 def give_places(session: Session, case_ids: list[int], now: datetime) -> None:

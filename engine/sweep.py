@@ -3,8 +3,13 @@
 The ``timer`` table says what is due. Each due instance is loaded under its row lock
 (``SKIP LOCKED``: a second sweep moves on to other cases) and its timers are fired in due
 order; the optimistic version check turns any remaining race into a no-op.
+
+A case whose timers fail — a script error, a limit, anything a script raised — becomes an
+incident (engine.incidents) and the sweep moves on to the next case; the incident keeps that
+case out of the due list until its next retry, so it never blocks the other deadlines.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,10 +17,12 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import clock, store
-from .errors import Conflict, ScriptFailure
+from . import clock, incidents, store
+from .errors import Conflict
 from .models import Timer
 from .uow import unit_of_work
+
+log = logging.getLogger("acompana.sweep")
 
 
 @dataclass
@@ -30,7 +37,8 @@ class SweepResult:
 
 def due_instances(session: Session, now: datetime, limit: int) -> list[int]:
     """Instances with a timer due by ``now``, most overdue first."""
-    query = (select(Timer.instance_id).where(Timer.due_at <= now)
+    query = (select(Timer.instance_id)
+             .where(Timer.due_at <= now, Timer.instance_id.not_in(incidents.held_instances(now)))
              .group_by(Timer.instance_id).order_by(func.min(Timer.due_at)).limit(limit))
     return list(session.scalars(query).all())
 
@@ -40,13 +48,18 @@ def fire_due_timers(session: Session, now: datetime | None = None,
     """Fire the timers due by ``now`` (default: the clock), one transaction per case."""
     moment = clock.as_utc(now) if now else clock.now()
     result = SweepResult()
+    incidents.resolve_completed_steps(session, moment)
+    troubled = incidents.open_instance_ids(session, "timer")
     for instance_id in due_instances(session, moment, limit):
         session.rollback()
         try:
-            fired = _fire_instance(session, instance_id, moment)
+            fired = _fire_instance(session, instance_id, moment, instance_id in troubled)
         except Conflict:
             fired = None
-        except ScriptFailure:
+        except Exception as error:  # noqa: BLE001 - any failure of one case is its incident
+            session.rollback()
+            incidents.record_failure(session, instance_id, "timer", error, moment)
+            log.warning("timers of process instance %d failed: %s", instance_id, error)
             result.failed += 1
             continue
         if fired is None:
@@ -57,7 +70,8 @@ def fire_due_timers(session: Session, now: datetime | None = None,
     return result
 
 
-def _fire_instance(session: Session, instance_id: int, moment: datetime) -> int | None:
+def _fire_instance(session: Session, instance_id: int, moment: datetime,
+                   troubled: bool = False) -> int | None:
     with clock.frozen_at(moment), unit_of_work(session):
         if not store.lock(session, instance_id) or not _still_due(session, instance_id, moment):
             return None  # another worker holds it, or has just fired what was due
@@ -65,6 +79,8 @@ def _fire_instance(session: Session, instance_id: int, moment: datetime) -> int 
         loaded.catch_up(moment)
         fired = sum(1 for task, _ in loaded.steps if _is_timer(task))
         store.save(session, loaded, moment)
+        if troubled:
+            incidents.resolve(session, instance_id, "timer", moment)
         return fired
 
 

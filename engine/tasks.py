@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, places, runtime, store
+from . import audit, clock, incidents, places, runtime, store
 from .actors import Actor
 from .completions import COMPLETED, completion_of
-from .errors import AlreadyCompleted, Conflict, InvalidTaskData, NotAllowed, NotFound
+from .errors import AlreadyCompleted, Conflict, InvalidTaskData, NotAllowed, NotFound, ScriptFailure
 from .forms import FormLibrary
 from .models import HumanTask
 from .uow import unit_of_work
@@ -80,8 +80,23 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
     recently the sweep ran. Invalid data raises :class:`InvalidTaskData` and changes nothing;
     a task completed a moment earlier (by someone else, or by a double click) raises
     :class:`AlreadyCompleted`, which says by whom and when.
+    A script that fails raises :class:`ScriptFailure` and opens a ``step`` incident; the
+    next sweep after a completion that works resolves it (engine.incidents).
     """
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
+        try:
+            return _complete(session, forms, task_id, data, actor, moment)
+        except ScriptFailure as failure:
+            instance_id = session.scalar(select(HumanTask.instance_id)
+                                         .where(HumanTask.id == task_id))
+            if instance_id is not None:
+                incidents.record_failure(session, instance_id, "step", failure, moment)
+            raise
+
+
+def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
+              moment: datetime) -> HumanTask:
+    with unit_of_work(session):
         places.lock_before_task(session, task_id, moment)  # the lock order of engine.places
         row = locked_row(session, task_id, actor)
         check_role(row, actor)

@@ -4,11 +4,11 @@ from pathlib import Path
 
 from flask import Flask
 
-from engine import FormLibrary
+from engine import FormLibrary, limits
 
 from . import heartbeat as _heartbeat  # noqa: F401 - registers the heartbeat table
 from . import input_checks, logs
-from .config import default_config, engine_options
+from .config import default_config, engine_limits, engine_options
 from .extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logs.configure()
+    limits.configure(**engine_limits(app.config))
     _extensions(app)
     input_checks.register_converters(app)
     _blueprints(app)
@@ -61,13 +62,14 @@ def _blueprints(app: Flask) -> None:
     from .cases.views import bp as cases_bp
     from .dashboard.views import bp as dashboard_bp
     from .inbox.views import bp as inbox_bp
+    from .incidents.views import bp as incidents_bp
     from .notifications.views import bp as notifications_bp
     from .programmes.views import bp as programmes_bp
     from .reports.views import bp as reports_bp
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp,
-                      programmes_bp, reports_bp, health.bp):
+                      programmes_bp, reports_bp, health.bp, incidents_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

@@ -40,15 +40,25 @@ class Sweeper(threading.Thread):
                 db.session.remove()
 
     def run(self) -> None:
-        """Sweep until stopped; an error is logged and the next sweep still runs."""
+        """Sweep until stopped; whatever goes wrong is logged and the next sweep still runs.
+
+        A failing case is already an incident (engine.sweep); this catches the rest (the
+        database away…). Signals are delivered to the main thread only, so catching
+        ``BaseException`` here cannot swallow a Ctrl-C or a SIGTERM meant for the process.
+        """
         while not self._stopping.is_set():
             try:
-                result = self.run_once()
-                if result.fired:
-                    log.info("fired %d timer(s) on %d case(s)", result.fired, result.instances)
-            except Exception:  # noqa: BLE001 - a broken sweep must not stop the next one
+                self._report(self.run_once())
+            except BaseException:  # noqa: BLE001 - a broken sweep must not stop the next one
                 log.exception("timer sweep failed")
             self._stopping.wait(self.period)
+
+    @staticmethod
+    def _report(result: engine.SweepResult) -> None:
+        if result.fired:
+            log.info("fired %d timer(s) on %d case(s)", result.fired, result.instances)
+        if result.failed:
+            log.warning("timers of %d case(s) failed and are incidents", result.failed)
 
     def stop(self) -> None:
         """Ask the thread to finish after the current sweep."""

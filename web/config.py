@@ -33,12 +33,25 @@ def default_config(instance_path: str) -> dict:
         "MAX_FORM_MEMORY_SIZE": _max_request_bytes(),
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "web" / "translations"),
+        # limits on every script and expression a process runs (engine.limits)
+        "ACOMPANA_SCRIPT_SECONDS": float(os.environ.get("ACOMPANA_SCRIPT_SECONDS", "2")),
+        "ACOMPANA_SCRIPT_MEMORY_MB": float(os.environ.get("ACOMPANA_SCRIPT_MEMORY_MB", "128")),
+        "ACOMPANA_CASE_DATA_MB": float(os.environ.get("ACOMPANA_CASE_DATA_MB", "2")),
+        "ACOMPANA_MAX_INSTANCES": int(os.environ.get("ACOMPANA_MAX_INSTANCES", "1000")),
     }
 
 
 def _max_request_bytes() -> int:
     """The largest request body accepted (413 beyond it); 1 MB unless configured."""
     return int(os.environ.get("ACOMPANA_MAX_REQUEST_BYTES", 1024 * 1024))
+
+
+def engine_limits(config) -> dict:
+    """The engine's script limits (engine.limits.configure) from the app's configuration."""
+    return {"seconds": config["ACOMPANA_SCRIPT_SECONDS"],
+            "memory_mb": config["ACOMPANA_SCRIPT_MEMORY_MB"],
+            "case_data_mb": config["ACOMPANA_CASE_DATA_MB"],
+            "instances": config["ACOMPANA_MAX_INSTANCES"]}
 
 
 def _instance_secret(instance: Path) -> str:

@@ -47,6 +47,8 @@ def sweep_timers() -> dict:
     if totals.fired or totals.skipped or totals.failed:
         log.info("sweep: fired %d timer(s) on %d case(s), %d skipped, %d failed", totals.fired,
                  totals.instances, totals.skipped, totals.failed)
+    if totals.failed:  # each is an incident; the rest of the sweep went on
+        log.warning("timers of %d case(s) failed and are incidents", totals.failed)
     return {"fired": totals.fired, "cases": totals.instances, "skipped": totals.skipped,
             "failed": totals.failed}
 

@@ -1,13 +1,13 @@
 """sign-in sessions kept on the server; the account lock-out columns go (throttling replaces them)
 
 Revision ID: 0009_user_sessions
-Revises: 0007_dashboard_indexes
+Revises: 0008_incidents
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_user_sessions"
-down_revision = "0007_dashboard_indexes"
+down_revision = "0008_incidents"
 branch_labels = None
 depends_on = None
 

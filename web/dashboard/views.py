@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from engine import clock
+from engine import clock, incidents
 
 from ..access import actor, require_role
 from ..csv_export import csv_response
@@ -25,8 +25,10 @@ def index():
     tasks = overdue_tasks(db.session, who.territories, now, limit=LISTED)
     figures = summary(db.session, who.territories, now)
     peak = max([count for _, count in figures.weekly] + [1])
+    troubled = incidents.cases_with_open_incident(db.session, who.territories)
     return render_template("dashboard/index.html", tasks=tasks, figures=figures,
-                           buckets=[name for name, *_ in BUCKETS], peak=peak)
+                           buckets=[name for name, *_ in BUCKETS], peak=peak,
+                           incident_cases=troubled)
 
 
 @bp.route("/overdue.csv")
