@@ -2,11 +2,9 @@
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from .auth import people
 from .auth.models import ROLES, User
-from .extensions import db
 
 
 @click.group(cls=AppGroup)
@@ -15,10 +13,10 @@ def user() -> None:
 
 
 def _person(username: str) -> User:
-    person = db.session.scalars(select(User).where(User.username == username)).first()
-    if person is None:
+    found = people.person(username)
+    if found is None:
         raise click.ClickException(f"no such person: {username}")
-    return person
+    return found
 
 
 def _ended(username: str, count: int) -> None:

@@ -26,18 +26,23 @@ def eligible_assignee(task: HumanTask, username: str) -> User | None:
     return next((u for u in candidates(task) if u.username == username.strip()), None)
 
 
+def person(username: str) -> User | None:
+    """The account called ``username``, active or not, or ``None``."""
+    return db.session.scalars(select(User).where(User.username == username)).first()
+
+
 def full_name(username: str | None) -> str | None:
     """How ``username`` reads on a page (their full name), or the username if unknown."""
     if username is None:
         return None
-    person = db.session.scalars(select(User).where(User.username == username)).first()
-    return person.full_name if person else username
+    found = person(username)
+    return found.full_name if found else username
 
 
 def staff_member(username: str) -> Actor | None:
     """The active person called ``username`` as the engine sees them, or ``None`` (the
     engine's check that a case's caseworker exists and works in its territory)."""
-    user = db.session.scalars(select(User).where(User.username == username)).first()
+    user = person(username)
     return user.actor() if user is not None and user.active else None
 
 
