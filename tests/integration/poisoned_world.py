@@ -2,6 +2,7 @@
 timer) is replaced in the database by a hostile payload, beside healthy ``mini`` cases."""
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -9,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 import engine
-from engine import catalog
+from engine import catalog, limits
 from engine.models import Event, Incident, ProcessDefinition
 from tests.conftest import FIXTURES
+from web import create_app
 from web.auth.models import User
 from web.auth.passwords import hash_password
 
@@ -35,6 +37,14 @@ class World:
 
     poisoned: int
     healthy: list[int]
+
+
+def short_limit_app(database_url: str) -> Iterator:
+    """The app with the CPU limit of these tests; the engine's defaults come back after."""
+    yield create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                      "ACOMPANA_SCRIPT_SECONDS": SCRIPT_SECONDS,
+                      "SESSION_COOKIE_SECURE": False})
+    limits.configure()
 
 
 def tamper(session, script: str) -> None:

@@ -8,10 +8,8 @@ import pytest
 from sqlalchemy import select
 
 import engine
-from engine import limits
 from engine.models import Event, Incident, Timer
 from tests.integration import poisoned_world as world
-from web import create_app
 
 DUE = world.START + timedelta(days=1)  # the poisoned case's timer
 
@@ -19,10 +17,7 @@ DUE = world.START + timedelta(days=1)  # the poisoned case's timer
 @pytest.fixture
 def app(database_url):
     """The app with a short CPU limit (restored afterwards)."""
-    yield create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
-                      "ACOMPANA_SCRIPT_SECONDS": world.SCRIPT_SECONDS,
-                      "SESSION_COOKIE_SECURE": False})
-    limits.configure()
+    yield from world.short_limit_app(database_url)
 
 
 @pytest.fixture

@@ -13,11 +13,9 @@ import pytest
 import time_machine
 from rq import Queue
 
-from engine import limits
 from tests.conftest import ROOT
 from tests.integration import poisoned_world as world
 from tests.integration.test_rq_sweep import QUEUE, REDIS_URL
-from web import create_app
 from web.background import Sweeper
 from web.jobs import WORKER_CLASS
 
@@ -28,10 +26,7 @@ MARCH_10 = datetime(2026, 3, 10, 12, tzinfo=UTC)  # and their escalations
 @pytest.fixture
 def app(database_url):
     """The app with a short CPU limit (restored afterwards)."""
-    yield create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
-                      "ACOMPANA_SCRIPT_SECONDS": world.SCRIPT_SECONDS,
-                      "SESSION_COOKIE_SECURE": False})
-    limits.configure()
+    yield from world.short_limit_app(database_url)
 
 
 def listed_on_incidents_page(app, session, territories, case_id: int) -> str:
