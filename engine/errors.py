@@ -4,7 +4,20 @@ from dataclasses import dataclass, field
 
 
 class EngineError(Exception):
-    """Base class of the engine's domain errors."""
+    """Base class of the engine's domain errors.
+
+    Every error has a stable ``code`` (e.g. ``case.not_found``) and ``params`` that the web
+    words in the reader's language (and the API returns as they are); the English ``message``
+    is for logs and the command line only.
+    """
+
+    code = "engine.error"
+
+    def __init__(self, message: str = "", *, code: str | None = None, **params):
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.params = params
 
 
 class NotFound(EngineError):
