@@ -1,5 +1,6 @@
 """Sign-in throttling slows a guesser down but never locks the real person out."""
 
+import os
 import statistics
 import time
 import uuid
@@ -14,7 +15,7 @@ from web import create_app
 from web.auth.models import User
 from web.extensions import db
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = os.environ.get("ACOMPANA_TEST_REDIS", "redis://127.0.0.1:6379/15")
 START = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
