@@ -16,16 +16,41 @@ ALERT = "alert"  # a script task with property kind=alert: something the supervi
 
 
 def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, *,
-           task: Task | None = None, title: str | None = None, data: dict | None = None) -> Event:
-    """Append one event to a case's trail."""
+           task: Task | None = None, title: str | None = None, data: dict | None = None,
+           code: str | None = None, params: dict | None = None) -> Event:
+    """Append one event to a case's trail.
+
+    ``code`` (default ``event.<kind>``) and ``params`` say what happened for the reader
+    (see :mod:`engine.messages`; a ``task`` adds its name as ``step``); ``title`` is the
+    plain Spanish line the command line and notifications show.
+    """
+    params = dict(params or {})
+    if task is not None:
+        params.setdefault("step", task.task_spec.bpmn_name or task.task_spec.bpmn_id)
     event = Event(
         case_id=case_id, kind=kind, actor=actor, at=at, data=data or {},
         bpmn_id=task.task_spec.bpmn_id if task else None,
         task_id=str(task.id) if task else None,
         title=title or (task.task_spec.bpmn_name if task else None),
+        code=code or f"event.{kind}", params=params,
     )
     session.add(event)
     return event
+
+
+def step_message(task: Task, kind: str, data: dict) -> tuple[str, dict]:
+    """The code and params of an engine step's event (see :func:`describe_step`)."""
+    host = boundary_host(task)
+    params = {"step": task.task_spec.bpmn_name or task.task_spec.bpmn_id}
+    code = f"event.{kind}"
+    if "due" in data:
+        params.update(deadline=data.get("deadline"), due=data.get("due"),
+                      host=host.task_spec.bpmn_name or host.task_spec.bpmn_id if host else None)
+        if kind == "timer_fired" and host is not None:
+            code = "event.deadline_passed"
+    if kind == "case_closed":
+        params["outcome"] = data.get("outcome")
+    return code, params
 
 
 def step_title(task: Task) -> str:

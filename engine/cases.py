@@ -43,7 +43,9 @@ def start_case(session: Session, command: StartCase, actor: Actor,
     with clock.frozen_at(now) as moment, unit_of_work(session):
         territory = _territory(session, command.territory)
         if not actor.covers(territory.id):
-            raise NotAllowed(f"{actor.id} does not work in {territory.code}")
+            raise NotAllowed(f"{actor.id} does not work in {territory.code}",
+                             code="case.territory_not_allowed", actor=actor.id,
+                             territory=territory.code)
         if staff is not None:
             inputs.refuse_if("start_case", _caseworker_errors(staff, command, territory))
         programme = catalog.programme(session, command.programme)
@@ -57,7 +59,8 @@ def start_case(session: Session, command: StartCase, actor: Actor,
         data = _start_data(case, territory, store.case_context(case, settings).today())
         loaded = store.create(session, case, definition, settings, data, moment)
         audit.record(session, case.id, "case_started", actor.id, moment,
-                     title=programme.name, data={"version": definition.version, **data})
+                     title=programme.name, data={"version": definition.version, **data},
+                     params={"programme": programme.name, "version": definition.version})
         loaded.advance()
         store.save(session, loaded, moment)
         return case
@@ -92,7 +95,7 @@ def _caseworker_errors(staff: Staff, command: StartCase, territory: Territory) -
 def _territory(session: Session, code: str) -> Territory:
     territory = session.scalars(select(Territory).where(Territory.code == code)).first()
     if territory is None:
-        raise NotFound(f"no territory '{code}'")
+        raise NotFound(f"no territory '{code}'", code="territory.not_found", territory=code)
     return territory
 
 
@@ -100,7 +103,9 @@ def _household(session: Session, command: StartCase, territory: Territory) -> Ho
     if command.household_id is not None:
         household = session.get(Household, command.household_id)
         if household is None or household.territory_id != territory.id:
-            raise NotFound(f"no household {command.household_id} in {territory.code}")
+            raise NotFound(f"no household {command.household_id} in {territory.code}",
+                           code="household.not_found", household=command.household_id,
+                           territory=territory.code)
         return household
     household = Household(territory_id=territory.id, family_name=command.family_name,
                           address=command.address, members=list(command.members))
@@ -150,8 +155,8 @@ def case_history(session: Session, case_id: int, actor: Actor) -> list[Event]:
 def visible_case(session: Session, case_id: int, actor: Actor) -> Case:
     """The case, if ``actor`` may see it; otherwise :class:`NotFound` (never "forbidden")."""
     if not inputs.is_database_id(case_id):
-        raise NotFound(f"no case {case_id}")
+        raise NotFound(f"no case {case_id}", code="case.not_found", case=str(case_id))
     case = session.get(Case, case_id)
     if case is None or not actor.covers(case.territory_id):
-        raise NotFound(f"no case {case_id}")
+        raise NotFound(f"no case {case_id}", code="case.not_found", case=str(case_id))
     return case

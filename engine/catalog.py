@@ -52,7 +52,8 @@ def latest_definition(session: Session, programme_key: str) -> ProcessDefinition
              .order_by(ProcessDefinition.version.desc()).limit(1))
     definition = session.scalars(query).first()
     if definition is None:
-        raise NotFound(f"programme '{programme_key}' has no deployed process")
+        raise NotFound(f"programme '{programme_key}' has no deployed process",
+                       code="programme.not_deployed", programme=programme_key)
     return definition
 
 
@@ -60,5 +61,5 @@ def programme(session: Session, key: str) -> Programme:
     """A programme by key."""
     found = session.get(Programme, key)
     if found is None:
-        raise NotFound(f"no programme '{key}'")
+        raise NotFound(f"no programme '{key}'", code="programme.not_found", programme=key)
     return found

@@ -47,10 +47,12 @@ def save_draft(session: Session, forms: FormLibrary, task_id: str, data: dict, a
         if row.assignee is None:
             assign(session, row, actor.id, actor, moment, "task_claimed")
         elif row.assignee != actor.id:
-            raise NotAllowed(f"only {row.assignee}, who holds this task, may edit its draft")
+            raise NotAllowed(f"only {row.assignee}, who holds this task, may edit its draft",
+                             code="draft.not_holder", task=row.id, assignee=row.assignee)
         size = _checked_size(forms, row.form_key, data)
         row.draft = data
         event = audit.record(session, row.case_id, SAVED, actor.id, moment, title=row.title,
+                             params={"step": row.title},
                              data={"task": row.id, "fields": sorted(data), "bytes": size})
         event.task_id = row.id
         return row

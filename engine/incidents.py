@@ -111,6 +111,7 @@ def retry_now(session: Session, incident_id: int, actor: Actor, now: datetime) -
         incident.status, incident.closed_at, incident.next_retry_at = OPEN, None, now
         audit.record(session, incident.case_id, "incident_retried", actor.id, now,
                      title=f"Incidente reintentado: {_where(incident)}"[:300],
+                     params={"step": _where(incident)},
                      data={"incident": incident.id, "element": incident.element_id})
         return incident
 
@@ -128,6 +129,7 @@ def cancel(session: Session, incident_id: int, reason: str, actor: Actor,
         incident.cancel_reason, incident.cancelled_by = reason, actor.id
         audit.record(session, incident.case_id, "incident_cancelled", actor.id, now,
                      title=f"Incidente cancelado: {reason}"[:300],
+                     params={"step": _where(incident), "reason": reason},
                      data={"incident": incident.id, "element": incident.element_id,
                            "reason": reason})
         return incident
@@ -141,7 +143,8 @@ def _locked(session: Session, incident_id: int) -> Incident:
     query = select(Incident).where(Incident.id == incident_id).with_for_update()
     incident = session.scalars(query).first()
     if incident is None or incident.status == RESOLVED:
-        raise NotFound(f"no open incident {incident_id}")
+        raise NotFound(f"no open incident {incident_id}", code="incident.not_found",
+                       incident=incident_id)
     return incident
 
 
@@ -158,7 +161,8 @@ def get(session: Session, incident_id: int) -> Incident:
     """One incident (:class:`NotFound` if there is none)."""
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"no incident {incident_id}")
+        raise NotFound(f"no incident {incident_id}", code="incident.not_found",
+                       incident=incident_id)
     return incident
 
 

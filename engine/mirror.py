@@ -81,6 +81,7 @@ def _close_row(session: Session, row: HumanTask, now: datetime) -> None:
     """Drop a step that is no longer open, recording when an overdue one stopped being so."""
     if row.escalated_at is not None:
         audit.record(session, row.case_id, OVERDUE_CLOSED, SYSTEM.id, now, title=row.title,
+                     params={"step": row.title},
                      data={"task": row.id, "step": row.bpmn_id,
                            "since": overdue_since(row.escalated_at)})
     session.delete(row)

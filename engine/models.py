@@ -193,6 +193,11 @@ class Event(Base):
     task_id: Mapped[str | None] = mapped_column(String(36), index=True)
     title: Mapped[str | None] = mapped_column(String(300))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # what happened, as a message code and its parameters (engine.messages.EVENTS), worded
+    # in the reader's language when read; NULL in events written before codes: their
+    # ``title`` (Spanish) is what they show
+    code: Mapped[str | None] = mapped_column(String(64))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
 
 
 class PlacePool(Base):

@@ -75,13 +75,14 @@ def parse_process(sources: dict[str, str], settings: ProgrammeSettings,
 def _read_xml(sources: dict[str, str]) -> tuple[dict[str, etree._Element], list]:
     trees, problems = {}, []
     if not any(name.endswith(".bpmn") for name in sources):
-        problems.append(ProcessProblem("(programme)", "no .bpmn file to deploy"))
+        problems.append(ProcessProblem("(programme)", "no .bpmn file to deploy",
+                                       code="process.no_bpmn"))
     for name, text in sources.items():
         try:
             trees[name] = etree.fromstring(text.encode("utf-8"))
         except etree.XMLSyntaxError as err:
             problems.append(ProcessProblem(name, f"XML syntax error: {err.msg}",
-                                           line=err.lineno))
+                                           line=err.lineno, code="process.xml_syntax"))
     return trees, problems
 
 
@@ -131,7 +132,9 @@ def _unsupported(name: str, root: etree._Element) -> list[ProcessProblem]:
             tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
             if tag in FLOW_NODE_TAGS - SUPPORTED_TAGS:
                 problems.append(ProcessProblem(name, f"unsupported element <{tag}>",
-                                               node.get("id"), node.sourceline))
+                                               node.get("id"), node.sourceline,
+                                               code="process.unsupported_element",
+                                               extra={"tag": tag}))
     return problems
 
 
@@ -140,7 +143,8 @@ def _start_events(name: str, root: etree._Element) -> list[ProcessProblem]:
     for process in root.iterfind(".//bpmn:process", process_lint.NS):
         if process.find("bpmn:startEvent", process_lint.NS) is None:
             problems.append(ProcessProblem(name, "process has no start event",
-                                           process.get("id"), process.sourceline))
+                                           process.get("id"), process.sourceline,
+                                           code="process.no_start_event"))
     return problems
 
 

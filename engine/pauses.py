@@ -32,11 +32,12 @@ def pause_deadlines(session: Session, case_id: int, actor: Actor, reason: str,
     with clock.frozen_at(now) as moment, unit_of_work(session):
         loaded = _load(session, case_id, actor)
         if loaded.case.deadlines_paused_at is not None:
-            raise Conflict("the deadlines of this case are already paused")
+            raise Conflict("the deadlines of this case are already paused",
+                           code="deadlines.already_paused", case=case_id)
         loaded.catch_up(moment)  # what was due before the pause still fires
         loaded.case.deadlines_paused_at = moment
         audit.record(session, case_id, "deadlines_paused", actor.id, moment,
-                     title="Plazos en pausa", data={"reason": reason})
+                     title="Plazos en pausa", data={"reason": reason}, params={"reason": reason})
         store.save(session, loaded, moment)
 
 
@@ -47,12 +48,14 @@ def resume_deadlines(session: Session, case_id: int, actor: Actor,
         loaded = _load(session, case_id, actor)
         paused_at = loaded.case.deadlines_paused_at
         if paused_at is None:
-            raise Conflict("the deadlines of this case are not paused")
+            raise Conflict("the deadlines of this case are not paused",
+                           code="deadlines.not_paused", case=case_id)
         moved = postpone_timers(loaded.workflow, moment - paused_at)
         loaded.case.deadlines_paused_at = None
         audit.record(session, case_id, "deadlines_resumed", actor.id, moment,
                      title="Plazos reanudados",
-                     data={"paused_days": (moment - paused_at).days, "timers": moved})
+                     data={"paused_days": (moment - paused_at).days, "timers": moved},
+                     params={"days": (moment - paused_at).days})
         store.save(session, loaded, moment)
 
 
@@ -66,7 +69,8 @@ def _load(session: Session, case_id: int, actor: Actor):
     case = visible_case(session, case_id, actor)
     if not may_pause(case, actor):
         raise NotAllowed("only the case's caseworker or a supervisor of its territory may "
-                         "pause or resume its deadlines")
+                         "pause or resume its deadlines", code="deadlines.pause_not_allowed",
+                         case=case_id)
     instance_id = session.scalar(select(ProcessInstance.id)
                                  .where(ProcessInstance.case_id == case.id))
     return store.load_for_update(session, instance_id)

@@ -87,11 +87,14 @@ def enrol(session: Session, case: Case, modality: str, now: datetime) -> tuple[s
     case never overtakes them. Returns the case's status and the cases moved off the list.
     """
     if _active(session, case.id) is not None:
-        raise Conflict(f"case {case.id} already holds or waits for a place")
+        raise Conflict(f"case {case.id} already holds or waits for a place",
+                       code="place.already_enrolled", case=case.id)
     capacity = capacity_of(case.programme, case.territory.code, modality)
     if capacity is None:
         raise ScriptFailure("(cupos)", f"no places for '{modality}' in {case.territory.code}: "
-                            f"add cupos.{case.territory.code}.{modality} to the settings")
+                            f"add cupos.{case.territory.code}.{modality} to the settings",
+                            code="place.none_configured",
+                            params={"modality": modality, "territory": case.territory.code})
     pool = _locked_pool(session, case, modality, now)
     promoted = _fill(session, pool, capacity, now)
     occupied = _count(session, pool.id, OCCUPIED)
@@ -240,6 +243,8 @@ def _record(session: Session, row: Enrolment, kind: str, now: datetime, what: st
             **details) -> None:
     case = session.get(Case, row.case_id)
     modality = row.pool.modality
-    title = f"{what} — {modality_name(case.programme, modality)}"
-    audit.record(session, row.case_id, kind, SYSTEM.id, now, title=title,
-                 data={"modality": modality, **details})
+    name = modality_name(case.programme, modality)
+    code = f"event.{kind}" + ("_from_list" if details.get("from_waiting_list") else "")
+    audit.record(session, row.case_id, kind, SYSTEM.id, now, title=f"{what} — {name}",
+                 data={"modality": modality, **details}, code=code,
+                 params={"modality": name, **details})

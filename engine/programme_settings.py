@@ -43,7 +43,8 @@ def update_settings(session: Session, programme_key: str, changes: Mapping[str, 
         check_may_manage(session, actor, programme)
         if based_on is not None and clock.as_utc(based_on) != programme.updated_at:
             raise Conflict(f"the settings of {programme_key} were changed by someone else "
-                           "since you opened them; reload and try again")
+                           "since you opened them; reload and try again",
+                           code="settings.changed_meanwhile", programme=programme_key)
         deployed = programme.file_settings or programme.settings
         changed, problems = apply_changes(programme.settings, changes, deployed)
         if problems:
@@ -88,12 +89,14 @@ def managed_programmes(session: Session, actor: Actor) -> list[Programme]:
 def check_may_manage(session: Session, actor: Actor, programme: Programme) -> None:
     """Raise :class:`NotAllowed` unless ``actor`` manages ``programme``."""
     if not actor.roles & MANAGING_ROLES:
-        raise NotAllowed("only managers and administrators may change programme settings")
+        raise NotAllowed("only managers and administrators may change programme settings",
+                         code="settings.manage_not_allowed", programme=programme.key)
     countries = _countries(session, actor)
     country = catalog.settings_of(programme).country
     if countries is not None and country not in countries:
         raise NotAllowed(f"{actor.id} works in no territory of {country}, where "
-                         f"{programme.key} runs")
+                         f"{programme.key} runs", code="settings.country_not_allowed",
+                         programme=programme.key, country=country)
 
 
 def _locked(session: Session, programme_key: str) -> Programme:
@@ -103,7 +106,8 @@ def _locked(session: Session, programme_key: str) -> Programme:
              .with_for_update().execution_options(populate_existing=True))
     found = session.scalars(query).first()
     if found is None:
-        raise NotFound(f"no programme '{programme_key}'")
+        raise NotFound(f"no programme '{programme_key}'", code="programme.not_found",
+                       programme=programme_key)
     return found
 
 

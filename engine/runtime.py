@@ -80,7 +80,8 @@ def catch_up(workflow: BpmnWorkflow, until: datetime, on_step: Callable[[Task], 
             advance(workflow, on_step)
             for task in cycles:
                 on_step(task)
-    raise ScriptFailure("(timers)", f"more than {MAX_TIMER_ROUNDS} timer firings in one sweep")
+    raise ScriptFailure("(timers)", f"more than {MAX_TIMER_ROUNDS} timer firings in one sweep",
+                        code="script.too_many_timers", params={"limit": MAX_TIMER_ROUNDS})
 
 
 def deliver_message(workflow: BpmnWorkflow, name: str, payload,
@@ -91,7 +92,8 @@ def deliver_message(workflow: BpmnWorkflow, name: str, payload,
                              MessageEventDefinition)
                and t.task_spec.event_definition.name == name]
     if not waiting:
-        raise ScriptFailure("(message)", f"the process does not wait for the message '{name}'")
+        raise ScriptFailure("(message)", f"the process does not wait for the message '{name}'",
+                            code="script.message_not_awaited", params={"message": name})
     with _script_errors():
         workflow.send_event(BpmnEvent(waiting[0].task_spec.event_definition, payload=payload))
     advance(workflow, on_step)

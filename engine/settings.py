@@ -72,7 +72,8 @@ def settings_from_dict(raw: dict, source: str = SETTINGS_FILE) -> ProgrammeSetti
     """Build settings from their parsed form (as stored in the database)."""
     problems = settings_problems(raw)
     if problems:
-        raise InvalidProcess([ProcessProblem(source, p.message) for p in problems])
+        raise InvalidProcess([ProcessProblem(source, p.message, code="process.settings_invalid")
+                              for p in problems])
     programme = raw["programa"]
     return ProgrammeSettings(
         key=programme["clave"], name=programme["nombre"], country=programme["pais"],
@@ -142,4 +143,4 @@ def _rule(key: str, table: dict) -> DeadlineRule:
 
 
 def _invalid(path: Path, message: str) -> InvalidProcess:
-    return InvalidProcess([ProcessProblem(str(path), message)])
+    return InvalidProcess([ProcessProblem(str(path), message, code="process.settings_invalid")])

@@ -73,7 +73,8 @@ def load_for_update(session: Session, instance_id: int) -> LoadedCase:
     query = select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
     loaded = _loaded(session, session.scalars(query).first())
     if loaded is None:
-        raise NotFound(f"no process instance {instance_id}")
+        raise NotFound(f"no process instance {instance_id}", code="instance.not_found",
+                       instance=instance_id)
     return loaded
 
 
@@ -132,7 +133,10 @@ def _checked_size(state: str, loaded: LoadedCase) -> str:
     raise ScriptFailure(element, f"the case's data would take {len(state) / 2**20:.1f} MB, "
                                  f"over the limit of {allowed / 2**20:g} MB per case "
                                  "(ACOMPANA_CASE_DATA_MB); nothing was saved",
-                        {"name": getattr(last, "bpmn_name", None), "limit": "case_data"})
+                        {"name": getattr(last, "bpmn_name", None), "limit": "case_data"},
+                        code="case.data_too_large",
+                        params={"megabytes": round(len(state) / 2**20, 1),
+                                "limit_mb": round(allowed / 2**20, 1)})
 
 
 def _likely_writer(loaded: LoadedCase):
@@ -164,8 +168,9 @@ def _record_steps(session: Session, loaded: LoadedCase) -> list[int]:
         kind, data = described
         if kind == "case_closed":
             loaded.case.outcome = data["outcome"]
+        code, params = audit.step_message(task, kind, data)
         audit.record(session, loaded.case.id, kind, SYSTEM.id, at, task=task,
-                     title=audit.step_title(task), data=data)
+                     title=audit.step_title(task), data=data, code=code, params=params)
     loaded.steps.clear()
     return promoted
 

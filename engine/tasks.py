@@ -37,7 +37,7 @@ def get_task(session: Session, task_id: str, actor: Actor) -> HumanTask:
     """A task ``actor`` may see (their territory); otherwise :class:`NotFound`."""
     row = session.get(HumanTask, task_id)
     if row is None or not actor.covers(row.territory_id):
-        raise NotFound(f"no open task {task_id}")
+        raise NotFound(f"no open task {task_id}", code="task.not_found", task=task_id)
     return row
 
 
@@ -47,7 +47,8 @@ def claim(session: Session, task_id: str, actor: Actor, now: datetime | None = N
         row = locked_row(session, task_id, actor)
         check_role(row, actor)
         if row.assignee not in (None, actor.id):
-            raise Conflict(f"task already claimed by {row.assignee}")
+            raise Conflict(f"task already claimed by {row.assignee}", code="task.already_claimed",
+                           task=row.id, assignee=row.assignee)
         assign(session, row, actor.id, actor, moment, "task_claimed")
         return row
 
@@ -57,7 +58,8 @@ def release(session: Session, task_id: str, actor: Actor, now: datetime | None =
     with clock.frozen_at(now) as moment, unit_of_work(session):
         row = locked_row(session, task_id, actor)
         if row.assignee != actor.id and not actor.supervises(row.territory_id):
-            raise NotAllowed("only the assignee or a supervisor may release this task")
+            raise NotAllowed("only the assignee or a supervisor may release this task",
+                             code="task.release_not_allowed", task=row.id)
         assign(session, row, None, actor, moment, "task_released")
 
 
@@ -67,7 +69,8 @@ def reassign(session: Session, task_id: str, to_user: str, actor: Actor,
     with clock.frozen_at(now) as moment, unit_of_work(session):
         row = locked_row(session, task_id, actor)
         if not actor.supervises(row.territory_id):
-            raise NotAllowed("only a supervisor of this territory may reassign tasks")
+            raise NotAllowed("only a supervisor of this territory may reassign tasks",
+                             code="task.reassign_not_allowed", task=row.id)
         assign(session, row, to_user, actor, moment, "task_reassigned")
         return row
 
@@ -101,7 +104,8 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
         row = locked_row(session, task_id, actor)
         check_role(row, actor)
         if row.assignee not in (None, actor.id):
-            raise NotAllowed(f"this task is assigned to {row.assignee}")
+            raise NotAllowed(f"this task is assigned to {row.assignee}",
+                             code="task.assigned_to_other", task=row.id, assignee=row.assignee)
         errors = forms.validate(row.form_key, data) if row.form_key else []
         if errors:
             raise InvalidTaskData(row.form_key, errors)
@@ -110,7 +114,8 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
             loaded.catch_up(moment)  # timers already due fire first, at their own time
         task = runtime.find_task(loaded.workflow, task_id)
         if task is None or task.state != runtime.TaskState.READY:
-            raise Conflict("this task was closed meanwhile (completed, or ended by a timer)")
+            raise Conflict("this task was closed meanwhile (completed, or ended by a timer)",
+                           code="task.closed_meanwhile", task=task_id)
         changed = {k: task.data.get(k) for k in data if task.data.get(k) != data[k]}
         task.data.update(data)
         audit.record(session, row.case_id, COMPLETED, actor.id, moment, task=task,
@@ -130,16 +135,21 @@ def locked_row(session: Session, task_id: str, actor: Actor) -> HumanTask:
     row = session.scalars(query).first()
     if row is None:
         done = completion_of(session, task_id, actor)
-        raise AlreadyCompleted(done) if done else NotFound(f"no open task {task_id}")
+        raise AlreadyCompleted(done) if done else _no_task(task_id)
     if not actor.covers(row.territory_id):
-        raise NotFound(f"no open task {task_id}")
+        raise _no_task(task_id)
     return row
 
 
 def check_role(row: HumanTask, actor: Actor) -> None:
     """:class:`NotAllowed` unless ``actor`` has the task's role in its territory."""
     if not actor.may_work(row.role, row.territory_id):
-        raise NotAllowed(f"task '{row.title}' needs the role {row.role!r}")
+        raise NotAllowed(f"task '{row.title}' needs the role {row.role!r}",
+                         code="task.role_required", task=row.id, title=row.title, role=row.role)
+
+
+def _no_task(task_id: str) -> NotFound:
+    return NotFound(f"no open task {task_id}", code="task.not_found", task=task_id)
 
 
 def assign(session: Session, row: HumanTask, user: str | None, actor: Actor,
@@ -148,4 +158,5 @@ def assign(session: Session, row: HumanTask, user: str | None, actor: Actor,
     previous = row.assignee
     row.assignee, row.claimed_at = user, (moment if user else None)
     audit.record(session, row.case_id, kind, actor.id, moment, title=row.title,
-                 data={"task": row.id, "from": previous, "to": user})
+                 data={"task": row.id, "from": previous, "to": user},
+                 params={"step": row.title, "to": user})

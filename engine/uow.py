@@ -18,12 +18,13 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         session.commit()
     except StaleDataError as err:
         session.rollback()
-        raise Conflict("the case was changed by someone else at the same time; "
+        raise Conflict(code="case.changed_concurrently", message="the case was changed by "
+                       "someone else at the same time; "
                        "reload it and try again") from err
     except OperationalError as err:
         session.rollback()
         if "locked" in str(err).lower():
-            raise Conflict("the case is busy; try again in a moment") from err
+            raise Conflict("the case is busy; try again in a moment", code="case.busy") from err
         raise
     except BaseException:
         session.rollback()

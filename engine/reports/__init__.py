@@ -23,7 +23,8 @@ def register(programme: str):
 def build_report(session: Session, programme: str, territory_ids: Iterable[int]) -> Report:
     """The outcome report of ``programme`` over ``territory_ids``."""
     if programme not in BUILDERS:
-        raise NotFound(f"no outcome report for programme '{programme}'")
+        raise NotFound(f"no outcome report for programme '{programme}'",
+                       code="report.not_found", programme=programme)
     return BUILDERS[programme](session, territory_ids)
 
 
