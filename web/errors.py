@@ -19,6 +19,7 @@ import engine
 
 from .access import log_refusal
 from .i18n import COUNTRY_LANGUAGE, LANGUAGES
+from .messages import word_error
 
 STATUS = {
     engine.NotFound: 404,
@@ -117,7 +118,7 @@ def register(app: Flask) -> None:
             log_refusal(code, str(error))
         elif code >= 500:
             log.error("%s %s failed: %s", request.method, request.path, error)
-        return render_error(code, str(error) if code not in (403, 404) else None)
+        return render_error(code, word_error(error) if code != 404 else None)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -27,10 +27,23 @@ MESSAGES = {
     "unknown_person": lambda limit: _("No hay una persona activa con ese usuario."),
     "not_caseworker": lambda limit: _("Esta persona no lleva casos."),
     "not_in_territory": lambda limit: _("Esta persona no trabaja en el territorio elegido."),
+    "unknown": lambda limit: _("Este campo no existe aquí."),
+    "amount": lambda limit: _("Indique días o meses, no ambos."),
+    "duplicate": lambda limit: _("Ya existe uno con este valor."),
+    "country": lambda limit: _("No hay calendario de feriados para este país."),
+    "timezone": lambda limit: _("No es una zona horaria (p. ej. America/Santiago)."),
+    "nul": lambda limit: _("Contiene caracteres no válidos (p. ej. un carácter nulo)."),
+    "size": lambda limit: _("Demasiado grande (máximo %(kb)s KB).", kb=(limit or 0) // 1024),
 }
+
+
+def message(error: FieldError, messages: dict | None = None) -> str:
+    """One field error in the current language (a rule with no wording reads as a generic
+    sentence in that language, never the engine's own text)."""
+    worded = (messages or MESSAGES).get(error.code)
+    return worded(error.limit) if worded else _("Valor no válido.")
 
 
 def translated(errors: list[FieldError]) -> dict[str, str]:
     """``{field path: message}`` in the current language."""
-    return {e.field: MESSAGES[e.code](e.limit) if e.code in MESSAGES else e.message
-            for e in errors}
+    return {e.field: message(e) for e in errors}

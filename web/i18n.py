@@ -6,6 +6,8 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from .messages import word_actor, word_event
+
 LANGUAGES = {"es": "Español", "it": "Italiano", "en": "English"}
 COUNTRY_LANGUAGE = {"CL": "es", "IT": "it"}
 COUNTRY_ZONE = {"CL": "America/Santiago", "IT": "Europe/Rome"}
@@ -43,4 +45,5 @@ def register(app: Flask) -> None:
     def languages():
         from .notifications.views import unread_count
 
-        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale, "unread_count": unread_count}
+        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale, "unread_count": unread_count,
+                "word_event": word_event, "word_actor": word_actor}

@@ -18,6 +18,7 @@ from engine.settings import ProgrammeSettings
 
 from ..deadline_text import anchor_name
 from ..field_errors import MESSAGES
+from ..field_errors import message as field_message
 
 UNITS = {"habiles": _l("días hábiles"), "corridos": _l("días corridos"), "meses": _l("meses")}
 INPUT_OF = {"titulo": "titulo", "dias": "cantidad", "meses": "cantidad", "tipo": "unidad",
@@ -114,8 +115,7 @@ def place_errors(form: FlaskForm, errors: list[FieldError]) -> list[str]:
     """Put each error beside its field, in the person's language; return those with no field."""
     unplaced = []
     for error in errors:
-        message = (SETTING_MESSAGES[error.code](error.limit) if error.code in SETTING_MESSAGES
-                   else error.message)
+        message = field_message(error, SETTING_MESSAGES)
         field = _field_of(form, error.field)
         if field is None:
             unplaced.append(message)

@@ -1,0 +1,205 @@
+"""The engine's message codes worded in the reader's language (Spanish, Italian, English).
+
+The engine gives every error, deploy problem and audit event a stable code and plain params
+(``engine/messages.py`` lists them); this module is the one place that words them for people:
+
+- :func:`word` ``(code, params) -> str``: one sentence in the current language;
+- :func:`word_error` for an :class:`engine.EngineError`, :func:`word_event` for an event of
+  a case's trail (older events without a code show their stored title),
+  :func:`word_problem` for one problem of a process at deploy time.
+
+An unknown code never shows English (or the code) to a reader: it words as a generic
+sentence in the reader's language. Params are shown as given, except those named in
+``FORMATS`` (moments in the reader's time zone and language, role names).
+
+To add a code: register it in ``engine/messages.py``, add its Spanish sentence to
+``WORDINGS`` below with the same ``%(name)s`` placeholders as its params, and add the Italian
+and English ``msgstr`` at the end of ``web/translations/{it,en}/LC_MESSAGES/messages.po``
+(and the bare msgid to ``es``); ``tests/unit/test_message_codes.py`` checks all three.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask_babel import format_datetime, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "translate when shown"
+    """Mark ``msgid`` for translation; it is translated when worded."""
+    return msgid
+
+
+GENERIC = N_("No se pudo completar la acción.")
+GENERIC_EVENT = N_("Evento del caso")
+
+WORDINGS: dict[str, str] = {
+    "engine.error": GENERIC,
+    "case.not_found": N_("El caso %(case)s no existe o no tiene acceso a él."),
+    "case.changed_concurrently": N_("Otra persona cambió el caso al mismo tiempo; no se "
+                                    "guardó nada. Vuelva a intentarlo."),
+    "case.busy": N_("El caso está ocupado; inténtelo de nuevo en un momento."),
+    "case.data_too_large": N_("Los datos del caso ocuparían %(megabytes)s MB, más que el "
+                              "máximo de %(limit_mb)s MB (paso %(element)s); no se guardó "
+                              "nada."),
+    "case.territory_not_allowed": N_("Usted no trabaja en el territorio %(territory)s."),
+    "territory.not_found": N_("No existe el territorio %(territory)s."),
+    "household.not_found": N_("No existe la familia %(household)s en %(territory)s."),
+    "instance.not_found": N_("No existe el proceso %(instance)s."),
+    "task.not_found": N_("Esta tarea ya no está abierta o no tiene acceso a ella."),
+    "task.already_claimed": N_("%(assignee)s ya tomó esta tarea."),
+    "task.already_completed": N_("%(by)s ya completó «%(title)s» el %(at)s."),
+    "task.closed_meanwhile": N_("Esta tarea se cerró mientras tanto (otra persona la "
+                                "completó o venció su plazo)."),
+    "task.assigned_to_other": N_("Esta tarea está asignada a %(assignee)s."),
+    "task.role_required": N_("La tarea «%(title)s» requiere el rol %(role)s."),
+    "task.release_not_allowed": N_("Solo quien tiene la tarea o un supervisor puede "
+                                   "devolverla."),
+    "task.reassign_not_allowed": N_("Solo un supervisor de este territorio puede reasignar "
+                                    "tareas."),
+    "task.invalid_data": N_("Revise los campos marcados: no se guardó nada."),
+    "draft.not_holder": N_("Solo %(assignee)s, que tiene esta tarea, puede editar su "
+                           "borrador."),
+    "input.invalid": N_("Revise los campos marcados: no se guardó nada."),
+    "deadlines.already_paused": N_("Los plazos de este caso ya están en pausa."),
+    "deadlines.not_paused": N_("Los plazos de este caso no están en pausa."),
+    "deadlines.pause_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor "
+                                      "de su territorio puede pausar o reanudar sus plazos."),
+    "place.already_enrolled": N_("El caso ya tiene un cupo o espera uno."),
+    "place.none_configured": N_("No hay cupos de «%(modality)s» en %(territory)s: hay que "
+                                "agregarlos a los ajustes del programa."),
+    "programme.not_found": N_("No existe el programa %(programme)s."),
+    "programme.not_deployed": N_("El programa %(programme)s no tiene un proceso publicado."),
+    "settings.invalid": N_("No se guardó ningún cambio: revise los campos marcados."),
+    "settings.changed_meanwhile": N_("Otra persona cambió estos ajustes mientras usted "
+                                     "editaba; no se guardó nada. Revise los valores "
+                                     "actuales y vuelva a intentarlo."),
+    "settings.manage_not_allowed": N_("Solo gestores y administradores pueden cambiar los "
+                                      "ajustes de un programa."),
+    "settings.country_not_allowed": N_("Usted no trabaja en ningún territorio de %(country)s, "
+                                       "donde funciona %(programme)s."),
+    "report.not_found": N_("No hay informe de resultados para el programa %(programme)s."),
+    "incident.not_found": N_("No existe el incidente abierto %(incident)s."),
+    "process.invalid": N_("El proceso no se pudo publicar: %(count)s problema(s)."),
+    "script.failed": N_("Un paso automático del proceso falló (%(element)s); quedó "
+                        "registrado como incidente y el caso no cambió."),
+    "script.too_many_timers": N_("Demasiados plazos vencieron de una vez (más de %(limit)s); "
+                                 "quedó registrado como incidente."),
+    "script.message_not_awaited": N_("El proceso no espera el mensaje «%(message)s»."),
+    "script.unsafe": N_("Un script del proceso usa algo que no está permitido."),
+    # deploy problems (the command line words them in English; these are for pages)
+    "process.problem": N_("%(file)s, línea %(line)s, %(element)s: %(detail)s"),
+    "process.no_bpmn": N_("No hay ningún archivo .bpmn que publicar."),
+    "process.xml_syntax": N_("%(file)s, línea %(line)s: el XML no es válido (%(detail)s)."),
+    "process.unsupported_element": N_("%(file)s, línea %(line)s: el elemento <%(tag)s> "
+                                      "(%(element)s) no está soportado."),
+    "process.no_start_event": N_("%(file)s, línea %(line)s: el proceso %(element)s no tiene "
+                                 "evento de inicio."),
+    "process.settings_invalid": N_("%(file)s: los ajustes no son válidos (%(detail)s)."),
+    # what happened to a case (step and modality names are the process's own)
+    "event.case_started": N_("Caso abierto en %(programme)s (versión %(version)s)"),
+    "event.task_completed": N_("Completado: %(step)s"),
+    "event.task_claimed": N_("Tarea tomada: %(step)s"),
+    "event.task_released": N_("Tarea devuelta a las tareas por tomar: %(step)s"),
+    "event.task_reassigned": N_("Tarea reasignada a %(to)s: %(step)s"),
+    "event.draft_saved": N_("Borrador guardado: %(step)s"),
+    "event.overdue_closed": N_("Paso atrasado cerrado: %(step)s"),
+    "event.deadline_passed": N_("Se cumplió el plazo «%(step)s» de %(host)s"),
+    "event.reminder": N_("Aviso de plazo: %(host)s"),
+    "event.escalation": N_("Plazo vencido: %(host)s"),
+    "event.timer_fired": N_("Llegó el momento: %(step)s"),
+    "event.case_closed": N_("Caso cerrado: %(step)s"),
+    "event.alert": N_("Alerta: %(step)s"),
+    "event.system_step": N_("Paso automático: %(step)s"),
+    "event.decision": N_("Decisión: %(step)s"),
+    "event.deadlines_paused": N_("Plazos en pausa: %(reason)s"),
+    "event.place_assigned": N_("Cupo asignado: %(modality)s"),
+    "event.place_assigned_from_list": N_("Cupo asignado desde la lista de espera: "
+                                         "%(modality)s"),
+    "event.waiting_listed": N_("En lista de espera (n.º %(position)s): %(modality)s"),
+    "event.waiting_list_left": N_("Retiro de la lista de espera: %(modality)s"),
+    "event.place_released": N_("Cupo liberado: %(modality)s"),
+    "event.incident_retried": N_("Incidente reintentado: %(step)s"),
+    "event.incident_cancelled": N_("Incidente cancelado (%(step)s): %(reason)s"),
+}
+
+PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)
+    "event.deadlines_resumed": (N_("Plazos reanudados tras %(num)d día de pausa"),
+                                N_("Plazos reanudados tras %(num)d días de pausa"), "days"),
+}
+
+ROLE_NAMES = {
+    "caseworker": _l("profesional a cargo"), "supervisor": _l("supervisión"),
+    "manager": _l("gestión del programa"), "admin": _l("administración"),
+}
+SYSTEM_ACTORS = {"sistema": _l("Sistema")}
+
+
+def _moment(value) -> str:
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return format_datetime(moment, "short")
+
+
+FORMATS: dict[str, Callable[[object], str]] = {
+    "at": _moment, "due": _moment,
+    "role": lambda role: str(ROLE_NAMES.get(role, role)),
+}
+
+
+class _Params(dict):
+    """Params ready for ``%``: formatted by name; a missing one shows as a dash."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _prepared(params: dict | None) -> _Params:
+    ready = _Params()
+    for name, value in (params or {}).items():
+        if value is None:
+            continue
+        ready[name] = FORMATS[name](value) if name in FORMATS else value
+    return ready
+
+
+def known(code: str | None) -> bool:
+    """Whether ``code`` has a wording here."""
+    return code in WORDINGS or code in PLURAL_WORDINGS
+
+
+def word(code: str | None, params: dict | None = None, fallback: str = GENERIC) -> str:
+    """``code`` with ``params`` as one sentence in the current language; an unknown code
+    words as ``fallback`` (a msgid, by default a generic sentence), never as the code."""
+    ready = _prepared(params)
+    if code in PLURAL_WORDINGS:
+        singular, plural, count = PLURAL_WORDINGS[code]
+        number = int(ready.get(count, 0) or 0)
+        return ngettext(singular, plural, number) % _Params(ready, num=number)
+    return gettext(WORDINGS.get(code, fallback)) % ready
+
+
+def word_error(error) -> str:
+    """An engine error in the reader's language."""
+    return word(error.code, error.params)
+
+
+def word_problem(problem) -> str:
+    """One problem of a process (deploy time) in the reader's language."""
+    return word(problem.code, problem.params)
+
+
+def word_event(event) -> str:
+    """What an event of a case's trail says, in the reader's language. Events written before
+    codes existed (``code`` NULL) show their stored title."""
+    if event.code is None or not known(event.code):
+        return event.title or gettext(GENERIC_EVENT)
+    return word(event.code, event.params)
+
+
+def word_actor(actor_id: str) -> str:
+    """Who did it: the person's username, or "System" in the reader's language."""
+    named = SYSTEM_ACTORS.get(actor_id)
+    return str(named) if named else actor_id
