@@ -13,6 +13,8 @@ from .runtime import boundary_host, properties
 
 SYSTEM_STEP_KINDS = {"reminder": "reminder", "escalation": "escalation"}
 ALERT = "alert"  # a script task with property kind=alert: something the supervisors must know now
+STEP_KINDS = frozenset({"timer_fired", "case_closed", ALERT, "system_step", "decision",
+                        *SYSTEM_STEP_KINDS.values()})  # every kind describe_step returns
 
 
 def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, *,
