@@ -115,3 +115,15 @@ def test_the_trail_stores_codes_and_params_not_sentences(worked_case, web_app):
     completed = next(e for e in events if e.kind == "task_completed")
     assert (completed.code, completed.params) == ("event.task_completed",
                                                   {"step": FIRST_CONTACT})
+
+
+def test_an_italian_supervisors_notifications_are_in_italian(
+        worked_case, as_person, italian_supervisor, web_app):
+    from web.notifications.delivery import deliver
+
+    with web_app.app_context():
+        assert deliver(db.session, APRIL_10) > 0
+    with time_machine.travel(APRIL_10, tick=False):
+        page = as_person(italian_supervisor).get("/notifications/").get_data(as_text=True)
+    assert f"Scadenza superata: {ENTRY} · Rojas Pérez" in page
+    assert "Plazo vencido —" not in page

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
 from engine import clock
+from engine.models import Case, Event, Household
 
 from ..extensions import db
 from .models import Notification
@@ -22,10 +23,14 @@ def unread_count() -> int:
 @bp.route("/")
 @login_required
 def index():
-    """The latest notifications, unread first."""
-    query = (select(Notification).where(Notification.username == current_user.username)
+    """The latest notifications, unread first, each worded in the reader's language."""
+    query = (select(Notification, Event, Household.family_name)
+             .join(Event, Event.id == Notification.event_id)
+             .join(Case, Case.id == Notification.case_id)
+             .join(Household, Household.id == Case.household_id)
+             .where(Notification.username == current_user.username)
              .order_by(Notification.read_at.is_not(None), Notification.id.desc()).limit(100))
-    return render_template("notifications/index.html", items=db.session.scalars(query).all())
+    return render_template("notifications/index.html", items=db.session.execute(query).all())
 
 
 @bp.route("/read", methods=["POST"])
