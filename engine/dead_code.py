@@ -37,7 +37,7 @@ def xml_problems(trees: dict[str, etree._Element]) -> list[ProcessProblem]:
 def _problem(file: str, node: etree._Element, what: str, message: str,
              line: int | None = None) -> ProcessProblem:
     return ProcessProblem(file, message, node.get("id"), line or node.sourceline,
-                          node.get("name"), what)
+                          node.get("name"), what, code="process.never_runs")
 
 
 def _ignored_conditions(file: str, root: etree._Element) -> list[ProcessProblem]:

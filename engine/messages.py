@@ -69,6 +69,12 @@ PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy t
     "process.unsupported_element": ("file", "line", "element", "tag"),
     "process.no_start_event": ("file", "line", "element"),
     "process.settings_invalid": ("file", "detail"),
+    # the checks below explain themselves in English (``detail``); the wording says what kind
+    "process.never_runs": ("file", "line", "element", "name", "what", "detail"),
+    "process.unsafe_code": ("file", "line", "element", "name", "what", "detail"),
+    "process.subprocess_in_lane": ("file", "line", "element", "detail"),
+    "process.not_valid_bpmn": ("file", "line", "element", "detail"),
+    "process.user_task": ("file", "line", "element", "detail"),
 }
 
 EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail

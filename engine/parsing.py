@@ -162,7 +162,8 @@ def _laned_subprocesses(name: str, root: etree._Element) -> list[ProcessProblem]
         if sub.find("bpmn:laneSet", ns) is not None and sub.get("id") in in_lane:
             message = (f"subprocess has its own lanes but is itself in lane "
                        f"'{in_lane[sub.get('id')]}': take it out of that lane")
-            problems.append(ProcessProblem(name, message, sub.get("id"), sub.sourceline))
+            problems.append(ProcessProblem(name, message, sub.get("id"), sub.sourceline,
+                                           code="process.subprocess_in_lane"))
     return problems
 
 
@@ -183,7 +184,8 @@ def _from_validation(err: ValidationException, trees: dict) -> ProcessProblem:
     element = getattr(err, "id", None) or None
     line = getattr(err, "line_number", None) or _line_of(trees.get(err.file_name), element)
     message = re.sub(r"\{[^}]*\}", "", str(err).split("\n")[0]).strip().rstrip(".") + "."
-    return ProcessProblem(err.file_name or "(programme)", message, element, line or None)
+    return ProcessProblem(err.file_name or "(programme)", message, element, line or None,
+                          code="process.not_valid_bpmn")
 
 
 def _line_of(root, element_id: str | None) -> int | None:
@@ -202,7 +204,8 @@ def _task_checks(spec, subs, settings: ProgrammeSettings, forms: FormLibrary, tr
         line = _line_of(trees.get(file), task_spec.bpmn_id)
         props = task_spec.extensions.get("properties", {})
         reasons = _user_task_reasons(task_spec, props, settings, forms)
-        problems += [ProcessProblem(file, r, task_spec.bpmn_id, line) for r in reasons]
+        problems += [ProcessProblem(file, r, task_spec.bpmn_id, line, code="process.user_task")
+                     for r in reasons]
     return problems
 
 

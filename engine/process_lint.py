@@ -178,4 +178,4 @@ def _string_options(node: ast.AST) -> list[str]:
 def _problem(expr: Expression, file: str, reason: str) -> ProcessProblem:
     line, message = _located(expr, reason)
     return ProcessProblem(file=file, message=message, element=expr.element, line=line,
-                          name=expr.name, what=expr.what)
+                          name=expr.name, what=expr.what, code="process.unsafe_code")

@@ -80,7 +80,6 @@ WORDINGS: dict[str, str] = {
                                        "donde funciona %(programme)s."),
     "report.not_found": N_("No hay informe de resultados para el programa %(programme)s."),
     "incident.not_found": N_("No existe el incidente abierto %(incident)s."),
-    "process.invalid": N_("El proceso no se pudo publicar: %(count)s problema(s)."),
     "script.failed": N_("Un paso automático del proceso falló (%(element)s); quedó "
                         "registrado como incidente y el caso no cambió."),
     "script.too_many_timers": N_("Demasiados plazos vencieron de una vez (más de %(limit)s); "
@@ -96,6 +95,16 @@ WORDINGS: dict[str, str] = {
     "process.no_start_event": N_("%(file)s, línea %(line)s: el proceso %(element)s no tiene "
                                  "evento de inicio."),
     "process.settings_invalid": N_("%(file)s: los ajustes no son válidos (%(detail)s)."),
+    "process.never_runs": N_("%(file)s, línea %(line)s, %(element)s: código que nunca se "
+                             "ejecuta (%(what)s): %(detail)s"),
+    "process.unsafe_code": N_("%(file)s, línea %(line)s, %(element)s: código no permitido "
+                              "(%(what)s): %(detail)s"),
+    "process.subprocess_in_lane": N_("%(file)s, línea %(line)s: el subproceso %(element)s "
+                                     "tiene carriles propios pero está dentro de otro carril."),
+    "process.not_valid_bpmn": N_("%(file)s, línea %(line)s, %(element)s: el BPMN no es "
+                                 "válido: %(detail)s"),
+    "process.user_task": N_("%(file)s, línea %(line)s: la tarea %(element)s no está bien "
+                            "definida: %(detail)s"),
     # what happened to a case (step and modality names are the process's own)
     "event.case_started": N_("Caso abierto en %(programme)s (versión %(version)s)"),
     "event.task_completed": N_("Completado: %(step)s"),
@@ -124,6 +133,8 @@ WORDINGS: dict[str, str] = {
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)
+    "process.invalid": (N_("El proceso no se pudo publicar: %(num)d problema."),
+                        N_("El proceso no se pudo publicar: %(num)d problemas."), "count"),
     "event.deadlines_resumed": (N_("Plazos reanudados tras %(num)d día de pausa"),
                                 N_("Plazos reanudados tras %(num)d días de pausa"), "days"),
 }
@@ -165,6 +176,13 @@ def _prepared(params: dict | None) -> _Params:
     return ready
 
 
+def _number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def known(code: str | None) -> bool:
     """Whether ``code`` has a wording here."""
     return code in WORDINGS or code in PLURAL_WORDINGS
@@ -176,7 +194,7 @@ def word(code: str | None, params: dict | None = None, fallback: str = GENERIC) 
     ready = _prepared(params)
     if code in PLURAL_WORDINGS:
         singular, plural, count = PLURAL_WORDINGS[code]
-        number = int(ready.get(count, 0) or 0)
+        number = _number(ready.get(count))
         return ngettext(singular, plural, number) % _Params(ready, num=number)
     return gettext(WORDINGS.get(code, fallback)) % ready
 

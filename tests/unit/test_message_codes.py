@@ -139,7 +139,8 @@ def test_a_code_reads_in_each_language(app):
 
 def test_every_code_words_differently_in_italian_and_english_than_in_spanish(app):
     sample = {name: "x" for params in ALL_CODES.values() for name in params}
-    sample.update(due="2026-04-02T03:00:00+00:00", at="2026-04-02T03:00:00+00:00", days=3)
+    sample.update(due="2026-04-02T03:00:00+00:00", at="2026-04-02T03:00:00+00:00", days=3,
+                  count=2)
     for code in ALL_CODES:
         spanish = say(app, "es", code, **sample)
         assert say(app, "it", code, **sample) != spanish, code
