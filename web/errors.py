@@ -19,7 +19,7 @@ import engine
 
 from .access import log_refusal
 from .i18n import COUNTRY_LANGUAGE, LANGUAGES
-from .messages import word_error
+from .messages import known, word_error
 
 STATUS = {
     engine.NotFound: 404,
@@ -108,6 +108,14 @@ def _log_exception(exc_info) -> None:
               exc_info[0].__name__, exc_info=exc_info)
 
 
+def _detail(error: engine.EngineError, code: int) -> str | None:
+    """What the page says about ``error`` in the reader's language: its own wording, or for a
+    code with no wording yet (and always for 404, which never confirms what exists) the
+    status's general text."""
+    specific = known(error.code) and error.code != engine.EngineError.code
+    return word_error(error) if code != 404 and specific else None
+
+
 def register(app: Flask) -> None:
     """Install the error handlers."""
 
@@ -118,7 +126,7 @@ def register(app: Flask) -> None:
             log_refusal(code, str(error))
         elif code >= 500:
             log.error("%s %s failed: %s", request.method, request.path, error)
-        return render_error(code, word_error(error) if code != 404 else None)
+        return render_error(code, _detail(error, code))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -113,3 +113,19 @@ def test_a_bad_setting_is_explained_in_the_managers_language(as_person, italian_
     text = text_of(response)
     assert said in text and nothing in text
     assert diagnosis_days(web_app) == 60
+
+
+def test_an_error_whose_code_has_no_wording_yet_shows_the_statuss_text(web_app):
+    """A new code raised before its wording exists reads as the status's general text in
+    the reader's language, never as the engine's English."""
+    import engine
+
+    @web_app.get("/test-only/new-code")
+    def new_code():
+        raise engine.NotAllowed("only policy X allows this", code="policy.brand_new")
+
+    response = web_app.test_client().get("/test-only/new-code",
+                                          headers={"Accept-Language": "it"})
+    assert response.status_code == 403
+    assert "only policy" not in response.get_data(as_text=True)
+    assert "Il suo ruolo non consente questa azione." in response.get_data(as_text=True)
