@@ -15,12 +15,17 @@ COUNTRY_ZONE = {"CL": "America/Santiago", "IT": "Europe/Rome"}
 
 def select_locale() -> str:
     """The person's chosen language, else their territory's, else the browser's."""
-    if current_user.is_authenticated:
-        if current_user.locale in LANGUAGES:
-            return current_user.locale
-        for territory in current_user.territories:
-            return COUNTRY_LANGUAGE.get(territory.country, "es")
-    return request.accept_languages.best_match(list(LANGUAGES)) or "es"
+    chosen = language_of(current_user) if current_user.is_authenticated else None
+    return chosen or request.accept_languages.best_match(list(LANGUAGES)) or "es"
+
+
+def language_of(person) -> str | None:
+    """A person's language: the one they chose, else their (first) territory's."""
+    if person.locale in LANGUAGES:
+        return person.locale
+    for territory in person.territories:
+        return COUNTRY_LANGUAGE.get(territory.country, "es")
+    return None
 
 
 def select_timezone() -> str:

@@ -161,19 +161,18 @@ FORMATS: dict[str, Callable[[object], str]] = {
 
 
 class _Params(dict):
-    """Params ready for ``%``: formatted by name; a missing one shows as a dash."""
+    """Params as ``%`` reads them: each formatted by its name when the sentence uses it; a
+    missing (or None) one shows as a dash."""
 
-    def __missing__(self, key: str) -> str:
-        return "—"
+    def __getitem__(self, key: str):
+        value = self.get(key)
+        if value is None:
+            return "—"
+        return FORMATS[key](value) if key in FORMATS else value
 
 
 def _prepared(params: dict | None) -> _Params:
-    ready = _Params()
-    for name, value in (params or {}).items():
-        if value is None:
-            continue
-        ready[name] = FORMATS[name](value) if name in FORMATS else value
-    return ready
+    return _Params(params or {})
 
 
 def _number(value) -> int:

@@ -3,6 +3,7 @@ daily e-mail per person, through a real local SMTP server."""
 
 import socket
 from datetime import UTC, datetime
+from email.header import decode_header, make_header
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -85,6 +86,11 @@ def smtp():
     controller.stop()
 
 
+def subject(mail) -> str:
+    """A received mail's subject, decoded."""
+    return str(make_header(decode_header(mail["Subject"])))
+
+
 def test_thirty_overdue_items_make_one_mail_not_thirty(session, overdue_cases, smtp):
     mailer, received = smtp
     overdue_cases(30)
@@ -94,5 +100,25 @@ def test_thirty_overdue_items_make_one_mail_not_thirty(session, overdue_cases, s
     assert len(to_ana) == 1
     body = to_ana[0].get_payload()
     assert body.count("- Plazo vencido:") == 30 and body.count("- Recordatorio:") == 30
-    assert "60 aviso(s)" in to_ana[0]["Subject"]
+    assert subject(to_ana[0]) == "Acompaña: 60 avisos pendientes"
+    assert body.startswith("Hola Ana Castro:") and "Plazo vencido: Visita" in body
     assert send_digests(session, mailer, AFTER_ESCALATION) == 0
+
+
+def test_an_italian_supervisor_gets_the_digest_in_italian(session, overdue_cases, smtp, app,
+                                                          territories):
+    mailer, received = smtp
+    session.add(User(username="chiara", full_name="Chiara Conti", roles="supervisor",
+                     password_hash="-", email="chiara@municipio.test", locale="it",
+                     territories=[territories["antofagasta"]]))
+    session.commit()
+    overdue_cases(1)
+    deliver(session, AFTER_ESCALATION)
+    with app.app_context():
+        send_digests(session, mailer, AFTER_ESCALATION)
+    [mail] = [m for m in received if m["To"] == "chiara@municipio.test"]
+    body = mail.get_payload()
+    assert subject(mail) == "Acompaña: 1 avviso in sospeso"
+    assert body.startswith("Buongiorno Chiara Conti,") and "Ha questi avvisi" in body
+    assert "Scadenza superata: Visita" in body and " · Pérez" in body
+    assert "Plazo vencido" not in body and "Tiene estos" not in body

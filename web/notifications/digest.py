@@ -6,13 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.models import Case, Event, Household
+
 from ..auth.models import User
+from ..i18n import language_of
+from ..messages import word_event
 from .models import Notification
 
-LABELS = {"reminder": "Recordatorio", "escalation": "Plazo vencido", "alert": "Alerta"}
+LABELS = {"reminder": _l("Recordatorio"), "escalation": _l("Plazo vencido"),
+          "alert": _l("Alerta")}
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ def send_digests(session: Session, mailer: Mailer, now: datetime) -> int:
         person = session.scalars(select(User).where(User.username == username)).first()
         if person is None or not person.email:
             continue
-        mailer.send(_digest(person, items))
+        mailer.send(_digest(session, person, items))
         for item in items:
             item.emailed_at = now
         session.commit()
@@ -51,11 +59,26 @@ def send_digests(session: Session, mailer: Mailer, now: datetime) -> int:
     return sent
 
 
-def _digest(person: User, items: list[Notification]) -> EmailMessage:
+def _digest(session: Session, person: User, items: list[Notification]) -> EmailMessage:
+    """The person's digest, in their language (each item worded from its event)."""
     message = EmailMessage()
     message["To"] = person.email
-    message["Subject"] = f"Acompaña: {len(items)} aviso(s) pendiente(s)"
-    lines = [f"Hola {person.full_name},", "", "Tiene estos avisos pendientes:", ""]
-    lines += [f"- {LABELS.get(i.kind, i.kind)}: {i.title}" for i in items]
+    with force_locale(language_of(person) or "es"):
+        message["Subject"] = ngettext("Acompaña: %(num)d aviso pendiente",
+                                      "Acompaña: %(num)d avisos pendientes", len(items))
+        lines = [_("Hola %(name)s:", name=person.full_name), "",
+                 _("Tiene estos avisos pendientes:"), ""]
+        lines += [f"- {LABELS.get(i.kind, i.kind)}: {what}"
+                  for i, what in zip(items, _worded(session, items), strict=True)]
     message.set_content("\n".join(lines))
     return message
+
+
+def _worded(session: Session, items: list[Notification]) -> list[str]:
+    """``<what happened> · <family>`` for each notification, in the current language."""
+    query = (select(Event, Household.family_name).join(Case, Case.id == Event.case_id)
+             .join(Household, Household.id == Case.household_id)
+             .where(Event.id.in_({i.event_id for i in items})))
+    worded = {event.id: f"{word_event(event)} · {family}"
+              for event, family in session.execute(query)}
+    return [worded.get(i.event_id, i.title) for i in items]
