@@ -10,7 +10,9 @@ Adding a code (three steps, each checked by ``tests/unit/test_message_codes.py``
 
 1. raise it, e.g. ``raise NotAllowed("english for the log", code="case.pause_not_allowed",
    case=case_id)`` (or ``audit.record(..., code="event.case_started", params={...})``);
-2. list it here in ``ERRORS``, ``PROBLEMS`` or ``EVENTS`` with the names of its params;
+2. list it here in ``ERRORS``, ``PROBLEMS`` or ``EVENTS`` with the names of its params
+   (a new rule of a :class:`engine.errors.FieldError` goes in ``FIELD_RULES`` and is worded
+   in ``web/field_errors.py``);
 3. give it a sentence in ``web/messages.py`` (a Spanish msgid with the same named
    placeholders, e.g. ``%(case)s``) and its Italian and English ``msgstr`` at the end of
    ``web/translations/{it,en}/LC_MESSAGES/messages.po`` (then ``pybabel compile``).
@@ -103,6 +105,16 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.incident_retried": ("step",),
     "event.incident_cancelled": ("step", "reason"),
 }
+
+FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke
+    # JSON Schema keywords the forms use (engine.forms), with the rule's ``limit``
+    "required", "type", "enum", "format", "minimum", "maximum", "minLength", "maxLength",
+    "minItems", "maxItems", "const", "pattern",
+    # the engine's own checks of commands, drafts, territories and settings
+    "characters", "unknown_person", "not_caseworker", "not_in_territory", "unknown", "nul",
+    "size", "duplicate", "country", "timezone", "amount", "whole_number", "reminder", "title",
+    "duration",
+})
 
 
 def params_of(code: str) -> tuple[str, ...] | None:

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from engine import errors
-from engine.messages import ERRORS, EVENTS, PROBLEMS, params_of
+from engine.messages import ERRORS, EVENTS, FIELD_RULES, PROBLEMS, params_of
 from web import create_app
 from web import messages as wording
 
@@ -189,3 +189,41 @@ def _msgid(code: str) -> str:
     if code in wording.PLURAL_WORDINGS:
         return wording.PLURAL_WORDINGS[code][0]
     return wording.WORDINGS[code]
+
+
+def _field_rule_literals() -> set[str]:
+    """The rule (second argument) of every ``FieldError(...)`` and drafts' ``_refused(...)``
+    written in the engine."""
+    constants, found = _constants(), set()
+    for _, tree in _trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _called(node.func) in ("FieldError", "_refused") \
+                    and len(node.args) > 1:
+                found.add(_text(node.args[1], constants))
+    return found - {None}
+
+
+def test_every_field_rule_the_engine_writes_is_registered():
+    rules = _field_rule_literals()
+    assert {"required", "duplicate", "whole_number", "nul", "characters"} <= rules
+    assert rules <= FIELD_RULES
+
+
+def test_every_field_rule_reads_in_italian_and_english(app):
+    from web.field_errors import message
+    from web.programmes.forms import SETTING_MESSAGES
+
+    for rule in FIELD_RULES:
+        limit = {"enum": ["a", "b"], "const": True}.get(rule, 2048)
+        error = errors.FieldError("x", rule, "texto del motor", limit)
+        assert rule in SETTING_MESSAGES, rule
+        with app.test_request_context():
+            spanish = {lang: _said(lang, message, error, SETTING_MESSAGES)
+                       for lang in ("es", "it", "en")}
+        assert spanish["es"] != "texto del motor", rule
+        assert spanish["it"] != spanish["es"] and spanish["en"] != spanish["es"], rule
+
+
+def _said(lang, message, error, messages) -> str:
+    with force_locale(lang):
+        return message(error, messages)
