@@ -57,16 +57,19 @@ def problems_in_use(versions: list[tuple[int, dict]], before: dict,
     cases do not fill in, or a value a version needs that was removed."""
     problems = []
     for number, schema in versions:
-        problems += _anchor_problems(number, schema, after)
+        problems += _anchor_problems(number, schema, before, after)
         problems += _removed(number, schema, before, after)
     return problems
 
 
-def _anchor_problems(number: int, schema: dict, after: dict) -> list[FieldError]:
+def _anchor_problems(number: int, schema: dict, before: dict, after: dict) -> list[FieldError]:
+    """A changed anchor must be one the version's cases fill in."""
     problems = []
     for key, rule in after.get("plazos", {}).items():
         default = schema.get("plazos", {}).get(key)
         if not isinstance(default, dict) or not isinstance(rule, dict):
+            continue
+        if rule.get("desde") == before.get("plazos", {}).get(key, {}).get("desde"):
             continue
         allowed = anchors_of(default)
         if rule.get("desde", STEP_START) not in allowed:
