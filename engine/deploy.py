@@ -27,11 +27,12 @@ class DeployResult:
 
 
 def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
-                  deployed_by: str) -> DeployResult:
+                  deployed_by: str, *, publish: bool = True) -> DeployResult:
     """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
     folder = Path(folder)
     raw_settings = read_settings_file(folder)
-    return deploy(session, read_sources(folder), raw_settings, forms, deployed_by)
+    return deploy(session, read_sources(folder), raw_settings, forms, deployed_by,
+                  publish=publish)
 
 
 def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms: FormLibrary,

@@ -206,3 +206,22 @@ def test_live_settings_are_checked_against_every_version_in_use(session, mini, c
     engine.update_settings(session, "mini", {"plazos.visita.desde": "fecha_derivacion"},
                            manager)
 
+
+
+def test_flask_deploy_keeps_a_changed_version_as_a_draft_when_asked(database_url, tmp_path):
+    from web import create_app
+
+    folder, forms = copy_familias(tmp_path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                      "PROCESSES_DIR": str(folder.parent), "FORMS_DIR": str(forms)})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["deploy"]).output == "familias: version 1 (new version)\n"
+    edit_form(forms, "familias/plan", lambda s: s["properties"].update(nota={"type": "string"}))
+    app.extensions["acompana.forms"] = engine.FormLibrary(forms)  # the edited files, unread
+    assert runner.invoke(args=["deploy", "--draft"]).output == "familias: version 2 (new draft)\n"
+    assert runner.invoke(args=["deploy", "familias"]).output == \
+        "familias: version 2 (unchanged)\n"
+    with app.app_context():
+        from web.extensions import db
+
+        assert statuses(db.session, "familias") == [(1, "retired"), (2, "published")]
