@@ -29,12 +29,14 @@ from .pauses import may_pause, pause_deadlines, resume_deadlines
 from .programme_settings import update_settings
 from .sweep import SweepResult, fire_due_timers
 from .tasks import claim, complete, get_task, list_tasks, reassign, release
+from .versions import forms_for_case, forms_for_instance
 
 __all__ = [
     "MAX_DRAFT_BYTES", "AlreadyCompleted", "Completion", "Draft", "completion_of", "draft_for",
     "may_pause", "may_read_draft", "save_draft",
     "SYSTEM", "Actor", "Base", "CaseView", "Conflict", "DeployResult", "EngineError",
     "FieldError", "FormLibrary", "InvalidProcess", "InvalidSettings", "InvalidTaskData",
+    "forms_for_case", "forms_for_instance",
     "NotAllowed", "NotFound",
     "ProcessProblem", "ScriptFailure", "StartCase", "SweepResult", "UnsafeScript", "case_history",
     "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",

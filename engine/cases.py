@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, catalog, clock, inputs, store
+from . import audit, catalog, clock, inputs, store, versions
 from .actors import Actor
 from .errors import FieldError, NotAllowed, NotFound
 from .models import Case, Event, Household, HumanTask, ProcessInstance, Territory, Timer
@@ -55,7 +55,7 @@ def start_case(session: Session, command: StartCase, actor: Actor,
                     caseworker=command.caseworker, opened_at=moment)
         session.add(case)
         session.flush()
-        settings = catalog.settings_of(programme)
+        settings = versions.settings_for(session, programme, definition.id)
         data = _start_data(case, territory, store.case_context(case, settings).today())
         loaded = store.create(session, case, definition, settings, data, moment)
         audit.record(session, case.id, "case_started", actor.id, moment,

@@ -1,6 +1,8 @@
 """Deployed process versions and programme settings, restored once and kept in memory."""
 
+from collections.abc import Callable
 from threading import Lock
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +14,9 @@ from .settings import ProgrammeSettings, settings_from_dict
 
 _specs: dict[int, tuple] = {}
 _settings: dict[tuple, ProgrammeSettings] = {}
+_bundles: dict[int, object] = {}
 _lock = Lock()
+T = TypeVar("T")
 
 
 def spec_of(definition: ProcessDefinition) -> tuple:
@@ -36,6 +40,21 @@ def forget() -> None:
     with _lock:
         _specs.clear()
         _settings.clear()
+        _bundles.clear()
+
+
+def cached_bundle(definition_id: int, build: Callable[[], T]) -> T:
+    """A version's bundle (see :mod:`engine.versions`), built once per process."""
+    if definition_id not in _bundles:
+        _bundles[definition_id] = build()
+    return _bundles[definition_id]
+
+
+def cached_settings(key: tuple, build: Callable[[], ProgrammeSettings]) -> ProgrammeSettings:
+    """Settings cached under ``key`` (which names the ``updated_at`` they were built from)."""
+    if key not in _settings:
+        _settings[key] = build()
+    return _settings[key]
 
 
 def settings_of(programme: Programme) -> ProgrammeSettings:
@@ -47,8 +66,9 @@ def settings_of(programme: Programme) -> ProgrammeSettings:
 
 
 def latest_definition(session: Session, programme_key: str) -> ProcessDefinition:
-    """The newest deployed version of a programme's process."""
-    query = (select(ProcessDefinition).where(ProcessDefinition.programme_key == programme_key)
+    """The published version of a programme's process: the one new cases start on."""
+    query = (select(ProcessDefinition).where(ProcessDefinition.programme_key == programme_key,
+                                             ProcessDefinition.status == "published")
              .order_by(ProcessDefinition.version.desc()).limit(1))
     definition = session.scalars(query).first()
     if definition is None:

@@ -1,17 +1,16 @@
-"""Deploying a programme: parse and check its files, store a new version only when they changed."""
+"""Deploying a programme: parse and check its files, store a new version only when its bundle
+(sources, forms, settings schema: see :mod:`engine.bundles`) changed."""
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock
+from . import bundles, clock, version_settings, versions
 from .forms import FormLibrary
-from .models import ProcessDefinition, Programme
+from .models import Programme
 from .parsing import parse_process, read_sources
 from .programme_settings import record_change
-from .serialization import spec_to_dict
 from .settings import read_settings_file, settings_from_dict
 from .settings_changes import merge_deployed
 from .uow import unit_of_work
@@ -28,33 +27,30 @@ class DeployResult:
 
 
 def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
-                  deployed_by: str) -> DeployResult:
+                  deployed_by: str, *, publish: bool = True) -> DeployResult:
     """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
     folder = Path(folder)
     raw_settings = read_settings_file(folder)
-    return deploy(session, read_sources(folder), raw_settings, forms, deployed_by)
+    return deploy(session, read_sources(folder), raw_settings, forms, deployed_by,
+                  publish=publish)
 
 
 def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms: FormLibrary,
-           deployed_by: str) -> DeployResult:
-    """Check and store one programme's process; identical content keeps the current version."""
+           deployed_by: str, *, publish: bool = True) -> DeployResult:
+    """Check and store one programme's process; an identical bundle keeps the current version.
+
+    The new version is published (new cases start on it) unless ``publish`` is false, when it
+    stays a draft.
+    """
     settings = settings_from_dict(raw_settings)
     parsed = parse_process(sources, settings, forms)
+    content = bundles.gather(parsed, raw_settings, forms)
     now = clock.now()
     with unit_of_work(session):
         _save_settings(session, settings.key, settings.name, raw_settings, deployed_by, now)
-        latest = _latest(session, settings.key)
-        if latest is not None and latest.content_hash == parsed.content_hash:
-            return DeployResult(settings.key, latest.version, False, latest.id)
-        definition = ProcessDefinition(
-            programme_key=settings.key, process_id=parsed.process_id,
-            version=(latest.version + 1) if latest else 1, content_hash=parsed.content_hash,
-            sources=sources, spec=spec_to_dict(parsed.spec, parsed.subprocess_specs),
-            deployed_by=deployed_by, deployed_at=now,
-        )
-        session.add(definition)
-        session.flush()
-        return DeployResult(settings.key, definition.version, True, definition.id)
+        definition, created = versions.store_version(session, parsed, content, deployed_by, now,
+                                                     publish=publish)
+        return DeployResult(settings.key, definition.version, created, definition.id)
 
 
 def _save_settings(session: Session, key: str, name: str, raw: dict, deployed_by: str,
@@ -68,13 +64,10 @@ def _save_settings(session: Session, key: str, name: str, raw: dict, deployed_by
         return
     previous_file = programme.file_settings or programme.settings
     live = merge_deployed(programme.settings, previous_file, raw)
+    running = [schema for _, schema in versions.schemas_in_use(session, key, running_only=True)]
+    live = version_settings.keep_needed(live, programme.settings, running)
     if previous_file != raw or programme.file_settings is None:
         programme.file_settings = raw
     programme.name = name
     record_change(session, programme, live, deployed_by, now, "deploy")
 
-
-def _latest(session: Session, key: str) -> ProcessDefinition | None:
-    query = (select(ProcessDefinition).where(ProcessDefinition.programme_key == key)
-             .order_by(ProcessDefinition.version.desc()).limit(1))
-    return session.scalars(query).first()

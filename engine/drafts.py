@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, clock
+from . import audit, clock, versions
 from .actors import Actor
 from .errors import FieldError, InvalidTaskData, NotAllowed
 from .forms import FormLibrary
@@ -49,6 +49,7 @@ def save_draft(session: Session, forms: FormLibrary, task_id: str, data: dict, a
         elif row.assignee != actor.id:
             raise NotAllowed(f"only {row.assignee}, who holds this task, may edit its draft",
                              code="draft.not_holder", task=row.id, assignee=row.assignee)
+        forms = versions.forms_for_instance(session, row.instance_id, forms)
         size = _checked_size(forms, row.form_key, data)
         row.draft = data
         event = audit.record(session, row.case_id, SAVED, actor.id, moment, title=row.title,

@@ -96,6 +96,34 @@ class FormLibrary:
                 "x-reference": name, **extra}
 
 
+class BundledForms(FormLibrary):
+    """The forms of one process version, as stored with it (schemas already expanded).
+
+    Reads nothing from disk: a case keeps the forms of the version it runs on.
+    """
+
+    def __init__(self, schemas: dict[str, dict], references: dict[str, dict]):
+        super().__init__(Path("(version)"))
+        self._schemas = dict(schemas)
+        self._references = dict(references)
+
+    def path(self, form_key: str) -> Path:
+        """Where ``form_key`` would be: in the version, not on disk."""
+        return self.root / form_key
+
+    def exists(self, form_key: str) -> bool:
+        """Whether the version has the form ``form_key``."""
+        return form_key in self._schemas
+
+    def schema(self, form_key: str) -> dict:
+        """The version's schema of ``form_key`` (KeyError if it has none)."""
+        return self._schemas[form_key]
+
+    def reference(self, name: str) -> dict:
+        """The reference data set ``name`` as it was when the version was deployed."""
+        return self._references[name]
+
+
 def _position(error: ValidationError) -> list[str]:
     return [str(part) for part in error.absolute_path]
 

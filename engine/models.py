@@ -74,10 +74,17 @@ class SettingsChange(Base):
 
 
 class ProcessDefinition(Base):
-    """One deployed version of a programme's process: sources and parsed spec, stored once."""
+    """One version of a programme's process, a self-contained bundle stored once: its BPMN
+    and DMN (``sources``, parsed into ``spec``), the forms its user tasks name (``forms``:
+    ``{"schemas": {form_key: schema}, "references": {name: data}}``) and its settings schema
+    (``settings_schema``: the settings file it was deployed with, every key with its default).
+    ``content_hash`` covers all of it. ``status``: ``draft`` (not started on), ``published``
+    (new cases start on it; one per programme) or ``retired`` (its running cases continue).
+    Versions deployed before bundles have no ``forms``/``settings_schema``."""
 
     __tablename__ = "process_definition"
-    __table_args__ = (UniqueConstraint("programme_key", "version"),)
+    __table_args__ = (UniqueConstraint("programme_key", "version"),
+                      Index("ix_process_definition_status", "programme_key", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
     process_id: Mapped[str] = mapped_column(String(128))
@@ -85,6 +92,10 @@ class ProcessDefinition(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     sources: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    forms: Mapped[dict[str, Any] | None] = mapped_column(JsonData, deferred=True)
+    settings_schema: Mapped[dict[str, Any] | None] = mapped_column(JsonData, deferred=True)
+    status: Mapped[str] = mapped_column(String(16), default="published",
+                                        server_default="published")
     deployed_by: Mapped[str] = mapped_column(String(128))
     deployed_at: Mapped[datetime]
 

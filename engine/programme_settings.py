@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from . import catalog, clock, inputs
+from . import catalog, clock, inputs, versions
 from .actors import Actor
 from .errors import Conflict, InvalidSettings, NotAllowed, NotFound
 from .models import Programme, SettingsChange, Territory
 from .settings_changes import apply_changes, differences
 from .uow import unit_of_work
+from .version_settings import problems_in_use
 
 MANAGING_ROLES = frozenset({"manager", "admin"})
 HISTORY_SHOWN = 50
@@ -29,6 +30,10 @@ def update_settings(session: Session, programme_key: str, changes: Mapping[str, 
                     actor: Actor, now: datetime | None = None, *,
                     based_on: datetime | None = None) -> SettingsChange | None:
     """Change ``programme_key``'s settings, e.g. ``{"plazos.diagnostico.dias": 45}``.
+
+    The new values must suit every version still in use (published, or with running cases):
+    a deadline may count only from a field each of them fills in, and no value one of them
+    needs is removed.
 
     Raises :class:`InvalidSettings` (each field and why; nothing changed), :class:`NotAllowed`
     for someone who does not manage the programme, and :class:`Conflict` when ``based_on``
@@ -47,6 +52,9 @@ def update_settings(session: Session, programme_key: str, changes: Mapping[str, 
                            code="settings.changed_meanwhile", programme=programme_key)
         deployed = programme.file_settings or programme.settings
         changed, problems = apply_changes(programme.settings, changes, deployed)
+        if not problems:
+            problems = problems_in_use(versions.schemas_in_use(session, programme_key),
+                                       programme.settings, changed)
         if problems:
             raise InvalidSettings(programme_key, problems)
         return record_change(session, programme, changed, actor.id, moment, "manager")

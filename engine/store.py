@@ -9,7 +9,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, catalog, clock, limits, mirror, places, runtime
+from . import audit, catalog, clock, limits, mirror, places, runtime, versions
 from .actors import SYSTEM
 from .calendars import TerritoryCalendar
 from .compaction import compact
@@ -82,7 +82,7 @@ def _loaded(session: Session, instance: ProcessInstance | None) -> LoadedCase | 
     if instance is None:
         return None
     case = session.get(Case, instance.case_id)
-    settings = catalog.settings_of(case.programme)
+    settings = versions.settings_for(session, case.programme, instance.definition_id)
     spec, subs = catalog.spec_by_id(session, instance.definition_id)
     workflow = load_state(instance.state, spec, subs)
     runtime.attach(workflow, case_context(case, settings))

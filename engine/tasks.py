@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, incidents, places, runtime, store
+from . import audit, clock, incidents, places, runtime, store, versions
 from .actors import Actor
 from .completions import COMPLETED, completion_of
 from .errors import AlreadyCompleted, Conflict, InvalidTaskData, NotAllowed, NotFound, ScriptFailure
@@ -79,6 +79,9 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
              now: datetime | None = None) -> HumanTask:
     """Validate ``data`` against the task's form and complete the task.
 
+    The form is the one of the version the case runs on; ``forms`` (the library on disk) is
+    read only for cases of versions deployed before forms were kept with their version.
+
     Timers that fell due before ``now`` fire first, so the outcome never depends on how
     recently the sweep ran. Invalid data raises :class:`InvalidTaskData` and changes nothing;
     a task completed a moment earlier (by someone else, or by a double click) raises
@@ -106,6 +109,7 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
         if row.assignee not in (None, actor.id):
             raise NotAllowed(f"this task is assigned to {row.assignee}",
                              code="task.assigned_to_other", task=row.id, assignee=row.assignee)
+        forms = versions.forms_for_instance(session, row.instance_id, forms)
         errors = forms.validate(row.form_key, data) if row.form_key else []
         if errors:
             raise InvalidTaskData(row.form_key, errors)

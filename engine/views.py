@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import catalog
+from . import catalog, versions
 from .actors import Actor
 from .cases import visible_case
 from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
@@ -31,8 +31,9 @@ def deadline_rule(session: Session, row: HumanTask) -> DeadlineRule | None:
     """The rule the task's due date came from (the page words it in the reader's language)."""
     if not row.deadline_key:
         return None
-    settings = catalog.settings_of(catalog.programme(session, row.programme_key))
-    return settings.deadlines.get(row.deadline_key)
+    programme = catalog.programme(session, row.programme_key)
+    definition_id = versions.definition_of_instance(session, row.instance_id)
+    return versions.settings_for(session, programme, definition_id).deadlines.get(row.deadline_key)
 
 
 @dataclass(frozen=True)

@@ -57,16 +57,20 @@ role_option = click.option("--role", "roles", multiple=True, type=click.Choice(R
 @with_appcontext
 @click.argument("programmes", nargs=-1)
 @click.option("--by", default="cli", help="who deploys")
-def deploy(programmes: tuple[str, ...], by: str) -> None:
-    """Deploy programme folders from processes/ (all of them by default)."""
+@click.option("--draft", is_flag=True,
+              help="keep a changed version as a draft (new cases stay on the published one; "
+                   "deploying it again without --draft publishes it)")
+def deploy(programmes: tuple[str, ...], by: str, draft: bool) -> None:
+    """Deploy programme folders from processes/ (all of them by default), with the forms in
+    forms/; a version is made only when a file, a form or a settings default changed."""
     root = Path(current_app.config["PROCESSES_DIR"])
     folders = [root / p for p in programmes] or sorted(p.parent for p in root.glob("*/*.bpmn"))
     for folder in dict.fromkeys(folders):
         try:
-            result = engine.deploy_folder(db.session, folder, _forms(), by)
+            result = engine.deploy_folder(db.session, folder, _forms(), by, publish=not draft)
         except engine.EngineError as error:
             _fail(error)
-        state = "new version" if result.created else "unchanged"
+        state = ("new draft" if draft else "new version") if result.created else "unchanged"
         click.echo(f"{result.programme}: version {result.version} ({state})")
 
 

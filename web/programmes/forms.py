@@ -31,6 +31,12 @@ SETTING_MESSAGES = {
     "title": lambda limit: _("Escriba un título de 1 a 200 caracteres."),
     "duration": lambda limit: _("Use una duración ISO 8601 en años, meses, semanas o días, "
                                 "p. ej. P1M o P14D."),
+    "version_anchor": lambda limit: _(
+        "Hay casos en curso en una versión del proceso que no registra ese dato; elija: "
+        "%(options)s.", options=", ".join(anchor_name(a) for a in limit or [])),
+    "needed_by_version": lambda limit: _(
+        "Los casos en curso de la versión %(limit)s del proceso usan este valor: no se puede "
+        "quitar.", limit=limit),
 }
 
 

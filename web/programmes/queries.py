@@ -32,11 +32,12 @@ class ProgrammeRow:
 
 
 def overview(session: Session, programmes: list[Programme]) -> list[ProgrammeRow]:
-    """Each programme with its deployed version and its latest settings change."""
+    """Each programme with its published version and its latest settings change."""
     keys = [p.key for p in programmes]
     versions = dict(session.execute(
         select(ProcessDefinition.programme_key, func.max(ProcessDefinition.version))
-        .where(ProcessDefinition.programme_key.in_(keys))
+        .where(ProcessDefinition.programme_key.in_(keys),
+               ProcessDefinition.status == "published")
         .group_by(ProcessDefinition.programme_key)).all())
     latest = (select(func.max(SettingsChange.id)).where(SettingsChange.programme_key.in_(keys))
               .group_by(SettingsChange.programme_key))

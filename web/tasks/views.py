@@ -19,8 +19,18 @@ from .completed import completed_page, references
 bp = Blueprint("tasks", __name__)
 
 
-def _forms() -> engine.FormLibrary:
+def _library() -> engine.FormLibrary:
     return current_app.extensions["acompana.forms"]
+
+
+def _forms(row) -> engine.FormLibrary:
+    """The forms of the version the task's case runs on."""
+    return engine.forms_for_instance(db.session, row.instance_id, _library())
+
+
+def _done_forms(done: engine.Completion) -> engine.FormLibrary:
+    """The forms of the version the completed step's case runs on."""
+    return engine.forms_for_case(db.session, done.case_id, _library())
 
 
 def _workable(task_id: str):
@@ -44,13 +54,13 @@ def _open_or_done(task_id: str):
         return None, done
 
 
-def _schema(form_key: str | None) -> dict:
-    return _forms().schema(form_key) if form_key else {"properties": {}}
+def _schema(row) -> dict:
+    return _forms(row).schema(row.form_key) if row.form_key else {"properties": {}}
 
 
 def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
-    forms = _forms()
-    schema = _schema(row.form_key)
+    forms = _forms(row)
+    schema = _schema(row)
     who = actor()
     editable = who.may_work(row.role, row.territory_id) and row.assignee in (None, who.id)
     fields = render_form(schema, values, errors, translate=_,
@@ -87,7 +97,7 @@ def show(task_id: str):
     """The step's instructions and form (with the saved draft, for those who may read it)."""
     row, done = _open_or_done(task_id)
     if done:
-        return completed_page(_forms(), done, status=200)
+        return completed_page(_done_forms(done), done, status=200)
     draft = engine.draft_for(db.session, row, actor())
     return _page(row, draft.data if draft else {}, {}, draft=draft)
 
@@ -99,13 +109,13 @@ def submit(task_id: str):
     completed a moment earlier comes back with who completed it and the person's values."""
     row, done = _open_or_done(task_id)
     if done:
-        return completed_page(_forms(), done, request.form)
+        return completed_page(_done_forms(done), done, request.form)
     case_id, title = row.case_id, row.title  # the row is gone once the step is completed
-    data = parse_form(_schema(row.form_key), request.form)
+    data = parse_form(_schema(row), request.form)
     if request.form.get("action") == "draft":
         return _save_draft(row, data)
     try:
-        engine.complete(db.session, _forms(), task_id, data, actor())
+        engine.complete(db.session, _library(), task_id, data, actor())
     except engine.InvalidTaskData as invalid:
         db.session.rollback()
         flash(_("Revise los campos marcados: la tarea no se envió."), "error")
@@ -121,7 +131,7 @@ def _lost(task_id: str, case_id: int):
     """Someone else changed the step first: explain who completed it, or send to the case."""
     done = engine.completion_of(db.session, task_id, actor())
     if done:
-        return completed_page(_forms(), done, request.form)
+        return completed_page(_done_forms(done), done, request.form)
     flash(_("Otra persona ya completó este paso; sus datos no se guardaron en él."), "error")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -130,13 +140,13 @@ def _save_draft(row, data: dict):
     """Keep the draft through the engine (only the assignee; a pool task is claimed)."""
     task_id, was_free = row.id, row.assignee is None
     try:
-        engine.save_draft(db.session, _forms(), task_id, data, actor())
+        engine.save_draft(db.session, _library(), task_id, data, actor())
     except engine.InvalidTaskData:
         flash(_("El borrador no se guardó: supera %(kb)d KB o tiene datos que el formulario "
                 "no admite.", kb=engine.MAX_DRAFT_BYTES // 1024), "error")
         return _page(_workable(task_id), data, {}, 422)
     except engine.AlreadyCompleted as lost:
-        return completed_page(_forms(), lost.completion, request.form)
+        return completed_page(_done_forms(lost.completion), lost.completion, request.form)
     if was_free:
         flash(_("Borrador guardado; la tarea quedó asignada a usted."), "success")
     else:
