@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock
+from . import clock, manifest_check
 from .forms import FormLibrary
 from .models import ProcessDefinition, Programme
 from .parsing import parse_process, read_sources
@@ -32,6 +32,7 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
     """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
     folder = Path(folder)
     raw_settings = read_settings_file(folder)
+    manifest_check.check_folder(folder, read_sources(folder), forms)
     return deploy(session, read_sources(folder), raw_settings, forms, deployed_by)
 
 
