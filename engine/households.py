@@ -71,6 +71,13 @@ def members_of(household) -> list[Member]:
     return found
 
 
+def shown_members(household, country: str) -> list[Member]:
+    """The household's members with national ids as people write them (``12.345.678-5``)."""
+    return [Member(m.name, m.age, m.birth_date, m.relationship,
+                   national_ids.shown(country, m.national_id) or None)
+            for m in members_of(household)]
+
+
 def member_errors(schema: dict | None, country: str, members: object) -> list[FieldError]:
     """Every problem with ``members`` for the programme's ``schema`` (field paths such as
     ``members[1].age``), then each national id checked for ``country``."""

@@ -27,6 +27,13 @@ MESSAGES = {
     "unknown_person": lambda limit: _("No hay una persona activa con ese usuario."),
     "not_caseworker": lambda limit: _("Esta persona no lleva casos."),
     "not_in_territory": lambda limit: _("Esta persona no trabaja en el territorio elegido."),
+    "national_id_checksum": lambda limit: _("El dígito verificador del %(document)s no "
+                                            "corresponde.", document=limit),
+    "national_id_format": lambda limit: _("No es un %(document)s válido.", document=limit),
+    "household_exists": lambda limit: (
+        _("Ya hay una familia registrada con este documento en el territorio: %(name)s.",
+          name=limit["family_name"]) if isinstance(limit, dict)
+        else _("Ya hay una familia registrada con este documento en el territorio.")),
 }
 
 

@@ -26,6 +26,7 @@ from .base import (
     case_events,
     closures_by_type,
     counted,
+    members,
     programme_cases,
     share,
     submitted,
@@ -46,7 +47,7 @@ ACHIEVED = "logrado"
 COLUMNS = ["caso", "joven", "territorio", "profesional", "resultado", "nivel_riesgo",
            "fecha_derivacion", "fecha_ingreso", "fecha_pii", "tutorias_realizadas",
            "tutorias_esperadas", "metas_pii", "metas_logradas", "situacion_ingreso",
-           "situacion_egreso", "nuevas_infracciones", "alertas"]
+           "situacion_egreso", "nuevas_infracciones", "alertas", "integrantes"]
 
 
 @dataclass(frozen=True)
@@ -257,4 +258,5 @@ def csv_row(y: YoungResult) -> dict:
             "tutorias_realizadas": y.tutorings, "tutorias_esperadas": y.expected,
             "metas_pii": y.goals, "metas_logradas": y.achieved,
             "situacion_ingreso": y.situation_in, "situacion_egreso": y.situation_out,
-            "nuevas_infracciones": y.new_offences, "alertas": y.alerts}
+            "nuevas_infracciones": y.new_offences, "alertas": y.alerts,
+            "integrantes": members(case)}

@@ -22,6 +22,7 @@ from .base import (
     case_events,
     closures_by_type,
     counted,
+    members,
     programme_cases,
     share,
     submitted,
@@ -41,7 +42,7 @@ TO_ACHIEVE = frozenset({"a_trabajar", "critico"})  # Matriz states still to be w
 ACHIEVED = "cumplido"
 COLUMNS = ["caso", "familia", "territorio", "profesional", "resultado", "trayectoria",
            "sesiones_meta", "sesiones_realizadas", "acciones_plan", "acciones_realizadas",
-           "indicadores_por_lograr", "indicadores_a_cumplido"]
+           "indicadores_por_lograr", "indicadores_a_cumplido", "integrantes"]
 
 
 @dataclass(frozen=True)
@@ -193,4 +194,4 @@ def csv_row(family: FamilyResult) -> dict:
             "sesiones_meta": family.session_goal, "sesiones_realizadas": family.sessions,
             "acciones_plan": family.planned_actions, "acciones_realizadas": family.actions_done,
             "indicadores_por_lograr": family.to_achieve,
-            "indicadores_a_cumplido": family.achieved}
+            "indicadores_a_cumplido": family.achieved, "integrantes": members(case)}

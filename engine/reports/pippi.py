@@ -25,7 +25,7 @@ from ..deadlines import compute
 from ..models import Case, Event, Programme
 from ..settings import ProgrammeSettings
 from . import register
-from .base import Figure, Report, completions, programme_cases, share, submitted
+from .base import Figure, Report, completions, members, programme_cases, share, submitted
 
 STEPS = manifest.steps("pippi")  # the steps read, by the names of the manifest
 TITLE = "P.I.P.P.I. — esiti della presa in carico"
@@ -38,7 +38,7 @@ OUTCOMES = {"esito_a": "A — esito positivo", "esito_b": "B — prosegue con al
 DEFAULT_GOAL = 50  # % of closed families with outcome A, when the settings do not say
 COLUMNS = ["caso", "famiglia", "territorio", "operatore", "stato", "esito", "percorso",
            "data_consenso", "dispositivi", "data_t0", "data_t1", "data_t2",
-           *[f"{side}_{m}" for side in SIDES for m in ("t0", "t2")]]
+           *[f"{side}_{m}" for side in SIDES for m in ("t0", "t2")], "componenti"]
 
 
 @dataclass(frozen=True)
@@ -201,4 +201,5 @@ def csv_row(family: Family) -> dict:
         for m in ("t0", "t2"):
             score = family.scores.get(m, {}).get(side)
             row[f"{side}_{m}"] = round(score, 2) if score is not None else ""
+    row["componenti"] = members(case)
     return row

@@ -21,7 +21,16 @@ from sqlalchemy.orm import Session
 from .. import catalog, manifest, places
 from ..models import Case, Enrolment, Event, Territory
 from . import register
-from .base import Breakdown, Figure, Report, completions, programme_cases, share, submitted
+from .base import (
+    Breakdown,
+    Figure,
+    Report,
+    completions,
+    members,
+    programme_cases,
+    share,
+    submitted,
+)
 
 PROGRAMME = "triple_p"
 STEPS = manifest.steps(PROGRAMME)  # the steps read, by the names of the manifest
@@ -41,7 +50,8 @@ PLACE_STATES = {places.OCCUPIED: "asignado", places.WAITING: "en espera",
                 places.RELEASED: "liberado", places.WITHDRAWN: "retirado de la espera"}
 COLUMNS = ["caso", "familia", "territorio", "facilitador", "modalidad", "cupo",
            "sesiones_registradas", "sesiones_asistidas", "llamadas_realizadas", "resultado",
-           *[f"{q}_{when}" for q in QUESTIONNAIRES for when in ("pre", "post", "cambio")]]
+           *[f"{q}_{when}" for q in QUESTIONNAIRES for when in ("pre", "post", "cambio")],
+           "integrantes"]
 
 
 @dataclass(frozen=True)
@@ -210,4 +220,5 @@ def csv_row(family: FamilyResult, names: dict[str, str]) -> dict:
     for key in QUESTIONNAIRES:
         row |= {f"{key}_pre": family.pre.get(key), f"{key}_post": family.post.get(key),
                 f"{key}_cambio": family.change(key)}
+    row["integrantes"] = members(case)
     return row

@@ -121,7 +121,7 @@ def _seed_managers_and_case() -> None:
                         password_hash=hash_password(PASSWORD), territories=[chile]))
     db.session.commit()
     command = engine.StartCase("familias", "antofagasta", "ana", "Rojas Pérez",
-                              members=[{"nombre": "Carla Rojas", "edad": 34}])
+                              members=[{"name": "Carla Rojas", "age": 34}])
     engine.start_case(db.session, command, engine.Actor("jorge", frozenset(), None), MARCH_2)
 
 
