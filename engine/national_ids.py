@@ -12,6 +12,7 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.it import codicefiscale
 
 from .errors import FieldError
+from .inputs import character_errors, has_unstorable
 
 MAX_LENGTH = 32  # the column holding a normalised number
 
@@ -61,6 +62,8 @@ def id_errors(field: str, country: str, text: str) -> list[FieldError]:
     """The problem with one identity number, if any: ``national_id_checksum`` (the check digit
     or character does not match) or ``national_id_format`` (not such a number at all); the
     error's ``limit`` names the document (``RUT``, ``codice fiscale``)."""
+    if has_unstorable(text):
+        return character_errors(text, field)
     document = document_of(country)
     name = document.name if document else "documento"
     try:

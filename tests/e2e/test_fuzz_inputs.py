@@ -189,7 +189,8 @@ def test_new_case(fixed_app):
             "caseworker": "ana"}
 
     @FUZZ
-    @given(fields("family_name", "address", "members", "programme", "territory", "caseworker"))
+    @given(fields("family_name", "national_id", "address", "members", "programme", "territory",
+                  "caseworker"))
     def send(values):
         fuzz.post("/cases/new", base, values)
 

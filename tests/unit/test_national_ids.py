@@ -100,3 +100,9 @@ def test_every_codice_fiscale_with_its_check_character_is_valid_in_lower_case(pa
 def test_a_country_without_a_known_document_keeps_the_number_trimmed():
     assert national_ids.normalised("AR", " 20-1234 ") == "20-1234"
     assert national_ids.id_errors("x", "AR", "20-1234") == []
+
+
+@pytest.mark.parametrize("country", ["CL", "IT", "AR"])
+def test_characters_no_database_stores_are_refused_in_any_country(country):
+    assert [e.code for e in national_ids.id_errors("national_id", country, "12\x00")] == [
+        "characters"]
