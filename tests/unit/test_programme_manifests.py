@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine import manifest
+from engine import manifest, manifest_check
+from engine.errors import InvalidProcess
+from engine.forms import FormLibrary
 from engine.reports import comunidad_crece, familias, pippi, triple_p
 from engine.settings import STEP_START
 from web import demo_data, demo_data_crece, demo_data_pippi, demo_data_triple_p
@@ -79,3 +81,40 @@ def test_the_manifest_lists_the_fields_deadline_texts_name(programme):
     named = {a for a in ANCHORS if a != STEP_START and f'desde = "{a}"' in settings}
     listed = manifest.load(ROOT / "processes" / programme).needs["deadline_texts"].fields
     assert named <= set(listed)
+
+
+def write_manifest(folder: Path, text: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "manifest.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("[report\nsteps = 1", "manifest.toml: not valid TOML"),
+    ("[reports]\nsteps = []", "manifest.toml: unknown section [reports] (known: report, demo, "
+                              "deadline_texts)"),
+    ('household_schema = "missing.json"', "manifest.toml: household schema missing.json"),
+])
+def test_a_malformed_manifest_is_refused_naming_what_is_wrong(tmp_path, text, problem):
+    with pytest.raises(InvalidProcess) as raised:
+        manifest.load(write_manifest(tmp_path / "p", text))
+    assert str(raised.value).startswith(problem)
+
+
+def test_a_folder_without_a_manifest_has_none(tmp_path):
+    assert manifest.load(tmp_path) is None
+
+
+def test_a_step_field_of_a_decision_is_one_of_its_outputs():
+    sources = {n: (ROOT / "processes" / "familias" / n).read_text("utf-8")
+               for n in ("familias.bpmn", "trayectoria.dmn")}
+    needs = manifest.Needs("report", "the familias report", {"trajectory":
+                                                             "determinar_trayectoria"},
+                           fields=("trajectory.sesiones_meta", "trajectory.meta"))
+    found = manifest.Manifest("familias", "manifest.toml", {"report": needs})
+    text = '[report]\nfields = ["trajectory.sesiones_meta", "trajectory.meta"]\n'
+    problems = manifest_check.manifest_problems(found, text, manifest_check.facts(sources),
+                                                FormLibrary(ROOT / "forms"))
+    assert [str(p) for p in problems] == [
+        'manifest.toml:2: field "meta" needed by the familias report is not set by step '
+        '"determinar_trayectoria"']
