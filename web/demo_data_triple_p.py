@@ -6,7 +6,7 @@ from :mod:`web.demo_data`. The form-data builders double as sample data for the 
 
 from datetime import date
 
-CHILD = [{"name": "Tomás", "age": 4, "relationship": "child"}]
+CHILD = [{"nombre": "Tomás", "edad": 4}]  # the inscripcion form's children, not household members
 
 
 def inscripcion(day: date, modalidad: str | None = "talleres", sesiones: int = 3) -> dict:
