@@ -7,7 +7,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, catalog, clock, inputs, store, versions
+from . import (
+    audit,
+    catalog,
+    clock,
+    household_registry,
+    households,
+    inputs,
+    national_ids,
+    store,
+    versions,
+)
 from .actors import Actor
 from .errors import FieldError, NotAllowed, NotFound
 from .models import Case, Event, Household, HumanTask, ProcessInstance, Territory, Timer
@@ -16,7 +26,12 @@ from .uow import unit_of_work
 
 @dataclass(frozen=True)
 class StartCase:
-    """Open a programme for a household: who, where, and which caseworker holds it."""
+    """Open a programme for a household: who, where, and which caseworker holds it.
+
+    A new household's ``members`` follow the programme's household schema (see
+    :mod:`households`); ``national_id`` is its reference person's RUT or codice fiscale, the
+    household's key in the territory. ``household_id`` opens the case on a registered one.
+    """
 
     programme: str
     territory: str
@@ -25,6 +40,7 @@ class StartCase:
     members: list = field(default_factory=list)
     address: str | None = None
     household_id: int | None = None
+    national_id: str | None = None
 
 
 Staff = Callable[[str], Actor | None]
@@ -35,19 +51,25 @@ def start_case(session: Session, command: StartCase, actor: Actor,
                now: datetime | None = None, staff: Staff | None = None) -> Case:
     """Create the case and run its process up to the first task; return the case.
 
-    Refuses (:class:`InvalidInput`, nothing written) a blank or overlong family name, values
-    the database cannot store and, when ``staff`` is given, a caseworker who is unknown, not a
+    Refuses (:class:`InvalidInput`, nothing written, every problem at once) a blank or
+    overlong family name, members the programme's household schema refuses, a national id
+    that is not valid for the territory's country or already registered there, values the
+    database cannot store and, when ``staff`` is given, a caseworker who is unknown, not a
     caseworker, or not working in the case's territory.
     """
-    inputs.refuse_if("start_case", _command_errors(command))
+    inputs.refuse_if("start_case", inputs.character_errors(
+        {"programme": command.programme, "territory": command.territory,
+         "caseworker": command.caseworker}))
     with clock.frozen_at(now) as moment, unit_of_work(session):
         territory = _territory(session, command.territory)
         if not actor.covers(territory.id):
             raise NotAllowed(f"{actor.id} does not work in {territory.code}",
                              code="case.territory_not_allowed", actor=actor.id,
                              territory=territory.code)
+        errors = _household_errors(command, territory)
         if staff is not None:
-            inputs.refuse_if("start_case", _caseworker_errors(staff, command, territory))
+            errors += _caseworker_errors(staff, command, territory)
+        inputs.refuse_if("start_case", errors)
         programme = catalog.programme(session, command.programme)
         definition = catalog.latest_definition(session, programme.key)
         household = _household(session, command, territory)
@@ -66,16 +88,15 @@ def start_case(session: Session, command: StartCase, actor: Actor,
         return case
 
 
-def _command_errors(command: StartCase) -> list[FieldError]:
-    errors = inputs.character_errors(
-        {"programme": command.programme, "territory": command.territory,
-         "caseworker": command.caseworker})
-    if command.household_id is None:
-        errors += inputs.text_errors("family_name", command.family_name,
-                                     inputs.MAX_FAMILY_NAME, required=True)
-        errors += inputs.text_errors("address", command.address, inputs.MAX_ADDRESS)
-        errors += inputs.member_errors(command.members)
-    return errors
+def _household_errors(command: StartCase, territory: Territory) -> list[FieldError]:
+    """What is wrong with a new household's name, address, members and national id."""
+    if command.household_id is not None:
+        return []
+    return (inputs.text_errors("family_name", command.family_name, inputs.MAX_FAMILY_NAME,
+                               required=True)
+            + inputs.text_errors("address", command.address, inputs.MAX_ADDRESS)
+            + household_registry.errors(territory, command.programme, command.members,
+                                        command.national_id))
 
 
 def _caseworker_errors(staff: Staff, command: StartCase, territory: Territory) -> list:
@@ -101,16 +122,10 @@ def _territory(session: Session, code: str) -> Territory:
 
 def _household(session: Session, command: StartCase, territory: Territory) -> Household:
     if command.household_id is not None:
-        household = session.get(Household, command.household_id)
-        if household is None or household.territory_id != territory.id:
-            raise NotFound(f"no household {command.household_id} in {territory.code}",
-                           code="household.not_found", household=command.household_id,
-                           territory=territory.code)
-        return household
-    household = Household(territory_id=territory.id, family_name=command.family_name,
-                          address=command.address, members=list(command.members))
-    session.add(household)
-    return household
+        return household_registry.existing(session, command.household_id, territory)
+    return household_registry.register(session, territory, command.programme,
+                                       command.family_name, command.address,
+                                       list(command.members), command.national_id)
 
 
 def _start_data(case: Case, territory: Territory, today) -> dict:
@@ -128,6 +143,8 @@ class CaseView:
     tasks: list[HumanTask]
     timers: list[Timer]
     history: list[Event]
+    members: list[households.Member] = field(default_factory=list)
+    household_key: str = ""  # the reference person's RUT or codice fiscale, as written
 
 
 def show_case(session: Session, case_id: int, actor: Actor) -> CaseView:
@@ -141,8 +158,11 @@ def show_case(session: Session, case_id: int, actor: Actor) -> CaseView:
                             .order_by(HumanTask.created_at)).all()
     timers = session.scalars(select(Timer).where(Timer.instance_id == instance.id)
                              .order_by(Timer.due_at)).all()
+    country = case.territory.country
     return CaseView(case, instance.status, dict(data), list(tasks), list(timers),
-                    case_history(session, case_id, actor))
+                    case_history(session, case_id, actor),
+                    households.shown_members(case.household, country),
+                    national_ids.shown(country, case.household.national_key))
 
 
 def case_history(session: Session, case_id: int, actor: Actor) -> list[Event]:

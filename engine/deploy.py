@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from . import bundles, clock, version_settings, versions
+from . import bundles, clock, manifest_check, version_settings, versions
 from .forms import FormLibrary
 from .models import Programme
 from .parsing import parse_process, read_sources
@@ -31,6 +31,7 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
     """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
     folder = Path(folder)
     raw_settings = read_settings_file(folder)
+    manifest_check.check_folder(folder, read_sources(folder), forms)
     return deploy(session, read_sources(folder), raw_settings, forms, deployed_by,
                   publish=publish)
 

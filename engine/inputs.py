@@ -69,17 +69,3 @@ def refuse_if(command: str, errors: list[FieldError]) -> None:
     """Raise :class:`InvalidInput` for ``command`` when there is any error."""
     if errors:
         raise InvalidInput(command, errors)
-
-
-def member_errors(members: list) -> list[FieldError]:
-    """Problems with a household's members: how many, each one's name, their characters."""
-    if not isinstance(members, list) or len(members) > MAX_MEMBERS:
-        return [FieldError("members", "maxItems", f"Máximo {MAX_MEMBERS} integrantes.",
-                           MAX_MEMBERS)]
-    errors = character_errors(members, "members")
-    for index, member in enumerate(members):
-        name = member.get("nombre") if isinstance(member, dict) else None
-        if isinstance(name, str) and len(name) > MAX_MEMBER_NAME:
-            errors.append(FieldError(f"members[{index}].nombre", "maxLength",
-                                     f"Máximo {MAX_MEMBER_NAME} caracteres.", MAX_MEMBER_NAME))
-    return errors

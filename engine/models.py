@@ -101,14 +101,19 @@ class ProcessDefinition(Base):
 
 
 class Household(Base):
-    """A family: the people a case follows."""
+    """A family: the people a case follows (``members`` in one shape, see engine.households)
+    and its natural key, its reference person's normalised RUT or codice fiscale, unique per
+    territory (see engine.household_registry)."""
 
     __tablename__ = "household"
+    __table_args__ = (Index("ux_household_national_key", "territory_id", "national_key",
+                            unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
     family_name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(300))
     members: Mapped[list[Any]] = mapped_column(default=list)
+    national_key: Mapped[str | None] = mapped_column(String(32))
 
 
 class Case(Base):

@@ -104,11 +104,13 @@ def case() -> None:
 @click.option("--territory", "territory_code", required=True)
 @click.option("--family", required=True, help="household family name")
 @click.option("--caseworker", required=True)
+@click.option("--national-id", help="the reference person's RUT or codice fiscale")
 @user_option
 @at_option
-def case_start(programme, territory_code, family, caseworker, user, at) -> None:
+def case_start(programme, territory_code, family, caseworker, national_id, user, at) -> None:
     """Open a programme for a new household."""
-    command = engine.StartCase(programme, territory_code, caseworker, family)
+    command = engine.StartCase(programme, territory_code, caseworker, family,
+                               national_id=national_id)
     try:
         started = engine.start_case(db.session, command, _actor(user, ()), _moment(at),
                                     staff=staff_member)

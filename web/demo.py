@@ -100,7 +100,8 @@ def _demo_case(forms: engine.FormLibrary, module, spec: dict):
     now = datetime.now(UTC)
     moment = now - timedelta(days=spec["days_ago"])
     command = engine.StartCase(spec["programme"], spec["territory"], spec["caseworker"],
-                               spec["family"], members=spec.get("members", []))
+                               spec["family"], members=spec.get("members", []),
+                               national_id=spec.get("national_id"))
     case = engine.start_case(db.session, command, DEMO_ACTOR, moment)
     for bpmn_id, days_later, *extra in spec["steps"]:
         moment += timedelta(days=days_later)

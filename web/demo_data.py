@@ -98,7 +98,12 @@ def _accompanied(months: int) -> list[tuple[str, int]]:
 
 DEMO_CASES = [
     {"family": "Rojas Pérez", "programme": "familias", "territory": "antofagasta",
-     "caseworker": "ana", "days_ago": 3, "steps": [], "stage": "recién asignada"},
+     "caseworker": "ana", "days_ago": 3, "steps": [], "stage": "recién asignada",
+     "national_id": "12.345.678-5",
+     "members": [{"name": "Carla Rojas", "age": 34, "relationship": "head",
+                  "national_id": "12.345.678-5"},
+                 {"name": "Javier Pérez", "age": 36, "relationship": "partner"},
+                 {"name": "Sofía Pérez Rojas", "age": 8, "relationship": "child"}]},
     {"family": "González Tapia", "programme": "familias", "territory": "antofagasta",
      "caseworker": "ana", "days_ago": 40, "steps": [], "stage": "contacto atrasado"},
     {"family": "Muñoz Araya", "programme": "familias", "territory": "antofagasta",

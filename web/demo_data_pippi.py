@@ -194,7 +194,12 @@ _TO_T2 = _TO_T1 + [("assessment_t1", 10)] + _months(7) + [("registro_gruppi", 1,
 
 DEMO_CASES = [
     {"family": "Colombo", "programme": "pippi", "territory": "somma_lombardo",
-     "caseworker": "giulia", "days_ago": 2, "steps": [], "stage": "segnalazione ricevuta"},
+     "caseworker": "giulia", "days_ago": 2, "steps": [], "stage": "segnalazione ricevuta",
+     "national_id": "CLMMRA92E41F205J",
+     "members": [{"name": "Maria Colombo", "age": 33, "relationship": "head",
+                  "national_id": "CLMMRA92E41F205J"},
+                 {"name": "Paolo Colombo", "age": 35, "relationship": "partner"},
+                 {"name": "Luca Colombo", "age": 7, "relationship": "child"}]},
     {"family": "Ferrari Russo", "programme": "pippi", "territory": "somma_lombardo",
      "caseworker": "giulia", "days_ago": 21, "steps": [],
      "stage": "analisi preliminare in ritardo"},

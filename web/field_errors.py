@@ -34,6 +34,13 @@ MESSAGES = {
     "timezone": lambda limit: _("No es una zona horaria (p. ej. America/Santiago)."),
     "nul": lambda limit: _("Contiene caracteres no válidos (p. ej. un carácter nulo)."),
     "size": lambda limit: _("Demasiado grande (máximo %(kb)s KB).", kb=(limit or 0) // 1024),
+    "national_id_checksum": lambda limit: _("El dígito verificador del %(document)s no "
+                                            "corresponde.", document=limit),
+    "national_id_format": lambda limit: _("No es un %(document)s válido.", document=limit),
+    "household_exists": lambda limit: (
+        _("Ya hay una familia registrada con este documento en el territorio: %(name)s.",
+          name=limit["family_name"]) if isinstance(limit, dict)
+        else _("Ya hay una familia registrada con este documento en el territorio.")),
 }
 
 

@@ -16,7 +16,8 @@ from .field_errors import translated
 
 LABELS = {
     "family_name": _l("Familia (apellidos)"), "address": _l("Dirección"),
-    "members": _l("Integrantes (uno por línea: nombre, edad)"), "caseworker":
+    "members": _l("Integrantes (uno por línea: nombre, edad, parentesco, documento)"),
+    "national_id": _l("RUT o codice fiscale de la persona de referencia"), "caseworker":
     _l("Profesional a cargo"), "reason": _l("Motivo"), "programme": _l("Programa"),
     "territory": _l("Territorio"), "username": _l("Usuario"), "password": _l("Contraseña"),
 }

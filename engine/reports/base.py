@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import households
 from ..models import Case, Event
 
 
@@ -123,6 +124,11 @@ def case_events(session: Session, case_ids: Iterable[int],
 def submitted(events: list[Event], bpmn_id: str) -> list[dict]:
     """The data submitted at each completion of step ``bpmn_id``, in order."""
     return [e.data.get("submitted", {}) for e in events if e.bpmn_id == bpmn_id]
+
+
+def members(case: Case) -> int:
+    """How many people the case's household has (read through engine.households)."""
+    return len(households.members_of(case.household))
 
 
 def counted(count: int, one: str, many: str) -> str:

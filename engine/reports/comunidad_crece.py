@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from .. import catalog, clock
+from .. import catalog, clock, manifest
 from ..models import Case, Event
 from . import register
 from .base import (
@@ -26,12 +26,14 @@ from .base import (
     case_events,
     closures_by_type,
     counted,
+    members,
     programme_cases,
     share,
     submitted,
 )
 
 PROGRAMME = "comunidad_crece"
+STEPS = manifest.steps(PROGRAMME)  # the steps read, by the names of the manifest
 TITLE = "Comunidad Crece — resultados del acompañamiento especializado"
 EXITS = {  # outcomes of a young person who entered the component
     "egreso_exitoso": "Egreso exitoso (acompañamiento completo)",
@@ -42,11 +44,10 @@ OUTCOMES = {**EXITS, "no_ingresa": "No ingresa al componente"}
 LEVELS = {"alto": "Riesgo alto", "medio": "Riesgo medio", "bajo": "Riesgo bajo"}
 IN_SCHOOL_OR_WORK = frozenset({"estudia", "trabaja", "estudia_y_trabaja"})
 ACHIEVED = "logrado"
-END_OF_TUTORING = "cierre_por_plazo"  # the 12-month timer that closes the tutorings
 COLUMNS = ["caso", "joven", "territorio", "profesional", "resultado", "nivel_riesgo",
            "fecha_derivacion", "fecha_ingreso", "fecha_pii", "tutorias_realizadas",
            "tutorias_esperadas", "metas_pii", "metas_logradas", "situacion_ingreso",
-           "situacion_egreso", "nuevas_infracciones", "alertas"]
+           "situacion_egreso", "nuevas_infracciones", "alertas", "integrantes"]
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,12 @@ def read_young(case: Case, events: list[Event], intervals: dict[str, int],
     """The outcome figures of one case from its events."""
     level = next((e.data.get("nivel_riesgo") for e in reversed(events)
                   if e.kind == "decision"), None)
-    referral = last(submitted(events, "registrar_derivacion"))
-    entry = last(submitted(events, "evaluacion_ingreso"))
-    plan = last(submitted(events, "pii"))
-    exit_evaluation = last(submitted(events, "evaluacion_egreso"))
+    referral = last(submitted(events, STEPS["referral"]))
+    entry = last(submitted(events, STEPS["entry"]))
+    plan = last(submitted(events, STEPS["individual_plan"]))
+    exit_evaluation = last(submitted(events, STEPS["exit_evaluation"]))
     goals, achieved = goal_progress(events)
-    tutorings = len(submitted(events, "tutoria"))
+    tutorings = len(submitted(events, STEPS["tutoring"]))
     zone = ZoneInfo(case.territory.timezone)
     return YoungResult(
         case, level, referral.get("fecha_derivacion"), entry.get("fecha_ingreso"),
@@ -102,8 +103,8 @@ def last(items: list[dict]) -> dict:
 def goal_progress(events: list[Event]) -> tuple[int | None, int | None]:
     """The PII goals and how many are achieved, as the latest exit evaluation says, or else
     the latest quarterly review; (None, None) before any of them."""
-    latest = last(submitted(events, "evaluacion_egreso")) or last(submitted(events,
-                                                                            "revision_pii"))
+    latest = (last(submitted(events, STEPS["exit_evaluation"]))
+              or last(submitted(events, STEPS["review"])))
     if not latest:
         return None, None
     goals = latest.get("avance_metas", [])
@@ -128,7 +129,8 @@ def expected_tutorings(events: list[Event], interval: int | None, now: datetime,
     The tutorings end when the 12 months run out, when a tutoring records a withdrawal, when
     the coordinator refers the young person to protection, or else (still running) now.
     """
-    plans = [e for e in events if e.kind == "task_completed" and e.bpmn_id == "pii"]
+    plan = STEPS["individual_plan"]
+    plans = [e for e in events if e.kind == "task_completed" and e.bpmn_id == plan]
     if not plans or not interval:
         return None
     end = next((e.at for e in events if _ends_tutoring(e)), now)
@@ -138,7 +140,7 @@ def expected_tutorings(events: list[Event], interval: int | None, now: datetime,
 
 def _ends_tutoring(event: Event) -> bool:
     if event.kind == "timer_fired":
-        return event.bpmn_id == END_OF_TUTORING
+        return event.bpmn_id == STEPS["end_of_tutoring"]  # the 12 months ran out
     data = event.data.get("submitted", {}) if event.kind == "task_completed" else {}
     return (data.get("novedad") not in (None, "ninguna")
             or data.get("decision_alerta") == "derivar_proteccion")
@@ -256,4 +258,5 @@ def csv_row(y: YoungResult) -> dict:
             "tutorias_realizadas": y.tutorings, "tutorias_esperadas": y.expected,
             "metas_pii": y.goals, "metas_logradas": y.achieved,
             "situacion_ingreso": y.situation_in, "situacion_egreso": y.situation_out,
-            "nuevas_infracciones": y.new_offences, "alertas": y.alerts}
+            "nuevas_infracciones": y.new_offences, "alertas": y.alerts,
+            "integrantes": members(case)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from .. import manifest
 from ..models import Case, Event
 from . import register
 from .base import (
@@ -21,11 +22,13 @@ from .base import (
     case_events,
     closures_by_type,
     counted,
+    members,
     programme_cases,
     share,
     submitted,
 )
 
+STEPS = manifest.steps("familias")  # the steps read, by the names of the manifest
 TITLE = "Programa Familias — resultados del acompañamiento"
 OUTCOMES = {
     "egreso": "Egreso (acompañamiento completo)",
@@ -39,7 +42,7 @@ TO_ACHIEVE = frozenset({"a_trabajar", "critico"})  # Matriz states still to be w
 ACHIEVED = "cumplido"
 COLUMNS = ["caso", "familia", "territorio", "profesional", "resultado", "trayectoria",
            "sesiones_meta", "sesiones_realizadas", "acciones_plan", "acciones_realizadas",
-           "indicadores_por_lograr", "indicadores_a_cumplido"]
+           "indicadores_por_lograr", "indicadores_a_cumplido", "integrantes"]
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,9 @@ def read_family(case: Case, events: list[Event]) -> FamilyResult:
     trajectory = decisions[-1] if decisions else {}
     planned, done = plan_actions(events)
     to_achieve, achieved = matrix_moves(events)
+    sessions = len(submitted(events, STEPS["session"]))
     return FamilyResult(case, trajectory.get("trayectoria"), trajectory.get("sesiones_meta"),
-                        len(submitted(events, "sesion")), planned, done, to_achieve, achieved)
+                        sessions, planned, done, to_achieve, achieved)
 
 
 def plan_actions(events: list[Event]) -> tuple[int | None, int | None]:
@@ -77,18 +81,19 @@ def plan_actions(events: list[Event]) -> tuple[int | None, int | None]:
     Each ``seguimiento`` reports the plan actions done in its month; their sum, capped at the
     plan's size, is the actions done. (None, None) while there is no plan.
     """
-    plans = submitted(events, "plan")
+    plans = submitted(events, STEPS["family_plan"])
     if not plans:
         return None, None
     planned = sum(len(goal.get("acciones", [])) for goal in plans[-1].get("metas", []))
-    reported = sum(r.get("acciones_realizadas", 0) for r in submitted(events, "seguimiento"))
+    reported = sum(r.get("acciones_realizadas", 0) for r in submitted(events, STEPS["follow_up"]))
     return planned, min(reported, planned)
 
 
 def matrix_moves(events: list[Event]) -> tuple[int | None, int | None]:
     """Indicators *a trabajar* or *crítico* at diagnosis, and how many of them are *cumplido*
     at the (latest) final evaluation; (None, None) until both Matrices exist."""
-    diagnoses, finals = submitted(events, "diagnostico"), submitted(events, "evaluacion_final")
+    diagnoses = submitted(events, STEPS["diagnosis"])
+    finals = submitted(events, STEPS["final_evaluation"])
     if not diagnoses or not finals:
         return None, None
     before, after = diagnoses[-1].get("matriz", {}), finals[-1].get("matriz", {})
@@ -189,4 +194,4 @@ def csv_row(family: FamilyResult) -> dict:
             "sesiones_meta": family.session_goal, "sesiones_realizadas": family.sessions,
             "acciones_plan": family.planned_actions, "acciones_realizadas": family.actions_done,
             "indicadores_por_lograr": family.to_achieve,
-            "indicadores_a_cumplido": family.achieved}
+            "indicadores_a_cumplido": family.achieved, "integrantes": members(case)}

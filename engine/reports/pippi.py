@@ -19,14 +19,15 @@ from statistics import mean
 
 from sqlalchemy.orm import Session
 
-from .. import catalog, clock
+from .. import catalog, clock, manifest
 from ..calendars import TerritoryCalendar
 from ..deadlines import compute
 from ..models import Case, Event, Programme
 from ..settings import ProgrammeSettings
 from . import register
-from .base import Figure, Report, completions, programme_cases, share, submitted
+from .base import Figure, Report, completions, members, programme_cases, share, submitted
 
+STEPS = manifest.steps("pippi")  # the steps read, by the names of the manifest
 TITLE = "P.I.P.P.I. — esiti della presa in carico"
 MILESTONES = ("t0", "t1", "t2")
 SIDES = {"crescere": "Il mio crescere",
@@ -37,7 +38,7 @@ OUTCOMES = {"esito_a": "A — esito positivo", "esito_b": "B — prosegue con al
 DEFAULT_GOAL = 50  # % of closed families with outcome A, when the settings do not say
 COLUMNS = ["caso", "famiglia", "territorio", "operatore", "stato", "esito", "percorso",
            "data_consenso", "dispositivi", "data_t0", "data_t1", "data_t2",
-           *[f"{side}_{m}" for side in SIDES for m in ("t0", "t2")]]
+           *[f"{side}_{m}" for side in SIDES for m in ("t0", "t2")], "componenti"]
 
 
 @dataclass(frozen=True)
@@ -75,22 +76,22 @@ def read_family(case: Case, events: list[Event], settings: ProgrammeSettings | N
     calendar = TerritoryCalendar(case.territory.country, case.territory.region,
                                  case.territory.timezone)
     as_of = calendar.local_date(case.closed_at or clock.now())
-    consents = [c for c in submitted(events, "consenso") if c.get("consenso_dato")]
+    consents = [c for c in submitted(events, STEPS["consent"]) if c.get("consenso_dato")]
     if not consents:
         return Family(case, None, as_of)
     consent = date.fromisoformat(consents[-1]["data_consenso"])
     recorded, scores = _assessments(events)
-    plans = submitted(events, "progetto_quadro")
+    plans = submitted(events, STEPS["framework_project"])
     return Family(case, consent, as_of, _due_dates(settings, consent, calendar), recorded,
                   scores, tuple(plans[-1]["dispositivi"]) if plans else (),
-                  bool(submitted(events, "valutazione_sicurezza")))
+                  bool(submitted(events, STEPS["safety"])))
 
 
 def _assessments(events: list[Event]) -> tuple[dict[str, date], dict[str, dict[str, float]]]:
     """The date and the side means of each assessment recorded (the latest of each)."""
     recorded, scores = {}, {}
     for m in MILESTONES:
-        found = submitted(events, f"assessment_{m}")
+        found = submitted(events, STEPS[m])
         if found:
             recorded[m] = date.fromisoformat(found[-1][f"data_{m}"])
             scores[m] = side_means(found[-1][f"mondo_{m}"])
@@ -200,4 +201,5 @@ def csv_row(family: Family) -> dict:
         for m in ("t0", "t2"):
             score = family.scores.get(m, {}).get(side)
             row[f"{side}_{m}"] = round(score, 2) if score is not None else ""
+    row["componenti"] = members(case)
     return row

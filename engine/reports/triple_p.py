@@ -18,18 +18,28 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import catalog, places
+from .. import catalog, manifest, places
 from ..models import Case, Enrolment, Event, Territory
 from . import register
-from .base import Breakdown, Figure, Report, completions, programme_cases, share, submitted
+from .base import (
+    Breakdown,
+    Figure,
+    Report,
+    completions,
+    members,
+    programme_cases,
+    share,
+    submitted,
+)
 
 PROGRAMME = "triple_p"
+STEPS = manifest.steps(PROGRAMME)  # the steps read, by the names of the manifest
 TITLE = "Triple P — cupos, cumplimiento y cambios en la crianza"
 ENDED = ("completa", "no_completa", "abandono")
 ATTENDANCE = {  # modality: (step registering a session, field saying it happened)
-    "charlas": ("charla", "asistio"),
-    "individuales": ("sesion_individual", "asistio"),
-    "talleres": ("sesion_grupal", "asistio"),
+    "charlas": ("talk", "asistio"),
+    "individuales": ("individual_session", "asistio"),
+    "talleres": ("group_session", "asistio"),
 }
 QUESTIONNAIRES = {  # the lower the score, the better
     "conducta_infantil": "Conducta infantil (ECBI)",
@@ -40,7 +50,8 @@ PLACE_STATES = {places.OCCUPIED: "asignado", places.WAITING: "en espera",
                 places.RELEASED: "liberado", places.WITHDRAWN: "retirado de la espera"}
 COLUMNS = ["caso", "familia", "territorio", "facilitador", "modalidad", "cupo",
            "sesiones_registradas", "sesiones_asistidas", "llamadas_realizadas", "resultado",
-           *[f"{q}_{when}" for q in QUESTIONNAIRES for when in ("pre", "post", "cambio")]]
+           *[f"{q}_{when}" for q in QUESTIONNAIRES for when in ("pre", "post", "cambio")],
+           "integrantes"]
 
 
 @dataclass(frozen=True)
@@ -65,16 +76,16 @@ class FamilyResult:
 
 def read_family(case: Case, events: list[Event], place: str | None) -> FamilyResult:
     """One family's figures from its ``task_completed`` events and its enrolment."""
-    enrolled = [d for d in submitted(events, "inscripcion") if d.get("modalidad")]
+    enrolled = [d for d in submitted(events, STEPS["enrolment"]) if d.get("modalidad")]
     modality = enrolled[-1]["modalidad"] if enrolled else None
     step, flag = ATTENDANCE.get(modality, (None, None))
-    sessions = submitted(events, step) if step else []
-    calls = submitted(events, "llamada_seguimiento")
+    sessions = submitted(events, STEPS[step]) if step else []
+    calls = submitted(events, STEPS["follow_up_call"])
     return FamilyResult(case, modality, place, len(sessions),
                         sum(1 for s in sessions if s.get(flag)),
                         sum(1 for c in calls if c.get("realizada")),
-                        _scores(submitted(events, "cuestionarios_iniciales"), "pre"),
-                        _scores(submitted(events, "cuestionarios_finales"), "post"))
+                        _scores(submitted(events, STEPS["questionnaires_before"]), "pre"),
+                        _scores(submitted(events, STEPS["questionnaires_after"]), "post"))
 
 
 def _scores(answers: list[dict], when: str) -> dict[str, float]:
@@ -209,4 +220,5 @@ def csv_row(family: FamilyResult, names: dict[str, str]) -> dict:
     for key in QUESTIONNAIRES:
         row |= {f"{key}_pre": family.pre.get(key), f"{key}_post": family.post.get(key),
                 f"{key}_cambio": family.change(key)}
+    row["integrantes"] = members(case)
     return row

@@ -61,7 +61,7 @@ def start_case(web_app):
         with web_app.app_context():
             actor = engine.Actor("jorge", frozenset({"supervisor"}), None)
             command = engine.StartCase("familias", territory, caseworker, family,
-                                       members=[{"nombre": "Carla Rojas", "edad": 34}])
+                                       members=[{"name": "Carla Rojas", "age": 34}])
             return engine.start_case(db.session, command, actor, at).id
 
     return start

@@ -287,4 +287,4 @@ def test_an_odd_age_in_the_members_list_is_left_out_not_an_error(as_person, web_
                                        "caseworker": "ana"}, token_from="/cases/new")
     assert response.status_code == 302
     with web_app.app_context():
-        assert db.session.scalars(select(Household.members)).one() == [{"nombre": "Tomás Vega"}]
+        assert db.session.scalars(select(Household.members)).one() == [{"name": "Tomás Vega"}]

@@ -121,7 +121,7 @@ def _seed_managers_and_case() -> None:
                         password_hash=hash_password(PASSWORD), territories=[chile]))
     db.session.commit()
     command = engine.StartCase("familias", "antofagasta", "ana", "Rojas Pérez",
-                              members=[{"nombre": "Carla Rojas", "edad": 34}])
+                              members=[{"name": "Carla Rojas", "age": 34}])
     engine.start_case(db.session, command, engine.Actor("jorge", frozenset(), None), MARCH_2)
 
 
@@ -189,7 +189,8 @@ def test_new_case(fixed_app):
             "caseworker": "ana"}
 
     @FUZZ
-    @given(fields("family_name", "address", "members", "programme", "territory", "caseworker"))
+    @given(fields("family_name", "national_id", "address", "members", "programme", "territory",
+                  "caseworker"))
     def send(values):
         fuzz.post("/cases/new", base, values)
 

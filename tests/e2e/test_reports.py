@@ -87,11 +87,11 @@ def test_the_csv_has_one_line_per_case_and_opens_in_excel(as_person, seeded):
     lines = body.removeprefix("\ufeff").strip().splitlines()
     assert lines[0] == ("caso,familia,territorio,profesional,resultado,trayectoria,"
                         "sesiones_meta,sesiones_realizadas,acciones_plan,acciones_realizadas,"
-                        "indicadores_por_lograr,indicadores_a_cumplido")
+                        "indicadores_por_lograr,indicadores_a_cumplido,integrantes")
     assert lines[1:] == [
-        f"{seeded['Rojas Pérez']},Rojas Pérez,Antofagasta,ana,egreso,doble,16,16,2,1,4,1",
-        f"{seeded['Díaz Rivera']},Díaz Rivera,Antofagasta,ana,no_ubicada,,,0,,,,",
-        f"{seeded['Castillo Vega']},Castillo Vega,Antofagasta,ana,,simple,12,3,1,0,,",
+        f"{seeded['Rojas Pérez']},Rojas Pérez,Antofagasta,ana,egreso,doble,16,16,2,1,4,1,1",
+        f"{seeded['Díaz Rivera']},Díaz Rivera,Antofagasta,ana,no_ubicada,,,0,,,,,1",
+        f"{seeded['Castillo Vega']},Castillo Vega,Antofagasta,ana,,simple,12,3,1,0,,,1",
     ]
 
 

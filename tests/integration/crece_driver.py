@@ -44,7 +44,7 @@ class CreceCase(DrivenCase):
                  name: str = "Matías Rojas", territory: str = "coquimbo"):
         super().__init__(session, forms, people["valentina"], people["rodrigo"], received)
         self.people = people
-        self.open_case(territory, "valentina", name, [{"nombre": name, "edad": 15}],
+        self.open_case(territory, "valentina", name, [{"name": name, "age": 15}],
                        people["rodrigo"])
 
     def actor(self, row: HumanTask, by: str | None = None) -> engine.Actor:

@@ -33,7 +33,7 @@ class FamiliaCase(DrivenCase):
                  family: str = "Rojas Pérez", territory: str = "antofagasta"):
         super().__init__(session, forms, caseworker, supervisor, allocated)
         self.open_case(territory, caseworker.id, family,
-                       [{"nombre": "Carla Rojas", "edad": 34}], supervisor)
+                       [{"name": "Carla Rojas", "age": 34}], supervisor)
 
     def review_data(self) -> dict:
         """The Jefe/a contacts the AFI about the overdue step."""

@@ -36,8 +36,8 @@ class PippiCase(DrivenCase):
                  family: str = "Colombo"):
         super().__init__(session, forms, caseworker, supervisor, referred)
         self.open_case("somma_lombardo", caseworker.id, family,
-                       [{"nome": "Maria Colombo", "eta": 31},
-                        {"nome": "Luca Colombo", "eta": 7}], caseworker)
+                       [{"name": "Maria Colombo", "age": 31, "relationship": "head"},
+                        {"name": "Luca Colombo", "age": 7, "relationship": "child"}], caseworker)
 
     def review_data(self) -> dict:
         """The referente's review of an escalation."""

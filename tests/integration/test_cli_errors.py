@@ -224,3 +224,15 @@ def test_the_engine_refuses_unstorable_settings_whoever_calls_it(app, cli, value
     assert [(e.field, e.code) for e in refusal.value.errors] == [
         ("plazos.diagnostico.titulo", "characters")]
     assert counts(app) == before
+
+
+def test_a_wrong_rut_is_one_line_naming_the_field(cli, app):
+    before = counts(app)
+    refused(cli(*START, "--family", "Vega", "--caseworker", "ana", "--national-id",
+                "12.345.678-4"), "national_id", "El dígito verificador del RUT no corresponde.")
+    assert counts(app) == before
+    code, out, _ = cli(*START, "--family", "Vega", "--caseworker", "ana", "--national-id",
+                       "12.345.678-5")
+    assert code == 0 and out.startswith("case ")
+    refused(cli(*START, "--family", "Vega", "--caseworker", "ana", "--national-id",
+                "123456785"), "national_id", "Ya hay una familia registrada")

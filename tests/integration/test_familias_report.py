@@ -118,7 +118,8 @@ def test_the_csv_rows_are_one_per_case(session, territories, cases):
         "caso": cases["Rojas Pérez"], "familia": "Rojas Pérez", "territorio": "Antofagasta",
         "profesional": "ana", "resultado": "egreso", "trayectoria": "doble",
         "sesiones_meta": 16, "sesiones_realizadas": 16, "acciones_plan": 3,
-        "acciones_realizadas": 2, "indicadores_por_lograr": 4, "indicadores_a_cumplido": 2}
+        "acciones_realizadas": 2, "indicadores_por_lograr": 4, "indicadores_a_cumplido": 2,
+        "integrantes": 1}  # Carla Rojas, read through engine.households
     assert rows["Díaz Rivera"]["resultado"] == "no_ubicada"
     assert rows["Díaz Rivera"]["trayectoria"] is None
     assert rows["Castillo Vega"]["resultado"] == ""  # still open

@@ -252,7 +252,7 @@ def test_one_csv_row_per_case_with_its_assessments(session, world):
         "data_consenso": "2026-02-16", "dispositivi": "", "data_t0": "2026-04-01",
         "data_t1": "2026-10-20", "data_t2": "2027-07-01", "crescere_t0": 2.0,
         "crescere_t2": 3.0, "risposte_genitoriali_t0": 2.0, "risposte_genitoriali_t2": 4.0,
-        "ambiente_t0": 3.0, "ambiente_t2": 3.5}
+        "ambiente_t0": 3.0, "ambiente_t2": 3.5, "componenti": 0}  # none registered
     assert (rows["Marino"]["dispositivi"], rows["Marino"]["data_t1"]) == (
         "educativa_domiciliare", "")
     assert list(ferrari) == report.columns

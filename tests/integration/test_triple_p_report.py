@@ -99,7 +99,8 @@ def test_one_csv_row_per_case(report):
         "conducta_infantil_pre": 150, "conducta_infantil_post": 120,
         "conducta_infantil_cambio": -30, "estilo_parental_pre": 4.0,
         "estilo_parental_post": 3.0, "estilo_parental_cambio": -1.0,
-        "estres_parental_pre": 110, "estres_parental_post": 90, "estres_parental_cambio": -20}
+        "estres_parental_pre": 110, "estres_parental_post": 90, "estres_parental_cambio": -20,
+        "integrantes": 0}  # referred without members
     assert (rows[espinoza]["cupo"], rows[espinoza]["resultado"]) == ("en espera", "")
     assert rows[espinoza]["conducta_infantil_pre"] is None
     assert (rows[gonzalez]["modalidad"], rows[gonzalez]["resultado"]) == ("", "rechazo")

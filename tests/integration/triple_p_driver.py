@@ -55,7 +55,7 @@ class TriplePTeam(Timeline):
     def refer(self, family_name: str) -> "Family":
         """A family is referred to Triple P today (09:00)."""
         command = engine.StartCase("triple_p", "la_serena", self.facilitator.id, family_name,
-                                   members=[{"nombre": "Tomás", "edad": 4}])
+                                   members=[{"name": "Tomás", "age": 4, "relationship": "child"}])
         return Family(self, engine.start_case(self.session, command, self.coordinator))
 
 

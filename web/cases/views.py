@@ -14,9 +14,9 @@ from ..access import actor, require_role
 from ..auth.models import User
 from ..auth.people import staff_member
 from ..extensions import db
-from ..field_errors import translated
 from ..input_checks import describe
-from .forms import NewCaseForm, parse_members
+from .forms import RELATIONSHIP_LABELS, NewCaseForm, parse_members
+from .household_errors import existing_household, placed_errors
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -27,7 +27,8 @@ def show(case_id: int):
     """Everything about one case, with its timeline and process diagram."""
     view = engine.show_case(db.session, case_id, actor())
     return render_template("cases/show.html", view=view, case=view.case,
-                           may_pause=engine.may_pause(view.case, actor()))
+                           may_pause=engine.may_pause(view.case, actor()),
+                           relationships=RELATIONSHIP_LABELS)
 
 
 @bp.route("/<id:case_id>/diagram")
@@ -70,29 +71,32 @@ def new():
     form = _new_case_form()
     if not form.is_submitted():
         return render_template("cases/new.html", form=form)
+    existing = None
     if form.validate():
         try:
             case = _start(form)
         except InvalidInput as invalid:
             _place_errors(form, invalid)
+            existing = existing_household(invalid)
         else:
             flash(_("Caso abierto para la familia %(name)s.", name=case.household.family_name),
                   "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form), 422
+    return render_template("cases/new.html", form=form, existing=existing), 422
 
 
 def _start(form: NewCaseForm):
     command = engine.StartCase(form.programme.data, form.territory.data,
                                form.caseworker.data, form.family_name.data.strip(),
                                members=parse_members(form.members.data),
-                               address=form.address.data or None)
+                               address=form.address.data or None,
+                               household_id=request.form.get("household_id", type=int),
+                               national_id=form.national_id.data or None)
     return engine.start_case(db.session, command, actor(), staff=staff_member)
 
 
 def _place_errors(form: NewCaseForm, invalid: InvalidInput) -> None:
-    for path, message in translated(invalid.errors).items():
-        name = path.split("[")[0].split(".")[0]
+    for name, message in placed_errors(invalid.errors):
         field = form._fields.get(name, form.family_name)
         field.errors = [*field.errors, message]
 
