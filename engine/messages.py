@@ -50,6 +50,8 @@ ERRORS: dict[str, tuple[str, ...]] = {
     # programmes, settings, reports, incidents
     "programme.not_found": ("programme",),
     "programme.not_deployed": ("programme",),
+    "programme.no_published_version": ("programme",),
+    "version.not_found": ("definition",),
     "settings.invalid": ("programme", "fields"),
     "settings.changed_meanwhile": ("programme",),
     "settings.manage_not_allowed": ("programme",),
@@ -113,7 +115,9 @@ FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field
     # the engine's own checks of commands, drafts, territories and settings
     "characters", "unknown_person", "not_caseworker", "not_in_territory", "unknown", "nul",
     "size", "duplicate", "country", "timezone", "amount", "whole_number", "reminder", "title",
-    "duration",
+    "duration", "version_anchor", "needed_by_version",
+    # households: the national id (RUT, codice fiscale) and its uniqueness per territory
+    "national_id_checksum", "national_id_format", "household_exists",
 })
 
 

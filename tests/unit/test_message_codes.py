@@ -214,7 +214,8 @@ def test_every_field_rule_reads_in_italian_and_english(app):
     from web.programmes.forms import SETTING_MESSAGES
 
     for rule in FIELD_RULES:
-        limit = {"enum": ["a", "b"], "const": True}.get(rule, 2048)
+        limit = {"enum": ["a", "b"], "const": True, "version_anchor": ["fecha_ingreso"],
+                 "household_exists": {"family_name": "Soto"}}.get(rule, 2048)
         error = errors.FieldError("x", rule, "texto del motor", limit)
         assert rule in SETTING_MESSAGES, rule
         with app.test_request_context():
