@@ -10,6 +10,7 @@ stay independent however much they change their copy.
 import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,8 @@ class Templates:
     def __init__(self, empty: str, folder: Path, prefix: str):
         self.empty, self.folder, self.prefix = empty, folder, prefix
         self.made: dict[str, tuple[str, object]] = {}
+        self.copies = 0
+        self.dropper = ThreadPoolExecutor(max_workers=1)  # drops copies while tests go on
 
     @property
     def sqlite(self) -> bool:
@@ -96,18 +99,21 @@ class Templates:
             target = folder / "acompana.db"
             shutil.copyfile(url.removeprefix("sqlite:///"), target)
             return f"sqlite:///{target}", data
-        return self._copy(url, "test_copy"), data
+        self.copies += 1
+        return self._copy(url, f"copy_{self.copies}"), data
 
     def drop_test_copy(self, url: str) -> None:
-        """Throw one test's copy away (a SQLite file goes with the test's tmp_path)."""
+        """Throw one test's copy away, in the background (a SQLite file goes with the test's
+        tmp_path)."""
         if not self.sqlite:
-            pg_drop(pg_name(url))
+            self.dropper.submit(pg_drop, pg_name(url))
 
     def drop_all(self) -> None:
-        """Drop every PostgreSQL template (at the end of the run)."""
-        if not self.sqlite:
-            pg_drop(*(pg_name(url) for url, _ in self.made.values()),
-                    f"{self.prefix}_test_copy")
+        """Drop every PostgreSQL template and copy (at the end of the run)."""
+        self.dropper.shutdown(wait=True)
+        if not self.sqlite:  # any copy a background drop missed goes too
+            copies = (f"{self.prefix}_copy_{n}" for n in range(1, self.copies + 1))
+            pg_drop(*(pg_name(url) for url, _ in self.made.values()), *copies)
 
     def _copy(self, source: str, name: str) -> str:
         if self.sqlite:
