@@ -31,6 +31,14 @@ class Seed:
     parent: "Seed | None" = None
 
 
+def descends_from(seed: Seed | None, ancestor: Seed) -> bool:
+    """Whether ``seed`` is ``ancestor`` or is built on it (seeds are known by name: a
+    conftest may be imported twice, under two module names)."""
+    while seed is not None and seed.name != ancestor.name:
+        seed = seed.parent
+    return seed is not None
+
+
 def pg_admin(*statements: str) -> None:
     """Run statements on the PostgreSQL server's admin database (outside a transaction)."""
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
