@@ -1,6 +1,5 @@
 """Sign-in throttling slows a guesser down but never locks the real person out."""
 
-import os
 import statistics
 import time
 import uuid
@@ -11,11 +10,12 @@ import time_machine
 from redis import Redis
 
 from tests.e2e.conftest import PASSWORD, Browser, csrf_of
+from tests.workers import redis_test_url
 from web import create_app
 from web.auth.models import User
 from web.extensions import db
 
-REDIS_URL = os.environ.get("ACOMPANA_TEST_REDIS", "redis://127.0.0.1:6379/15")
+REDIS_URL = redis_test_url()  # ACOMPANA_TEST_REDIS, one database per xdist worker
 START = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
