@@ -61,17 +61,16 @@ def migrated_database(request, tmp_path_factory):
         url = _postgres_url()
         request.addfinalizer(_drop_postgres)
     _migrate(url)
+    if request.param == "postgresql":  # an idle copy for seeds: the test database is in use
+        pg_clone(PG_TEST_DB, f"{PG_TEST_DB}_empty")
     return url
 
 
 @pytest.fixture(scope="session")
 def seed_templates(migrated_database, tmp_path_factory):
     """The seeded template databases of this database kind (see tests/templates.py)."""
-    if migrated_database.startswith("sqlite"):
-        empty = migrated_database
-    else:  # an idle copy to clone from: the test database itself is always in use
-        pg_clone(PG_TEST_DB, f"{PG_TEST_DB}_empty")
-        empty = pg_url(f"{PG_TEST_DB}_empty")
+    sqlite = migrated_database.startswith("sqlite")
+    empty = migrated_database if sqlite else pg_url(f"{PG_TEST_DB}_empty")
     templates = Templates(empty, tmp_path_factory.mktemp("seeds"), PG_TEST_DB)
     yield templates
     templates.drop_all()
