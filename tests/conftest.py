@@ -1,16 +1,21 @@
 """Shared fixtures: a real database (SQLite file and PostgreSQL), the app, a session, actors.
 
 Every integration test runs on both databases. The schema is made by the Alembic migration,
-so the migration is exercised by every run. PostgreSQL is the local server (127.0.0.1:5432)
+so the migration is exercised by every run. A test whose data takes long to build overrides
+``database_seed`` with a :class:`tests.templates.Seed`: the data is built once per database
+kind into a template, and each test gets a fresh copy (``seed_data`` is what the build
+returned). PostgreSQL is the local server (127.0.0.1:5432)
 unless ``ACOMPANA_TEST_PG`` names another admin URL.
 """
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 import engine
@@ -18,29 +23,24 @@ import web.auth.models  # noqa: F401 - registers the people tables
 import web.notifications.models  # noqa: F401
 from engine import catalog
 from engine.models import Base, Territory
+from tests.templates import PG_ADMIN, Templates, pg_admin, pg_clone, pg_drop, pg_url  # noqa: F401
 from web import create_app
+from web.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-PG_ADMIN = os.environ.get("ACOMPANA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_TEST_DB = f"acompana_test_{os.getpid()}"
 TABLES = [t.name for t in reversed(Base.metadata.sorted_tables)]
 
 
 def _postgres_url() -> str:
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{PG_TEST_DB}"'))
-    admin.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_TEST_DB
+    pg_drop(PG_TEST_DB)
+    pg_admin(f'CREATE DATABASE "{PG_TEST_DB}"')
+    return pg_url(PG_TEST_DB)
 
 
 def _drop_postgres() -> None:
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)'))
-    admin.dispose()
+    pg_drop(PG_TEST_DB, f"{PG_TEST_DB}_empty")
 
 
 def _migrate(url: str) -> None:
@@ -49,6 +49,7 @@ def _migrate(url: str) -> None:
         from flask_migrate import upgrade
 
         upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -60,15 +61,50 @@ def migrated_database(request, tmp_path_factory):
         url = _postgres_url()
         request.addfinalizer(_drop_postgres)
     _migrate(url)
+    if request.param == "postgresql":  # an idle copy for seeds: the test database is in use
+        pg_clone(PG_TEST_DB, f"{PG_TEST_DB}_empty")
     return url
 
 
+@pytest.fixture(scope="session")
+def seed_templates(migrated_database, tmp_path_factory):
+    """The seeded template databases of this database kind (see tests/templates.py)."""
+    sqlite = migrated_database.startswith("sqlite")
+    empty = migrated_database if sqlite else pg_url(f"{PG_TEST_DB}_empty")
+    templates = Templates(empty, tmp_path_factory.mktemp("seeds"), PG_TEST_DB)
+    yield templates
+    templates.drop_all()
+
+
 @pytest.fixture
-def database_url(migrated_database, tmp_path):
-    """An empty migrated database for one test: a copy of the SQLite template, or the
-    PostgreSQL test database, truncated afterwards."""
+def database_seed():
+    """The :class:`~tests.templates.Seed` the test's database starts from; ``None`` (the
+    default) for an empty one. A module or conftest overrides this fixture to seed."""
+    return None
+
+
+@pytest.fixture
+def seed_data(database_url, request):
+    """What the seed's build returned (case ids and the like), the same for every copy."""
+    return request.node.stash[_SEED_DATA]
+
+
+_SEED_DATA = pytest.StashKey[object]()
+
+
+@pytest.fixture
+def database_url(migrated_database, database_seed, request, tmp_path):
+    """The test's own migrated database: empty (a copy of the SQLite template, or the
+    PostgreSQL test database, truncated afterwards), or a fresh copy of ``database_seed``'s
+    template when the test asks for one."""
     catalog.forget()
-    if migrated_database.startswith("sqlite"):
+    if database_seed is not None:
+        templates = request.getfixturevalue("seed_templates")
+        url, request.node.stash[_SEED_DATA] = templates.copy_for_test(database_seed, tmp_path)
+        catalog.forget()
+        yield url
+        templates.drop_test_copy(url)
+    elif migrated_database.startswith("sqlite"):
         copy = tmp_path / "acompana.db"
         shutil.copyfile(migrated_database.removeprefix("sqlite:///"), copy)
         yield f"sqlite:///{copy}"
@@ -121,18 +157,42 @@ def _truncate(url: str) -> None:
     sql.dispose()
 
 
-@pytest.fixture
-def territories(session):
-    """A Chilean comuna and an Italian Ambito, with their holiday calendars."""
-    rows = [
-        Territory(code="antofagasta", name="Antofagasta", country="CL", region="AN",
-                  timezone="America/Santiago"),
-        Territory(code="somma_lombardo", name="Ambito di Somma Lombardo", country="IT",
-                  region="VA", timezone="Europe/Rome"),
-    ]
+TERRITORIES = (
+    {"code": "antofagasta", "name": "Antofagasta", "country": "CL", "region": "AN",
+     "timezone": "America/Santiago"},
+    {"code": "somma_lombardo", "name": "Ambito di Somma Lombardo", "country": "IT",
+     "region": "VA", "timezone": "Europe/Rome"},
+)
+
+
+def add_territories(session) -> dict[str, Territory]:
+    """Add the two territories of :func:`territories` (also for seeds' builds)."""
+    rows = [Territory(**row) for row in TERRITORIES]
     session.add_all(rows)
     session.commit()
     return {t.code: t for t in rows}
+
+
+@pytest.fixture
+def territories(session, database_seed):
+    """A Chilean comuna and an Italian Ambito, with their holiday calendars (in a seeded
+    database, the seed's build has added them with :func:`add_territories`)."""
+    if database_seed is None:
+        return add_territories(session)
+    codes = [row["code"] for row in TERRITORIES]
+    return {t.code: t for t in session.scalars(select(Territory).where(Territory.code.in_(codes)))}
+
+
+@contextmanager
+def seed_session(url: str) -> Iterator[Session]:
+    """A session on a seed's template database, for a build."""
+    options = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+    sql = create_engine(url, **options)
+    try:
+        with Session(sql, expire_on_commit=False) as s:
+            yield s
+    finally:
+        sql.dispose()
 
 
 @pytest.fixture
@@ -147,15 +207,25 @@ def real_forms():
     return engine.FormLibrary(ROOT / "forms")
 
 
+def ana(territories) -> engine.Actor:
+    """Ana, caseworker in Antofagasta (the :func:`caseworker` fixture, also for builds)."""
+    return engine.Actor("ana", frozenset({"caseworker"}),
+                        frozenset({territories["antofagasta"].id}))
+
+
+def jorge(territories) -> engine.Actor:
+    """Jorge, head of the Antofagasta unit (the :func:`supervisor` fixture)."""
+    return engine.Actor("jorge", frozenset({"supervisor"}),
+                        frozenset({territories["antofagasta"].id}))
+
+
 @pytest.fixture
 def caseworker(territories):
     """Ana, caseworker in Antofagasta."""
-    territory = territories["antofagasta"].id
-    return engine.Actor("ana", frozenset({"caseworker"}), frozenset({territory}))
+    return ana(territories)
 
 
 @pytest.fixture
 def supervisor(territories):
     """Jorge, head of the Antofagasta unit."""
-    return engine.Actor("jorge", frozenset({"supervisor"}),
-                        frozenset({territories["antofagasta"].id}))
+    return jorge(territories)

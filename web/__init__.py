@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _extensions(app: Flask) -> None:
     from . import i18n
-    from .auth import throttle
+    from .auth import passwords, throttle
     from .auth.sessions import load_user
     from .notifications import models as _notifications  # noqa: F401 - registers tables
 
@@ -43,6 +43,7 @@ def _extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)
     throttle.init_app(app)
+    passwords.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    timezone_selector=i18n.select_timezone)
     i18n.register(app)

@@ -8,6 +8,7 @@ import pytest
 import engine
 from engine.models import Territory
 from tests.conftest import ROOT
+from tests.templates import Seed, descends_from
 from web import create_app
 from web.auth.models import User
 from web.auth.passwords import hash_password
@@ -25,13 +26,42 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 MARCH_2 = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
 
-@pytest.fixture
-def web_app(database_url):
+def make_web_app(url: str):
     """The app, as deployed, but on plain-HTTP test requests."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
-                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
-    with app.app_context():
-        _seed()
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
+                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
+
+
+def in_web_app(build):
+    """A seed build that runs ``build()`` inside the test app on the template database."""
+
+    def run(url: str):
+        app = make_web_app(url)
+        with app.app_context():
+            try:
+                return build()
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    return run
+
+
+@pytest.fixture
+def database_seed(request):
+    """A test that uses the web app starts from the people and Familias (:data:`WEB`), copied
+    from a template built once per database kind."""
+    return WEB if "web_app" in request.fixturenames else None
+
+
+@pytest.fixture
+def web_app(database_url, database_seed):
+    """The app, as deployed, but on plain-HTTP test requests, with the people of
+    :data:`PEOPLE` and the Familias process (from the seed, or added now)."""
+    app = make_web_app(database_url)
+    if not descends_from(database_seed, WEB):
+        with app.app_context():
+            _seed()
     return app
 
 
@@ -50,6 +80,9 @@ def _seed() -> None:
     db.session.commit()
     forms = engine.FormLibrary(ROOT / "forms")
     engine.deploy_folder(db.session, ROOT / "processes" / "familias", forms, "manager")
+
+
+WEB = Seed("web", in_web_app(_seed))
 
 
 @pytest.fixture

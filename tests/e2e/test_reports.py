@@ -15,12 +15,15 @@ indicators to cumplido (25.0%), 1 of 3 plan actions (33.3%), 19 sessions of a go
 """
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 import engine
 from engine.models import Territory
+from tests.e2e.conftest import WEB, in_web_app
 from tests.e2e.test_browser import SHOTS, VIEWPORTS, chromium, server, sign_in  # noqa: F401
 from tests.integration.familias_report_seed import Story, live_through
+from tests.templates import Seed
 from web.demo_data import MATRIZ
 from web.extensions import db
 
@@ -36,19 +39,32 @@ PEOPLE = {"antofagasta": ("ana", "jorge"), "somma_lombardo": ("giulia", "marco")
 ROLES = ("caseworker", "supervisor")
 
 
+def live_the_stories() -> dict[str, int]:
+    """The four families' cases, lived once into a template database: ids by family."""
+    forms = current_app.extensions["acompana.forms"]
+    ids = {t.code: t.id for t in db.session.scalars(select(Territory))}
+    cases = {}
+    for story in STORIES:
+        where = frozenset({ids[story.territory]})
+        caseworker, supervisor = (engine.Actor(name, frozenset({role}), where) for name, role
+                                  in zip(PEOPLE[story.territory], ROLES, strict=True))
+        cases[story.family] = live_through(db.session, forms, story, caseworker, supervisor)
+    return cases
+
+
+REPORTS = Seed("web_reports", in_web_app(live_the_stories), parent=WEB)
+
+
 @pytest.fixture
-def seeded(web_app):
+def database_seed(request):
+    """The families' stories for the tests that read them; the people and Familias else."""
+    return REPORTS if "seeded" in request.fixturenames else WEB
+
+
+@pytest.fixture
+def seeded(web_app, seed_data):
     """The four families' cases, by family name."""
-    with web_app.app_context():
-        forms = web_app.extensions["acompana.forms"]
-        ids = {t.code: t.id for t in db.session.scalars(select(Territory))}
-        cases = {}
-        for story in STORIES:
-            where = frozenset({ids[story.territory]})
-            caseworker, supervisor = (engine.Actor(name, frozenset({role}), where) for name, role
-                                      in zip(PEOPLE[story.territory], ROLES, strict=True))
-            cases[story.family] = live_through(db.session, forms, story, caseworker, supervisor)
-        return cases
+    return seed_data
 
 
 def figure(page: str, key: str) -> str:

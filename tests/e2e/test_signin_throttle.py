@@ -1,6 +1,5 @@
 """Sign-in throttling slows a guesser down but never locks the real person out."""
 
-import os
 import statistics
 import time
 import uuid
@@ -11,11 +10,12 @@ import time_machine
 from redis import Redis
 
 from tests.e2e.conftest import PASSWORD, Browser, csrf_of
+from tests.workers import redis_test_url
 from web import create_app
 from web.auth.models import User
 from web.extensions import db
 
-REDIS_URL = os.environ.get("ACOMPANA_TEST_REDIS", "redis://127.0.0.1:6379/15")
+REDIS_URL = redis_test_url()  # ACOMPANA_TEST_REDIS, one database per xdist worker
 START = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
@@ -85,8 +85,20 @@ def test_unknown_wrong_and_inactive_get_the_same_answer(web_app):
     assert len(flashes) == 1 and "Usuario o contraseña incorrectos." in flashes.pop()
 
 
-def test_an_unknown_account_takes_as_long_to_refuse_as_a_known_one(web_app):
-    client = web_app.test_client()
+@pytest.fixture
+def strongly_hashed_app(database_url):
+    """The test app with production's Argon2 cost (the cheap test cost would hide the gap)."""
+    from tests.e2e.conftest import _seed
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                      "SESSION_COOKIE_SECURE": False, "PASSWORD_HASH_QUICK": False})
+    with app.app_context():
+        _seed()
+    return app
+
+
+def test_an_unknown_account_takes_as_long_to_refuse_as_a_known_one(strongly_hashed_app):
+    client = strongly_hashed_app.test_client()
 
     def median_seconds(names: list[str]) -> float:
         times = []

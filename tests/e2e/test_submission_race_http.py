@@ -79,7 +79,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn(web_app, migrated_database, tmp_path):
+def gunicorn(web_app, database_url, tmp_path):
     """The app as the README deploys it: gunicorn -w 4 on the test PostgreSQL database."""
     with web_app.app_context():
         territory = engine.models.Territory
@@ -92,7 +92,7 @@ def gunicorn(web_app, migrated_database, tmp_path):
         db.session.commit()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DATABASE_URL=migrated_database, SECRET_KEY="race-test-secret",
+    env.update(DATABASE_URL=database_url, SECRET_KEY="race-test-secret",
                ACOMPANA_INSECURE_COOKIES="1")
     log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 - read after the server stops
     server = subprocess.Popen(

@@ -15,7 +15,7 @@ from engine.models import Event, Incident, ProcessDefinition
 from tests.conftest import FIXTURES
 from web import create_app
 from web.auth.models import User
-from web.auth.passwords import hash_password
+from web.auth.passwords import QUICK
 
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)
 POISONS = {
@@ -94,9 +94,9 @@ def incident_of(session, case_id: int) -> Incident | None:
 
 
 def add_person(session, username: str, roles: str, territory) -> None:
-    """A person who can sign in."""
+    """A person who can sign in (hashed as the test app hashes: no app context here)."""
     session.add(User(username=username, full_name=username.title(), roles=roles,
-                     password_hash=hash_password(PASSWORD), territories=[territory]))
+                     password_hash=QUICK.hasher.hash(PASSWORD), territories=[territory]))
     session.commit()
 
 

@@ -26,11 +26,17 @@ Vega Soto       —      no ingresa (Antofagasta)
 from datetime import date, timedelta
 
 import pytest
+import time_machine
+from sqlalchemy import select
 
 import engine
+from engine.models import Territory
 from engine.reports import build_report
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_territories, seed_session
+from tests.integration.case_driver import local_time
 from tests.integration.crece_driver import CreceCase, Team, add_coquimbo, team
+from tests.integration.familias_driver import SANTIAGO
+from tests.templates import Seed
 from web.demo_data_crece import (
     atender_alerta,
     derivacion,
@@ -46,33 +52,50 @@ REPORT_DAY = date(2026, 8, 20)
 JUNE_2026 = date(2026, 6, 1)
 
 
+def live_the_stories(url: str) -> dict[str, int]:
+    """The six young people's cases, lived once into a template database: ids by name."""
+    with seed_session(url) as session:
+        territories, coquimbo = add_territories(session), add_coquimbo(session)
+        forms = engine.FormLibrary(ROOT / "forms")
+        engine.deploy_folder(session, ROOT / "processes" / "comunidad_crece", forms, "manager")
+        antofagasta, coquimbo = team(territories["antofagasta"]), team(coquimbo)
+        made = {}
+
+        def start(name: str, received: date, people=coquimbo, territory="coquimbo"):
+            made[name] = CreceCase(session, forms, people, received, name, territory)
+            return made[name]
+
+        try:
+            ignacio(start("Ignacio Vega", date(2025, 6, 2)))
+            sofia(start("Sofía Muñoz", JUNE_2026))
+            diego(start("Diego Castillo", JUNE_2026))
+            not_entering(start("Camila Araya", JUNE_2026))
+            not_entering(start("Vega Soto", JUNE_2026, antofagasta, "antofagasta"))
+            benjamin(start("Benjamín Tapia", JUNE_2026))
+        finally:
+            for c in reversed(made.values()):
+                c.close()
+        return {name: c.case.id for name, c in made.items()}
+
+
+COMUNIDAD_CRECE_REPORT = Seed("comunidad_crece_report", live_the_stories)
+
+
+@pytest.fixture
+def database_seed():
+    return COMUNIDAD_CRECE_REPORT
+
+
 @pytest.fixture
 def coquimbo(session):
-    return add_coquimbo(session)
+    return session.scalars(select(Territory).where(Territory.code == "coquimbo")).one()
 
 
 @pytest.fixture
-def cases(session, real_forms, territories, coquimbo):
-    """The six young people's cases by name (the clock stays on the report day)."""
-    engine.deploy_folder(session, ROOT / "processes" / "comunidad_crece", real_forms, "manager")
-    antofagasta = team(territories["antofagasta"])
-    coquimbo = team(coquimbo)
-    made = {}
-
-    def start(name: str, received: date, people=coquimbo, territory="coquimbo") -> CreceCase:
-        made[name] = CreceCase(session, real_forms, people, received, name, territory)
-        return made[name]
-
-    ignacio(start("Ignacio Vega", date(2025, 6, 2)))
-    sofia(start("Sofía Muñoz", JUNE_2026))
-    diego(start("Diego Castillo", JUNE_2026))
-    not_entering(start("Camila Araya", JUNE_2026))
-    not_entering(start("Vega Soto", JUNE_2026, antofagasta, "antofagasta"))
-    benjamin(start("Benjamín Tapia", JUNE_2026))
-    made["Benjamín Tapia"].at(12)
-    yield {name: c.case.id for name, c in made.items()}
-    for c in reversed(made.values()):
-        c.close()
+def cases(seed_data):
+    """The six young people's cases by name (the clock stays on the report day at noon)."""
+    with time_machine.travel(local_time(REPORT_DAY, SANTIAGO, 12), tick=False):
+        yield seed_data
 
 
 def enter(c: CreceCase, level: str, habits=None, situation: str = "ninguna") -> None:

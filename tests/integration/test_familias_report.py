@@ -20,13 +20,14 @@ Vega Muñoz     no ubicada    (La Serena)
 """
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 import engine
 from engine.models import Territory
 from engine.reports import build_report
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_territories, ana, jorge, seed_session
 from tests.integration.familias_report_seed import Story, live_through
+from tests.templates import Seed
 
 # Matriz states: a_trabajar and critico are "por lograr"; cumplido and no_aplica are not.
 DIAGNOSIS = {"i32": "a_trabajar", "i33": "critico", "i41": "a_trabajar", "p_ing_01": "critico"}
@@ -50,8 +51,7 @@ STORIES = [
 ]
 
 
-@pytest.fixture
-def la_serena(session, territories):
+def add_la_serena(session) -> Territory:
     row = Territory(code="la_serena", name="La Serena", country="CL", region="CO",
                     timezone="America/Santiago")
     session.add(row)
@@ -59,17 +59,38 @@ def la_serena(session, territories):
     return row
 
 
+def live_the_stories(url: str) -> dict[str, int]:
+    """The six families' cases, lived once into a template database: case ids by family."""
+    with seed_session(url) as session:
+        territories, la_serena = add_territories(session), add_la_serena(session)
+        forms = engine.FormLibrary(ROOT / "forms")
+        engine.deploy_folder(session, ROOT / "processes" / "familias", forms, "manager")
+        people = {"antofagasta": (ana(territories), jorge(territories)),
+                  "la_serena": (engine.Actor("lucia", frozenset({"caseworker"}),
+                                             frozenset({la_serena.id})),
+                                engine.Actor("carmen", frozenset({"supervisor"}),
+                                             frozenset({la_serena.id})))}
+        return {story.family: live_through(session, forms, story, *people[story.territory])
+                for story in STORIES}
+
+
+FAMILIAS_REPORT = Seed("familias_report", live_the_stories)
+
+
 @pytest.fixture
-def cases(session, real_forms, territories, la_serena, caseworker, supervisor):
+def database_seed():
+    return FAMILIAS_REPORT
+
+
+@pytest.fixture
+def la_serena(session):
+    return session.scalars(select(Territory).where(Territory.code == "la_serena")).one()
+
+
+@pytest.fixture
+def cases(seed_data):
     """The six families' cases, by family name."""
-    engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
-    people = {"antofagasta": (caseworker, supervisor),
-              "la_serena": (engine.Actor("lucia", frozenset({"caseworker"}),
-                                         frozenset({la_serena.id})),
-                            engine.Actor("carmen", frozenset({"supervisor"}),
-                                         frozenset({la_serena.id})))}
-    return {story.family: live_through(session, real_forms, story, *people[story.territory])
-            for story in STORIES}
+    return seed_data
 
 
 def figures(report) -> dict[str, tuple]:

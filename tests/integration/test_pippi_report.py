@@ -47,8 +47,9 @@ from sqlalchemy import select
 import engine
 from engine.models import HumanTask, Programme, Territory
 from engine.reports import build_report
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_territories, seed_session
 from tests.integration.pippi_driver import ROME
+from tests.templates import Seed
 from web import demo_data_pippi as d
 
 REPORT_DAY = date(2028, 1, 10)
@@ -177,26 +178,44 @@ class World:
         return datetime.combine(day, time(hour), ROME)
 
 
+def live_the_stories(url: str) -> dict:
+    """Every family lived once into a template database: case ids by family, territory ids
+    by code."""
+    with seed_session(url) as session:
+        territories = add_territories(session)
+        gallarate = Territory(code="gallarate", name="Ambito di Gallarate", country="IT",
+                              region="VA", timezone="Europe/Rome")
+        session.add(gallarate)
+        session.commit()
+        people = {}
+        for code, caseworker, supervisor in (("somma_lombardo", "giulia", "marco"),
+                                             ("gallarate", "anna", "luca")):
+            covered = frozenset({session.scalars(select(Territory.id).where(
+                Territory.code == code)).one()})
+            people[code] = (engine.Actor(caseworker, frozenset({"caseworker"}), covered),
+                            engine.Actor(supervisor, frozenset({"supervisor"}), covered))
+        forms = engine.FormLibrary(ROOT / "forms")
+        engine.deploy_folder(session, ROOT / "processes" / "pippi", forms, "manager")
+        lived = World(session, forms, people)
+        lived.live(STORIES, date(2026, 1, 7), REPORT_DAY)
+        return {"cases": lived.cases,
+                "territories": {"somma_lombardo": territories["somma_lombardo"].id,
+                                "gallarate": gallarate.id}}
+
+
+PIPPI_REPORT = Seed("pippi_report", live_the_stories)
+
+
 @pytest.fixture
-def world(session, real_forms, territories):
-    gallarate = Territory(code="gallarate", name="Ambito di Gallarate", country="IT",
-                          region="VA", timezone="Europe/Rome")
-    session.add(gallarate)
-    session.commit()
-    people = {}
-    for code, caseworker, supervisor in (("somma_lombardo", "giulia", "marco"),
-                                         ("gallarate", "anna", "luca")):
-        covered = frozenset({session.scalars(select(Territory.id).where(
-            Territory.code == code)).one()})
-        people[code] = (engine.Actor(caseworker, frozenset({"caseworker"}), covered),
-                        engine.Actor(supervisor, frozenset({"supervisor"}), covered))
-    engine.deploy_folder(session, ROOT / "processes" / "pippi", real_forms, "manager")
-    lived = World(session, real_forms, people)
-    lived.live(STORIES, date(2026, 1, 7), REPORT_DAY)
+def database_seed():
+    return PIPPI_REPORT
+
+
+@pytest.fixture
+def world(seed_data):
+    """(case ids by family, territory ids by code), read on the report day at noon."""
     with time_machine.travel(World.at(REPORT_DAY, 12), tick=False):
-        yield lived, {code: t.id for code, t in (("somma_lombardo",
-                                                  territories["somma_lombardo"]),
-                                                 ("gallarate", gallarate))}
+        yield seed_data["cases"], seed_data["territories"]
 
 
 def values(report) -> dict:

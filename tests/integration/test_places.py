@@ -3,7 +3,7 @@ place exactly one gets it, a freed place goes to exactly the family waiting long
 withdrawal racing a freed place never deadlocks. Run on SQLite and PostgreSQL."""
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -31,7 +31,8 @@ def test_of_four_families_enrolling_at_once_for_the_last_place_one_gets_it(
     with ThreadPoolExecutor(len(racers)) as pool, pool_held_by_someone_else(new_session):
         enrolments = [pool.submit(office.complete, c, "inscripcion", inscripcion(at.date()),
                                   new_session(), at) for c in racers]
-        wait_for_lock_waiters(sql_engine, len(racers))  # all four at the pool's door at once
+        # all four at the pool's door at once
+        wait_for_lock_waiters(sql_engine, len(racers), enrolments)
     assert [e.exception() for e in enrolments] == [None] * len(racers)
     statuses = [office.status(c) for c in racers]
     assert sorted(statuses) == [["occupied"], ["waiting"], ["waiting"], ["waiting"]]
@@ -86,10 +87,10 @@ def test_a_withdrawal_racing_a_freed_place_never_deadlocks(session, new_session,
     leaving = retiro(at.date())
     with ThreadPoolExecutor(2) as pool, pool_held_by_someone_else(new_session):
         freed = pool.submit(office.abandon, holder, new_session(), at)
-        wait_for_lock_waiters(sql_engine, 1)
+        wait_for_lock_waiters(sql_engine, 1, [freed])
         left = pool.submit(attempt, lambda: office.complete(first, "lista_espera", leaving,
                                                             new_session(), at))
-        wait_for_lock_waiters(sql_engine, 2)
+        wait_for_lock_waiters(sql_engine, 2, [freed, left])
     freed.result()
     if left.result() is None:  # SQLite may serve the withdrawal first
         assert (office.status(first), office.status(second)) == (["withdrawn"], ["occupied"])
@@ -119,19 +120,23 @@ def pool_held_by_someone_else(new_session):
         blocker.commit()
 
 
-def wait_for_lock_waiters(sql_engine, count: int) -> None:
+def wait_for_lock_waiters(sql_engine, count: int, workers: list[Future]) -> None:
     """On PostgreSQL, wait until ``count`` transactions wait for a lock (no-op on SQLite,
-    where a waiting writer cannot be observed)."""
+    where a waiting writer cannot be observed). However loaded the machine, the workers get
+    there unless one ends first (it then never will: fail at once, with its error) or none
+    arrives within two minutes."""
     if sql_engine.dialect.name != "postgresql":
         return
     query = text("SELECT count(*) FROM pg_stat_activity "
                  "WHERE datname = current_database() AND wait_event_type = 'Lock'")
+    deadline = time.monotonic() + 120
     with sql_engine.connect() as conn:
-        for _ in range(1000):
-            if conn.execute(query).scalar() >= count:
-                return
+        while conn.execute(query).scalar() < count:
+            ended = [w for w in workers if w.done()]
+            assert not ended, f"a worker ended instead of waiting: {ended[0].exception()!r}"
+            assert time.monotonic() < deadline, f"fewer than {count} transactions waited"
+            conn.rollback()  # a new transaction sees the activity anew (not a cached snapshot)
             time.sleep(0.01)  # real threads reaching a lock, not the clock: poll briefly
-    raise AssertionError(f"fewer than {count} transactions ever waited for a lock")
 
 
 def test_places_added_go_to_waiting_families_before_a_newcomer(session, real_forms, people):

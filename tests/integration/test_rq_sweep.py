@@ -10,9 +10,10 @@ from rq import Queue
 import engine
 from engine.models import Event
 from tests.conftest import FIXTURES, ROOT
+from tests.workers import redis_test_url
 from web.jobs import WORKER_CLASS
 
-REDIS_URL = os.environ.get("ACOMPANA_TEST_REDIS", "redis://127.0.0.1:6379/15")
+REDIS_URL = redis_test_url()  # ACOMPANA_TEST_REDIS, one database per xdist worker
 QUEUE = f"acompana-test-{os.getpid()}"  # so two test runs on one machine never share work
 
 

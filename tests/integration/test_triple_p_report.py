@@ -14,39 +14,61 @@ from datetime import date
 
 import pytest
 
+import engine
 from engine.reports import build_report
+from tests.conftest import ROOT, seed_session
 from tests.integration.triple_p_driver import Office, add_la_serena
+from tests.templates import Seed
 from web.demo_data_triple_p import STEP_DATA, inscripcion
 
 
+def live_the_families(url: str) -> dict:
+    """The seven families' steps, taken once into a template database: the ids the tests
+    name and the facilitator's territories."""
+    with seed_session(url) as session:
+        people = add_la_serena(session)
+        office = Office(session, engine.FormLibrary(ROOT / "forms"), people, talleres=1)
+        araya, bravo, cortes, diaz, espinoza, fuentes, gonzalez = office.refer(
+            "Araya", "Bravo", "Cortés", "Díaz", "Espinoza", "Fuentes", "González")
+
+        def steps(case_id: int, *done: tuple) -> None:
+            for bpmn_id, *extra in done:
+                office.complete(case_id, bpmn_id,
+                                STEP_DATA[bpmn_id](office.clock.date(), *extra))
+
+        steps(araya, ("inscripcion", "charlas"), ("cuestionarios_iniciales", 150, 4.0, 110),
+              ("charla", True), ("charla", False), ("charla", True),
+              ("cuestionarios_finales", 120, 3.0, 90))
+        steps(bravo, ("inscripcion", "charlas"), ("cuestionarios_iniciales",),
+              ("charla", True), ("charla", False), ("charla", False),
+              ("cuestionarios_finales", None))
+        office.complete(cortes, "inscripcion",
+                        inscripcion(office.clock.date(), "individuales", 2))
+        steps(cortes, ("cuestionarios_iniciales", 140, 4.4, 100), ("sesion_individual",),
+              ("sesion_individual",), ("cuestionarios_finales", 130, 3.4, 100))
+        steps(diaz, ("inscripcion", "talleres"), ("cuestionarios_iniciales", 160, 5.0, 120),
+              ("sesion_grupal",), ("sesion_grupal",))
+        steps(espinoza, ("inscripcion", "talleres"))
+        steps(fuentes, ("inscripcion", "individuales"), ("cuestionarios_iniciales",),
+              ("sesion_individual", True, "abandona"))
+        steps(gonzalez, ("inscripcion", None))
+        return {"named": (araya, espinoza, gonzalez),
+                "territories": sorted(office.facilitator.territories)}
+
+
+TRIPLE_P_REPORT = Seed("triple_p_report", live_the_families)
+
+
 @pytest.fixture
-def report(session, real_forms):
-    people = add_la_serena(session)
-    office = Office(session, real_forms, people, talleres=1)
-    araya, bravo, cortes, diaz, espinoza, fuentes, gonzalez = office.refer(
-        "Araya", "Bravo", "Cortés", "Díaz", "Espinoza", "Fuentes", "González")
+def database_seed():
+    return TRIPLE_P_REPORT
 
-    def steps(case_id: int, *done: tuple) -> None:
-        for bpmn_id, *extra in done:
-            office.complete(case_id, bpmn_id, STEP_DATA[bpmn_id](office.clock.date(), *extra))
 
-    steps(araya, ("inscripcion", "charlas"), ("cuestionarios_iniciales", 150, 4.0, 110),
-          ("charla", True), ("charla", False), ("charla", True),
-          ("cuestionarios_finales", 120, 3.0, 90))
-    steps(bravo, ("inscripcion", "charlas"), ("cuestionarios_iniciales",),
-          ("charla", True), ("charla", False), ("charla", False),
-          ("cuestionarios_finales", None))
-    office.complete(cortes, "inscripcion", inscripcion(office.clock.date(), "individuales", 2))
-    steps(cortes, ("cuestionarios_iniciales", 140, 4.4, 100), ("sesion_individual",),
-          ("sesion_individual",), ("cuestionarios_finales", 130, 3.4, 100))
-    steps(diaz, ("inscripcion", "talleres"), ("cuestionarios_iniciales", 160, 5.0, 120),
-          ("sesion_grupal",), ("sesion_grupal",))
-    steps(espinoza, ("inscripcion", "talleres"))
-    steps(fuentes, ("inscripcion", "individuales"), ("cuestionarios_iniciales",),
-          ("sesion_individual", True, "abandona"))
-    steps(gonzalez, ("inscripcion", None))
-    territories = office.facilitator.territories
-    return build_report(session, "triple_p", territories), (araya, espinoza, gonzalez)
+@pytest.fixture
+def report(session, seed_data):
+    """The report La Serena's facilitator reads, and the Araya, Espinoza, González ids."""
+    territories = frozenset(seed_data["territories"])
+    return build_report(session, "triple_p", territories), seed_data["named"]
 
 
 def test_headline_figures(report):

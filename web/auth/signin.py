@@ -6,9 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import User
-from .passwords import hash_password, needs_rehash, verify_password
+from .passwords import hash_password, hashing, needs_rehash, verify_password
 
-_DUMMY_HASH = hash_password("not-a-real-password")
 log = logging.getLogger("acompana.auth")
 
 
@@ -26,7 +25,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
     as a known one. Throttling is :mod:`web.auth.throttle`'s job; nothing is ever locked here.
     """
     user = session.scalars(select(User).where(User.username == username.strip())).first()
-    matches = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    matches = verify_password(user.password_hash if user else hashing().dummy_hash, password)
     if user is None or not matches or not user.is_active:
         log.warning("sign-in failed for %r", username[:64])
         raise SignInRefused()
