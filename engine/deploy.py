@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock
+from . import clock, programme_territories
 from .forms import FormLibrary
 from .models import ProcessDefinition, Programme
 from .parsing import parse_process, read_sources
@@ -42,7 +42,11 @@ def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms:
     parsed = parse_process(sources, settings, forms)
     now = clock.now()
     with unit_of_work(session):
+        first = session.get(Programme, settings.key) is None
         _save_settings(session, settings.key, settings.name, raw_settings, deployed_by, now)
+        if first:  # a new programme runs in its country's territories (programme_territories)
+            session.flush()
+            programme_territories.enable_in_country(session, settings.key, settings.country)
         latest = _latest(session, settings.key)
         if latest is not None and latest.content_hash == parsed.content_hash:
             return DeployResult(settings.key, latest.version, False, latest.id)
