@@ -34,12 +34,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from .. import catalog
 from ..errors import NotFound
-from ..models import ProgrammeTerritory, Territory
+from ..models import Case, ProgrammeTerritory, Territory
+from . import scope
 from .roles import ADMIN, CASEWORKER, MANAGER, ROLES, SUPERVISOR, SYSTEM_ROLE
 from .rules import (
     CLAIM_TASK,
@@ -63,7 +64,7 @@ from .rules import (
     Opening,
     countries,
 )
-from .scope import reach, sees_territory, supervises, territory_ids, visible
+from .scope import reach, sees_territory, supervises, territory_ids
 
 if TYPE_CHECKING:
     from ..actors import Actor
@@ -98,6 +99,16 @@ def _refusal(session: Session, actor: Actor, action: str, thing: object):
     if rule is None:
         raise ValueError(f"no access rule for the action {action!r}")
     return rule(session, actor, thing)
+
+
+def visible(actor: Actor, query: Select, territory_column=Case.territory_id, *,
+            action: str | None = None) -> Select:
+    """``query`` limited to the rows ``actor`` may see, by their ``territory_column``
+    (``Case.territory_id`` unless told otherwise); nothing at all unless the actor may do
+    ``action`` (a rule about no particular thing: ``supervise``, ``read_reports``…)."""
+    if action is not None and _refusal(None, actor, action, None) is not None:
+        return query.where(false())
+    return scope.visible(actor, query, territory_column)
 
 
 def opening(session: Session, programme_key: str, territory_code: str) -> Opening:

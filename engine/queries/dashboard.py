@@ -29,13 +29,18 @@ class OverdueTask:
     days_late: int
 
 
+def _seen(actor: Actor, query, territory_column=Case.territory_id):
+    """What a supervisor of the actor's territories sees (nothing for anyone else)."""
+    return policy.visible(actor, query, territory_column, action=policy.SUPERVISE)
+
+
 def days_late(due: datetime, now: datetime) -> int:
     """Whole days late, counting a started day as one."""
     return max(1, -(-int((now - due).total_seconds()) // 86400))
 
 
 def _overdue(query, actor: Actor, now: datetime):
-    return policy.visible(actor, query.where(HumanTask.due_at <= now), HumanTask.territory_id)
+    return _seen(actor, query.where(HumanTask.due_at <= now), HumanTask.territory_id)
 
 
 def overdue_tasks(session: Session, actor: Actor, now: datetime,
@@ -97,7 +102,7 @@ def _overdue_groups(session: Session, actor: Actor, now: datetime):
 
 def caseload(session: Session, actor: Actor) -> Counter:
     """Open cases per caseworker."""
-    query = policy.visible(actor, select(Case.caseworker, func.count(Case.id))
+    query = _seen(actor, select(Case.caseworker, func.count(Case.id))
                            .where(Case.status == "open"))
     return Counter(dict(session.execute(query.group_by(Case.caseworker)).all()))
 
@@ -111,7 +116,7 @@ def weekly_overdue(session: Session, actor: Actor, now: datetime) -> list[tuple[
     """
     moments = [now - timedelta(weeks=back) for back in range(WEEKS - 1, -1, -1)]
     still_open = [func.count(HumanTask.id).filter(HumanTask.escalated_at <= m) for m in moments]
-    query = policy.visible(actor, select(*still_open).where(HumanTask.escalated_at.is_not(None)),
+    query = _seen(actor, select(*still_open).where(HumanTask.escalated_at.is_not(None)),
                            HumanTask.territory_id)
     counts = list(session.execute(query).one())
     for since, closed in _closed_since(session, actor, moments[0]):
@@ -123,7 +128,7 @@ def weekly_overdue(session: Session, actor: Actor, now: datetime) -> list[tuple[
 
 def _closed_since(session: Session, actor: Actor, start: datetime):
     """``(overdue since, closed at)`` of each overdue step closed after ``start``."""
-    query = policy.visible(actor, select(Event.data, Event.at).join(Case, Case.id == Event.case_id)
+    query = _seen(actor, select(Event.data, Event.at).join(Case, Case.id == Event.case_id)
                            .where(Event.kind == OVERDUE_CLOSED, Event.at > start))
     for data, closed in session.execute(query):
         yield datetime.fromisoformat(data["since"]).replace(tzinfo=UTC), closed
@@ -133,4 +138,4 @@ def cases_with_open_incident(session: Session, actor: Actor) -> int:
     """How many cases ``actor`` sees have an open incident."""
     query = (select(func.count(func.distinct(Incident.case_id)))
              .join(Case, Case.id == Incident.case_id).where(Incident.status == OPEN))
-    return session.scalar(policy.visible(actor, query)) or 0
+    return session.scalar(_seen(actor, query)) or 0
