@@ -6,7 +6,7 @@ NotAllowed / NotFound and a code).
 The world: the mini programme (Chilean) deployed while Antofagasta (CL) and Somma Lombardo
 (IT) exist, so it runs in Antofagasta only; Calama (CL) is added afterwards and does not run
 it until enabled. One case in Antofagasta, held by Ana, its first step (Visita, a
-caseworker's) waiting in the pool.
+caseworker's) assigned to her.
 """
 
 from datetime import UTC, datetime
@@ -112,7 +112,8 @@ def test_see_case(session, world):
           lambda a: engine.show_case(session, world["case"], a))
 
 
-# claim_task — query: the inbox's pool; command: claim (released again afterwards).
+# claim_task — query: the inbox (Ana's own, as the case's caseworker); command: claim
+# (released again afterwards).
 CLAIM_TASK = """
 caseworker_in  | yes | ok
 caseworker_out | no  | not found
@@ -126,18 +127,20 @@ system         | no  | not allowed
 """
 
 
-def _in_pool(session, world, actor) -> bool:
-    page = queries.inbox_page(session, actor, queries.InboxFilter(tab="pool"), MARCH_2)
-    return world["task"] in [row.task.id for row in page.rows]
+def _in_inbox(session, world, actor) -> bool:
+    """Whether the task is among the person's own tasks or those they may pick up."""
+    pages = (queries.inbox_page(session, actor, queries.InboxFilter(tab=tab), MARCH_2)
+             for tab in ("mine", "pool"))
+    return world["task"] in [row.task.id for page in pages for row in page.rows]
 
 
 def test_claim_task(session, world):
-    check(session, world, CLAIM_TASK, lambda a: _in_pool(session, world, a),
+    check(session, world, CLAIM_TASK, lambda a: _in_inbox(session, world, a),
           lambda a: engine.claim(session, world["task"], a),
           lambda: engine.release(session, world["task"], engine.SYSTEM))
 
 
-# work_task — query: the inbox's pool; command: complete the step (only Ana can, last).
+# work_task — query: the inbox; command: complete the step (only Ana can, last).
 WORK_TASK = CLAIM_TASK
 
 
@@ -145,7 +148,7 @@ def test_work_task(session, world):
     people = world["people"]
     order = sorted(people, key=lambda name: name == "caseworker_in")  # the one who may, last
     world = {**world, "people": {name: people[name] for name in order}}
-    check(session, world, WORK_TASK, lambda a: _in_pool(session, world, a),
+    check(session, world, WORK_TASK, lambda a: _in_inbox(session, world, a),
           lambda a: engine.complete(session, world["forms"], world["task"], VISIT, a))
 
 
