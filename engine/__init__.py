@@ -1,7 +1,8 @@
 """Acompaña's workflow engine: SpiffWorkflow, persisted, restricted and on an explicit clock.
 
 This package never imports Flask. Every command takes a SQLAlchemy session (one command, one
-transaction), the acting :class:`Actor`, and optionally the moment it happens.
+transaction), the acting :class:`Actor`, and optionally the moment it happens. What an actor
+may do is :mod:`engine.policy`; what it may read, :mod:`engine.queries`.
 """
 
 from . import policy, queries
