@@ -1,9 +1,11 @@
 """Acompaña's workflow engine: SpiffWorkflow, persisted, restricted and on an explicit clock.
 
 This package never imports Flask. Every command takes a SQLAlchemy session (one command, one
-transaction), the acting :class:`Actor`, and optionally the moment it happens.
+transaction), the acting :class:`Actor`, and optionally the moment it happens. What an actor
+may do is :mod:`engine.policy`; what it may read, :mod:`engine.queries`.
 """
 
+from . import policy, queries
 from .actors import SYSTEM, Actor
 from .cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .completions import Completion, completion_of
@@ -27,6 +29,7 @@ from .forms import FormLibrary
 from .models import Base
 from .pauses import may_pause, pause_deadlines, resume_deadlines
 from .programme_settings import update_settings
+from .programme_territories import disable_programme, enable_programme
 from .sweep import SweepResult, fire_due_timers
 from .tasks import claim, complete, get_task, list_tasks, reassign, release
 from .versions import forms_for_case, forms_for_instance
@@ -41,5 +44,6 @@ __all__ = [
     "ProcessProblem", "ScriptFailure", "StartCase", "SweepResult", "UnsafeScript", "case_history",
     "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",
     "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
-    "update_settings", "visible_case",
+    "update_settings", "visible_case", "policy", "queries", "enable_programme",
+    "disable_programme",
 ]

@@ -2,12 +2,15 @@
 
 from dataclasses import dataclass, field
 
-SUPERVISOR = "supervisor"
+from .policy.roles import SUPERVISOR, SYSTEM_ROLE
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A person (or the system) acting on cases; ``territories=None`` means every territory."""
+    """A person (or the system) acting on cases; ``territories=None`` means every territory.
+
+    What an actor may do is decided by :mod:`engine.policy`; these are its building blocks.
+    """
 
     id: str
     roles: frozenset[str] = field(default_factory=frozenset)
@@ -26,4 +29,4 @@ class Actor:
         return SUPERVISOR in self.roles and self.covers(territory_id)
 
 
-SYSTEM = Actor("sistema", frozenset({"system"}), None)
+SYSTEM = Actor("sistema", frozenset({SYSTEM_ROLE}), None)

@@ -15,11 +15,12 @@ from . import (
     households,
     inputs,
     national_ids,
+    policy,
     store,
     versions,
 )
 from .actors import Actor
-from .errors import FieldError, NotAllowed, NotFound
+from .errors import FieldError, NotFound
 from .models import Case, Event, Household, HumanTask, ProcessInstance, Territory, Timer
 from .uow import unit_of_work
 
@@ -55,22 +56,20 @@ def start_case(session: Session, command: StartCase, actor: Actor,
     overlong family name, members the programme's household schema refuses, a national id
     that is not valid for the territory's country or already registered there, values the
     database cannot store and, when ``staff`` is given, a caseworker who is unknown, not a
-    caseworker, or not working in the case's territory.
+    caseworker, or not working in the case's territory; :class:`NotAllowed` when the policy
+    does (``start_case``: the actor's role and territory, the programme enabled there).
     """
     inputs.refuse_if("start_case", inputs.character_errors(
         {"programme": command.programme, "territory": command.territory,
          "caseworker": command.caseworker}))
     with clock.frozen_at(now) as moment, unit_of_work(session):
-        territory = _territory(session, command.territory)
-        if not actor.covers(territory.id):
-            raise NotAllowed(f"{actor.id} does not work in {territory.code}",
-                             code="case.territory_not_allowed", actor=actor.id,
-                             territory=territory.code)
+        where = policy.opening(session, command.programme, command.territory)
+        policy.require(session, actor, policy.START_CASE, where)
+        programme, territory = where.programme, where.territory
         errors = _household_errors(command, territory)
         if staff is not None:
             errors += _caseworker_errors(staff, command, territory)
         inputs.refuse_if("start_case", errors)
-        programme = catalog.programme(session, command.programme)
         definition = catalog.latest_definition(session, programme.key)
         household = _household(session, command, territory)
         case = Case(household=household, programme_key=programme.key, territory=territory,
@@ -104,20 +103,13 @@ def _caseworker_errors(staff: Staff, command: StartCase, territory: Territory) -
     if person is None:
         return [FieldError("caseworker", "unknown_person",
                            f"No hay una persona activa llamada '{command.caseworker}'.")]
-    if "caseworker" not in person.roles:
+    if policy.CASEWORKER not in person.roles:
         return [FieldError("caseworker", "not_caseworker",
                            f"'{command.caseworker}' no es profesional a cargo de casos.")]
     if not person.covers(territory.id):
         return [FieldError("caseworker", "not_in_territory",
                            f"'{command.caseworker}' no trabaja en {territory.code}.")]
     return []
-
-
-def _territory(session: Session, code: str) -> Territory:
-    territory = session.scalars(select(Territory).where(Territory.code == code)).first()
-    if territory is None:
-        raise NotFound(f"no territory '{code}'", code="territory.not_found", territory=code)
-    return territory
 
 
 def _household(session: Session, command: StartCase, territory: Territory) -> Household:
@@ -174,9 +166,8 @@ def case_history(session: Session, case_id: int, actor: Actor) -> list[Event]:
 
 def visible_case(session: Session, case_id: int, actor: Actor) -> Case:
     """The case, if ``actor`` may see it; otherwise :class:`NotFound` (never "forbidden")."""
-    if not inputs.is_database_id(case_id):
+    case = session.get(Case, case_id) if inputs.is_database_id(case_id) else None
+    if case is None:
         raise NotFound(f"no case {case_id}", code="case.not_found", case=str(case_id))
-    case = session.get(Case, case_id)
-    if case is None or not actor.covers(case.territory_id):
-        raise NotFound(f"no case {case_id}", code="case.not_found", case=str(case_id))
+    policy.require(session, actor, policy.SEE_CASE, case)
     return case

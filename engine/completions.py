@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import policy
 from .actors import Actor
 from .models import Case, Event
 
@@ -30,7 +31,7 @@ def completion_of(session: Session, task_id: str, actor: Actor) -> Completion | 
              .where(Event.task_id == task_id, Event.kind == COMPLETED)
              .order_by(Event.id).limit(1))
     found = session.execute(query).first()
-    if found is None or not actor.covers(found.territory_id):
+    if found is None or not policy.sees_territory(actor, found.territory_id):
         return None
     event = found.Event
     return Completion(task_id=task_id, case_id=event.case_id, title=event.title,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from . import bundles, clock, manifest_check, version_settings, versions
+from . import bundles, clock, manifest_check, programme_territories, version_settings, versions
 from .forms import FormLibrary
 from .models import Programme
 from .parsing import parse_process, read_sources
@@ -48,7 +48,11 @@ def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms:
     content = bundles.gather(parsed, raw_settings, forms)
     now = clock.now()
     with unit_of_work(session):
+        first = session.get(Programme, settings.key) is None
         _save_settings(session, settings.key, settings.name, raw_settings, deployed_by, now)
+        if first:  # a new programme runs in its country's territories (programme_territories)
+            session.flush()
+            programme_territories.enable_in_country(session, settings.key, settings.country)
         definition, created = versions.store_version(session, parsed, content, deployed_by, now,
                                                      publish=publish)
         return DeployResult(settings.key, definition.version, created, definition.id)

@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, versions
+from . import audit, clock, policy, versions
 from .actors import Actor
-from .errors import FieldError, InvalidTaskData, NotAllowed
+from .errors import FieldError, InvalidTaskData
 from .forms import FormLibrary
 from .models import Event, HumanTask
-from .tasks import assign, check_role, locked_row
+from .tasks import assign, locked_row
 from .uow import unit_of_work
 
 MAX_DRAFT_BYTES = 256 * 1024
@@ -43,12 +43,9 @@ def save_draft(session: Session, forms: FormLibrary, task_id: str, data: dict, a
     """
     with clock.frozen_at(now) as moment, unit_of_work(session):
         row = locked_row(session, task_id, actor)
-        check_role(row, actor)
+        policy.require(session, actor, policy.WORK_TASK, row)
         if row.assignee is None:
             assign(session, row, actor.id, actor, moment, "task_claimed")
-        elif row.assignee != actor.id:
-            raise NotAllowed(f"only {row.assignee}, who holds this task, may edit its draft",
-                             code="draft.not_holder", task=row.id, assignee=row.assignee)
         forms = versions.forms_for_instance(session, row.instance_id, forms)
         size = _checked_size(forms, row.form_key, data)
         row.draft = data
@@ -71,7 +68,7 @@ def draft_for(session: Session, row: HumanTask, actor: Actor) -> Draft | None:
 
 def may_read_draft(row: HumanTask, actor: Actor) -> bool:
     """Whether ``actor`` may read the task's draft."""
-    return row.assignee == actor.id or actor.supervises(row.territory_id)
+    return policy.may(Session.object_session(row), actor, policy.READ_DRAFT, row)
 
 
 def _checked_size(forms: FormLibrary, form_key: str | None, data: object) -> int:

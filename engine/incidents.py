@@ -12,7 +12,7 @@ someone retries it).
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -164,12 +164,3 @@ def get(session: Session, incident_id: int) -> Incident:
         raise NotFound(f"no incident {incident_id}", code="incident.not_found",
                        incident=incident_id)
     return incident
-
-
-def cases_with_open_incident(session: Session, territories: frozenset[int] | None) -> int:
-    """How many cases (in ``territories``; None: all) have an open incident."""
-    query = (select(func.count(func.distinct(Incident.case_id)))
-             .join(Case, Case.id == Incident.case_id).where(Incident.status == OPEN))
-    if territories is not None:
-        query = query.where(Case.territory_id.in_(territories))
-    return session.scalar(query) or 0

@@ -59,6 +59,16 @@ class Programme(Base):
     updated_at: Mapped[datetime]
 
 
+class ProgrammeTerritory(Base):
+    """A programme enabled in a territory: cases of it may be opened there (engine.policy).
+    Only a territory of the programme's own country may run it."""
+
+    __tablename__ = "programme_territory"
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"), primary_key=True)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"), primary_key=True,
+                                              index=True)
+
+
 class SettingsChange(Base):
     """One change to a programme's live settings (append-only): who, when, by which means
     (``manager`` or ``deploy``), and each field before → after."""

@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, inputs, store
+from . import audit, clock, inputs, policy, store
 from .actors import Actor
 from .cases import visible_case
-from .errors import Conflict, NotAllowed
+from .errors import Conflict
 from .models import Case, ProcessInstance
 from .runtime import postpone_timers
 from .uow import unit_of_work
@@ -62,15 +62,12 @@ def resume_deadlines(session: Session, case_id: int, actor: Actor,
 def may_pause(case: Case, actor: Actor) -> bool:
     """Whether ``actor`` may pause or resume the case's deadlines: its own caseworker, or a
     supervisor of its territory (a colleague of the territory may not)."""
-    return actor.id == case.caseworker or actor.supervises(case.territory_id)
+    return policy.may(Session.object_session(case), actor, policy.PAUSE_DEADLINES, case)
 
 
 def _load(session: Session, case_id: int, actor: Actor):
     case = visible_case(session, case_id, actor)
-    if not may_pause(case, actor):
-        raise NotAllowed("only the case's caseworker or a supervisor of its territory may "
-                         "pause or resume its deadlines", code="deadlines.pause_not_allowed",
-                         case=case_id)
+    policy.require(session, actor, policy.PAUSE_DEADLINES, case)
     instance_id = session.scalar(select(ProcessInstance.id)
                                  .where(ProcessInstance.case_id == case.id))
     return store.load_for_update(session, instance_id)

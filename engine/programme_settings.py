@@ -3,9 +3,10 @@
 A deadline is computed when its timer is created, so a change reaches every deadline created
 after it, and a timer already waiting keeps the moment it was given.
 
-Who may: managers and administrators, for the programmes of the countries they work in (a
-programme's settings apply in all of its territories, so a manager in Italy does not change
-a Chilean programme); the command line and the system act everywhere.
+Who may: the policy's ``manage_programme`` (engine.policy): managers and administrators, for
+the programmes of the countries they work in (a programme's settings apply in all of its
+territories, so a manager in Italy does not change a Chilean programme); the command line
+and the system act everywhere.
 """
 
 from collections.abc import Mapping
@@ -14,15 +15,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from . import catalog, clock, inputs, versions
+from . import clock, inputs, policy, versions
 from .actors import Actor
-from .errors import Conflict, InvalidSettings, NotAllowed, NotFound
-from .models import Programme, SettingsChange, Territory
+from .errors import Conflict, InvalidSettings, NotFound
+from .models import Programme, SettingsChange
 from .settings_changes import apply_changes, differences
 from .uow import unit_of_work
 from .version_settings import problems_in_use
 
-MANAGING_ROLES = frozenset({"manager", "admin"})
 HISTORY_SHOWN = 50
 
 
@@ -86,25 +86,15 @@ def history(session: Session, programme_key: str,
 
 def managed_programmes(session: Session, actor: Actor) -> list[Programme]:
     """The programmes ``actor`` may change the settings of, by name."""
-    if not actor.roles & MANAGING_ROLES:
+    if not actor.roles & policy.MANAGERS:
         return []
-    countries = _countries(session, actor)
     programmes = session.scalars(select(Programme).order_by(Programme.name))
-    return [p for p in programmes
-            if countries is None or catalog.settings_of(p).country in countries]
+    return [p for p in programmes if policy.may(session, actor, policy.MANAGE_PROGRAMME, p)]
 
 
 def check_may_manage(session: Session, actor: Actor, programme: Programme) -> None:
     """Raise :class:`NotAllowed` unless ``actor`` manages ``programme``."""
-    if not actor.roles & MANAGING_ROLES:
-        raise NotAllowed("only managers and administrators may change programme settings",
-                         code="settings.manage_not_allowed", programme=programme.key)
-    countries = _countries(session, actor)
-    country = catalog.settings_of(programme).country
-    if countries is not None and country not in countries:
-        raise NotAllowed(f"{actor.id} works in no territory of {country}, where "
-                         f"{programme.key} runs", code="settings.country_not_allowed",
-                         programme=programme.key, country=country)
+    policy.require(session, actor, policy.MANAGE_PROGRAMME, programme)
 
 
 def _locked(session: Session, programme_key: str) -> Programme:
@@ -117,10 +107,3 @@ def _locked(session: Session, programme_key: str) -> Programme:
         raise NotFound(f"no programme '{programme_key}'", code="programme.not_found",
                        programme=programme_key)
     return found
-
-
-def _countries(session: Session, actor: Actor) -> set[str] | None:
-    if actor.territories is None:
-        return None
-    query = select(Territory.country).where(Territory.id.in_(actor.territories))
-    return set(session.scalars(query))

@@ -2,42 +2,32 @@
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, incidents, places, runtime, store, versions
+from . import audit, clock, incidents, places, policy, runtime, store, versions
 from .actors import Actor
 from .completions import COMPLETED, completion_of
-from .errors import AlreadyCompleted, Conflict, InvalidTaskData, NotAllowed, NotFound, ScriptFailure
+from .errors import AlreadyCompleted, Conflict, InvalidTaskData, NotFound, ScriptFailure
 from .forms import FormLibrary
 from .models import HumanTask
+from .queries.tasks import task_list
 from .uow import unit_of_work
 
 
 def list_tasks(session: Session, actor: Actor, *, mine: bool = True,
                pool: bool = True, limit: int = 100) -> list[HumanTask]:
-    """Tasks assigned to ``actor`` and/or unclaimed tasks of their roles and territories."""
-    conditions = []
-    if mine:
-        conditions.append(HumanTask.assignee == actor.id)
-    if pool:
-        pooled = (HumanTask.assignee.is_(None)) & HumanTask.role.in_(actor.roles)
-        if actor.territories is not None:
-            pooled &= HumanTask.territory_id.in_(actor.territories)
-        conditions.append(pooled)
-    if not conditions:
-        return []
-    query = (select(HumanTask).where(or_(*conditions))
-             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
-             .limit(limit))
-    return list(session.scalars(query).all())
+    """Tasks assigned to ``actor`` and/or unclaimed tasks of their roles and territories
+    (engine.queries.tasks)."""
+    return task_list(session, actor, mine=mine, pool=pool, limit=limit)
 
 
 def get_task(session: Session, task_id: str, actor: Actor) -> HumanTask:
     """A task ``actor`` may see (their territory); otherwise :class:`NotFound`."""
     row = session.get(HumanTask, task_id)
-    if row is None or not actor.covers(row.territory_id):
+    if row is None:
         raise NotFound(f"no open task {task_id}", code="task.not_found", task=task_id)
+    policy.require(session, actor, policy.SEE_TASK, row)
     return row
 
 
@@ -45,7 +35,7 @@ def claim(session: Session, task_id: str, actor: Actor, now: datetime | None = N
     """Take an unclaimed task of one's role."""
     with clock.frozen_at(now) as moment, unit_of_work(session):
         row = locked_row(session, task_id, actor)
-        check_role(row, actor)
+        policy.require(session, actor, policy.CLAIM_TASK, row)
         if row.assignee not in (None, actor.id):
             raise Conflict(f"task already claimed by {row.assignee}", code="task.already_claimed",
                            task=row.id, assignee=row.assignee)
@@ -57,9 +47,7 @@ def release(session: Session, task_id: str, actor: Actor, now: datetime | None =
     """Give a claimed task back to the pool of its role."""
     with clock.frozen_at(now) as moment, unit_of_work(session):
         row = locked_row(session, task_id, actor)
-        if row.assignee != actor.id and not actor.supervises(row.territory_id):
-            raise NotAllowed("only the assignee or a supervisor may release this task",
-                             code="task.release_not_allowed", task=row.id)
+        policy.require(session, actor, policy.RELEASE_TASK, row)
         assign(session, row, None, actor, moment, "task_released")
 
 
@@ -68,9 +56,7 @@ def reassign(session: Session, task_id: str, to_user: str, actor: Actor,
     """A supervisor gives a task to someone else."""
     with clock.frozen_at(now) as moment, unit_of_work(session):
         row = locked_row(session, task_id, actor)
-        if not actor.supervises(row.territory_id):
-            raise NotAllowed("only a supervisor of this territory may reassign tasks",
-                             code="task.reassign_not_allowed", task=row.id)
+        policy.require(session, actor, policy.REASSIGN_TASK, row)
         assign(session, row, to_user, actor, moment, "task_reassigned")
         return row
 
@@ -105,10 +91,7 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
     with unit_of_work(session):
         places.lock_before_task(session, task_id, moment)  # the lock order of engine.places
         row = locked_row(session, task_id, actor)
-        check_role(row, actor)
-        if row.assignee not in (None, actor.id):
-            raise NotAllowed(f"this task is assigned to {row.assignee}",
-                             code="task.assigned_to_other", task=row.id, assignee=row.assignee)
+        policy.require(session, actor, policy.WORK_TASK, row)
         forms = versions.forms_for_instance(session, row.instance_id, forms)
         errors = forms.validate(row.form_key, data) if row.form_key else []
         if errors:
@@ -139,21 +122,11 @@ def locked_row(session: Session, task_id: str, actor: Actor) -> HumanTask:
     row = session.scalars(query).first()
     if row is None:
         done = completion_of(session, task_id, actor)
-        raise AlreadyCompleted(done) if done else _no_task(task_id)
-    if not actor.covers(row.territory_id):
-        raise _no_task(task_id)
+        if done:
+            raise AlreadyCompleted(done)
+        raise NotFound(f"no open task {task_id}", code="task.not_found", task=task_id)
+    policy.require(session, actor, policy.SEE_TASK, row)
     return row
-
-
-def check_role(row: HumanTask, actor: Actor) -> None:
-    """:class:`NotAllowed` unless ``actor`` has the task's role in its territory."""
-    if not actor.may_work(row.role, row.territory_id):
-        raise NotAllowed(f"task '{row.title}' needs the role {row.role!r}",
-                         code="task.role_required", task=row.id, title=row.title, role=row.role)
-
-
-def _no_task(task_id: str) -> NotFound:
-    return NotFound(f"no open task {task_id}", code="task.not_found", task=task_id)
 
 
 def assign(session: Session, row: HumanTask, user: str | None, actor: Actor,

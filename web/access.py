@@ -1,6 +1,8 @@
 """Who is asking: the signed-in person as an engine actor, and what they may open.
 
-Every refusal is logged with the person and the path, so a supervisor can audit probing.
+What a person may do is the engine's access policy (engine.policy); pages ask it through
+:func:`require`. Every refusal is logged with the person and the path, so a supervisor can
+audit probing.
 """
 
 import logging
@@ -10,6 +12,7 @@ from flask_login import current_user
 
 import engine
 
+from .extensions import db
 from .redirects import safe_next  # noqa: F401 - the one place redirects are checked
 
 log = logging.getLogger("acompana.access")
@@ -33,7 +36,12 @@ def refuse(status: int, reason: str):
     abort(status)
 
 
-def require_role(*roles: str) -> None:
-    """403 unless the person has one of ``roles``."""
-    if not current_user.role_set & set(roles):
-        refuse(403, f"needs one of the roles {roles}")
+def require(action: str, thing: object = None) -> None:
+    """404 or 403 (logged by the error handler) unless the signed-in person may do
+    ``action`` to ``thing`` (engine.policy)."""
+    engine.policy.require(db.session, actor(), action, thing)
+
+
+def may(action: str, thing: object = None) -> bool:
+    """Whether the signed-in person may do ``action`` to ``thing`` (engine.policy)."""
+    return engine.policy.may(db.session, actor(), action, thing)

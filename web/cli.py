@@ -1,5 +1,5 @@
 """Command line: ``flask deploy``, ``flask case …``, ``flask task …``, ``flask timers fire``,
-``flask settings …`` (web/settings_cli.py)."""
+``flask settings …`` (web/settings_cli.py), ``flask programme …`` (web/programme_cli.py)."""
 
 import json
 from datetime import datetime
@@ -16,16 +16,18 @@ from .auth.people import staff_member
 from .cli_errors import moment, one_line
 from .extensions import db
 
-ROLES = ("caseworker", "supervisor", "manager", "admin")
+ROLES = engine.policy.ROLES
 
 
 def register(app: Flask) -> None:
     """Add the Acompaña command groups to ``app.cli``."""
     from .demo import demo
     from .people_cli import user
+    from .programme_cli import programme
     from .settings_cli import settings
 
-    for command in (deploy, case, task, timers, territory, serve, demo, settings, user):
+    for command in (deploy, case, task, timers, territory, serve, demo, settings, user,
+                    programme):
         app.cli.add_command(one_line(command))
 
 

@@ -23,7 +23,8 @@ from .extensions import db
 DEMO_MODULES = ("web.demo_data", "web.demo_data_crece", "web.demo_data_pippi",
                 "web.demo_data_triple_p")
 
-DEMO_ACTOR = engine.Actor("demo", frozenset({"caseworker", "supervisor"}), None)
+DEMO_ACTOR = engine.Actor("demo", frozenset({engine.policy.CASEWORKER, engine.policy.SUPERVISOR}),
+                          None)
 
 
 def _modules() -> list:
@@ -56,6 +57,7 @@ def demo(quiet: bool) -> None:
         result = engine.deploy_folder(db.session, folder, forms, "demo")
         if not quiet:
             click.echo(f"deployed {result.programme} v{result.version}")
+    _enable_programmes()
     if _has_cases():
         click.echo("demo cases already loaded")
         click.echo(hints())
@@ -75,6 +77,13 @@ def _territories() -> None:
             db.session.add(Territory(code=code, name=name, country=country, region=region,
                                      timezone=zone))
     db.session.commit()
+
+
+def _enable_programmes() -> None:
+    """Each demo case's programme is enabled in its territory (also in a database that had
+    the programmes before it had that territory)."""
+    for spec in _gathered("DEMO_CASES"):
+        engine.enable_programme(db.session, spec["programme"], spec["territory"], engine.SYSTEM)
 
 
 def _users() -> None:

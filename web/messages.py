@@ -42,7 +42,7 @@ WORDINGS: dict[str, str] = {
     "case.data_too_large": N_("Los datos del caso ocuparían %(megabytes)s MB, más que el "
                               "máximo de %(limit_mb)s MB (paso %(element)s); no se guardó "
                               "nada."),
-    "case.territory_not_allowed": N_("Usted no trabaja en el territorio %(territory)s."),
+    "policy.not_in_territory": N_("Usted no trabaja en el territorio %(territory)s."),
     "territory.not_found": N_("No existe el territorio %(territory)s."),
     "household.not_found": N_("No existe la familia %(household)s en %(territory)s."),
     "instance.not_found": N_("No existe el proceso %(instance)s."),
@@ -51,23 +51,25 @@ WORDINGS: dict[str, str] = {
     "task.already_completed": N_("%(by)s ya completó «%(title)s» el %(at)s."),
     "task.closed_meanwhile": N_("Esta tarea se cerró mientras tanto (otra persona la "
                                 "completó o venció su plazo)."),
-    "task.assigned_to_other": N_("Esta tarea está asignada a %(assignee)s."),
-    "task.role_required": N_("La tarea «%(title)s» requiere el rol %(role)s."),
-    "task.release_not_allowed": N_("Solo quien tiene la tarea o un supervisor puede "
-                                   "devolverla."),
-    "task.reassign_not_allowed": N_("Solo un supervisor de este territorio puede reasignar "
+    "policy.task_held_by_other": N_("Esta tarea está asignada a %(assignee)s."),
+    "policy.needs_task_role": N_("La tarea «%(title)s» requiere el rol %(role)s."),
+    "policy.supervisor_only": N_("Solo un supervisor de este territorio puede reasignar "
                                     "tareas."),
     "task.invalid_data": N_("Revise los campos marcados: no se guardó nada."),
-    "draft.not_holder": N_("Solo %(assignee)s, que tiene esta tarea, puede editar su "
-                           "borrador."),
     "input.invalid": N_("Revise los campos marcados: no se guardó nada."),
     "deadlines.already_paused": N_("Los plazos de este caso ya están en pausa."),
     "deadlines.not_paused": N_("Los plazos de este caso no están en pausa."),
-    "deadlines.pause_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor "
+    "policy.pause_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor "
                                       "de su territorio puede pausar o reanudar sus plazos."),
     "place.already_enrolled": N_("El caso ya tiene un cupo o espera uno."),
     "place.none_configured": N_("No hay cupos de «%(modality)s» en %(territory)s: hay que "
                                 "agregarlos a los ajustes del programa."),
+    "policy.not_allowed": N_("Su rol no le permite hacer esto."),
+    "policy.holder_or_supervisor": N_("Solo quien tiene la tarea o un supervisor de su "
+                                      "territorio puede hacerlo."),
+    "policy.programme_not_enabled": N_("Este programa no está habilitado en %(territory)s."),
+    "policy.country_mismatch": N_("El programa %(programme)s funciona en %(country)s y "
+                                  "%(territory)s está en %(territory_country)s."),
     "programme.not_found": N_("No existe el programa %(programme)s."),
     "programme.not_deployed": N_("El programa %(programme)s no tiene un proceso publicado."),
     "programme.no_published_version": N_("El programa %(programme)s no tiene una versión "
@@ -77,9 +79,7 @@ WORDINGS: dict[str, str] = {
     "settings.changed_meanwhile": N_("Otra persona cambió estos ajustes mientras usted "
                                      "editaba; no se guardó nada. Revise los valores "
                                      "actuales y vuelva a intentarlo."),
-    "settings.manage_not_allowed": N_("Solo gestores y administradores pueden cambiar los "
-                                      "ajustes de un programa."),
-    "settings.country_not_allowed": N_("Usted no trabaja en ningún territorio de %(country)s, "
+    "policy.not_in_country": N_("Usted no trabaja en ningún territorio de %(country)s, "
                                        "donde funciona %(programme)s."),
     "report.not_found": N_("No hay informe de resultados para el programa %(programme)s."),
     "incident.not_found": N_("No existe el incidente abierto %(incident)s."),

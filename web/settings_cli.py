@@ -49,7 +49,7 @@ def settings_show(programme: str, shown: int) -> None:
 def settings_set(programme: str, assignments: tuple[str, ...], user: str, at: str | None) -> None:
     """Change settings of PROGRAMME, e.g. ``plazos.diagnostico.dias=45 plazos.x.tipo=habiles``."""
     changes = dict(_assignment(text) for text in assignments)
-    actor = engine.Actor(user, frozenset({"manager"}), None)
+    actor = engine.Actor(user, frozenset({engine.policy.MANAGER}), None)
     moment = cli_errors.moment(at)
     try:
         change = engine.update_settings(db.session, programme, changes, actor, moment)

@@ -1,14 +1,14 @@
 """version bundles: each process version keeps its forms and settings schema, and a status
 
 Revision ID: 0013_version_bundles
-Revises: 0011_event_messages
+Revises: 0012_programme_territories
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0013_version_bundles"
-down_revision = "0011_event_messages"
+down_revision = "0012_programme_territories"
 branch_labels = None
 depends_on = None
 

@@ -69,6 +69,7 @@ def _seed() -> None:
     territories = {}
     for code, name, country, region, zone in (
             ("antofagasta", "Antofagasta", "CL", "AN", "America/Santiago"),
+            ("la_serena", "La Serena", "CL", "CO", "America/Santiago"),
             ("somma_lombardo", "Ambito di Somma Lombardo", "IT", "VA", "Europe/Rome")):
         territories[code] = Territory(code=code, name=name, country=country, region=region,
                                       timezone=zone)

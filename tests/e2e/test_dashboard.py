@@ -21,7 +21,7 @@ CASES = [  # family, caseworker, allocated, territory
     ("C Díaz", "ana", datetime(2026, 1, 5, 12, tzinfo=UTC), "antofagasta"),     # due 26 Jan
     ("D Vega", "pedro", datetime(2026, 3, 30, 12, tzinfo=UTC), "antofagasta"),  # due 21 Apr
     ("E Tapia", "pedro", datetime(2026, 3, 25, 12, tzinfo=UTC), "antofagasta"),  # due 16 Apr
-    ("F Bianchi", "giulia", datetime(2026, 1, 5, 12, tzinfo=UTC), "somma_lombardo"),
+    ("F Bianchi", "lucia", datetime(2026, 1, 5, 12, tzinfo=UTC), "la_serena"),  # not Jorge's
 ]
 
 
@@ -37,7 +37,7 @@ def test_the_dashboard_counts_what_a_person_would_count(as_person, seeded):
     with time_machine.travel(NOW, tick=False):
         jorge = as_person("jorge")
         page = jorge.get("/dashboard/").get_data(as_text=True)
-    assert "3 pasos vencidos" in page  # A, C, E — not B or D (not yet due), not F (Italy)
+    assert "3 pasos vencidos" in page  # A, C, E — not B or D (not yet due), not F (La Serena)
     for bucket, count in (("1–7", 1), ("8–30", 1), (">30", 1)):  # E 4 days, A 28, C 84
         assert f'data-bucket="{bucket}">{count}<' in page.replace("&gt;", ">")
     assert "<th scope=\"row\">ana</th><td>2</td>" in page

@@ -122,7 +122,8 @@ def _seed_managers_and_case() -> None:
     db.session.commit()
     command = engine.StartCase("familias", "antofagasta", "ana", "Rojas Pérez",
                               members=[{"name": "Carla Rojas", "age": 34}])
-    engine.start_case(db.session, command, engine.Actor("jorge", frozenset(), None), MARCH_2)
+    jorge = engine.Actor("jorge", frozenset({"supervisor"}), None)  # who may open cases
+    engine.start_case(db.session, command, jorge, MARCH_2)
 
 
 def signed_in(app, username: str) -> Browser:

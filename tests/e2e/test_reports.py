@@ -7,7 +7,9 @@ tests/integration/familias_report_seed.py) and one family in Somma Lombardo is n
   the Matriz had 4 indicators to work on at diagnosis and 1 (i33) is cumplido at the end.
 - Díaz Rivera: not found at first contact (closed, no trajectory, no plan).
 - Castillo Vega: still accompanied; simple, 3 sessions of 12; 1 plan action, none done.
-- Bianchi (Somma Lombardo): not found; never counted for Jorge, only for Marco.
+- Bianchi (La Serena, a second Chilean comuna, where Familias runs too): not found; never
+  counted for Jorge, only for Carmen. (Familias is Chilean: it cannot be opened in Somma
+  Lombardo, so Marco has no Familias report at all.)
 
 So Jorge (Antofagasta) must read: 3 cases, 1 of 2 closed graduated (50.0%), 1 of 4
 indicators to cumplido (25.0%), 1 of 3 plan actions (33.3%), 19 sessions of a goal of 28,
@@ -20,10 +22,12 @@ from sqlalchemy import select
 
 import engine
 from engine.models import Territory
-from tests.e2e.conftest import WEB, in_web_app
+from tests.e2e.conftest import PASSWORD, WEB, in_web_app
 from tests.e2e.test_browser import SHOTS, VIEWPORTS, chromium, server, sign_in  # noqa: F401
 from tests.integration.familias_report_seed import Story, live_through
 from tests.templates import Seed
+from web.auth.models import User
+from web.auth.passwords import hash_password
 from web.demo_data import MATRIZ
 from web.extensions import db
 
@@ -33,15 +37,16 @@ STORIES = [
           actions_reported=(1,)),
     Story("Díaz Rivera", "no_ubicada"),
     Story("Castillo Vega", "en_curso", sessions=3, diagnosis=MATRIZ, jobless_adults=0),
-    Story("Bianchi", "no_ubicada", territory="somma_lombardo"),
+    Story("Bianchi", "no_ubicada", territory="la_serena"),
 ]
-PEOPLE = {"antofagasta": ("ana", "jorge"), "somma_lombardo": ("giulia", "marco")}
+PEOPLE = {"antofagasta": ("ana", "jorge"), "la_serena": ("lucia", "carmen")}
 ROLES = ("caseworker", "supervisor")
 
 
 def live_the_stories() -> dict[str, int]:
     """The four families' cases, lived once into a template database: ids by family."""
     forms = current_app.extensions["acompana.forms"]
+    _la_serena()
     ids = {t.code: t.id for t in db.session.scalars(select(Territory))}
     cases = {}
     for story in STORIES:
@@ -67,6 +72,14 @@ def seeded(web_app, seed_data):
     return seed_data
 
 
+def _la_serena() -> None:
+    """Carmen, the supervisor of La Serena (the second Chilean comuna of the web tests)."""
+    serena = db.session.scalars(select(Territory).where(Territory.code == "la_serena")).one()
+    db.session.add(User(username="carmen", full_name="Carmen Rojas", roles="supervisor",
+                        password_hash=hash_password(PASSWORD), territories=[serena]))
+    db.session.commit()
+
+
 def figure(page: str, key: str) -> str:
     """The value and detail of one figure card, as text."""
     card = page.split(f'data-figure="{key}"')[1].split("</section>")[0]
@@ -77,7 +90,7 @@ def figure(page: str, key: str) -> str:
 
 def test_a_supervisor_reads_the_familias_figures(as_person, seeded):
     page = as_person("jorge").get("/reports/familias").get_data(as_text=True)
-    assert "3 casos en Antofagasta" in page  # Bianchi (Somma Lombardo) is not counted
+    assert "3 casos en Antofagasta" in page  # Bianchi (La Serena) is not counted
     assert figure(page, "casos") == "3 | 1 en curso, 2 cerrados"
     assert figure(page, "egresadas") == "1 | de 2 casos cerrados"
     assert figure(page, "egreso_pct") == "50.0% | 1 de 2"
@@ -112,16 +125,18 @@ def test_the_csv_has_one_line_per_case_and_opens_in_excel(as_person, seeded):
 
 
 def test_each_supervisor_counts_only_their_own_territory(as_person, seeded):
-    marco = as_person("marco")
-    page = marco.get("/reports/familias").get_data(as_text=True)
-    assert "1 caso in Ambito di Somma Lombardo" in page  # marco reads Italian
+    carmen = as_person("carmen")
+    page = carmen.get("/reports/familias").get_data(as_text=True)
+    assert "1 caso en La Serena" in page
     assert figure(page, "casos") == "1 | 0 en curso, 1 cerrado"
-    assert "Rojas Pérez" not in marco.get("/reports/familias.csv").get_data(as_text=True)
+    assert "Rojas Pérez" not in carmen.get("/reports/familias.csv").get_data(as_text=True)
+    assert as_person("marco").get("/reports/familias").status_code == 404  # not run in Italy
     jorge = as_person("jorge")
     mine = jorge.get("/reports/familias?territorio=antofagasta")
     assert "3 casos en Antofagasta" in mine.get_data(as_text=True)
-    assert jorge.get("/reports/familias?territorio=somma_lombardo").status_code == 404
-    assert jorge.get("/reports/familias.csv?territorio=somma_lombardo").status_code == 404
+    for other in ("la_serena", "somma_lombardo"):
+        assert jorge.get(f"/reports/familias?territorio={other}").status_code == 404
+        assert jorge.get(f"/reports/familias.csv?territorio={other}").status_code == 404
     csv_name = jorge.get("/reports/familias.csv?territorio=antofagasta").headers[
         "Content-Disposition"]
     assert 'filename="resultados-familias-antofagasta-20' in csv_name

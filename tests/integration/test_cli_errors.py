@@ -196,8 +196,8 @@ def test_the_engine_owns_the_caseworker_rule(app, cli):
     with app.app_context():
         command = engine.StartCase("familias", "antofagasta", "giulia", "Rojas")
         with pytest.raises(InvalidInput) as refusal:
-            engine.start_case(db.session, command, engine.Actor("jorge", frozenset(), None),
-                              staff=staff_member)
+            jorge = engine.Actor("jorge", frozenset({"supervisor"}), None)
+            engine.start_case(db.session, command, jorge, staff=staff_member)
     assert [(e.field, e.code) for e in refusal.value.errors] == [("caseworker",
                                                                   "not_in_territory")]
 

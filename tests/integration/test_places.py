@@ -156,6 +156,7 @@ def test_a_territory_without_places_cannot_enrol(session, real_forms, people):
     session.add(Territory(code="coquimbo", name="Coquimbo", country="CL", region="CO",
                           timezone="America/Santiago"))
     session.commit()
+    engine.enable_programme(session, "triple_p", "coquimbo", engine.SYSTEM)  # added after deploy
     office.coordinator = engine.Actor("carmen", frozenset({"supervisor"}), None)
     office.facilitator = engine.Actor("lucia", frozenset({"caseworker"}), None)
     (case_id,) = office.refer("Rojas", territory="coquimbo")

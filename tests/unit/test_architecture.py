@@ -27,3 +27,50 @@ def test_web_never_imports_spiffworkflow():
 
 def test_wsgi_only_creates_the_app():
     assert (ROOT / "wsgi.py").read_text().strip().splitlines()[-1] == "app = create_app()"
+
+
+def _web_sources():
+    for path in sorted((ROOT / "web").rglob("*.py")):
+        if not path.name.startswith("demo_data"):  # seed data: the demo people and their roles
+            yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _field_names(tree: ast.AST) -> set[int]:
+    """ids of the string nodes used as dict keys or subscripts (field names such as a
+    form's ``"caseworker"`` field, not roles)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            names |= {id(key) for key in node.keys if key is not None}
+        elif isinstance(node, ast.Subscript):
+            names.add(id(node.slice))
+    return names
+
+
+def test_web_names_no_role_the_policy_does_not():
+    """Roles are named once, in engine.policy; a page that needs one asks the policy."""
+    from engine.policy import ROLES, SYSTEM_ROLE
+
+    found = []
+    for path, tree in _web_sources():
+        fields = _field_names(tree)
+        found += [f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}"
+                  for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and node.value in {*ROLES, SYSTEM_ROLE}
+                  and id(node) not in fields]
+    assert found == []
+
+
+def test_web_filters_no_territory_itself():
+    """The territory filter is the engine's (engine.policy.visible), never a web module's."""
+    found = [f"{path.relative_to(ROOT)}:{node.lineno}"
+             for path, tree in _web_sources() for node in ast.walk(tree)
+             if isinstance(node, ast.Attribute) and node.attr == "in_"
+             and isinstance(node.value, ast.Attribute) and node.value.attr == "territory_id"]
+    assert found == []
+
+
+def test_web_has_no_query_modules():
+    """Inbox, dashboard and report queries live in engine.queries."""
+    assert sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "web").rglob("queries.py")) \
+        == ["web/programmes/queries.py"]  # settings-page wording, no access rule

@@ -129,11 +129,11 @@ def say(app, lang: str, code: str, **params) -> str:
 
 
 def test_a_code_reads_in_each_language(app):
-    assert say(app, "es", "task.assigned_to_other", assignee="pedro") == (
+    assert say(app, "es", "policy.task_held_by_other", assignee="pedro") == (
         "Esta tarea está asignada a pedro.")
-    assert say(app, "it", "task.assigned_to_other", assignee="pedro") == (
+    assert say(app, "it", "policy.task_held_by_other", assignee="pedro") == (
         "Questa attività è assegnata a pedro.")
-    assert say(app, "en", "task.assigned_to_other", assignee="pedro") == (
+    assert say(app, "en", "policy.task_held_by_other", assignee="pedro") == (
         "This task is assigned to pedro.")
 
 
@@ -156,9 +156,9 @@ def test_moments_and_roles_are_worded_for_the_reader(app):
     at = "2026-03-05T15:00:00+00:00"
     assert say(app, "it", "task.already_completed", by="ana", title="Primer contacto",
                at=at) == "ana ha già completato «Primer contacto» il 05/03/26, 12:00."
-    assert "profesional a cargo" in say(app, "es", "task.role_required", title="T",
+    assert "profesional a cargo" in say(app, "es", "policy.needs_task_role", title="T",
                                         role="caseworker")
-    assert "operatore responsabile" in say(app, "it", "task.role_required", title="T",
+    assert "operatore responsabile" in say(app, "it", "policy.needs_task_role", title="T",
                                            role="caseworker")
 
 

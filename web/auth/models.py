@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine import Actor
 from engine.models import Base, Territory
+from engine.policy import ROLES
 
-ROLES = ("caseworker", "supervisor", "manager", "admin")
+__all__ = ["ROLES", "User", "UserSession", "user_territory"]
 
 user_territory = Table(
     "user_territory", Base.metadata,

@@ -17,8 +17,7 @@ def candidates(task: HumanTask) -> list[User]:
     """Active people with the task's role in its territory."""
     users = db.session.scalars(select(User).where(User.active.is_(True))
                                .order_by(User.full_name)).all()
-    return [u for u in users
-            if task.role in u.role_set and task.territory_id in u.territory_ids]
+    return [u for u in users if u.actor().may_work(task.role, task.territory_id)]
 
 
 def eligible_assignee(task: HumanTask, username: str) -> User | None:

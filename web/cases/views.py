@@ -6,11 +6,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 import engine
+from engine import policy, queries
 from engine import views as engine_views
 from engine.errors import InvalidInput
-from engine.models import Programme
 
-from ..access import actor, require_role
+from ..access import actor, may, require
 from ..auth.models import User
 from ..auth.people import staff_member
 from ..extensions import db
@@ -27,7 +27,7 @@ def show(case_id: int):
     """Everything about one case, with its timeline and process diagram."""
     view = engine.show_case(db.session, case_id, actor())
     return render_template("cases/show.html", view=view, case=view.case,
-                           may_pause=engine.may_pause(view.case, actor()),
+                           may_pause=may(policy.PAUSE_DEADLINES, view.case),
                            relationships=RELATIONSHIP_LABELS)
 
 
@@ -67,7 +67,7 @@ def resume(case_id: int):
 @login_required
 def new():
     """Register a household and start a programme for it (422 with the fields to fix)."""
-    require_role("caseworker", "supervisor", "admin")
+    require(policy.START_CASE)
     form = _new_case_form()
     if not form.is_submitted():
         return render_template("cases/new.html", form=form)
@@ -78,6 +78,12 @@ def new():
         except InvalidInput as invalid:
             _place_errors(form, invalid)
             existing = existing_household(invalid)
+        except engine.NotAllowed as refused:
+            if refused.code != "policy.programme_not_enabled":
+                raise
+            form.programme.errors = [*form.programme.errors, _(
+                "Este programa no está habilitado en %(territory)s.",
+                territory=dict(form.territory.choices).get(form.territory.data, ""))]
         else:
             flash(_("Caso abierto para la familia %(name)s.", name=case.household.family_name),
                   "success")
@@ -102,16 +108,17 @@ def _place_errors(form: NewCaseForm, invalid: InvalidInput) -> None:
 
 
 def _new_case_form() -> NewCaseForm:
+    """The form, offering the person's territories, the programmes enabled there, and the
+    caseworkers of those territories."""
     form = NewCaseForm()
-    territories = sorted(current_user.territories, key=lambda t: t.name)
+    territories = queries.start_territories(db.session, actor())
     form.territory.choices = [(t.code, t.name) for t in territories]
-    form.programme.choices = [tuple(row) for row in db.session.execute(
-        select(Programme.key, Programme.name))]
+    form.programme.choices = queries.startable_programmes(db.session, actor())
     ids = {t.id for t in territories}
     people = db.session.scalars(select(User).where(User.active.is_(True))
                                 .order_by(User.full_name)).all()
     form.caseworker.choices = [(u.username, u.full_name) for u in people
-                               if u.has_role("caseworker") and u.territory_ids & ids]
-    if not form.is_submitted() and current_user.has_role("caseworker"):
+                               if u.has_role(policy.CASEWORKER) and u.territory_ids & ids]
+    if not form.is_submitted() and current_user.has_role(policy.CASEWORKER):
         form.caseworker.data = current_user.username
     return form

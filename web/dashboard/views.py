@@ -1,14 +1,15 @@
-"""The supervisor dashboard: overdue steps, their age, caseloads, the trend, and CSV."""
+"""The supervisor dashboard: overdue steps, their age, caseloads, the trend, and CSV.
+
+What it counts is the engine's (engine.queries.dashboard), over what the person may see."""
 
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from engine import clock, incidents
+from engine import clock, policy, queries
 
-from ..access import actor, require_role
+from ..access import actor, require
 from ..csv_export import csv_response
 from ..extensions import db
-from .queries import BUCKETS, overdue_tasks, summary
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 LISTED = 100  # the most late steps shown on the page; the CSV has them all
@@ -20,14 +21,14 @@ CSV_COLUMNS = ("familia", "territorio", "programa", "paso", "asignada_a", "vence
 @login_required
 def index():
     """Every overdue step in the supervisor's territories, counted and listed."""
-    require_role("supervisor", "manager", "admin")
+    require(policy.SUPERVISE)
     who, now = actor(), clock.now()
-    tasks = overdue_tasks(db.session, who.territories, now, limit=LISTED)
-    figures = summary(db.session, who.territories, now)
+    tasks = queries.overdue_tasks(db.session, who, now, limit=LISTED)
+    figures = queries.summary(db.session, who, now)
     peak = max([count for _, count in figures.weekly] + [1])
-    troubled = incidents.cases_with_open_incident(db.session, who.territories)
+    troubled = queries.cases_with_open_incident(db.session, who)
     return render_template("dashboard/index.html", tasks=tasks, figures=figures,
-                           buckets=[name for name, *_ in BUCKETS], peak=peak,
+                           buckets=[name for name, *_ in queries.BUCKETS], peak=peak,
                            incident_cases=troubled)
 
 
@@ -35,9 +36,9 @@ def index():
 @login_required
 def overdue_csv():
     """The overdue steps as a spreadsheet."""
-    require_role("supervisor", "manager", "admin")
+    require(policy.SUPERVISE)
     rows = ([row.family_name, row.territory_name, row.task.programme_key, row.task.title,
              row.task.assignee or "", row.task.due_at.date().isoformat(), row.days_late,
              row.task.case_id, row.task.id]
-            for row in overdue_tasks(db.session, actor().territories, clock.now()))
+            for row in queries.overdue_tasks(db.session, actor(), clock.now()))
     return csv_response("atrasos", CSV_COLUMNS, rows)

@@ -3,17 +3,15 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 import engine
-from engine import clock
-from engine.models import Programme
+from engine import clock, queries
+from engine.queries import InboxFilter
 
 from ..access import actor
 from ..auth.people import eligible_assignee
 from ..extensions import db
 from ..redirects import safe_next
-from .queries import InboxFilter, inbox_page, step_choices
 
 bp = Blueprint("inbox", __name__)
 
@@ -24,10 +22,11 @@ def index():
     """My tasks or tasks to pick up, filtered, sorted by due date and paginated."""
     who = actor()
     inbox = InboxFilter.from_args(request.args)
-    page = inbox_page(db.session, who, inbox, clock.now())
-    programmes = db.session.execute(select(Programme.key, Programme.name)).all()
+    page = queries.inbox_page(db.session, who, inbox, clock.now())
+    programmes = queries.programmes_in_reach(db.session, who)
     return render_template("inbox/index.html", page=page, inbox=inbox, now=clock.now(),
-                           programmes=programmes, steps=step_choices(db.session, who, inbox))
+                           programmes=programmes,
+                           steps=queries.step_choices(db.session, who, inbox))
 
 
 @bp.route("/tasks/<task_id>/claim", methods=["POST"])

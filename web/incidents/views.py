@@ -11,13 +11,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine import clock, incidents, programme_settings
+from engine import clock, incidents, policy, programme_settings
 
-from ..access import actor, refuse, require_role
+from ..access import actor, refuse, require
 from ..extensions import db
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
-MANAGERS = ("manager", "admin")
 
 
 def _programmes() -> list[str]:
@@ -28,7 +27,7 @@ def _programmes() -> list[str]:
 @login_required
 def index():
     """The open incidents of the programmes this person manages."""
-    require_role(*MANAGERS)
+    require(policy.MANAGE_PROGRAMME)
     rows = incidents.open_incidents(db.session, _programmes())
     return render_template("incidents/index.html", rows=rows)
 
@@ -45,7 +44,7 @@ def _visible(incident_id: int):
 @login_required
 def retry(incident_id: int):
     """Make the incident's case due now: the next sweep tries it again."""
-    require_role(*MANAGERS)
+    require(policy.MANAGE_PROGRAMME)
     _visible(incident_id)
     incidents.retry_now(db.session, incident_id, actor(), clock.now())
     flash(_("Se volverá a intentar en el próximo barrido de plazos."), "success")
@@ -56,7 +55,7 @@ def retry(incident_id: int):
 @login_required
 def cancel(incident_id: int):
     """Stop retrying; the reason is required and recorded in the case's trail."""
-    require_role(*MANAGERS)
+    require(policy.MANAGE_PROGRAMME)
     _visible(incident_id)
     reason = request.form.get("reason", "")
     try:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import policy
 from engine.models import Case, Event, HumanTask
 
 from ..auth.models import User
@@ -54,4 +55,4 @@ def supervisors_of(session: Session, territory_id: int) -> set[str]:
     """Usernames of the active supervisors of a territory."""
     users = session.scalars(select(User).where(User.active.is_(True))).all()
     return {u.username for u in users
-            if u.has_role("supervisor") and territory_id in u.territory_ids}
+            if u.has_role(policy.SUPERVISOR) and territory_id in u.territory_ids}

@@ -11,23 +11,22 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine import catalog, programme_settings
+from engine import catalog, policy, programme_settings
 from engine.settings_changes import anchors_allowed
 
-from ..access import actor, require_role
+from ..access import actor, require
 from ..extensions import db
 from .forms import changes_from, place_errors, settings_form
 from .queries import change_lines, in_process_order, overview
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
-MANAGERS = ("manager", "admin")
 
 
 @bp.route("")
 @login_required
 def index():
     """The programmes this person manages, with version and latest settings change."""
-    require_role(*MANAGERS)
+    require(policy.MANAGE_PROGRAMME)
     programmes = programme_settings.managed_programmes(db.session, actor())
     return render_template("programmes/index.html", rows=overview(db.session, programmes))
 
@@ -36,7 +35,7 @@ def index():
 @login_required
 def settings(key: str):
     """Every deadline rule and cycle as a form; saving changes the deadlines made from now."""
-    require_role(*MANAGERS)
+    require(policy.MANAGE_PROGRAMME)
     programme = catalog.programme(db.session, key)
     programme_settings.check_may_manage(db.session, actor(), programme)
     live = catalog.settings_of(programme)

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
+from engine import policy
 from engine.views import deadline_rule, instructions
 
-from ..access import actor, refuse
+from ..access import actor, may, require
 from ..auth.people import candidates, full_name
 from ..deadline_text import describe_rule
 from ..extensions import db
@@ -35,10 +36,8 @@ def _done_forms(done: engine.Completion) -> engine.FormLibrary:
 
 def _workable(task_id: str):
     """The task, if the person may see it (404) and work it (403)."""
-    who = actor()
-    row = engine.get_task(db.session, task_id, who)
-    if not who.may_work(row.role, row.territory_id) and not who.supervises(row.territory_id):
-        refuse(403, f"task {task_id} needs role {row.role}")
+    row = engine.get_task(db.session, task_id, actor())
+    require(policy.OPEN_TASK, row)
     return row
 
 
@@ -62,7 +61,7 @@ def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
     forms = _forms(row)
     schema = _schema(row)
     who = actor()
-    editable = who.may_work(row.role, row.territory_id) and row.assignee in (None, who.id)
+    editable = may(policy.WORK_TASK, row)
     fields = render_form(schema, values, errors, translate=_,
                          references=references(forms, schema))
     case = engine.visible_case(db.session, row.case_id, who)

@@ -1,4 +1,5 @@
-"""Inbox queries: indexed reads of the human_task table, one page at a time."""
+"""The inbox: a person's tasks and the pool they may pick from, filtered and one page at a
+time, read on the ``human_task`` indexes."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -6,8 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-import engine
-from engine.models import Case, Household, HumanTask, Programme
+from .. import policy
+from ..actors import Actor
+from ..models import Case, Household, HumanTask, Programme
 
 PER_PAGE = 25
 MAX_PAGE = 100_000  # a page number past this is read as the last one it could be
@@ -78,18 +80,16 @@ class InboxPage:
         return max(1, -(-self.total // PER_PAGE))
 
 
-def visible(actor: engine.Actor, tab: str) -> list:
-    """Conditions selecting the tasks of ``tab`` for ``actor``."""
+def visible(actor: Actor, tab: str) -> list:
+    """Conditions selecting the tasks of ``tab`` (``mine`` or ``pool``) for ``actor``."""
     if tab == "mine":
         conditions = [HumanTask.assignee == actor.id]
     else:
-        conditions = [HumanTask.assignee.is_(None), HumanTask.role.in_(actor.roles)]
-    if actor.territories is not None:
-        conditions.append(HumanTask.territory_id.in_(actor.territories))
-    return conditions
+        conditions = [HumanTask.assignee.is_(None), HumanTask.role.in_(sorted(actor.roles))]
+    return [*conditions, policy.reach(actor, HumanTask.territory_id)]
 
 
-def _filtered(query: Select, actor: engine.Actor, f: InboxFilter, now: datetime) -> Select:
+def _filtered(query: Select, actor: Actor, f: InboxFilter, now: datetime) -> Select:
     query = query.where(*visible(actor, f.tab))
     if f.programme:
         query = query.where(HumanTask.programme_key == f.programme)
@@ -102,7 +102,7 @@ def _filtered(query: Select, actor: engine.Actor, f: InboxFilter, now: datetime)
     return query
 
 
-def inbox_page(session: Session, actor: engine.Actor, f: InboxFilter, now: datetime) -> InboxPage:
+def inbox_page(session: Session, actor: Actor, f: InboxFilter, now: datetime) -> InboxPage:
     """The page of the inbox ``f`` asks for."""
     order = (HumanTask.due_at.desc() if f.descending else HumanTask.due_at.asc()).nulls_last()
     page_ids = (_filtered(select(HumanTask.id), actor, f, now)  # sort and cut on the index alone
@@ -119,7 +119,7 @@ def inbox_page(session: Session, actor: engine.Actor, f: InboxFilter, now: datet
     return InboxPage(rows, total or 0, f.page)
 
 
-def step_choices(session: Session, actor: engine.Actor, f: InboxFilter) -> list[tuple[str, str]]:
+def step_choices(session: Session, actor: Actor, f: InboxFilter) -> list[tuple[str, str]]:
     """The steps present in this tab, for the filter menu."""
     query = select(HumanTask.bpmn_id, func.min(HumanTask.title)).where(*visible(actor, f.tab))
     if f.programme:

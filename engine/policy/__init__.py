@@ -1,0 +1,123 @@
+"""Who may do what: the one access policy of the web pages, the API, the CLI and the jobs.
+
+``may(session, actor, action, thing)`` answers yes or no; ``require(...)`` raises
+:class:`NotFound` when the actor may not even see the thing (so its existence does not
+leak) and :class:`NotAllowed` when they see it but may not do this, each with a stable code
+and parameters. ``visible(actor, query, column)`` is the one territory filter every query
+applies (engine.queries). The rules, by action (and the thing it is about):
+
+- ``see_case`` (Case), ``see_task`` (HumanTask): a person with a role, working in the
+  territory (``case.not_found`` / ``task.not_found``). Without any role one sees nothing.
+- ``open_task`` (HumanTask): sees it, and may work it or supervises its territory.
+- ``start_case`` (:class:`Opening`): a caseworker, supervisor or administrator working in
+  the territory (``policy.not_in_territory``), where the programme is enabled
+  (``policy.programme_not_enabled``).
+- ``claim_task`` (HumanTask): has the task's role in its territory (``policy.needs_task_role``).
+- ``work_task`` (HumanTask): may claim it, and nobody else holds it
+  (``policy.task_held_by_other``).
+- ``release_task``, ``read_draft`` (HumanTask): its holder or a supervisor of its territory;
+  ``reassign_task``: a supervisor of its territory.
+- ``pause_deadlines`` (Case): the case's caseworker or a supervisor of its territory.
+- ``supervise`` (the dashboard) and ``read_reports``: supervisors, managers and
+  administrators, over their own territories.
+- ``manage_programme`` (Programme: its settings and incidents): managers and administrators
+  working in the programme's country (``policy.not_in_country``).
+- ``enable_programme`` (:class:`Opening`): administrators; the territory must be in the
+  programme's country (``policy.country_mismatch``).
+
+A missing role is ``policy.not_allowed`` (params ``action``, ``roles``). An actor with the
+``system`` role (the engine itself, the command line) passes every rule except those about
+doing a person's step (``claim_task``, ``work_task``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Select, false, select
+from sqlalchemy.orm import Session
+
+from .. import catalog
+from ..errors import NotFound
+from ..models import Case, ProgrammeTerritory, Territory
+from . import scope
+from .roles import ADMIN, CASEWORKER, MANAGER, ROLES, SUPERVISOR, SYSTEM_ROLE
+from .rules import (
+    CLAIM_TASK,
+    ENABLE_PROGRAMME,
+    MANAGE_PROGRAMME,
+    MANAGERS,
+    OPEN_TASK,
+    OVERSEERS,
+    PAUSE_DEADLINES,
+    READ_DRAFT,
+    READ_REPORTS,
+    REASSIGN_TASK,
+    RELEASE_TASK,
+    RULES,
+    SEE_CASE,
+    SEE_TASK,
+    START_CASE,
+    STARTERS,
+    SUPERVISE,
+    WORK_TASK,
+    Opening,
+    countries,
+)
+from .scope import reach, sees_territory, supervises, territory_ids
+
+if TYPE_CHECKING:
+    from ..actors import Actor
+
+ACTIONS = tuple(RULES)
+
+__all__ = [
+    "ACTIONS", "ADMIN", "CASEWORKER", "CLAIM_TASK", "ENABLE_PROGRAMME", "MANAGE_PROGRAMME",
+    "MANAGER", "MANAGERS", "OPEN_TASK", "OVERSEERS", "PAUSE_DEADLINES", "READ_DRAFT",
+    "READ_REPORTS", "REASSIGN_TASK", "RELEASE_TASK", "ROLES", "SEE_CASE", "SEE_TASK",
+    "START_CASE", "STARTERS", "SUPERVISE", "SUPERVISOR", "SYSTEM_ROLE", "WORK_TASK", "Opening",
+    "countries", "may", "opening", "reach", "require", "sees_territory", "supervises",
+    "territory_ids", "visible",
+]
+
+
+def may(session: Session, actor: Actor, action: str, thing: object = None) -> bool:
+    """Whether ``actor`` may do ``action`` to ``thing``."""
+    return _refusal(session, actor, action, thing) is None
+
+
+def require(session: Session, actor: Actor, action: str, thing: object = None) -> None:
+    """Raise :class:`NotFound` or :class:`NotAllowed` (with a code) unless ``actor`` may do
+    ``action`` to ``thing``."""
+    refusal = _refusal(session, actor, action, thing)
+    if refusal is not None:
+        raise refusal
+
+
+def _refusal(session: Session, actor: Actor, action: str, thing: object):
+    rule = RULES.get(action)
+    if rule is None:
+        raise ValueError(f"no access rule for the action {action!r}")
+    return rule(session, actor, thing)
+
+
+def visible(actor: Actor, query: Select, territory_column=Case.territory_id, *,
+            action: str | None = None) -> Select:
+    """``query`` limited to the rows ``actor`` may see, by their ``territory_column``
+    (``Case.territory_id`` unless told otherwise); nothing at all unless the actor may do
+    ``action`` (a rule about no particular thing: ``supervise``, ``read_reports``…)."""
+    if action is not None and _refusal(None, actor, action, None) is not None:
+        return query.where(false())
+    return scope.visible(actor, query, territory_column)
+
+
+def opening(session: Session, programme_key: str, territory_code: str) -> Opening:
+    """The programme ``programme_key`` in the territory ``territory_code`` (whether it is
+    enabled there); :class:`NotFound` when either does not exist."""
+    territory = session.scalars(select(Territory).where(Territory.code == territory_code)).first()
+    if territory is None:
+        raise NotFound(f"no territory '{territory_code}'", code="territory.not_found",
+                       territory=territory_code)
+    programme = catalog.programme(session, programme_key)
+    enabled = session.get(ProgrammeTerritory, (programme.key, territory.id)) is not None
+    return Opening(programme, territory, enabled)

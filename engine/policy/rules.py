@@ -1,0 +1,232 @@
+"""The rule of each action: ``None`` when the actor may, else the error to raise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import catalog
+from ..errors import EngineError, NotAllowed, NotFound
+from ..models import Case, HumanTask, Programme, Territory
+from .roles import ADMIN, CASEWORKER, MANAGER, SUPERVISOR, SYSTEM_ROLE
+from .scope import is_system, sees_territory, supervises
+
+if TYPE_CHECKING:
+    from ..actors import Actor
+
+SEE_CASE, SEE_TASK, OPEN_TASK = "see_case", "see_task", "open_task"
+START_CASE, CLAIM_TASK, WORK_TASK = "start_case", "claim_task", "work_task"
+RELEASE_TASK, REASSIGN_TASK, PAUSE_DEADLINES = "release_task", "reassign_task", "pause_deadlines"
+READ_DRAFT, SUPERVISE, READ_REPORTS = "read_draft", "supervise", "read_reports"
+MANAGE_PROGRAMME, ENABLE_PROGRAMME = "manage_programme", "enable_programme"
+
+STARTERS = frozenset({CASEWORKER, SUPERVISOR, ADMIN, SYSTEM_ROLE})
+OVERSEERS = frozenset({SUPERVISOR, MANAGER, ADMIN, SYSTEM_ROLE})
+MANAGERS = frozenset({MANAGER, ADMIN, SYSTEM_ROLE})
+ADMINISTRATORS = frozenset({ADMIN, SYSTEM_ROLE})
+
+Refusal = EngineError | None
+RULES: dict[str, Callable[[Session, Actor, object], Refusal]] = {}
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A programme in a territory, and whether the programme is enabled there."""
+
+    programme: Programme
+    territory: Territory
+    enabled: bool
+
+    @property
+    def country(self) -> str:
+        """The programme's country (from its settings)."""
+        return catalog.settings_of(self.programme).country
+
+
+def _rule(*actions: str):
+    def register(function):
+        for action in actions:
+            RULES[action] = function
+        return function
+    return register
+
+
+def not_allowed(actor: Actor, action: str, why: str, code: str = "policy.not_allowed",
+                **params) -> NotAllowed:
+    """The refusal of ``action`` to ``actor``, with its code and parameters."""
+    return NotAllowed(f"{actor.id} may not {action}: {why}", code=code, action=action,
+                      **params)
+
+
+def needs_role(actor: Actor, action: str, roles: frozenset[str]) -> Refusal:
+    """A refusal unless ``actor`` has one of ``roles``."""
+    if actor.roles & roles:
+        return None
+    wanted = sorted(roles - {SYSTEM_ROLE})
+    return not_allowed(actor, action, f"needs one of the roles {wanted}", roles=wanted)
+
+
+def unseen_case(actor: Actor, case: Case) -> Refusal:
+    """:class:`NotFound` unless ``actor`` may see ``case``."""
+    if sees_territory(actor, case.territory_id):
+        return None
+    return NotFound(f"no case {case.id}", code="case.not_found", case=case.id)
+
+
+def unseen_task(actor: Actor, task: HumanTask) -> Refusal:
+    """:class:`NotFound` unless ``actor`` may see ``task``."""
+    if sees_territory(actor, task.territory_id):
+        return None
+    return NotFound(f"no open task {task.id}", code="task.not_found", task=task.id)
+
+
+@_rule(SEE_CASE)
+def _see_case(session: Session, actor: Actor, case: Case) -> Refusal:
+    return unseen_case(actor, case)
+
+
+@_rule(SEE_TASK)
+def _see_task(session: Session, actor: Actor, task: HumanTask) -> Refusal:
+    return unseen_task(actor, task)
+
+
+@_rule(OPEN_TASK)
+def _open_task(session: Session, actor: Actor, task: HumanTask) -> Refusal:
+    refusal = unseen_task(actor, task)
+    if refusal is None and not (actor.may_work(task.role, task.territory_id)
+                                or supervises(actor, task.territory_id)):
+        refusal = _task_role(actor, OPEN_TASK, task)
+    return refusal
+
+
+def _task_role(actor: Actor, action: str, task: HumanTask) -> NotAllowed:
+    return not_allowed(actor, action, f"task '{task.title}' needs the role {task.role!r}",
+                       code="policy.needs_task_role", role=task.role, task=task.id,
+                       title=task.title)
+
+
+@_rule(CLAIM_TASK)
+def _claim_task(session: Session, actor: Actor, task: HumanTask) -> Refusal:
+    refusal = unseen_task(actor, task)
+    if refusal is None and not actor.may_work(task.role, task.territory_id):
+        refusal = _task_role(actor, CLAIM_TASK, task)
+    return refusal
+
+
+@_rule(WORK_TASK)
+def _work_task(session: Session, actor: Actor, task: HumanTask) -> Refusal:
+    refusal = _claim_task(session, actor, task)
+    if refusal is None and task.assignee not in (None, actor.id):
+        refusal = not_allowed(actor, WORK_TASK, f"this task is assigned to {task.assignee}",
+                              code="policy.task_held_by_other", assignee=task.assignee,
+                              task=task.id)
+    return refusal
+
+
+def _holder_or_supervisor(action: str):
+    def rule(session: Session, actor: Actor, task: HumanTask) -> Refusal:
+        refusal = unseen_task(actor, task)
+        if (refusal is None and task.assignee != actor.id
+                and not supervises(actor, task.territory_id)):
+            refusal = not_allowed(actor, action, "only the task's holder or a supervisor of "
+                                  "its territory may", code="policy.holder_or_supervisor",
+                                  task=task.id)
+        return refusal
+    return rule
+
+
+RULES[RELEASE_TASK] = _holder_or_supervisor(RELEASE_TASK)
+RULES[READ_DRAFT] = _holder_or_supervisor(READ_DRAFT)
+
+
+@_rule(REASSIGN_TASK)
+def _reassign_task(session: Session, actor: Actor, task: HumanTask) -> Refusal:
+    refusal = unseen_task(actor, task)
+    if refusal is None and not supervises(actor, task.territory_id):
+        refusal = not_allowed(actor, REASSIGN_TASK, "only a supervisor of this territory may "
+                              "reassign tasks", code="policy.supervisor_only", task=task.id)
+    return refusal
+
+
+@_rule(PAUSE_DEADLINES)
+def _pause_deadlines(session: Session, actor: Actor, case: Case) -> Refusal:
+    refusal = unseen_case(actor, case)
+    if refusal is None and actor.id != case.caseworker and not supervises(actor,
+                                                                          case.territory_id):
+        refusal = not_allowed(actor, PAUSE_DEADLINES, "only the case's caseworker or a "
+                              "supervisor of its territory may", code="policy.pause_not_allowed",
+                              case=case.id)
+    return refusal
+
+
+def _overseer(action: str):
+    def rule(session: Session, actor: Actor, thing: object) -> Refusal:
+        return needs_role(actor, action, OVERSEERS)
+    return rule
+
+
+RULES[SUPERVISE] = _overseer(SUPERVISE)
+RULES[READ_REPORTS] = _overseer(READ_REPORTS)
+
+
+@_rule(START_CASE)
+def _start_case(session: Session, actor: Actor, where: Opening | None) -> Refusal:
+    """``where`` None: whether the actor may open cases at all (the new-case page)."""
+    refusal = needs_role(actor, START_CASE, STARTERS)
+    if where is None or refusal is not None:
+        return refusal
+    refusal = _outside(actor, START_CASE, where)
+    if refusal is None and not where.enabled:
+        refusal = not_allowed(
+            actor, START_CASE, f"{where.programme.key} is not enabled in {where.territory.code}",
+            code="policy.programme_not_enabled", programme=where.programme.key,
+            territory=where.territory.code)
+    return refusal
+
+
+def _outside(actor: Actor, action: str, where: Opening) -> Refusal:
+    if sees_territory(actor, where.territory.id):
+        return None
+    return not_allowed(actor, action, f"does not work in {where.territory.code}",
+                       code="policy.not_in_territory", territory=where.territory.code)
+
+
+@_rule(ENABLE_PROGRAMME)
+def _enable_programme(session: Session, actor: Actor, where: Opening) -> Refusal:
+    refusal = needs_role(actor, ENABLE_PROGRAMME, ADMINISTRATORS)
+    refusal = refusal or _outside(actor, ENABLE_PROGRAMME, where)
+    if refusal is None and where.country != where.territory.country:
+        refusal = not_allowed(
+            actor, ENABLE_PROGRAMME, f"{where.programme.key} runs in {where.country}, "
+            f"{where.territory.code} is in {where.territory.country}",
+            code="policy.country_mismatch", programme=where.programme.key,
+            country=where.country, territory=where.territory.code,
+            territory_country=where.territory.country)
+    return refusal
+
+
+@_rule(MANAGE_PROGRAMME)
+def _manage_programme(session: Session, actor: Actor, programme: Programme | None) -> Refusal:
+    """``programme`` None: whether the actor manages programmes at all."""
+    refusal = needs_role(actor, MANAGE_PROGRAMME, MANAGERS)
+    if programme is None or refusal is not None:
+        return refusal
+    country = catalog.settings_of(programme).country
+    if country not in countries(session, actor, {country}):
+        refusal = not_allowed(actor, MANAGE_PROGRAMME, f"works in no territory of {country}, "
+                              f"where {programme.key} runs", code="policy.not_in_country",
+                              programme=programme.key, country=country)
+    return refusal
+
+
+def countries(session: Session, actor: Actor, asked: set[str]) -> set[str]:
+    """Of the countries ``asked``, those ``actor`` works in (all of them for an actor of
+    every territory)."""
+    if actor.territories is None or is_system(actor):
+        return set(asked)
+    query = select(Territory.country).where(Territory.id.in_(sorted(actor.territories)))
+    return set(session.scalars(query)) & set(asked)

@@ -1,0 +1,27 @@
+"""Task lists: a person's own tasks and the unclaimed ones of their roles, where they work."""
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from .. import policy
+from ..actors import Actor
+from ..models import HumanTask
+
+
+def task_list(session: Session, actor: Actor, *, mine: bool = True, pool: bool = True,
+              limit: int = 100) -> list[HumanTask]:
+    """Tasks assigned to ``actor`` and/or unclaimed tasks of their roles, in the territories
+    they see; the soonest due first."""
+    conditions = []
+    if mine:
+        conditions.append(HumanTask.assignee == actor.id)
+    if pool:
+        conditions.append(HumanTask.assignee.is_(None)
+                          & HumanTask.role.in_(sorted(actor.roles)))
+    if not conditions:
+        return []
+    query = (policy.visible(actor, select(HumanTask).where(or_(*conditions)),
+                            HumanTask.territory_id)
+             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+             .limit(limit))
+    return list(session.scalars(query).all())

@@ -1,0 +1,60 @@
+"""``flask programme enable|disable <programme> <territory>`` and ``flask programme list``:
+which territories may open cases of which programme (engine.programme_territories)."""
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+import engine
+from engine import programme_territories
+from engine.models import Programme
+
+from .extensions import db
+
+
+@click.group(cls=AppGroup)
+def programme() -> None:
+    """Programmes and the territories that run them."""
+
+
+def _refused(error: engine.EngineError) -> click.ClickException:
+    params = error.params
+    if error.code == "policy.country_mismatch":
+        return click.ClickException(
+            f"{params['programme']} runs in {params['country']}; {params['territory']} is in "
+            f"{params['territory_country']}: nothing changed")
+    return click.ClickException(f"{type(error).__name__}: {error}; nothing changed")
+
+
+@programme.command("enable")
+@click.argument("key")
+@click.argument("territory_code")
+def programme_enable(key: str, territory_code: str) -> None:
+    """Let cases of programme KEY be opened in TERRITORY_CODE (same country only)."""
+    try:
+        changed = engine.enable_programme(db.session, key, territory_code, engine.SYSTEM)
+    except engine.EngineError as error:
+        raise _refused(error) from error
+    state = "enabled" if changed else "already enabled"
+    click.echo(f"{key} {state} in {territory_code}")
+
+
+@programme.command("disable")
+@click.argument("key")
+@click.argument("territory_code")
+def programme_disable(key: str, territory_code: str) -> None:
+    """Stop new cases of programme KEY in TERRITORY_CODE (open cases go on)."""
+    try:
+        changed = engine.disable_programme(db.session, key, territory_code, engine.SYSTEM)
+    except engine.EngineError as error:
+        raise _refused(error) from error
+    state = "disabled" if changed else "was not enabled"
+    click.echo(f"{key} {state} in {territory_code}")
+
+
+@programme.command("list")
+def programme_list() -> None:
+    """Every deployed programme and the territories it is enabled in."""
+    for row in db.session.scalars(select(Programme).order_by(Programme.key)):
+        codes = programme_territories.territories_of(db.session, row.key)
+        click.echo(f"{row.key}: {', '.join(codes) or '(no territory)'}")
