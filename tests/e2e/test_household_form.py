@@ -5,7 +5,9 @@ from html import unescape
 
 from sqlalchemy import func, select
 
+import engine
 from engine.models import Case, Household
+from tests.conftest import ROOT
 from web.extensions import db
 
 FORM = {"family_name": "Vega Muñoz", "programme": "familias", "territory": "antofagasta",
@@ -38,9 +40,12 @@ def test_a_wrong_rut_and_a_bad_member_are_shown_beside_their_fields_in_spanish(a
 
 
 def test_a_wrong_codice_fiscale_is_explained_in_italian(as_person, web_app):
+    with web_app.app_context():  # P.I.P.P.I., the programme the Italian Ambito runs
+        engine.deploy_folder(db.session, ROOT / "processes" / "pippi",
+                             web_app.extensions["acompana.forms"], "manager")
     before = counts(web_app)
     response = as_person("giulia").post("/cases/new", {
-        **FORM, "family_name": "Colombo", "territory": "somma_lombardo",
+        **FORM, "programme": "pippi", "family_name": "Colombo", "territory": "somma_lombardo",
         "caseworker": "giulia", "national_id": "RSSMRA85T10A562A",
         "members": "Maria Colombo, 31, capofamiglia\nLuca Colombo, 7, figlio, RSSMRA85"},
         token_from="/cases/new")

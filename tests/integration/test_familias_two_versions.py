@@ -37,7 +37,7 @@ class LaterFamily(CaseSteps):
         self.session, self.forms = first.session, first.forms
         self.caseworker, self.supervisor = first.caseworker, first.supervisor
         command = engine.StartCase("familias", "antofagasta", self.caseworker.id, family,
-                                   members=[{"nombre": "Luis Díaz", "edad": 40}])
+                                   members=[{"name": "Luis Díaz", "age": 40}])
         self.case = engine.start_case(self.session, command, self.supervisor)
 
     @property

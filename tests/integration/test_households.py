@@ -1,6 +1,7 @@
 """Households: members checked against the programme's household schema on the server, and
 the reference person's RUT or codice fiscale unique per territory."""
 
+import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -18,20 +19,36 @@ CARLA = {"name": "Carla Rojas", "age": 34, "relationship": "head",
 
 
 @pytest.fixture
-def world(session, fixture_forms, territories):
-    """The mini programme, Antofagasta and Calama (Chile), Somma Lombardo (Italy), and a
-    caseworker working in all three."""
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+def world(session, fixture_forms, territories, tmp_path):
+    """The mini programme in Antofagasta and Calama (Chile), its Italian twin ``mini_it`` in
+    Somma Lombardo (Italy), and a caseworker working in all three."""
     calama = Territory(code="calama", name="Calama", country="CL", region="AN",
                        timezone="America/Santiago")
     session.add(calama)
     session.commit()
+    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    engine.deploy_folder(session, italian_mini(tmp_path), fixture_forms, "tester")
     ids = frozenset({calama.id, *(t.id for t in territories.values())})
     return engine.Actor("ana", frozenset({"caseworker"}), ids)
 
 
+def italian_mini(tmp_path):
+    """The mini programme as an Italian one (a programme runs in one country's territories)."""
+    folder = tmp_path / "mini_it"
+    shutil.copytree(FIXTURES / "mini", folder)
+    settings = folder / "settings.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        .replace('clave = "mini"', 'clave = "mini_it"')
+                        .replace('pais = "CL"', 'pais = "IT"'), encoding="utf-8")
+    bpmn = folder / "mini.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace('"mini"', '"mini_it"'),
+                    encoding="utf-8")
+    return folder
+
+
 def start(session, actor, territory="antofagasta", family="Rojas Pérez", **household):
-    command = engine.StartCase("mini", territory, "ana", family, **household)
+    programme = "mini_it" if territory == "somma_lombardo" else "mini"
+    command = engine.StartCase(programme, territory, "ana", family, **household)
     return engine.start_case(session, command, actor, MARCH_2)
 
 
