@@ -73,10 +73,12 @@ def seeded(web_app, seed_data):
 
 
 def _la_serena() -> None:
-    """Carmen, the supervisor of La Serena (the second Chilean comuna of the web tests)."""
+    """Carmen, the supervisor of La Serena (the second Chilean comuna of the web tests), who
+    reads Acompaña in Italian."""
     serena = db.session.scalars(select(Territory).where(Territory.code == "la_serena")).one()
     db.session.add(User(username="carmen", full_name="Carmen Rojas", roles="supervisor",
-                        password_hash=hash_password(PASSWORD), territories=[serena]))
+                        password_hash=hash_password(PASSWORD), territories=[serena],
+                        locale="it"))
     db.session.commit()
 
 
@@ -127,7 +129,7 @@ def test_the_csv_has_one_line_per_case_and_opens_in_excel(as_person, seeded):
 def test_each_supervisor_counts_only_their_own_territory(as_person, seeded):
     carmen = as_person("carmen")
     page = carmen.get("/reports/familias").get_data(as_text=True)
-    assert "1 caso en La Serena" in page
+    assert "1 caso in La Serena" in page  # carmen reads Italian
     assert figure(page, "casos") == "1 | 0 en curso, 1 cerrado"
     assert "Rojas Pérez" not in carmen.get("/reports/familias.csv").get_data(as_text=True)
     assert as_person("marco").get("/reports/familias").status_code == 404  # not run in Italy
