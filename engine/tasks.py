@@ -92,11 +92,11 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
         places.lock_before_task(session, task_id, moment)  # the lock order of engine.places
         row = locked_row(session, task_id, actor)
         policy.require(session, actor, policy.WORK_TASK, row)
-        forms = versions.forms_for_instance(session, row.instance_id, forms)
+        loaded = store.load_for_update(session, row.instance_id)
+        forms = versions.forms_of(session, loaded.instance.definition_id, forms)
         errors = forms.validate(row.form_key, data) if row.form_key else []
         if errors:
             raise InvalidTaskData(row.form_key, errors)
-        loaded = store.load_for_update(session, row.instance_id)
         if loaded.case.deadlines_paused_at is None:
             loaded.catch_up(moment)  # timers already due fire first, at their own time
         task = runtime.find_task(loaded.workflow, task_id)
