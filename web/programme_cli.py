@@ -31,12 +31,7 @@ def _refused(error: engine.EngineError) -> click.ClickException:
 @click.argument("territory_code")
 def programme_enable(key: str, territory_code: str) -> None:
     """Let cases of programme KEY be opened in TERRITORY_CODE (same country only)."""
-    try:
-        changed = engine.enable_programme(db.session, key, territory_code, engine.SYSTEM)
-    except engine.EngineError as error:
-        raise _refused(error) from error
-    state = "enabled" if changed else "already enabled"
-    click.echo(f"{key} {state} in {territory_code}")
+    _switch(engine.enable_programme, key, territory_code, "enabled", "already enabled")
 
 
 @programme.command("disable")
@@ -44,12 +39,16 @@ def programme_enable(key: str, territory_code: str) -> None:
 @click.argument("territory_code")
 def programme_disable(key: str, territory_code: str) -> None:
     """Stop new cases of programme KEY in TERRITORY_CODE (open cases go on)."""
+    _switch(engine.disable_programme, key, territory_code, "disabled", "was not enabled")
+
+
+def _switch(change, key: str, territory_code: str, changed: str, unchanged: str) -> None:
+    """Run ``change`` (enable or disable) and say what it did, or why nothing changed."""
     try:
-        changed = engine.disable_programme(db.session, key, territory_code, engine.SYSTEM)
+        did = change(db.session, key, territory_code, engine.SYSTEM)
     except engine.EngineError as error:
         raise _refused(error) from error
-    state = "disabled" if changed else "was not enabled"
-    click.echo(f"{key} {state} in {territory_code}")
+    click.echo(f"{key} {changed if did else unchanged} in {territory_code}")
 
 
 @programme.command("list")
