@@ -54,7 +54,6 @@ ERRORS: dict[str, tuple[str, ...]] = {
     # programmes, settings, reports, incidents
     "programme.not_found": ("programme",),
     "programme.not_deployed": ("programme",),
-    "programme.no_published_version": ("programme",),
     "version.not_found": ("definition",),
     "settings.invalid": ("programme", "fields"),
     "settings.changed_meanwhile": ("programme",),

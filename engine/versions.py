@@ -70,17 +70,6 @@ def publish_version(session: Session, definition: ProcessDefinition) -> None:
     session.flush()
 
 
-def published(session: Session, programme_key: str) -> ProcessDefinition:
-    """The version new cases of ``programme_key`` start on."""
-    query = select(ProcessDefinition).where(ProcessDefinition.programme_key == programme_key,
-                                            ProcessDefinition.status == PUBLISHED)
-    found = session.scalars(query.order_by(ProcessDefinition.version.desc())).first()
-    if found is None:
-        raise NotFound(f"programme '{programme_key}' has no published process",
-                       code="programme.no_published_version", programme=programme_key)
-    return found
-
-
 def in_use(session: Session, programme_key: str) -> list[ProcessDefinition]:
     """The programme's published version and every version with running cases, oldest first."""
     running = select(ProcessInstance.definition_id).where(ProcessInstance.status == RUNNING)

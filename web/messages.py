@@ -72,8 +72,6 @@ WORDINGS: dict[str, str] = {
                                   "%(territory)s está en %(territory_country)s."),
     "programme.not_found": N_("No existe el programa %(programme)s."),
     "programme.not_deployed": N_("El programa %(programme)s no tiene un proceso publicado."),
-    "programme.no_published_version": N_("El programa %(programme)s no tiene una versión "
-                                         "publicada: publíquela antes de abrir casos."),
     "version.not_found": N_("No existe la versión %(definition)s del proceso."),
     "settings.invalid": N_("No se guardó ningún cambio: revise los campos marcados."),
     "settings.changed_meanwhile": N_("Otra persona cambió estos ajustes mientras usted "
