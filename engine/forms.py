@@ -55,7 +55,7 @@ class FormLibrary:
         """Every problem with ``data`` for this form, one per field, in field order."""
         validator = self._validator(form_key)
         errors = sorted(validator.iter_errors(data), key=_position)
-        found = [field for error in errors for field in _field_errors(error)]
+        found = [field for error in errors for field in field_errors_of(error)]
         found += inputs.character_errors(data)
         return list({(f.field, f.code): f for f in found}.values())
 
@@ -128,7 +128,8 @@ def _position(error: ValidationError) -> list[str]:
     return [str(part) for part in error.absolute_path]
 
 
-def _field_errors(error: ValidationError) -> list[FieldError]:
+def field_errors_of(error: ValidationError) -> list[FieldError]:
+    """The field problems one JSON Schema error stands for (also used for household members)."""
     path = _dotted(error.absolute_path)
     if error.validator == "required":
         present = error.instance if isinstance(error.instance, dict) else {}

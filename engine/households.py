@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from . import inputs, national_ids
 from .errors import FieldError
-from .forms import _field_errors
+from .forms import field_errors_of
 
 RELATIONSHIPS = ("head", "partner", "child", "parent", "sibling", "grandparent", "grandchild",
                  "other_relative", "other")
@@ -89,7 +89,7 @@ def member_errors(schema: dict | None, country: str, members: object) -> list[Fi
         return errors
     validator = Draft202012Validator(schema or DEFAULT_SCHEMA, format_checker=FormatChecker())
     for error in sorted(validator.iter_errors(members), key=lambda e: list(map(str, e.path))):
-        errors += [_under_members(e) for e in _field_errors(error)]
+        errors += [_under_members(e) for e in field_errors_of(error)]
     for index, member in enumerate(members):
         number = member.get("national_id") if isinstance(member, dict) else None
         if isinstance(number, str) and number.strip():
