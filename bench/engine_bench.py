@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
-from engine import clock, runtime, store  # noqa: E402
+from engine import clock, runtime, store, unit_of_work  # noqa: E402
 from engine.models import HumanTask, ProcessInstance, Territory  # noqa: E402
 from engine.serialization import dump_state, load_state  # noqa: E402
 from web.demo_data import contacto, diagnostico, ingreso, plan, seguimiento, sesion  # noqa: E402
@@ -35,6 +35,12 @@ from web.demo_data import contacto, diagnostico, ingreso, plan, seguimiento, ses
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)
 ACTOR = engine.Actor("ana", frozenset({"caseworker", "supervisor"}), None)
+
+
+def committed(session, command, *args) -> None:
+    """One command in its own unit of work, as a request runs it (commit included)."""
+    with unit_of_work(session):
+        command(session, *args)
 
 
 def timed(fn) -> float:
@@ -62,11 +68,13 @@ class Bench:
             s.add(Territory(code="antofagasta", name="Antofagasta", country="CL", region="AN",
                             timezone="America/Santiago"))
             s.commit()
-            engine.deploy_folder(s, ROOT / "processes" / "familias", self.forms, "bench")
+            with unit_of_work(s):
+                engine.deploy_folder(s, ROOT / "processes" / "familias", self.forms, "bench")
             command = engine.StartCase("familias", "antofagasta", "ana", "Familia")
             started = time.perf_counter()
             for _ in range(count):
-                engine.start_case(s, command, ACTOR, START)
+                with unit_of_work(s):
+                    engine.start_case(s, command, ACTOR, START)
             return time.perf_counter() - started
 
     def task_of(self, s: Session, case_id: int, bpmn_id: str) -> HumanTask | None:
@@ -77,7 +85,8 @@ class Bench:
     def do(self, s: Session, case_id: int, bpmn_id: str, data: dict, at: datetime) -> None:
         row = self.task_of(s, case_id, bpmn_id)
         if row is not None:
-            engine.complete(s, self.forms, row.id, data, ACTOR, at)
+            with unit_of_work(s):
+                engine.complete(s, self.forms, row.id, data, ACTOR, at)
 
     def walk(self, case_id: int, months: int) -> datetime:
         """Take a case to its first session, then through ``months`` months of them."""
@@ -89,12 +98,13 @@ class Bench:
                 self.do(s, case_id, bpmn_id, data(day.date()), day)
             for _ in range(months):
                 day = max(day, self.next_report(s, case_id, day)) + timedelta(days=1)
-                engine.fire_due_timers(s, day)
+                engine.fire_due_timers(s.get_bind(), day)
                 self.do(s, case_id, "seguimiento", seguimiento(day.date()), day)
                 self.do(s, case_id, "sesion", sesion(day.date()), day)
                 for review in self.reviews(s, case_id):
-                    engine.complete(s, self.forms, review.id, {"accion": "contactar_afi"}, ACTOR,
-                                    day)
+                    with unit_of_work(s):
+                        engine.complete(s, self.forms, review.id,
+                                        {"accion": "contactar_afi"}, ACTOR, day)
             return day
 
     def reviews(self, s: Session, case_id: int) -> list[HumanTask]:
@@ -135,8 +145,8 @@ class Bench:
         for case_id in case_ids:
             with self.session() as s:
                 row = self.task_of(s, case_id, "sesion")
-                submit = partial(engine.complete, s, self.forms, row.id, sesion(at.date()), ACTOR,
-                                 at)
+                submit = partial(committed, s, engine.complete, self.forms, row.id,
+                                 sesion(at.date()), ACTOR, at)
                 results.append(timed(submit))
         return results
 
@@ -144,7 +154,7 @@ class Bench:
         with self.session() as s:
             due = s.scalar(select(func.count()).where(engine.models.Timer.due_at <= at))
             started = time.perf_counter()
-            result = engine.fire_due_timers(s, at, limit=10**9)
+            result = engine.fire_due_timers(s.get_bind(), at, limit=10**9)
             elapsed = time.perf_counter() - started
         assert result.fired >= due, (result, due)
         return result.fired, elapsed

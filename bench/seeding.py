@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import engine
+from engine import unit_of_work
 from engine.models import Territory
 from web import create_app
 from web.auth.models import User
@@ -41,10 +42,12 @@ def prepare(url: str) -> None:
                                        roles="supervisor", territories=[here],
                                        password_hash=hash_password(PASSWORD))])
         db.session.commit()
-        engine.deploy_folder(db.session, ROOT / "processes" / "familias",
-                             engine.FormLibrary(ROOT / "forms"), "bench")
-        engine.deploy_folder(db.session, BENCH / "processes" / "espera",
-                             engine.FormLibrary(BENCH / "forms"), "bench")
+        with unit_of_work(db.session):
+            engine.deploy_folder(db.session, ROOT / "processes" / "familias",
+                                 engine.FormLibrary(ROOT / "forms"), "bench")
+        with unit_of_work(db.session):
+            engine.deploy_folder(db.session, BENCH / "processes" / "espera",
+                                 engine.FormLibrary(BENCH / "forms"), "bench")
         db.session.remove()
         db.engine.dispose()
 
@@ -63,7 +66,8 @@ def _seed_share(url: str, batch: Batch, offset: int, stride: int) -> None:
     command = engine.StartCase(batch.programme, "antofagasta", "ana", "Familia")
     with _app(url).app_context():
         for i in range(offset, batch.count, stride):
-            engine.start_case(db.session, command, actor, batch.first + i * batch.step)
+            with unit_of_work(db.session):
+                engine.start_case(db.session, command, actor, batch.first + i * batch.step)
         db.session.remove()
         db.engine.dispose()
 

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine  # noqa: E402
 from bench.databases import database_url, fresh_database  # noqa: E402
+from engine import unit_of_work
 from engine.models import HumanTask, Territory  # noqa: E402
 from web import create_app  # noqa: E402
 from web.auth.models import User  # noqa: E402
@@ -58,11 +59,13 @@ def seed(cases: int, tasks: int) -> None:
     db.session.add_all(people)
     db.session.commit()
     forms = engine.FormLibrary(ROOT / "forms")
-    engine.deploy_folder(db.session, ROOT / "processes" / "familias", forms, "bench")
+    with unit_of_work(db.session):
+        engine.deploy_folder(db.session, ROOT / "processes" / "familias", forms, "bench")
     actor = engine.Actor("bench", frozenset({"supervisor"}), None)
     for n in range(cases):
         command = engine.StartCase("familias", TERRITORIES[n % 5], f"afi{n % 50}", f"Familia {n}")
-        engine.start_case(db.session, command, actor, START + timedelta(minutes=n))
+        with unit_of_work(db.session):
+            engine.start_case(db.session, command, actor, START + timedelta(minutes=n))
     top_up(tasks - cases)
 
 

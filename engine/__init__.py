@@ -1,11 +1,13 @@
 """Acompaña's workflow engine: SpiffWorkflow, persisted, restricted and on an explicit clock.
 
-This package never imports Flask. Every command takes a SQLAlchemy session (one command, one
-transaction), the acting :class:`Actor`, and optionally the moment it happens. What an actor
-may do is :mod:`engine.policy`; what it may read, :mod:`engine.queries`.
+This package never imports Flask. Every command takes a SQLAlchemy session, the acting
+:class:`Actor`, and optionally the moment it happens; commands never commit: the caller opens
+a :func:`unit_of_work` around them and owns the transaction (:mod:`engine.uow`). What an actor
+may do is :mod:`engine.policy`; what it may read, :mod:`engine.queries`; what commands tell
+each other, :mod:`engine.events`.
 """
 
-from . import policy, queries
+from . import event_handlers, events, policy, queries
 from .actors import SYSTEM, Actor
 from .cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .completions import Completion, completion_of
@@ -32,6 +34,7 @@ from .programme_settings import update_settings
 from .programme_territories import disable_programme, enable_programme
 from .sweep import SweepResult, fire_due_timers
 from .tasks import claim, complete, get_task, list_tasks, reassign, release
+from .uow import NoUnitOfWork, UnitOfWork, unit_of_work
 from .versions import forms_for_case, forms_for_instance
 
 __all__ = [
@@ -45,5 +48,6 @@ __all__ = [
     "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",
     "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
     "update_settings", "visible_case", "policy", "queries", "enable_programme",
-    "disable_programme",
+    "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work", "events",
+    "event_handlers",
 ]

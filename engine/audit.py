@@ -8,6 +8,8 @@ from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.task import Task
 from sqlalchemy.orm import Session
 
+from . import uow
+from .events import Recorded
 from .models import Event
 from .runtime import boundary_host, properties
 
@@ -24,7 +26,8 @@ def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, 
 
     ``code`` (default ``event.<kind>``) and ``params`` say what happened for the reader
     (see :mod:`engine.messages`; a ``task`` adds its name as ``step``); ``title`` is the
-    plain Spanish line the command line and notifications show.
+    plain Spanish line the command line and notifications show. The unit of work hands
+    the event to whoever listens (engine.events.Recorded: notifications).
     """
     params = dict(params or {})
     if task is not None:
@@ -37,6 +40,7 @@ def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, 
         code=code or f"event.{kind}", params=params,
     )
     session.add(event)
+    uow.publish(session, Recorded(event))
     return event
 
 

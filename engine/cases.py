@@ -22,7 +22,7 @@ from . import (
 from .actors import Actor
 from .errors import FieldError, NotFound
 from .models import Case, Event, Household, HumanTask, ProcessInstance, Territory, Timer
-from .uow import unit_of_work
+from .uow import command
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ Staff = Callable[[str], Actor | None]
 """Looks a person up by username: the active person as an actor, or ``None``."""
 
 
+@command
 def start_case(session: Session, command: StartCase, actor: Actor,
                now: datetime | None = None, staff: Staff | None = None) -> Case:
     """Create the case and run its process up to the first task; return the case.
@@ -62,7 +63,7 @@ def start_case(session: Session, command: StartCase, actor: Actor,
     inputs.refuse_if("start_case", inputs.character_errors(
         {"programme": command.programme, "territory": command.territory,
          "caseworker": command.caseworker}))
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
         where = policy.opening(session, command.programme, command.territory)
         policy.require(session, actor, policy.START_CASE, where)
         programme, territory = where.programme, where.territory

@@ -13,7 +13,7 @@ from .parsing import parse_process, read_sources
 from .programme_settings import record_change
 from .settings import read_settings_file, settings_from_dict
 from .settings_changes import merge_deployed
-from .uow import unit_of_work
+from .uow import command
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class DeployResult:
     definition_id: int
 
 
+@command
 def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
                   deployed_by: str, *, publish: bool = True) -> DeployResult:
     """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
@@ -36,6 +37,7 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
                   publish=publish)
 
 
+@command
 def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms: FormLibrary,
            deployed_by: str, *, publish: bool = True) -> DeployResult:
     """Check and store one programme's process; an identical bundle keeps the current version.
@@ -47,15 +49,14 @@ def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms:
     parsed = parse_process(sources, settings, forms)
     content = bundles.gather(parsed, raw_settings, forms)
     now = clock.now()
-    with unit_of_work(session):
-        first = session.get(Programme, settings.key) is None
-        _save_settings(session, settings.key, settings.name, raw_settings, deployed_by, now)
-        if first:  # a new programme runs in its country's territories (programme_territories)
-            session.flush()
-            programme_territories.enable_in_country(session, settings.key, settings.country)
-        definition, created = versions.store_version(session, parsed, content, deployed_by, now,
-                                                     publish=publish)
-        return DeployResult(settings.key, definition.version, created, definition.id)
+    first = session.get(Programme, settings.key) is None
+    _save_settings(session, settings.key, settings.name, raw_settings, deployed_by, now)
+    if first:  # a new programme runs in its country's territories (programme_territories)
+        session.flush()
+        programme_territories.enable_in_country(session, settings.key, settings.country)
+    definition, created = versions.store_version(session, parsed, content, deployed_by, now,
+                                                 publish=publish)
+    return DeployResult(settings.key, definition.version, created, definition.id)
 
 
 def _save_settings(session: Session, key: str, name: str, raw: dict, deployed_by: str,

@@ -19,7 +19,7 @@ from .errors import FieldError, InvalidTaskData
 from .forms import FormLibrary
 from .models import Event, HumanTask
 from .tasks import assign, locked_row
-from .uow import unit_of_work
+from .uow import command
 
 MAX_DRAFT_BYTES = 256 * 1024
 SAVED = "draft_saved"
@@ -34,6 +34,7 @@ class Draft:
     saved_at: datetime | None
 
 
+@command
 def save_draft(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
                now: datetime | None = None) -> HumanTask:
     """Keep ``data`` as the task's draft; only its assignee may (a pool task is claimed).
@@ -41,7 +42,7 @@ def save_draft(session: Session, forms: FormLibrary, task_id: str, data: dict, a
     A draft that is not an object of the form's fields, or is too large, raises
     :class:`InvalidTaskData` and changes nothing.
     """
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
         row = locked_row(session, task_id, actor)
         policy.require(session, actor, policy.WORK_TASK, row)
         if row.assignee is None:

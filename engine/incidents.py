@@ -19,7 +19,7 @@ from . import audit
 from .actors import Actor
 from .errors import FieldError, InvalidTaskData, NotFound, ScriptFailure
 from .models import Case, Event, Incident, ProcessInstance
-from .uow import unit_of_work
+from .uow import command
 
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
@@ -48,17 +48,18 @@ def describe(error: BaseException) -> tuple[str, str | None, str]:
     return "(process)", None, f"{type(error).__name__}: {error}"[:ERROR_CHARS]
 
 
+@command
 def record_failure(session: Session, instance_id: int, kind: str, error: BaseException,
                    now: datetime) -> Incident:
-    """Open an incident for ``instance_id`` (or count one more attempt), in its own
-    transaction; the next attempt waits by :func:`backoff`."""
+    """Open an incident for ``instance_id`` (or count one more attempt); the next attempt
+    waits by :func:`backoff`. The caller runs it after the failed work was undone (the
+    sweep), or keeps it with the failing unit of work (engine.uow)."""
     element, name, text = describe(error)
-    with unit_of_work(session):
-        incident = _open_incident(session, instance_id, kind, now)
-        incident.element_id, incident.element_name, incident.error = element, name, text
-        incident.last_seen_at = now
-        incident.next_retry_at = now + backoff(incident.attempts)
-        return incident
+    incident = _open_incident(session, instance_id, kind, now)
+    incident.element_id, incident.element_name, incident.error = element, name, text
+    incident.last_seen_at = now
+    incident.next_retry_at = now + backoff(incident.attempts)
+    return incident
 
 
 def _open_incident(session: Session, instance_id: int, kind: str, now: datetime) -> Incident:
@@ -91,6 +92,7 @@ def resolve(session: Session, instance_id: int, kind: str, now: datetime) -> int
     return session.execute(statement).rowcount or 0
 
 
+@command
 def resolve_completed_steps(session: Session, now: datetime) -> int:
     """Resolve the open ``step`` incidents of cases where a step was completed after the
     failure (checked by each sweep, so completing a step costs nothing extra)."""
@@ -100,22 +102,22 @@ def resolve_completed_steps(session: Session, now: datetime) -> int:
     statement = (update(Incident).where(Incident.kind == "step", Incident.status == OPEN, later)
                  .values(status=RESOLVED, closed_at=now, next_retry_at=None)
                  .execution_options(synchronize_session=False))
-    with unit_of_work(session):
-        return session.execute(statement).rowcount or 0
+    return session.execute(statement).rowcount or 0
 
 
+@command
 def retry_now(session: Session, incident_id: int, actor: Actor, now: datetime) -> Incident:
     """Make an incident's case due for the next sweep (recorded in the case's trail)."""
-    with unit_of_work(session):
-        incident = _locked(session, incident_id)
-        incident.status, incident.closed_at, incident.next_retry_at = OPEN, None, now
-        audit.record(session, incident.case_id, "incident_retried", actor.id, now,
-                     title=f"Incidente reintentado: {_where(incident)}"[:300],
-                     params={"step": _where(incident)},
-                     data={"incident": incident.id, "element": incident.element_id})
-        return incident
+    incident = _locked(session, incident_id)
+    incident.status, incident.closed_at, incident.next_retry_at = OPEN, None, now
+    audit.record(session, incident.case_id, "incident_retried", actor.id, now,
+                 title=f"Incidente reintentado: {_where(incident)}"[:300],
+                 params={"step": _where(incident)},
+                 data={"incident": incident.id, "element": incident.element_id})
+    return incident
 
 
+@command
 def cancel(session: Session, incident_id: int, reason: str, actor: Actor,
            now: datetime) -> Incident:
     """Stop retrying an incident; ``reason`` is required and goes to the case's trail."""
@@ -123,16 +125,15 @@ def cancel(session: Session, incident_id: int, reason: str, actor: Actor,
     if not reason:
         raise InvalidTaskData("incident/cancel", [FieldError(
             "reason", "required", "hay que decir por qué se cancela el incidente")])
-    with unit_of_work(session):
-        incident = _locked(session, incident_id)
-        incident.status, incident.closed_at, incident.next_retry_at = CANCELLED, now, None
-        incident.cancel_reason, incident.cancelled_by = reason, actor.id
-        audit.record(session, incident.case_id, "incident_cancelled", actor.id, now,
-                     title=f"Incidente cancelado: {reason}"[:300],
-                     params={"step": _where(incident), "reason": reason},
-                     data={"incident": incident.id, "element": incident.element_id,
-                           "reason": reason})
-        return incident
+    incident = _locked(session, incident_id)
+    incident.status, incident.closed_at, incident.next_retry_at = CANCELLED, now, None
+    incident.cancel_reason, incident.cancelled_by = reason, actor.id
+    audit.record(session, incident.case_id, "incident_cancelled", actor.id, now,
+                 title=f"Incidente cancelado: {reason}"[:300],
+                 params={"step": _where(incident), "reason": reason},
+                 data={"incident": incident.id, "element": incident.element_id,
+                       "reason": reason})
+    return incident
 
 
 def _where(incident: Incident) -> str:

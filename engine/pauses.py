@@ -15,11 +15,12 @@ from .cases import visible_case
 from .errors import Conflict
 from .models import Case, ProcessInstance
 from .runtime import postpone_timers
-from .uow import unit_of_work
+from .uow import command
 
 MAX_REASON = inputs.MAX_PAUSE_REASON  # characters, as the case page's field allows
 
 
+@command
 def pause_deadlines(session: Session, case_id: int, actor: Actor, reason: str,
                     now: datetime | None = None) -> None:
     """Stop the case's clocks (e.g. the family is away for a month).
@@ -29,7 +30,7 @@ def pause_deadlines(session: Session, case_id: int, actor: Actor, reason: str,
     """
     inputs.refuse_if("pause_deadlines",
                      inputs.text_errors("reason", reason, MAX_REASON))
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
         loaded = _load(session, case_id, actor)
         if loaded.case.deadlines_paused_at is not None:
             raise Conflict("the deadlines of this case are already paused",
@@ -41,10 +42,11 @@ def pause_deadlines(session: Session, case_id: int, actor: Actor, reason: str,
         store.save(session, loaded, moment)
 
 
+@command
 def resume_deadlines(session: Session, case_id: int, actor: Actor,
                      now: datetime | None = None) -> None:
     """Restart the clocks: every waiting deadline moves later by the pause's length."""
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
         loaded = _load(session, case_id, actor)
         paused_at = loaded.case.deadlines_paused_at
         if paused_at is None:

@@ -10,8 +10,9 @@ redrawing the process. In the diagram:
   task's data for the next gateway;
 - a step with the property ``placeRelease="true"`` gives the case's place back, or takes a
   waiting case off the list (it withdrew); closing the case does the same;
-- a place given back goes to the oldest waiting case of its pool (first come, first served),
-  whose process the engine moves on with the message ``cupo_asignado`` (see engine.store).
+- a place given back goes to the oldest waiting case of its pool (first come, first served):
+  a :class:`~engine.events.PlaceGranted` event, whose handler moves that case's process on
+  with the message ``cupo_asignado`` in the same unit of work (engine.event_handlers).
 
 The database decides. Every change to a pool first locks the pool's row (an UPDATE: a row
 lock on PostgreSQL, the write lock on SQLite) and only then counts, so two enrolments racing
@@ -25,15 +26,16 @@ while holding a pool (to move it on), so a command on a waiting case takes the p
 from dataclasses import dataclass
 from datetime import datetime
 
-from SpiffWorkflow.task import Task
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from . import audit, catalog, runtime
+from . import audit, catalog, runtime, uow
 from .actors import SYSTEM
 from .errors import Conflict, ScriptFailure
+from .events import PlaceGranted
 from .models import Case, Enrolment, Household, HumanTask, PlacePool, Programme, Territory
+from .runtime import Task
 
 OCCUPIED, WAITING, RELEASED, WITHDRAWN = "occupied", "waiting", "released", "withdrawn"
 ENROL_PROPERTY = "places"
@@ -63,16 +65,13 @@ class Occupancy:
     waiting: int
 
 
-def enrol_for_task(session: Session, case: Case, task: Task, now: datetime) -> list[int]:
-    """Enrol ``case`` if ``task`` has the ``places`` property; return the cases given a place
-    off the waiting list meanwhile (their process must move on)."""
+def enrol_for_task(session: Session, case: Case, task: Task, now: datetime) -> None:
+    """Enrol ``case`` if ``task`` has the ``places`` property."""
     field = runtime.properties(task).get(ENROL_PROPERTY)
     modality = task.data.get(field) if field else None
-    if not modality:
-        return []
-    status, promoted = enrol(session, case, modality, now)
-    task.data[RESULT_VARIABLE] = ASSIGNED if status == OCCUPIED else ON_WAITING_LIST
-    return promoted
+    if modality:
+        status = enrol(session, case, modality, now)
+        task.data[RESULT_VARIABLE] = ASSIGNED if status == OCCUPIED else ON_WAITING_LIST
 
 
 def releases_place(task: Task) -> bool:
@@ -80,11 +79,11 @@ def releases_place(task: Task) -> bool:
     return str(runtime.properties(task).get(RELEASE_PROPERTY, "")).lower() == "true"
 
 
-def enrol(session: Session, case: Case, modality: str, now: datetime) -> tuple[str, list[int]]:
+def enrol(session: Session, case: Case, modality: str, now: datetime) -> str:
     """Give ``case`` a place of ``modality``, or put it at the end of the waiting list.
 
     Cases already waiting go first when places are free (their number was raised), so a new
-    case never overtakes them. Returns the case's status and the cases moved off the list.
+    case never overtakes them. Returns the case's status (occupied or waiting).
     """
     if _active(session, case.id) is not None:
         raise Conflict(f"case {case.id} already holds or waits for a place",
@@ -96,7 +95,7 @@ def enrol(session: Session, case: Case, modality: str, now: datetime) -> tuple[s
                             code="place.none_configured",
                             params={"modality": modality, "territory": case.territory.code})
     pool = _locked_pool(session, case, modality, now)
-    promoted = _fill(session, pool, capacity, now)
+    _fill(session, pool, capacity, now)
     occupied = _count(session, pool.id, OCCUPIED)
     row = Enrolment(pool_id=pool.id, case_id=case.id, requested_at=now,
                     status=OCCUPIED if occupied < capacity else WAITING)
@@ -109,27 +108,27 @@ def enrol(session: Session, case: Case, modality: str, now: datetime) -> tuple[s
         _record(session, row, "waiting_listed", now, f"En lista de espera (n.º {position})",
                 position=position)
     session.add(row)
-    return row.status, promoted
+    return row.status
 
 
-def release(session: Session, case: Case, now: datetime) -> list[int]:
+def release(session: Session, case: Case, now: datetime) -> None:
     """Give back what ``case`` holds: its place goes to the oldest waiting case; a waiting
-    case leaves the list. Returns the cases given a place (their process must move on)."""
+    case leaves the list."""
     held = _active(session, case.id)
     if held is None:
-        return []
+        return
     _lock(session, held.pool_id, now)
     session.refresh(held)  # as it stands now that the pool is ours
     if held.status == WAITING:
         held.status, held.ended_at = WITHDRAWN, now
         _record(session, held, "waiting_list_left", now, "Retiro de la lista de espera")
-        return []
+        return
     if held.status != OCCUPIED:
-        return []
+        return
     held.status, held.ended_at = RELEASED, now
     _record(session, held, "place_released", now, "Cupo liberado")
     capacity = capacity_of(case.programme, case.territory.code, held.pool.modality)
-    return _fill(session, held.pool, capacity or 0, now)
+    _fill(session, held.pool, capacity or 0, now)
 
 
 def lock_before_task(session: Session, task_id: str, now: datetime) -> None:
@@ -225,18 +224,18 @@ def _count(session: Session, pool_id: int, status: str) -> int:
     return session.scalar(query)
 
 
-def _fill(session: Session, pool: PlacePool, capacity: int, now: datetime) -> list[int]:
+def _fill(session: Session, pool: PlacePool, capacity: int, now: datetime) -> None:
     """Give the free places of a (locked) pool to its oldest waiting cases."""
     free = capacity - _count(session, pool.id, OCCUPIED)
     if free <= 0:
-        return []
+        return
     query = (select(Enrolment).where(Enrolment.pool_id == pool.id, Enrolment.status == WAITING)
              .order_by(Enrolment.requested_at, Enrolment.id).limit(free))
     rows = list(session.scalars(query))
     for row in rows:
         row.status, row.assigned_at = OCCUPIED, now
         _record(session, row, "place_assigned", now, "Cupo asignado", from_waiting_list=True)
-    return [row.case_id for row in rows]
+        uow.publish(session, PlaceGranted(row.case_id, now))
 
 
 def _record(session: Session, row: Enrolment, kind: str, now: datetime, what: str,

@@ -20,12 +20,13 @@ from .actors import Actor
 from .errors import Conflict, InvalidSettings, NotFound
 from .models import Programme, SettingsChange
 from .settings_changes import apply_changes, differences
-from .uow import unit_of_work
+from .uow import command
 from .version_settings import problems_in_use
 
 HISTORY_SHOWN = 50
 
 
+@command
 def update_settings(session: Session, programme_key: str, changes: Mapping[str, object],
                     actor: Actor, now: datetime | None = None, *,
                     based_on: datetime | None = None) -> SettingsChange | None:
@@ -43,7 +44,7 @@ def update_settings(session: Session, programme_key: str, changes: Mapping[str, 
     unstorable = inputs.character_errors({"programme": programme_key, **changes})
     if unstorable:
         raise InvalidSettings(programme_key, unstorable)
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
         programme = _locked(session, programme_key)
         check_may_manage(session, actor, programme)
         if based_on is not None and clock.as_utc(based_on) != programme.updated_at:

@@ -13,39 +13,40 @@ from sqlalchemy.orm import Session
 from . import policy
 from .actors import Actor
 from .models import ProgrammeTerritory, Territory
-from .uow import unit_of_work
+from .uow import command
 
 
+@command
 def enable_programme(session: Session, programme_key: str, territory_code: str,
                      actor: Actor) -> bool:
     """Let cases of ``programme_key`` be opened in ``territory_code``; ``False`` when it
     already could. :class:`NotAllowed` (``policy.country_mismatch``) for a territory of
     another country, :class:`NotFound` for an unknown programme or territory."""
-    with unit_of_work(session):
-        where = policy.opening(session, programme_key, territory_code)
-        policy.require(session, actor, policy.ENABLE_PROGRAMME, where)
-        if where.enabled:
-            return False
-        session.add(ProgrammeTerritory(programme_key=where.programme.key,
-                                       territory_id=where.territory.id))
-        return True
+    where = policy.opening(session, programme_key, territory_code)
+    policy.require(session, actor, policy.ENABLE_PROGRAMME, where)
+    if where.enabled:
+        return False
+    session.add(ProgrammeTerritory(programme_key=where.programme.key,
+                                   territory_id=where.territory.id))
+    return True
 
 
+@command
 def disable_programme(session: Session, programme_key: str, territory_code: str,
                       actor: Actor) -> bool:
     """Stop new cases of ``programme_key`` in ``territory_code`` (open ones go on);
     ``False`` when it was not enabled there."""
-    with unit_of_work(session):
-        where = policy.opening(session, programme_key, territory_code)
-        policy.require(session, actor, policy.ENABLE_PROGRAMME, where)
-        if not where.enabled:
-            return False
-        session.execute(delete(ProgrammeTerritory).where(
-            ProgrammeTerritory.programme_key == where.programme.key,
-            ProgrammeTerritory.territory_id == where.territory.id))
-        return True
+    where = policy.opening(session, programme_key, territory_code)
+    policy.require(session, actor, policy.ENABLE_PROGRAMME, where)
+    if not where.enabled:
+        return False
+    session.execute(delete(ProgrammeTerritory).where(
+        ProgrammeTerritory.programme_key == where.programme.key,
+        ProgrammeTerritory.territory_id == where.territory.id))
+    return True
 
 
+@command
 def enable_in_country(session: Session, programme_key: str, country: str) -> list[str]:
     """Enable a newly deployed programme in every territory of ``country`` (in the caller's
     transaction); the codes of those territories."""

@@ -50,6 +50,19 @@ def attach(workflow: BpmnWorkflow, context: CaseContext) -> BpmnWorkflow:
     return workflow
 
 
+def start(spec, subprocess_specs, context: CaseContext, data: dict) -> BpmnWorkflow:
+    """A new workflow of ``spec`` for a case, with ``data`` on its start event (not run yet)."""
+    workflow = attach(BpmnWorkflow(spec, subprocess_specs), context)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    return workflow
+
+
+def is_timer(task: Task) -> bool:
+    """Whether ``task`` is a timer event (a deadline, a reminder, a cycle...)."""
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
 def properties(task: Task) -> dict:
     """The ``spiffworkflow:property`` values of a task's spec."""
     return getattr(task.task_spec, "extensions", {}).get("properties", {})

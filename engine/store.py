@@ -3,9 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +13,7 @@ from .compaction import compact
 from .errors import NotFound, ScriptFailure
 from .helpers import CaseContext
 from .models import Case, ProcessDefinition, ProcessInstance
+from .runtime import BpmnWorkflow, Task
 from .serialization import SERIALIZER_VERSION, dump_state, load_state
 from .settings import ProgrammeSettings
 
@@ -93,9 +91,7 @@ def create(session: Session, case: Case, definition: ProcessDefinition,
            settings: ProgrammeSettings, data: dict, now: datetime) -> LoadedCase:
     """A new workflow for ``case`` with ``data`` on its start event (not yet saved)."""
     spec, subs = catalog.spec_of(definition)
-    workflow = runtime.attach(BpmnWorkflow(spec, subs), case_context(case, settings))
-    for task in workflow.get_tasks(state=TaskState.READY):
-        task.data.update(data)
+    workflow = runtime.start(spec, subs, case_context(case, settings), data)
     instance = ProcessInstance(case_id=case.id, definition_id=definition.id, state="",
                                serializer_version=SERIALIZER_VERSION, updated_at=now)
     return LoadedCase(case, instance, workflow, settings)
@@ -104,7 +100,8 @@ def create(session: Session, case: Case, definition: ProcessDefinition,
 def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
     """Write the workflow state, mirror its tasks and timers, and record its engine steps.
 
-    A place the case gives back (engine.places) moves the next waiting case on, here.
+    A place the case gives back (engine.places) moves the next waiting case on, through a
+    domain event handled by the unit of work.
     """
     instance, case, workflow = loaded.instance, loaded.case, loaded.workflow
     compact(workflow)
@@ -112,15 +109,14 @@ def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
     instance.updated_at = now
     session.add(instance)
     session.flush()
-    promoted = _record_steps(session, loaded)
+    _record_steps(session, loaded)
     if workflow.is_completed():
-        promoted += _close(session, loaded, now)
+        _close(session, loaded, now)
     else:
         timers = [] if case.deadlines_paused_at else runtime.waiting_timers(workflow)
         mirror.sync_timers(session, instance, timers)
         ready = runtime.ready_user_tasks(workflow)
         mirror.sync_human_tasks(session, instance, case, ready, loaded.settings, now)
-    give_places(session, promoted, now)
 
 
 def _checked_size(state: str, loaded: LoadedCase) -> str:
@@ -146,22 +142,10 @@ def _likely_writer(loaded: LoadedCase):
     return (scripts or specs or [None])[-1]
 
 
-def give_places(session: Session, case_ids: list[int], now: datetime) -> None:
-    """Move on the process of each case just given a place off the waiting list."""
-    for case_id in case_ids:
-        query = select(ProcessInstance.id).where(ProcessInstance.case_id == case_id)
-        woken = load_for_update(session, session.scalar(query))
-        if woken.case.deadlines_paused_at is None:
-            woken.catch_up(now)
-        woken.deliver(places.GRANTED_MESSAGE, places.ASSIGNED)
-        save(session, woken, now)
-
-
-def _record_steps(session: Session, loaded: LoadedCase) -> list[int]:
-    promoted = []
+def _record_steps(session: Session, loaded: LoadedCase) -> None:
     for task, at in loaded.steps:
         if places.releases_place(task):
-            promoted += places.release(session, loaded.case, at)
+            places.release(session, loaded.case, at)
         described = audit.describe_step(task)
         if described is None:
             continue
@@ -172,12 +156,11 @@ def _record_steps(session: Session, loaded: LoadedCase) -> list[int]:
         audit.record(session, loaded.case.id, kind, SYSTEM.id, at, task=task,
                      title=audit.step_title(task), data=data, code=code, params=params)
     loaded.steps.clear()
-    return promoted
 
 
-def _close(session: Session, loaded: LoadedCase, now: datetime) -> list[int]:
+def _close(session: Session, loaded: LoadedCase, now: datetime) -> None:
     loaded.instance.status = "completed"
     loaded.case.status = "closed"
     loaded.case.closed_at = now
     mirror.forget_instance(session, loaded.instance.id, now)
-    return places.release(session, loaded.case, now)
+    places.release(session, loaded.case, now)

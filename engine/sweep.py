@@ -13,11 +13,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from . import clock, incidents, store
+from . import clock, incidents, runtime, store
 from .errors import Conflict
 from .models import Timer
 from .uow import unit_of_work
@@ -43,41 +43,55 @@ def due_instances(session: Session, now: datetime, limit: int) -> list[int]:
     return list(session.scalars(query).all())
 
 
-def fire_due_timers(session: Session, now: datetime | None = None,
+def fire_due_timers(database: Engine, now: datetime | None = None,
                     limit: int = 1000) -> SweepResult:
-    """Fire the timers due by ``now`` (default: the clock), one transaction per case."""
+    """Fire the timers due by ``now`` (default: the clock), one unit of work per case.
+
+    The sweep is an entry point of its own: it opens its sessions on ``database`` and never
+    touches a session of its caller.
+    """
     moment = clock.as_utc(now) if now else clock.now()
     result = SweepResult()
-    incidents.resolve_completed_steps(session, moment)
-    troubled = incidents.open_instance_ids(session, "timer")
-    for instance_id in due_instances(session, moment, limit):
+    with Session(database) as session:
+        with unit_of_work(session):
+            incidents.resolve_completed_steps(session, moment)
+        troubled = incidents.open_instance_ids(session, "timer")
+        due = due_instances(session, moment, limit)
         session.rollback()
-        try:
-            fired = _fire_instance(session, instance_id, moment, instance_id in troubled)
-        except Conflict:
-            fired = None
-        except Exception as error:  # noqa: BLE001 - any failure of one case is its incident
-            session.rollback()
-            incidents.record_failure(session, instance_id, "timer", error, moment)
-            log.warning("timers of process instance %d failed: %s", instance_id, error)
-            result.failed += 1
-            continue
-        if fired is None:
-            result.skipped += 1
-        else:
-            result.instances += 1
-            result.fired += fired
+        for instance_id in due:
+            _sweep_one(session, instance_id, moment, instance_id in troubled, result)
     return result
+
+
+def _sweep_one(session: Session, instance_id: int, moment: datetime, troubled: bool,
+               result: SweepResult) -> None:
+    """Fire one case's due timers; a failure becomes the case's incident, never the sweep's."""
+    try:
+        with unit_of_work(session):
+            fired = _fire_instance(session, instance_id, moment, troubled)
+    except Conflict:
+        fired = None
+    except Exception as error:  # noqa: BLE001 - any failure of one case is its incident
+        with unit_of_work(session):
+            incidents.record_failure(session, instance_id, "timer", error, moment)
+        log.warning("timers of process instance %d failed: %s", instance_id, error)
+        result.failed += 1
+        return
+    if fired is None:
+        result.skipped += 1
+    else:
+        result.instances += 1
+        result.fired += fired
 
 
 def _fire_instance(session: Session, instance_id: int, moment: datetime,
                    troubled: bool = False) -> int | None:
-    with clock.frozen_at(moment), unit_of_work(session):
+    with clock.frozen_at(moment):
         if not store.lock(session, instance_id) or not _still_due(session, instance_id, moment):
             return None  # another worker holds it, or has just fired what was due
         loaded = store.load(session, instance_id, lock=False)
         loaded.catch_up(moment)
-        fired = sum(1 for task, _ in loaded.steps if _is_timer(task))
+        fired = sum(1 for task, _ in loaded.steps if runtime.is_timer(task))
         store.save(session, loaded, moment)
         if troubled:
             incidents.resolve(session, instance_id, "timer", moment)
@@ -88,7 +102,3 @@ def _still_due(session: Session, instance_id: int, moment: datetime) -> bool:
     query = (select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at <= moment)
              .limit(1))
     return session.scalar(query) is not None
-
-
-def _is_timer(task) -> bool:
-    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)

@@ -1,18 +1,21 @@
-"""A person's work on user tasks: list, claim, release, reassign, complete."""
+"""A person's work on user tasks: list, claim, release, reassign, complete.
 
+The commands run inside the caller's unit of work (engine.uow) and never commit.
+"""
+
+import functools
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, incidents, places, policy, runtime, store, versions
+from . import audit, clock, incidents, places, policy, runtime, store, uow, versions
 from .actors import Actor
 from .completions import COMPLETED, completion_of
 from .errors import AlreadyCompleted, Conflict, InvalidTaskData, NotFound, ScriptFailure
 from .forms import FormLibrary
 from .models import HumanTask
 from .queries.tasks import task_list
-from .uow import unit_of_work
 
 
 def list_tasks(session: Session, actor: Actor, *, mine: bool = True,
@@ -31,9 +34,10 @@ def get_task(session: Session, task_id: str, actor: Actor) -> HumanTask:
     return row
 
 
+@uow.command
 def claim(session: Session, task_id: str, actor: Actor, now: datetime | None = None) -> HumanTask:
     """Take an unclaimed task of one's role."""
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
         row = locked_row(session, task_id, actor)
         policy.require(session, actor, policy.CLAIM_TASK, row)
         if row.assignee not in (None, actor.id):
@@ -43,24 +47,27 @@ def claim(session: Session, task_id: str, actor: Actor, now: datetime | None = N
         return row
 
 
+@uow.command
 def release(session: Session, task_id: str, actor: Actor, now: datetime | None = None) -> None:
     """Give a claimed task back to the pool of its role."""
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
         row = locked_row(session, task_id, actor)
         policy.require(session, actor, policy.RELEASE_TASK, row)
         assign(session, row, None, actor, moment, "task_released")
 
 
+@uow.command
 def reassign(session: Session, task_id: str, to_user: str, actor: Actor,
              now: datetime | None = None) -> HumanTask:
     """A supervisor gives a task to someone else."""
-    with clock.frozen_at(now) as moment, unit_of_work(session):
+    with clock.frozen_at(now) as moment:
         row = locked_row(session, task_id, actor)
         policy.require(session, actor, policy.REASSIGN_TASK, row)
         assign(session, row, to_user, actor, moment, "task_reassigned")
         return row
 
 
+@uow.command
 def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
              now: datetime | None = None) -> HumanTask:
     """Validate ``data`` against the task's form and complete the task.
@@ -72,8 +79,9 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
     recently the sweep ran. Invalid data raises :class:`InvalidTaskData` and changes nothing;
     a task completed a moment earlier (by someone else, or by a double click) raises
     :class:`AlreadyCompleted`, which says by whom and when.
-    A script that fails raises :class:`ScriptFailure` and opens a ``step`` incident; the
-    next sweep after a completion that works resolves it (engine.incidents).
+    A script that fails raises :class:`ScriptFailure` and opens a ``step`` incident, kept
+    even though the unit of work is undone; the next sweep after a completion that works
+    resolves it (engine.incidents).
     """
     with clock.frozen_at(now) as moment:
         try:
@@ -82,37 +90,41 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
             instance_id = session.scalar(select(HumanTask.instance_id)
                                          .where(HumanTask.id == task_id))
             if instance_id is not None:
-                incidents.record_failure(session, instance_id, "step", failure, moment)
+                uow.current(session).keep(functools.partial(
+                    _record_step_failure, instance_id=instance_id, error=failure, now=moment))
             raise
+
+
+def _record_step_failure(session: Session, *, instance_id: int, error: ScriptFailure,
+                         now: datetime) -> None:
+    incidents.record_failure(session, instance_id, "step", error, now)
 
 
 def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
               moment: datetime) -> HumanTask:
-    with unit_of_work(session):
-        places.lock_before_task(session, task_id, moment)  # the lock order of engine.places
-        row = locked_row(session, task_id, actor)
-        policy.require(session, actor, policy.WORK_TASK, row)
-        loaded = store.load_for_update(session, row.instance_id)
-        forms = versions.forms_of(session, loaded.instance.definition_id, forms)
-        errors = forms.validate(row.form_key, data) if row.form_key else []
-        if errors:
-            raise InvalidTaskData(row.form_key, errors)
-        if loaded.case.deadlines_paused_at is None:
-            loaded.catch_up(moment)  # timers already due fire first, at their own time
-        task = runtime.find_task(loaded.workflow, task_id)
-        if task is None or task.state != runtime.TaskState.READY:
-            raise Conflict("this task was closed meanwhile (completed, or ended by a timer)",
-                           code="task.closed_meanwhile", task=task_id)
-        changed = {k: task.data.get(k) for k in data if task.data.get(k) != data[k]}
-        task.data.update(data)
-        audit.record(session, row.case_id, COMPLETED, actor.id, moment, task=task,
-                     data={"submitted": data, "previous": changed, "form": row.form_key})
-        promoted = places.enrol_for_task(session, loaded.case, task, moment)
-        task.run()
-        loaded.advance()
-        store.save(session, loaded, moment)
-        store.give_places(session, promoted, moment)
-        return row
+    places.lock_before_task(session, task_id, moment)  # the lock order of engine.places
+    row = locked_row(session, task_id, actor)
+    policy.require(session, actor, policy.WORK_TASK, row)
+    loaded = store.load_for_update(session, row.instance_id)
+    forms = versions.forms_of(session, loaded.instance.definition_id, forms)
+    errors = forms.validate(row.form_key, data) if row.form_key else []
+    if errors:
+        raise InvalidTaskData(row.form_key, errors)
+    if loaded.case.deadlines_paused_at is None:
+        loaded.catch_up(moment)  # timers already due fire first, at their own time
+    task = runtime.find_task(loaded.workflow, task_id)
+    if task is None or task.state != runtime.TaskState.READY:
+        raise Conflict("this task was closed meanwhile (completed, or ended by a timer)",
+                       code="task.closed_meanwhile", task=task_id)
+    changed = {k: task.data.get(k) for k in data if task.data.get(k) != data[k]}
+    task.data.update(data)
+    audit.record(session, row.case_id, COMPLETED, actor.id, moment, task=task,
+                 data={"submitted": data, "previous": changed, "form": row.form_key})
+    places.enrol_for_task(session, loaded.case, task, moment)
+    task.run()
+    loaded.advance()
+    store.save(session, loaded, moment)
+    return row
 
 
 def locked_row(session: Session, task_id: str, actor: Actor) -> HumanTask:

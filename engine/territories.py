@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import inputs
 from .errors import FieldError
 from .models import Territory
-from .uow import unit_of_work
+from .uow import command
 
 LENGTHS = {"code": 64, "name": 200, "country": 2, "region": 16, "timezone": 64}
 
@@ -49,6 +49,7 @@ def _calendar_errors(country: str, region: str | None, timezone: str) -> list[Fi
     return errors
 
 
+@command
 def add_territory(session: Session, code: str, name: str, country: str, region: str | None,
                   timezone: str) -> Territory:
     """Store a new territory; raise :class:`InvalidInput` (nothing stored) if any value is
@@ -56,10 +57,9 @@ def add_territory(session: Session, code: str, name: str, country: str, region: 
     values = {"code": code, "name": name, "country": country, "region": region or None,
               "timezone": timezone}
     inputs.refuse_if("add_territory", territory_errors(values))
-    with unit_of_work(session):
-        if session.scalar(select(Territory.id).where(Territory.code == code)) is not None:
-            inputs.refuse_if("add_territory", [FieldError(
-                "code", "duplicate", f"Ya existe un territorio con el código '{code}'.")])
-        territory = Territory(**values)
-        session.add(territory)
+    if session.scalar(select(Territory.id).where(Territory.code == code)) is not None:
+        inputs.refuse_if("add_territory", [FieldError(
+            "code", "duplicate", f"Ya existe un territorio con el código '{code}'.")])
+    territory = Territory(**values)
+    session.add(territory)
     return territory

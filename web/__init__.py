@@ -34,6 +34,7 @@ def _extensions(app: Flask) -> None:
     from . import i18n
     from .auth import passwords, throttle
     from .auth.sessions import load_user
+    from .notifications import delivery as _delivery  # noqa: F401 - subscribes to events
     from .notifications import models as _notifications  # noqa: F401 - registers tables
 
     db.init_app(app)

@@ -14,7 +14,6 @@ from engine import clock
 
 from . import heartbeat
 from .extensions import db
-from .notifications.delivery import deliver
 
 log = logging.getLogger("acompana.background")
 DEFAULT_PERIOD = 5.0
@@ -32,8 +31,7 @@ class Sweeper(threading.Thread):
         """One sweep in its own application context and database session."""
         with self.app.app_context():
             try:
-                result = engine.fire_due_timers(db.session)
-                deliver(db.session, clock.now())
+                result = engine.fire_due_timers(db.engine)
                 heartbeat.beat(db.session, heartbeat.SWEEPER, clock.now())
                 return result
             finally:

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 import engine
+from engine import unit_of_work
 from engine.territories import add_territory
 
 from .auth.people import staff_member
@@ -69,7 +70,8 @@ def deploy(programmes: tuple[str, ...], by: str, draft: bool) -> None:
     folders = [root / p for p in programmes] or sorted(p.parent for p in root.glob("*/*.bpmn"))
     for folder in dict.fromkeys(folders):
         try:
-            result = engine.deploy_folder(db.session, folder, _forms(), by, publish=not draft)
+            with unit_of_work(db.session):
+                result = engine.deploy_folder(db.session, folder, _forms(), by, publish=not draft)
         except engine.EngineError as error:
             _fail(error)
         state = ("new draft" if draft else "new version") if result.created else "unchanged"
@@ -90,7 +92,8 @@ def territory() -> None:
 def territory_add(code, name, country, region, timezone) -> None:
     """Add a territory (the time zone and the holiday subdivision are checked)."""
     try:
-        add_territory(db.session, code, name, country, region, timezone)
+        with unit_of_work(db.session):
+            add_territory(db.session, code, name, country, region, timezone)
     except engine.EngineError as error:
         _fail(error)
     click.echo(f"territory {code} added")
@@ -114,8 +117,9 @@ def case_start(programme, territory_code, family, caseworker, national_id, user,
     command = engine.StartCase(programme, territory_code, caseworker, family,
                                national_id=national_id)
     try:
-        started = engine.start_case(db.session, command, _actor(user, ()), _moment(at),
-                                    staff=staff_member)
+        with unit_of_work(db.session):
+            started = engine.start_case(db.session, command, _actor(user, ()), _moment(at),
+                                        staff=staff_member)
     except engine.EngineError as error:
         _fail(error)
     click.echo(f"case {started.id} started")
@@ -158,7 +162,8 @@ def task_list(user, roles) -> None:
 def task_claim(task_id, user, roles, at) -> None:
     """Claim an unclaimed task."""
     try:
-        engine.claim(db.session, task_id, _actor(user, roles), _moment(at))
+        with unit_of_work(db.session):
+            engine.claim(db.session, task_id, _actor(user, roles), _moment(at))
     except engine.EngineError as error:
         _fail(error)
     click.echo("claimed")
@@ -177,8 +182,9 @@ def task_complete(task_id, data_json, user, roles, at) -> None:
     except json.JSONDecodeError as error:
         raise click.ClickException(f"--data is not valid JSON: {error}") from error
     try:
-        row = engine.complete(db.session, _forms(), task_id, data, _actor(user, roles),
-                              _moment(at))
+        with unit_of_work(db.session):
+            row = engine.complete(db.session, _forms(), task_id, data, _actor(user, roles),
+                                  _moment(at))
     except engine.EngineError as error:
         _fail(error)
     click.echo(f"completed '{row.title}' on case {row.case_id}")
@@ -193,7 +199,7 @@ def timers() -> None:
 @at_option
 def timers_fire(at) -> None:
     """Fire every timer due as of --at (default: now)."""
-    result = engine.fire_due_timers(db.session, _moment(at))
+    result = engine.fire_due_timers(db.engine, _moment(at))
     click.echo(f"fired {result.fired} timer(s) on {result.instances} case(s); "
                f"{result.skipped} skipped, {result.failed} failed")
 

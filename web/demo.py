@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 import engine
+from engine import unit_of_work
 from engine.models import Territory
 
 from .auth.models import User
@@ -54,7 +55,8 @@ def demo(quiet: bool) -> None:
     root = Path(current_app.config["PROCESSES_DIR"])
     forms = current_app.extensions["acompana.forms"]
     for folder in sorted({p.parent for p in root.glob("*/*.bpmn")}):
-        result = engine.deploy_folder(db.session, folder, forms, "demo")
+        with unit_of_work(db.session):
+            result = engine.deploy_folder(db.session, folder, forms, "demo")
         if not quiet:
             click.echo(f"deployed {result.programme} v{result.version}")
     _enable_programmes()
@@ -83,7 +85,8 @@ def _enable_programmes() -> None:
     """Each demo case's programme is enabled in its territory (also in a database that had
     the programmes before it had that territory)."""
     for spec in _gathered("DEMO_CASES"):
-        engine.enable_programme(db.session, spec["programme"], spec["territory"], engine.SYSTEM)
+        with unit_of_work(db.session):
+            engine.enable_programme(db.session, spec["programme"], spec["territory"], engine.SYSTEM)
 
 
 def _users() -> None:
@@ -111,14 +114,15 @@ def _demo_case(forms: engine.FormLibrary, module, spec: dict):
     command = engine.StartCase(spec["programme"], spec["territory"], spec["caseworker"],
                                spec["family"], members=spec.get("members", []),
                                national_id=spec.get("national_id"))
-    case = engine.start_case(db.session, command, DEMO_ACTOR, moment)
+    with unit_of_work(db.session):
+        case = engine.start_case(db.session, command, DEMO_ACTOR, moment)
     for bpmn_id, days_later, *extra in spec["steps"]:
         moment += timedelta(days=days_later)
-        engine.fire_due_timers(db.session, moment)
+        engine.fire_due_timers(db.engine, moment)
         for routine in module.KEEPS_UP:
             _complete_step(forms, module, case.id, routine, moment)
         _complete_step(forms, module, case.id, bpmn_id, moment, *extra)
-    engine.fire_due_timers(db.session, now)
+    engine.fire_due_timers(db.engine, now)
     return case
 
 
@@ -129,7 +133,8 @@ def _complete_step(forms, module, case_id: int, bpmn_id: str, moment: datetime,
         return
     data = module.STEP_DATA[bpmn_id](moment.date(), *extra)
     actor = engine.Actor(row.assignee or "demo", frozenset({row.role}), None)
-    engine.complete(db.session, forms, row.id, data, actor, moment)
+    with unit_of_work(db.session):
+        engine.complete(db.session, forms, row.id, data, actor, moment)
 
 
 def _open_tasks(case_id: int):

@@ -45,7 +45,8 @@ def programme_disable(key: str, territory_code: str) -> None:
 def _switch(change, key: str, territory_code: str, changed: str, unchanged: str) -> None:
     """Run ``change`` (enable or disable) and say what it did, or why nothing changed."""
     try:
-        did = change(db.session, key, territory_code, engine.SYSTEM)
+        with engine.unit_of_work(db.session):
+            did = change(db.session, key, territory_code, engine.SYSTEM)
     except engine.EngineError as error:
         raise _refused(error) from error
     click.echo(f"{key} {changed if did else unchanged} in {territory_code}")

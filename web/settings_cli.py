@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 import engine
-from engine import catalog, programme_settings
+from engine import catalog, programme_settings, unit_of_work
 from engine.settings_changes import anchors_allowed
 
 from . import cli_errors
@@ -52,7 +52,8 @@ def settings_set(programme: str, assignments: tuple[str, ...], user: str, at: st
     actor = engine.Actor(user, frozenset({engine.policy.MANAGER}), None)
     moment = cli_errors.moment(at)
     try:
-        change = engine.update_settings(db.session, programme, changes, actor, moment)
+        with unit_of_work(db.session):
+            change = engine.update_settings(db.session, programme, changes, actor, moment)
     except engine.InvalidSettings as error:
         lines = "; ".join(e.message for e in error.errors)
         raise click.ClickException(f"nothing changed; invalid settings: {lines}") from error

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 import engine
+from engine import unit_of_work
 from engine.models import Territory
 from tests.conftest import ROOT
 from tests.templates import Seed, descends_from
@@ -80,7 +81,8 @@ def _seed() -> None:
                             territories=[territories[code]]))
     db.session.commit()
     forms = engine.FormLibrary(ROOT / "forms")
-    engine.deploy_folder(db.session, ROOT / "processes" / "familias", forms, "manager")
+    with unit_of_work(db.session):
+        engine.deploy_folder(db.session, ROOT / "processes" / "familias", forms, "manager")
 
 
 WEB = Seed("web", in_web_app(_seed))
@@ -96,7 +98,8 @@ def start_case(web_app):
             actor = engine.Actor("jorge", frozenset({"supervisor"}), None)
             command = engine.StartCase("familias", territory, caseworker, family,
                                        members=[{"name": "Carla Rojas", "age": 34}])
-            return engine.start_case(db.session, command, actor, at).id
+            with unit_of_work(db.session):
+                return engine.start_case(db.session, command, actor, at).id
 
     return start
 

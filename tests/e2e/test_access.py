@@ -5,6 +5,7 @@ import logging
 import pytest
 
 from tests.e2e.conftest import PASSWORD
+from tests.entry import sweep
 from web import create_app
 
 
@@ -86,12 +87,11 @@ def test_a_task_of_another_role_answers_403_and_is_logged(as_person, start_case,
 def test_a_caseworker_cannot_work_a_supervisor_task(as_person, start_case, web_app):
     from datetime import UTC, datetime
 
-    import engine
     from web.extensions import db
 
     case_id = start_case(at=datetime(2026, 3, 2, tzinfo=UTC))
     with web_app.app_context():
-        engine.fire_due_timers(db.session, datetime(2026, 3, 30, tzinfo=UTC))
+        sweep(db.session, datetime(2026, 3, 30, tzinfo=UTC))
     pedro = as_person("pedro")
     review = pedro.open_tasks(case_id)["revisar_atraso_primer_contacto"]
     assert pedro.get(f"/tasks/{review}").status_code == 403

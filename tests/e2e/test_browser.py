@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from engine import unit_of_work
 from tests.e2e.conftest import PASSWORD
+from tests.entry import sweep
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).parent / "screenshots"
@@ -134,7 +136,8 @@ def test_a_plan_with_two_goals_is_built_with_the_add_button(chromium, server, st
                            ("ingreso", demo_data.ingreso(date.today())),
                            ("diagnostico", demo_data.diagnostico(date.today()))):
             row = next(t for t in engine.list_tasks(db.session, ana) if t.bpmn_id == step)
-            engine.complete(db.session, forms, row.id, data, ana)
+            with unit_of_work(db.session):
+                engine.complete(db.session, forms, row.id, data, ana)
     page = new_page(chromium, VIEWPORTS["desktop"])
     sign_in(page, server, "ana")
     page.get_by_role("link", name="Plan Familiar de Desarrollo").click()
@@ -165,13 +168,12 @@ def test_a_plan_with_two_goals_is_built_with_the_add_button(chromium, server, st
 def test_a_supervisor_sees_the_overdue_dashboard(chromium, server, start_case, web_app):
     from datetime import UTC, datetime
 
-    import engine
     from web.extensions import db
 
     for n, month in enumerate((1, 2, 3, 4)):
         start_case(f"Familia {n}", at=datetime(2026, month, 2, 12, tzinfo=UTC))
     with web_app.app_context():
-        engine.fire_due_timers(db.session)
+        sweep(db.session)
     page = new_page(chromium, VIEWPORTS["desktop"])
     sign_in(page, server, "jorge")
     page.get_by_role("link", name="Atrasos").click()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-import engine
+from tests.entry import sweep
 from web.csv_export import cell, csv_text, disposition
 from web.extensions import db
 
@@ -19,7 +19,7 @@ LONG_AGO = datetime(2026, 1, 5, 12, tzinfo=UTC)
 def hostile_cases(web_app, start_case):
     ids = [start_case(name, at=LONG_AGO) for name in HOSTILE]
     with web_app.app_context():
-        engine.fire_due_timers(db.session, datetime.now(UTC))
+        sweep(db.session, datetime.now(UTC))
     return ids
 
 

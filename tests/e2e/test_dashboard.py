@@ -11,6 +11,8 @@ import pytest
 import time_machine
 
 import engine
+from engine import unit_of_work
+from tests.entry import sweep
 from web.demo_data import contacto, ingreso
 from web.extensions import db
 
@@ -30,7 +32,7 @@ def seeded(web_app, start_case):
     for family, caseworker, at, territory in CASES:
         start_case(family, territory=territory, caseworker=caseworker, at=at)
     with web_app.app_context():
-        engine.fire_due_timers(db.session, NOW)
+        sweep(db.session, NOW)
 
 
 def test_the_dashboard_counts_what_a_person_would_count(as_person, seeded):
@@ -56,14 +58,16 @@ def test_a_late_step_done_later_leaves_the_weekly_count(as_person, web_app, star
         start_case(family, territory=territory, caseworker=caseworker, at=at)
     done_at = datetime(2026, 4, 8, 15, tzinfo=UTC)
     with web_app.app_context():
-        engine.fire_due_timers(db.session, done_at)
+        sweep(db.session, done_at)
         ana = engine.Actor("ana", frozenset({"caseworker"}), None)
         row = next(t for t in engine.list_tasks(db.session, ana) if t.case_id == 1)
         forms = web_app.extensions["acompana.forms"]
-        engine.complete(db.session, forms, row.id, contacto(done_at.date()), ana, done_at)
+        with unit_of_work(db.session):
+            engine.complete(db.session, forms, row.id, contacto(done_at.date()), ana, done_at)
         row = next(t for t in engine.list_tasks(db.session, ana) if t.case_id == 1)
-        engine.complete(db.session, forms, row.id, ingreso(done_at.date()), ana, done_at)
-        engine.fire_due_timers(db.session, NOW)
+        with unit_of_work(db.session):
+            engine.complete(db.session, forms, row.id, ingreso(done_at.date()), ana, done_at)
+        sweep(db.session, NOW)
     with time_machine.travel(NOW, tick=False):
         page = as_person("jorge").get("/dashboard/").get_data(as_text=True)
     assert [int(n) for n in _bar_labels(page)] == [1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 2]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import engine
-from engine import catalog
+from engine import catalog, unit_of_work
 from engine.models import Base, Case, HumanTask, Programme, Territory
 from tests.conftest import _truncate
 from tests.e2e.conftest import MARCH_2, PASSWORD, Browser, _seed, csrf_of
@@ -123,7 +123,8 @@ def _seed_managers_and_case() -> None:
     command = engine.StartCase("familias", "antofagasta", "ana", "Rojas Pérez",
                               members=[{"name": "Carla Rojas", "age": 34}])
     jorge = engine.Actor("jorge", frozenset({"supervisor"}), None)  # who may open cases
-    engine.start_case(db.session, command, jorge, MARCH_2)
+    with unit_of_work(db.session):
+        engine.start_case(db.session, command, jorge, MARCH_2)
 
 
 def signed_in(app, username: str) -> Browser:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-import engine
 from engine.models import Event, Territory
 from tests.e2e.conftest import PASSWORD
+from tests.entry import sweep
 from web.auth.models import User
 from web.auth.passwords import hash_password
 from web.extensions import db
@@ -52,7 +52,7 @@ def worked_case(web_app, as_person, start_case):
         assert sent.status_code == 302
         traveller.move_to(APRIL_10)
         with web_app.app_context():
-            engine.fire_due_timers(db.session)
+            sweep(db.session)
     return case_id
 
 
@@ -118,11 +118,7 @@ def test_the_trail_stores_codes_and_params_not_sentences(worked_case, web_app):
 
 
 def test_an_italian_supervisors_notifications_are_in_italian(
-        worked_case, as_person, italian_supervisor, web_app):
-    from web.notifications.delivery import deliver
-
-    with web_app.app_context():
-        assert deliver(db.session, APRIL_10) > 0
+        italian_supervisor, worked_case, as_person):
     with time_machine.travel(APRIL_10, tick=False):
         page = as_person(italian_supervisor).get("/notifications/").get_data(as_text=True)
     assert f"Scadenza superata: {ENTRY} · Rojas Pérez" in page

@@ -6,6 +6,7 @@ from html import unescape
 from sqlalchemy import func, select
 
 import engine
+from engine import unit_of_work
 from engine.models import Case, Household
 from tests.conftest import ROOT
 from web.extensions import db
@@ -40,7 +41,8 @@ def test_a_wrong_rut_and_a_bad_member_are_shown_beside_their_fields_in_spanish(a
 
 
 def test_a_wrong_codice_fiscale_is_explained_in_italian(as_person, web_app):
-    with web_app.app_context():  # P.I.P.P.I., the programme the Italian Ambito runs
+    # P.I.P.P.I., the programme the Italian Ambito runs
+    with web_app.app_context(), unit_of_work(db.session):
         engine.deploy_folder(db.session, ROOT / "processes" / "pippi",
                              web_app.extensions["acompana.forms"], "manager")
     before = counts(web_app)

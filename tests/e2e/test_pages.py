@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-import engine
 from tests.e2e.conftest import MARCH_2
+from tests.entry import sweep
 from web.extensions import db
 
 
@@ -40,7 +40,7 @@ def test_the_pool_offers_unclaimed_tasks_of_my_role_and_claiming_takes_one(
         as_person, start_case, web_app):
     case_id = start_case(at=MARCH_2)
     with web_app.app_context():
-        engine.fire_due_timers(db.session, datetime(2026, 3, 30, tzinfo=UTC))
+        sweep(db.session, datetime(2026, 3, 30, tzinfo=UTC))
     jorge = as_person("jorge")
     pool = jorge.get("/?tab=pool").get_data(as_text=True)
     assert "Revisar atraso: Primer contacto con la familia" in pool
@@ -161,12 +161,9 @@ def test_a_new_case_needs_a_caseworker_of_that_territory(as_person):
 
 
 def test_notifications_are_listed_counted_and_marked_read(as_person, start_case, web_app):
-    from web.notifications.delivery import deliver
-
     start_case(at=MARCH_2)
-    with web_app.app_context():
-        engine.fire_due_timers(db.session, datetime(2026, 3, 30, tzinfo=UTC))
-        deliver(db.session, datetime(2026, 3, 30, tzinfo=UTC))
+    with web_app.app_context():  # the sweep notifies as it fires the reminder and escalation
+        sweep(db.session, datetime(2026, 3, 30, tzinfo=UTC))
     ana = as_person("ana")
     assert 'Avisos <span class="badge badge--overdue">2</span>' in ana.get("/").get_data(
         as_text=True)

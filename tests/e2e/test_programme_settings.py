@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 import engine
-from engine import catalog
+from engine import catalog, unit_of_work
 from engine.models import SettingsChange, Territory
 from tests.e2e.conftest import PASSWORD, csrf_of
 from tests.e2e.test_browser import SHOTS, VIEWPORTS, chromium, server, sign_in  # noqa: F401
@@ -125,7 +125,8 @@ def test_a_form_opened_before_someone_elses_change_does_not_overwrite_it(as_pers
     values = form_values(marta.get(SETTINGS).get_data(as_text=True))
     with web_app.app_context():
         other = engine.Actor("admin.cl", frozenset({"admin"}), None)
-        engine.update_settings(db.session, "familias", {"plazos.diagnostico.dias": 50}, other)
+        with unit_of_work(db.session):
+            engine.update_settings(db.session, "familias", {"plazos.diagnostico.dias": 50}, other)
     response = marta.client.post(SETTINGS, data={**values, "plazo_plan-cantidad": "80"},
                                  follow_redirects=True)
     assert "Otra persona cambió estos plazos" in response.get_data(as_text=True)

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select
 
 import engine
-from engine import runtime, store
+from engine import runtime, store, unit_of_work
 from engine.models import Event, HumanTask, ProcessInstance, Timer
 from tests.conftest import ROOT
 from tests.e2e.conftest import CSRF, PASSWORD
@@ -124,8 +124,9 @@ def _pool_step(web_app, start_case, family: str) -> tuple[int, str]:
     with web_app.app_context():
         task_id = db.session.scalars(select(HumanTask.id).where(
             HumanTask.case_id == case_id)).one()
-        engine.release(db.session, task_id, engine.Actor(
-            "ana", frozenset({"caseworker"}), None))
+        with unit_of_work(db.session):
+            engine.release(db.session, task_id, engine.Actor(
+                "ana", frozenset({"caseworker"}), None))
     return case_id, task_id
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 import engine
+from engine import unit_of_work
 from tests.integration.familias_versions import copy_familias
 from web.extensions import db
 
@@ -27,7 +28,9 @@ def version_two(web_app, tmp_path):
 
     def deploy():
         with web_app.app_context():
-            result = engine.deploy_folder(db.session, folder, engine.FormLibrary(forms), "marta")
+            with unit_of_work(db.session):
+                result = engine.deploy_folder(db.session, folder, engine.FormLibrary(forms),
+                                              "marta")
             assert (result.version, result.created) == (2, True)
 
     return deploy

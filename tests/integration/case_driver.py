@@ -15,9 +15,10 @@ import time_machine
 from sqlalchemy import select
 
 import engine
-from engine import store
+from engine import store, unit_of_work
 from engine.models import Case, Event, HumanTask, ProcessInstance
 from engine.serialization import dump_state
+from tests.entry import sweep
 
 
 def local_time(day: date, zone: ZoneInfo, hour: int = 9) -> datetime:
@@ -52,7 +53,7 @@ class Timeline:
         while self.today < day:
             self.today += timedelta(days=1)
             self.clock.move_to(local_time(self.today, self.zone))
-            engine.fire_due_timers(self.session)
+            sweep(self.session)
             if each_morning:
                 each_morning(self)
 
@@ -98,8 +99,10 @@ class CaseSteps:
         actor = self.actor(row, by)
         self.at(*(hour if isinstance(hour, tuple) else (hour,)))
         if row.assignee is None:
-            engine.claim(self.session, row.id, actor)
-        done = engine.complete(self.session, self.forms, row.id, data, actor)
+            with unit_of_work(self.session):
+                engine.claim(self.session, row.id, actor)
+        with unit_of_work(self.session):
+            done = engine.complete(self.session, self.forms, row.id, data, actor)
         self.check_round_trip()
         return done
 
@@ -163,5 +166,6 @@ class DrivenCase(Timeline, CaseSteps):
                   by: engine.Actor) -> Case:
         """``by`` starts the case (held by ``holder``) at the current moment."""
         command = engine.StartCase(self.programme, territory, holder, name, members=members)
-        self.case = engine.start_case(self.session, command, by)
+        with unit_of_work(self.session):
+            self.case = engine.start_case(self.session, command, by)
         return self.case

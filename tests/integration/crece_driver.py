@@ -10,6 +10,7 @@ machinery is :mod:`tests.integration.case_driver`'s.
 from datetime import date
 
 import engine
+from engine import unit_of_work
 from engine.models import HumanTask, Territory
 from tests.integration.case_driver import DrivenCase
 from tests.integration.familias_driver import SANTIAGO, local_day
@@ -100,7 +101,8 @@ class Team:
                 number, self.every):
             return
         if row.assignee != "tomas":
-            engine.reassign(c.session, row.id, "tomas", c.people["rodrigo"])
+            with unit_of_work(c.session):
+                engine.reassign(c.session, row.id, "tomas", c.people["rodrigo"])
         alert = number == self.alert_at
         c.complete("tutoria", tutoria(c.today, alerta=alert), hour=(15, 30) if alert else 11,
                    by="tomas")

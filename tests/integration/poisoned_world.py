@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 import engine
-from engine import catalog, limits
+from engine import catalog, limits, unit_of_work
 from engine.models import Event, Incident, ProcessDefinition
 from tests.conftest import FIXTURES
 from web import create_app
@@ -60,10 +60,13 @@ def tamper(session, script: str) -> None:
 def build(session, forms, caseworker, poison: str, healthy: int = 3) -> World:
     """Deploy both processes, start the poisoned case first (its timer is due first), then
     ``healthy`` mini cases, and poison the script."""
-    engine.deploy_folder(session, FIXTURES / "mini", forms, "tester")
-    engine.deploy_folder(session, FIXTURES / "veneno", forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "veneno", forms, "tester")
     command = engine.StartCase("veneno", "antofagasta", "ana", "Veneno")
-    poisoned = engine.start_case(session, command, caseworker, START).id
+    with unit_of_work(session):
+        poisoned = engine.start_case(session, command, caseworker, START).id
     ids = start_healthy(session, caseworker, healthy)
     tamper(session, POISONS[poison])
     return World(poisoned, ids)
@@ -72,7 +75,8 @@ def build(session, forms, caseworker, poison: str, healthy: int = 3) -> World:
 def start_healthy(session, caseworker, count: int) -> list[int]:
     """Start ``count`` healthy mini cases at START."""
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
-    return [engine.start_case(session, command, caseworker, START).id for _ in range(count)]
+    with unit_of_work(session):
+        return [engine.start_case(session, command, caseworker, START).id for _ in range(count)]
 
 
 def fired(session, case_ids: list[int], kind: str) -> dict[int, int]:

@@ -5,14 +5,17 @@ from datetime import UTC, datetime
 import time_machine
 
 import engine
+from engine import unit_of_work
 from tests.conftest import FIXTURES
 from web.background import Sweeper
 
 
 def test_the_sweeper_fires_what_is_due_as_of_now(app, session, fixture_forms, caseworker):
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
-    case = engine.start_case(session, command, caseworker, datetime(2026, 3, 2, tzinfo=UTC))
+    with unit_of_work(session):
+        case = engine.start_case(session, command, caseworker, datetime(2026, 3, 2, tzinfo=UTC))
     sweeper = Sweeper(app, period=0.01)
     with time_machine.travel(datetime(2026, 3, 6, tzinfo=UTC), tick=False):
         assert sweeper.run_once().fired == 1  # the reminder of 5 March

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 import engine
+from engine import unit_of_work
 from engine.errors import InvalidInput
 from engine.models import Base, Territory
 from tests.integration.test_cli import add_person
@@ -197,7 +198,8 @@ def test_the_engine_owns_the_caseworker_rule(app, cli):
         command = engine.StartCase("familias", "antofagasta", "giulia", "Rojas")
         with pytest.raises(InvalidInput) as refusal:
             jorge = engine.Actor("jorge", frozenset({"supervisor"}), None)
-            engine.start_case(db.session, command, jorge, staff=staff_member)
+            with unit_of_work(db.session):
+                engine.start_case(db.session, command, jorge, staff=staff_member)
     assert [(e.field, e.code) for e in refusal.value.errors] == [("caseworker",
                                                                   "not_in_territory")]
 
@@ -218,7 +220,8 @@ def test_case_start_refuses_a_deactivated_caseworker(cli, app):
 @pytest.mark.parametrize("value", ["Diagnóstico\x00", "\ud800"])
 def test_the_engine_refuses_unstorable_settings_whoever_calls_it(app, cli, value):
     before = counts(app)
-    with app.app_context(), pytest.raises(engine.InvalidSettings) as refusal:
+    with (app.app_context(), pytest.raises(engine.InvalidSettings) as refusal,
+          unit_of_work(db.session)):
         engine.update_settings(db.session, "familias", {"plazos.diagnostico.titulo": value},
                                engine.Actor("cli", frozenset({"manager"}), None))
     assert [(e.field, e.code) for e in refusal.value.errors] == [

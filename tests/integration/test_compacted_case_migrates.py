@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
 import engine
-from engine import runtime, serialization, store
+from engine import runtime, serialization, store, unit_of_work
 from engine.parsing import parse_process, read_sources
 from engine.settings import read_settings_file, settings_from_dict
 from tests.conftest import ROOT
@@ -28,7 +28,8 @@ MIGRATED_ON = date(2027, 5, 3)  # year two: version 1 gives a session 75 days, v
 
 @pytest.fixture
 def family(session, real_forms, territories, caseworker, supervisor):
-    engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
+    with unit_of_work(session):
+        engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
     case = FamiliaCase(session, real_forms, caseworker, supervisor, date(2026, 3, 2))
     yield case
     case.close()

@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import select
 
 import engine
+import web.notifications.delivery  # noqa: F401 - notifies on the engine's events
+from engine import unit_of_work
 from tests.conftest import ROOT
 from tests.integration.crece_driver import CreceCase, Team, add_coquimbo, team
 from tests.integration.familias_driver import local, local_day
@@ -31,7 +33,6 @@ from web.demo_data_crece import (
     vinculacion_redes,
 )
 from web.formkit import parse_form, render_form
-from web.notifications.delivery import deliver
 from web.notifications.models import Notification
 
 FORMS = ROOT / "forms" / "comunidad_crece"
@@ -50,7 +51,8 @@ def people(coquimbo):
 @pytest.fixture
 def received(session, real_forms, people):
     """Start a case on the day its referral is received (the coordinator opens it)."""
-    engine.deploy_folder(session, ROOT / "processes" / "comunidad_crece", real_forms, "manager")
+    with unit_of_work(session):
+        engine.deploy_folder(session, ROOT / "processes" / "comunidad_crece", real_forms, "manager")
     opened = []
 
     def start(day: date, name: str = "Matías Rojas") -> CreceCase:
@@ -179,10 +181,9 @@ def test_an_alert_reaches_the_coordinator_at_once_and_can_end_in_protection(rece
     assert alert.remind_at == local(date(2027, 2, 23), 8)  # 1 calendar day: due Tue 23 Feb
     assert alert.due_at == local(date(2027, 2, 24), 0)
     assert [e.at for e in c.events("alert")] == [raised]
-    assert deliver(session, raised) == 1
-    notices = session.scalars(select(Notification)).all()
-    assert [(n.username, n.kind, n.title) for n in notices] == [
-        ("rodrigo", "alert", "Alerta de vulneración de derechos · Diego Castillo")]
+    alerts = session.scalars(select(Notification).where(Notification.kind == "alert")).all()
+    assert [(n.username, n.title, n.created_at) for n in alerts] == [
+        ("rodrigo", "Alerta de vulneración de derechos · Diego Castillo", raised)]
     assert "tutoria" in c.bpmn_ids()  # the tutorings go on meanwhile
 
     c.wait_until(date(2027, 2, 24))  # nobody answers on the 23rd: reminder, then escalation

@@ -30,6 +30,7 @@ import time_machine
 from sqlalchemy import select
 
 import engine
+from engine import unit_of_work
 from engine.models import Territory
 from engine.reports import build_report
 from tests.conftest import ROOT, add_territories, seed_session
@@ -57,7 +58,8 @@ def live_the_stories(url: str) -> dict[str, int]:
     with seed_session(url) as session:
         territories, coquimbo = add_territories(session), add_coquimbo(session)
         forms = engine.FormLibrary(ROOT / "forms")
-        engine.deploy_folder(session, ROOT / "processes" / "comunidad_crece", forms, "manager")
+        with unit_of_work(session):
+            engine.deploy_folder(session, ROOT / "processes" / "comunidad_crece", forms, "manager")
         antofagasta, coquimbo = team(territories["antofagasta"]), team(coquimbo)
         made = {}
 

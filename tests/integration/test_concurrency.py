@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 import engine
+from engine import unit_of_work
 from engine.models import Event
 from tests.conftest import FIXTURES
+from tests.entry import run, sweep
 
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)
 AFTER_REMINDER = datetime(2026, 3, 6, tzinfo=UTC)
@@ -16,9 +18,11 @@ AFTER_REMINDER = datetime(2026, 3, 6, tzinfo=UTC)
 
 @pytest.fixture
 def cases(session, fixture_forms, territories, caseworker):
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
-    return [engine.start_case(session, command, caseworker, START) for _ in range(12)]
+    with unit_of_work(session):
+        return [engine.start_case(session, command, caseworker, START) for _ in range(12)]
 
 
 def at_once(*calls):
@@ -40,8 +44,8 @@ def test_two_completions_of_one_task_one_wins(cases, new_session, fixture_forms,
     task = engine.list_tasks(new_session(), caseworker)[0]
     data = {"ubicada": True, "fecha": "2026-03-03"}
     outcomes = at_once(
-        lambda: engine.complete(new_session(), fixture_forms, task.id, data, caseworker),
-        lambda: engine.complete(new_session(), fixture_forms, task.id, data, caseworker),
+        lambda: run(new_session(), engine.complete, fixture_forms, task.id, data, caseworker),
+        lambda: run(new_session(), engine.complete, fixture_forms, task.id, data, caseworker),
     )
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], engine.Conflict)
@@ -54,13 +58,13 @@ def test_two_completions_of_one_task_one_wins(cases, new_session, fixture_forms,
 
 def test_two_sweeps_at_once_fire_every_timer_exactly_once(cases, new_session):
     results = at_once(
-        lambda: engine.fire_due_timers(new_session(), AFTER_REMINDER),
-        lambda: engine.fire_due_timers(new_session(), AFTER_REMINDER),
+        lambda: sweep(new_session(), AFTER_REMINDER),
+        lambda: sweep(new_session(), AFTER_REMINDER),
     )
     assert sum(r.fired for r in results) == len(cases)
     check = new_session()
     assert check.query(Event).filter_by(kind="reminder").count() == len(cases)
-    assert engine.fire_due_timers(check, AFTER_REMINDER).fired == 0
+    assert sweep(check, AFTER_REMINDER).fired == 0
 
 
 def test_a_person_and_the_sweep_on_one_case_both_land(cases, new_session, fixture_forms,
@@ -68,9 +72,9 @@ def test_a_person_and_the_sweep_on_one_case_both_land(cases, new_session, fixtur
     task = engine.list_tasks(new_session(), caseworker)[0]
     data = {"ubicada": False, "fecha": "2026-03-06"}
     calls = [
-        lambda: engine.complete(new_session(), fixture_forms, task.id, data, caseworker,
-                                AFTER_REMINDER),
-        lambda: engine.fire_due_timers(new_session(), AFTER_REMINDER),
+        lambda: run(new_session(), engine.complete, fixture_forms, task.id, data, caseworker,
+                    AFTER_REMINDER),
+        lambda: sweep(new_session(), AFTER_REMINDER),
     ]
     outcomes = at_once(*calls)
     for call, outcome in zip(calls, outcomes, strict=True):

@@ -5,6 +5,7 @@ import tomllib
 import pytest
 
 import engine
+from engine import unit_of_work
 from tests.conftest import FIXTURES
 
 SOURCE = (FIXTURES / "mini" / "mini.bpmn").read_text(encoding="utf-8")
@@ -13,7 +14,8 @@ SCRIPT = "visitas = 1\nfecha_visita = hoy()"
 
 
 def deploy(session, forms, bpmn: str, settings=SETTINGS):
-    return engine.deploy(session, {"mini.bpmn": bpmn}, settings, forms, "tester")
+    with unit_of_work(session):
+        return engine.deploy(session, {"mini.bpmn": bpmn}, settings, forms, "tester")
 
 
 def line_of(text: str, needle: str) -> int:
@@ -117,7 +119,7 @@ def test_a_laned_subprocess_inside_an_outer_lane_is_refused(session, real_forms)
         "<bpmn:flowNodeRef>plan</bpmn:flowNodeRef>\n"
         "<bpmn:flowNodeRef>acompanamiento</bpmn:flowNodeRef>", 1)
     settings = tomllib.loads((folder / "settings.toml").read_text(encoding="utf-8"))
-    with pytest.raises(engine.InvalidProcess) as raised:
+    with pytest.raises(engine.InvalidProcess) as raised, unit_of_work(session):
         engine.deploy(session, sources, settings, real_forms, "tester")
     problem = raised.value.problems[0]
     assert problem.element == "acompanamiento"

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 import engine
-from engine import clock, lint_sites
+from engine import clock, lint_sites, unit_of_work
 from engine.models import ProcessDefinition
 from engine.parsing import parse_process
 from engine.scripting import RestrictedEnvironment, RestrictedScriptEngine
@@ -88,7 +88,8 @@ HIDING_PLACES = [
 
 
 def deploy(session, forms, sources: dict[str, str]):
-    return engine.deploy(session, sources, SETTINGS, forms, "tester")
+    with unit_of_work(session):
+        return engine.deploy(session, sources, SETTINGS, forms, "tester")
 
 
 def swapped(*places) -> dict[str, str]:
@@ -178,7 +179,7 @@ NEVER_RUN = {  # (element, part): words of the explanation
 def test_code_that_would_never_run_is_refused_all_at_once(session, fixture_forms):
     sources = {"never_runs.bpmn": NEVER_RUNS, "lint.dmn": DMN}
     settings = tomllib.loads((FIXTURES / "never_runs" / "settings.toml").read_text("utf-8"))
-    with pytest.raises(engine.InvalidProcess) as raised:
+    with pytest.raises(engine.InvalidProcess) as raised, unit_of_work(session):
         engine.deploy(session, sources, settings, fixture_forms, "tester")
     problems = raised.value.problems
     assert {(p.element, p.what): p for p in problems}.keys() == NEVER_RUN.keys()
@@ -206,7 +207,8 @@ def test_a_pre_script_on_an_unreachable_task_is_reported_once(session, fixture_f
 
 @pytest.mark.parametrize("programme", ["familias", "pippi", "comunidad_crece", "triple_p"])
 def test_the_four_programmes_deploy_cleanly(session, real_forms, programme):
-    result = engine.deploy_folder(session, ROOT / "processes" / programme, real_forms, "tester")
+    with unit_of_work(session):
+        result = engine.deploy_folder(session, ROOT / "processes" / programme, real_forms, "tester")
     assert result.created and result.programme == programme
 
 

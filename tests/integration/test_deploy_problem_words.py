@@ -4,6 +4,7 @@ import pytest
 from flask_babel import force_locale
 
 import engine
+from engine import unit_of_work
 from tests.integration.test_deploy_checks import SOURCE, line_of, refused
 from web import create_app
 from web.messages import word_error, word_problem
@@ -37,7 +38,7 @@ def test_an_unsupported_element_names_its_tag_in_each_language(session, fixture_
     bpmn = SOURCE.replace('<bpmn:exclusiveGateway id="gw_resultado"',
                           '<bpmn:complexGateway id="gw_resultado"').replace(
         "</bpmn:exclusiveGateway>", "</bpmn:complexGateway>")
-    with pytest.raises(engine.InvalidProcess) as raised:
+    with pytest.raises(engine.InvalidProcess) as raised, unit_of_work(session):
         engine.deploy(session, {"mini.bpmn": bpmn}, _settings(), fixture_forms, "tester")
     problem = raised.value.problems[0]
     assert (problem.code, problem.params["tag"]) == ("process.unsupported_element",

@@ -5,19 +5,23 @@ from datetime import UTC, datetime
 import pytest
 
 import engine
+from engine import unit_of_work
 from tests.conftest import FIXTURES
+from tests.entry import sweep
 
 MARCH_2 = datetime(2026, 3, 2, 12, tzinfo=UTC)  # a Monday
 
 
 @pytest.fixture
 def mini(session, fixture_forms, territories):
-    return engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        return engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
 
 
 def start(session, caseworker, at=MARCH_2):
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez Soto")
-    return engine.start_case(session, command, caseworker, at)
+    with unit_of_work(session):
+        return engine.start_case(session, command, caseworker, at)
 
 
 def open_task(session, actor, bpmn_id):
@@ -29,7 +33,8 @@ def kinds(session, case_id, actor):
 
 
 def test_deploying_unchanged_files_keeps_the_version(session, mini, fixture_forms):
-    again = engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        again = engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
     assert (mini.version, mini.created) == (1, True)
     assert (again.version, again.created) == (1, False)
 
@@ -48,11 +53,11 @@ def test_a_new_case_waits_on_its_first_task_with_deadline_from_settings(session,
 
 def test_reminder_then_escalation_fire_on_their_days(session, mini, caseworker, supervisor):
     case = start(session, caseworker)
-    assert engine.fire_due_timers(session, datetime(2026, 3, 5, 10, tzinfo=UTC)).fired == 0
-    assert engine.fire_due_timers(session, datetime(2026, 3, 5, 11, tzinfo=UTC)).fired == 1
+    assert sweep(session, datetime(2026, 3, 5, 10, tzinfo=UTC)).fired == 0
+    assert sweep(session, datetime(2026, 3, 5, 11, tzinfo=UTC)).fired == 1
     assert kinds(session, case.id, caseworker)[-1] == "reminder"
-    assert engine.fire_due_timers(session, datetime(2026, 3, 10, 2, tzinfo=UTC)).fired == 0
-    assert engine.fire_due_timers(session, datetime(2026, 3, 10, 3, tzinfo=UTC)).fired == 1
+    assert sweep(session, datetime(2026, 3, 10, 2, tzinfo=UTC)).fired == 0
+    assert sweep(session, datetime(2026, 3, 10, 3, tzinfo=UTC)).fired == 1
     review = open_task(session, supervisor, "revisar_atraso")
     assert review.role == "supervisor" and review.assignee is None
     still_open = open_task(session, caseworker, "visita")
@@ -61,16 +66,17 @@ def test_reminder_then_escalation_fire_on_their_days(session, mini, caseworker, 
 
 def test_sweeping_twice_fires_nothing_twice(session, mini, caseworker):
     start(session, caseworker)
-    first = engine.fire_due_timers(session, datetime(2026, 3, 20, tzinfo=UTC))
-    second = engine.fire_due_timers(session, datetime(2026, 3, 20, tzinfo=UTC))
+    first = sweep(session, datetime(2026, 3, 20, tzinfo=UTC))
+    second = sweep(session, datetime(2026, 3, 20, tzinfo=UTC))
     assert (first.fired, second.fired) == (2, 0)
 
 
 def test_completing_runs_the_process_to_its_end(session, mini, caseworker, fixture_forms):
     case = start(session, caseworker)
     task = open_task(session, caseworker, "visita")
-    engine.complete(session, fixture_forms, task.id, {"ubicada": True, "fecha": "2026-03-04"},
-                    caseworker, datetime(2026, 3, 4, 15, tzinfo=UTC))
+    with unit_of_work(session):
+        engine.complete(session, fixture_forms, task.id, {"ubicada": True, "fecha": "2026-03-04"},
+                        caseworker, datetime(2026, 3, 4, 15, tzinfo=UTC))
     view = engine.show_case(session, case.id, caseworker)
     assert view.case.status == "closed" and view.case.outcome == "ok"
     assert view.data["visitas"] == 1 and view.data["fecha_visita"] == "2026-03-04"
@@ -83,7 +89,7 @@ def test_invalid_data_names_each_field_and_changes_nothing(session, mini, casewo
                                                             fixture_forms):
     case = start(session, caseworker)
     task = open_task(session, caseworker, "visita")
-    with pytest.raises(engine.InvalidTaskData) as raised:
+    with pytest.raises(engine.InvalidTaskData) as raised, unit_of_work(session):
         engine.complete(session, fixture_forms, task.id, {"ubicada": "sí", "fecha": "4/3/26"},
                         caseworker)
     assert {(e.field, e.code) for e in raised.value.errors} == {
@@ -104,13 +110,15 @@ def test_a_case_in_another_territory_is_invisible(session, mini, caseworker, ter
 def test_a_supervisor_task_needs_the_supervisor_role(session, mini, caseworker, supervisor,
                                                       fixture_forms):
     start(session, caseworker)
-    engine.fire_due_timers(session, datetime(2026, 3, 20, tzinfo=UTC))
+    sweep(session, datetime(2026, 3, 20, tzinfo=UTC))
     review = open_task(session, supervisor, "revisar_atraso")
-    with pytest.raises(engine.NotAllowed):
+    with pytest.raises(engine.NotAllowed), unit_of_work(session):
         engine.complete(session, fixture_forms, review.id, {}, caseworker)
-    engine.claim(session, review.id, supervisor)
-    engine.complete(session, fixture_forms, review.id, {"comentario": "Llamé a Ana"},
-                    supervisor)
+    with unit_of_work(session):
+        engine.claim(session, review.id, supervisor)
+    with unit_of_work(session):
+        engine.complete(session, fixture_forms, review.id, {"comentario": "Llamé a Ana"},
+                        supervisor)
     assert [t.bpmn_id for t in engine.list_tasks(session, supervisor)] == []
 
 
@@ -124,6 +132,6 @@ def test_a_task_row_the_workflow_no_longer_has_is_a_conflict_not_a_crash(session
     ghost.id = "00000000-0000-4000-8000-000000000000"
     session.add(ghost)
     session.commit()
-    with pytest.raises(engine.Conflict, match="closed meanwhile"):
+    with pytest.raises(engine.Conflict, match="closed meanwhile"), unit_of_work(session):
         engine.complete(session, fixture_forms, ghost.id, {"ubicada": True,
                                                            "fecha": "2026-03-03"}, caseworker)

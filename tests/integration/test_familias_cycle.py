@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 import engine
+from engine import unit_of_work
 from engine.calendars import add_months
 from tests.conftest import ROOT
 from tests.integration.familias_driver import FamiliaCase, local_day
@@ -30,7 +31,8 @@ YEAR_TWO = date(2027, 3, 30)
 
 @pytest.fixture
 def family(session, real_forms, territories, caseworker, supervisor):
-    engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
+    with unit_of_work(session):
+        engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
     case = FamiliaCase(session, real_forms, caseworker, supervisor, ALLOCATED)
     yield case
     case.close()

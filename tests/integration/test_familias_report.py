@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import event, select
 
 import engine
+from engine import unit_of_work
 from engine.models import Territory
 from engine.reports import build_report
 from tests.conftest import ROOT, add_territories, ana, jorge, seed_session
@@ -64,7 +65,8 @@ def live_the_stories(url: str) -> dict[str, int]:
     with seed_session(url) as session:
         territories, la_serena = add_territories(session), add_la_serena(session)
         forms = engine.FormLibrary(ROOT / "forms")
-        engine.deploy_folder(session, ROOT / "processes" / "familias", forms, "manager")
+        with unit_of_work(session):
+            engine.deploy_folder(session, ROOT / "processes" / "familias", forms, "manager")
         people = {"antofagasta": (ana(territories), jorge(territories)),
                   "la_serena": (engine.Actor("lucia", frozenset({"caseworker"}),
                                              frozenset({la_serena.id})),

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 import engine
-from engine import catalog
+from engine import catalog, unit_of_work
 from engine.models import ProcessDefinition
 from tests.conftest import ROOT
 from tests.integration.case_driver import CaseSteps
@@ -38,7 +38,8 @@ class LaterFamily(CaseSteps):
         self.caseworker, self.supervisor = first.caseworker, first.supervisor
         command = engine.StartCase("familias", "antofagasta", self.caseworker.id, family,
                                    members=[{"name": "Luis Díaz", "age": 40}])
-        self.case = engine.start_case(self.session, command, self.supervisor)
+        with unit_of_work(self.session):
+            self.case = engine.start_case(self.session, command, self.supervisor)
 
     @property
     def today(self) -> date:
@@ -118,14 +119,15 @@ def session_form(session, case: CaseSteps) -> dict:
 def refused_fields(case: CaseSteps, data: dict) -> dict[str, str]:
     """What completing the open session with ``data`` is refused for (nothing is saved)."""
     row = case.task("sesion")
-    with pytest.raises(engine.InvalidTaskData) as refused:
+    with pytest.raises(engine.InvalidTaskData) as refused, unit_of_work(case.session):
         engine.complete(case.session, case.forms, row.id, data, case.caseworker)
     return {error.field: error.code for error in refused.value.errors}
 
 
 @pytest.fixture
 def first_family(session, real_forms, territories, caseworker, supervisor):
-    engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
+    with unit_of_work(session):
+        engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
     case = FamiliaCase(session, real_forms, caseworker, supervisor, FIRST_ALLOCATED)
     yield case
     case.close()
@@ -137,7 +139,8 @@ def test_each_family_keeps_the_forms_and_deadlines_of_its_version(session, tmp_p
     enter(first, first, date(2026, 3, 10), FIRST_ENTRY)
     first.wait_until(V2_PUBLISHED)
     folder, v2_forms = familias_v2(tmp_path)
-    result = engine.deploy_folder(session, folder, v2_forms, "equipo-procesos")
+    with unit_of_work(session):
+        result = engine.deploy_folder(session, folder, v2_forms, "equipo-procesos")
     assert (result.version, result.created) == (2, True)
     statuses = session.execute(select(ProcessDefinition.version, ProcessDefinition.status)
                                .order_by(ProcessDefinition.version)).all()
@@ -174,6 +177,7 @@ def test_each_family_keeps_the_forms_and_deadlines_of_its_version(session, tmp_p
     assert all("lugar_sesion" in s for s in second.submitted("sesion"))
     assert not any("lugar_sesion" in s for s in first.submitted("sesion"))
     # version 1 runs no case any more: a redeploy of version 2 drops the deadline it needed
-    again = engine.deploy_folder(session, folder, v2_forms, "equipo-procesos")
+    with unit_of_work(session):
+        again = engine.deploy_folder(session, folder, v2_forms, "equipo-procesos")
     assert (again.version, again.created) == (2, False)
     assert "sesion_anio2" not in catalog.programme(session, "familias").settings["plazos"]

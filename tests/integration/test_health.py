@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 import engine
+from engine import unit_of_work
 from tests.conftest import FIXTURES
 from tests.integration.redis_server import free_port
 from tests.integration.test_rq_sweep import REDIS_URL
@@ -62,9 +63,11 @@ def test_no_heartbeat_at_all_is_not_ready(app):
 
 def test_a_timer_a_minute_late_is_not_ready_until_it_fires(app, session, fixture_forms,
                                                           caseworker):
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
-    engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
-                      caseworker, NOW)
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
+                          caseworker, NOW)
     due = min(t.due_at for t in session.query(engine.models.Timer))
     with time_machine.travel(due + timedelta(seconds=61), tick=False):
         with app.app_context():

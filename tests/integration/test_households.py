@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 import engine
-from engine import households
+from engine import households, unit_of_work
 from engine.errors import InvalidInput
 from engine.models import Case, Household, Territory
 from tests.conftest import FIXTURES
@@ -26,8 +26,10 @@ def world(session, fixture_forms, territories, tmp_path):
                        timezone="America/Santiago")
     session.add(calama)
     session.commit()
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
-    engine.deploy_folder(session, italian_mini(tmp_path), fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, italian_mini(tmp_path), fixture_forms, "tester")
     ids = frozenset({calama.id, *(t.id for t in territories.values())})
     return engine.Actor("ana", frozenset({"caseworker"}), ids)
 
@@ -49,7 +51,8 @@ def italian_mini(tmp_path):
 def start(session, actor, territory="antofagasta", family="Rojas Pérez", **household):
     programme = "mini_it" if territory == "somma_lombardo" else "mini"
     command = engine.StartCase(programme, territory, "ana", family, **household)
-    return engine.start_case(session, command, actor, MARCH_2)
+    with unit_of_work(session):
+        return engine.start_case(session, command, actor, MARCH_2)
 
 
 def refused(session, actor, **household) -> dict[str, engine.FieldError]:

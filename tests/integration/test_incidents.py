@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 
 import engine
+from engine import unit_of_work
 from engine.models import Event, Incident, Timer
+from tests.entry import sweep
 from tests.integration import poisoned_world as world
 
 DUE = world.START + timedelta(days=1)  # the poisoned case's timer
@@ -24,7 +26,7 @@ def app(database_url):
 def poisoned(app, session, fixture_forms, caseworker):
     """A poisoned case whose timer already failed once (at DUE), beside healthy cases."""
     cases = world.build(session, fixture_forms, caseworker, "error")
-    assert engine.fire_due_timers(session, DUE).failed == 1
+    assert sweep(session, DUE).failed == 1
     return cases
 
 
@@ -32,11 +34,11 @@ def test_a_failing_timer_is_retried_with_a_growing_wait(poisoned, session):
     incident = world.incident_of(session, poisoned.poisoned)
     assert incident.next_retry_at == DUE + timedelta(minutes=1)
     assert "division by zero" in incident.error
-    assert engine.fire_due_timers(session, DUE + timedelta(seconds=30)).failed == 0  # waits
+    assert sweep(session, DUE + timedelta(seconds=30)).failed == 0  # waits
     assert world.incident_of(session, poisoned.poisoned).attempts == 1
     moment = DUE + timedelta(minutes=1)
     for attempt, wait in ((2, 2), (3, 4), (4, 8)):
-        assert engine.fire_due_timers(session, moment).failed == 1
+        assert sweep(session, moment).failed == 1
         incident = world.incident_of(session, poisoned.poisoned)
         assert incident.attempts == attempt
         assert incident.next_retry_at == moment + timedelta(minutes=wait)
@@ -46,7 +48,7 @@ def test_a_failing_timer_is_retried_with_a_growing_wait(poisoned, session):
 
 def test_a_retry_that_works_resolves_the_incident(poisoned, session):
     world.tamper(session, "puntaje = 1")  # someone fixed the process
-    result = engine.fire_due_timers(session, DUE + timedelta(minutes=1))
+    result = sweep(session, DUE + timedelta(minutes=1))
     assert (result.failed, result.instances) == (0, 1)
     incident = world.incident_of(session, poisoned.poisoned)
     assert incident.status == "resolved" and incident.next_retry_at is None
@@ -63,12 +65,12 @@ def test_retry_on_the_page_makes_the_case_due_now(poisoned, app, session, territ
     incident = world.incident_of(session, poisoned.poisoned)
     world.tamper(session, "puntaje = 1")
     moment = DUE + timedelta(seconds=10)  # before the automatic retry
-    assert engine.fire_due_timers(session, moment).instances == 0
+    assert sweep(session, moment).instances == 0
     answer = person.post(f"/incidents/{incident.id}/retry")
     assert answer.status_code == 302
     retried = world.incident_of(session, poisoned.poisoned)
     assert retried.next_retry_at <= engine.clock.now()
-    assert engine.fire_due_timers(session).instances >= 1  # the next sweep takes it
+    assert sweep(session).instances >= 1  # the next sweep takes it
     assert world.incident_of(session, poisoned.poisoned).status == "resolved"
     trail = session.scalars(select(Event.kind).where(Event.case_id == poisoned.poisoned)).all()
     assert "incident_retried" in trail
@@ -89,7 +91,7 @@ def test_cancel_needs_a_reason_and_is_recorded(poisoned, app, session, territori
     assert event.case_id == poisoned.poisoned and event.actor == "admin1"
     assert event.data["reason"] == "proceso en revisión"
     # cancelled: no more retries, and the page no longer lists it
-    assert engine.fire_due_timers(session, DUE + timedelta(days=30)).failed == 0
+    assert sweep(session, DUE + timedelta(days=30)).failed == 0
     assert "Calcular puntaje" not in person.page("/incidents")[1]
 
 
@@ -120,23 +122,26 @@ def test_the_dashboard_counts_cases_with_an_open_incident(poisoned, app, session
 
 def test_a_failing_step_is_an_incident_until_a_step_is_completed(app, session, fixture_forms,
                                                                    caseworker):
-    engine.deploy_folder(session, world.FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, world.FIXTURES / "mini", fixture_forms, "tester")
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
-    case = engine.start_case(session, command, caseworker, world.START)
+    with unit_of_work(session):
+        case = engine.start_case(session, command, caseworker, world.START)
     definition = session.scalars(select(engine.models.ProcessDefinition)).one()
     script = definition.spec["spec"]["task_specs"]["marcar"]["script"]
     _set_script(session, definition, "raise SystemExit(1)")
     task = engine.list_tasks(session, caseworker)[0]
     data = {"ubicada": True, "fecha": "2026-03-03"}
-    with pytest.raises(engine.ScriptFailure, match="SystemExit"):
+    with pytest.raises(engine.ScriptFailure, match="SystemExit"), unit_of_work(session):
         engine.complete(session, fixture_forms, task.id, data, caseworker)
     incident = world.incident_of(session, case.id)
     assert (incident.kind, incident.element_id, incident.status) == ("step", "marcar", "open")
-    engine.fire_due_timers(session)
+    sweep(session)
     assert world.incident_of(session, case.id).status == "open"  # nothing completed since
     _set_script(session, definition, script)
-    engine.complete(session, fixture_forms, task.id, data, caseworker)
-    engine.fire_due_timers(session)  # the next sweep sees the step was completed
+    with unit_of_work(session):
+        engine.complete(session, fixture_forms, task.id, data, caseworker)
+    sweep(session)  # the next sweep sees the step was completed
     assert world.incident_of(session, case.id).status == "resolved"
 
 
@@ -155,7 +160,7 @@ def test_case_data_over_the_limit_is_refused_and_nothing_saved(app, session, fix
     world.tamper(session, "puntaje = 'a' * (50 * 1024 * 1024)")  # within the memory bound
     states = select(engine.models.ProcessInstance.state).order_by(engine.models.ProcessInstance.id)
     before = session.scalars(states).all()
-    result = engine.fire_due_timers(session, DUE)
+    result = sweep(session, DUE)
     assert result.failed == 1
     incident = world.incident_of(session, cases.poisoned)
     assert "over the limit of 2 MB per case" in incident.error

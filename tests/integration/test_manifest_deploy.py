@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 import engine
+from engine import unit_of_work
 from engine.models import ProcessDefinition, Programme
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +30,7 @@ def rename_step(folder: Path, old: str, new: str) -> None:
 
 
 def refused(session, folder: Path, forms) -> list[str]:
-    with pytest.raises(engine.InvalidProcess) as raised:
+    with pytest.raises(engine.InvalidProcess) as raised, unit_of_work(session):
         engine.deploy_folder(session, folder, forms, "equipo-procesos")
     assert session.scalar(select(func.count()).select_from(ProcessDefinition)) == 0
     assert session.get(Programme, "familias") is None  # not even the settings
@@ -47,7 +48,8 @@ def test_a_renamed_step_is_refused_naming_the_report_that_needs_it(session, real
 
 
 def test_the_unchanged_copy_deploys(session, real_forms, familias):
-    result = engine.deploy_folder(session, familias, real_forms, "equipo-procesos")
+    with unit_of_work(session):
+        result = engine.deploy_folder(session, familias, real_forms, "equipo-procesos")
     assert result.created and result.programme == "familias" and result.version == 1
 
 
@@ -56,7 +58,8 @@ def test_the_renamed_step_deploys_once_the_manifest_follows(session, real_forms,
     manifest = familias / "manifest.toml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
         '"diagnostico"', '"diagnostico_familiar"'), encoding="utf-8")
-    assert engine.deploy_folder(session, familias, real_forms, "equipo-procesos").created
+    with unit_of_work(session):
+        assert engine.deploy_folder(session, familias, real_forms, "equipo-procesos").created
 
 
 def test_a_lost_outcome_is_refused(session, real_forms, familias):

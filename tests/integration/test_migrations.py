@@ -4,6 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+from engine import unit_of_work
 from engine.models import Base
 
 
@@ -25,9 +26,11 @@ def test_the_audit_trail_cannot_be_rewritten(session, fixture_forms, caseworker)
     import engine
     from tests.conftest import FIXTURES
 
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
-    engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
-                      caseworker, datetime(2026, 3, 2, tzinfo=UTC))
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
+                          caseworker, datetime(2026, 3, 2, tzinfo=UTC))
     for statement in ("UPDATE event SET actor = 'mallory'", "DELETE FROM event"):
         with pytest.raises(DBAPIError, match="append-only"):
             session.execute(text(statement))

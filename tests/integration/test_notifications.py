@@ -10,10 +10,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 import engine
+from engine import unit_of_work
 from engine.models import HumanTask
 from tests.conftest import FIXTURES
+from tests.entry import sweep
 from web.auth.models import User
-from web.notifications.delivery import deliver
 from web.notifications.digest import Mailer, send_digests
 from web.notifications.models import Notification
 
@@ -37,13 +38,15 @@ def people(session, territories):
 
 @pytest.fixture
 def overdue_cases(session, fixture_forms, people, caseworker):
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
 
     def make(count: int) -> None:
         for _ in range(count):
-            engine.start_case(session, command, caseworker, START)
-        engine.fire_due_timers(session, AFTER_ESCALATION)
+            with unit_of_work(session):
+                engine.start_case(session, command, caseworker, START)
+        sweep(session, AFTER_ESCALATION)
 
     return make
 
@@ -55,12 +58,12 @@ def inbox_of(session, username: str) -> list[str]:
 
 def test_reminders_go_to_the_holder_and_escalations_also_to_supervisors(session,
                                                                         overdue_cases):
-    overdue_cases(1)
-    assert deliver(session, AFTER_ESCALATION) == 3
+    overdue_cases(1)  # the sweep that fired them notified, as it committed
     assert inbox_of(session, "ana") == ["reminder", "escalation"]
     assert inbox_of(session, "jorge") == ["escalation"]
     assert inbox_of(session, "luca") == []
-    assert deliver(session, AFTER_ESCALATION) == 0
+    assert sweep(session, AFTER_ESCALATION).fired == 0
+    assert session.query(Notification).count() == 3  # nobody is told twice
 
 
 def test_an_escalated_task_is_flagged(session, overdue_cases):
@@ -94,7 +97,6 @@ def subject(mail) -> str:
 def test_thirty_overdue_items_make_one_mail_not_thirty(session, overdue_cases, smtp):
     mailer, received = smtp
     overdue_cases(30)
-    deliver(session, AFTER_ESCALATION)
     assert send_digests(session, mailer, AFTER_ESCALATION) == 2  # ana and jorge
     to_ana = [m for m in received if m["To"] == "ana@municipio.test"]
     assert len(to_ana) == 1
@@ -113,7 +115,6 @@ def test_an_italian_supervisor_gets_the_digest_in_italian(session, overdue_cases
                      territories=[territories["antofagasta"]]))
     session.commit()
     overdue_cases(1)
-    deliver(session, AFTER_ESCALATION)
     with app.app_context():
         send_digests(session, mailer, AFTER_ESCALATION)
     [mail] = [m for m in received if m["To"] == "chiara@municipio.test"]

@@ -21,6 +21,7 @@ from datetime import date
 import pytest
 
 import engine
+from engine import unit_of_work
 from tests.conftest import ROOT
 from tests.integration.pippi_driver import Habits, PippiCase, local, local_day
 from web import demo_data_pippi as d
@@ -40,7 +41,8 @@ def people(territories):
 
 @pytest.fixture
 def family(session, real_forms, people):
-    engine.deploy_folder(session, ROOT / "processes" / "pippi", real_forms, "manager")
+    with unit_of_work(session):
+        engine.deploy_folder(session, ROOT / "processes" / "pippi", real_forms, "manager")
     case = PippiCase(session, real_forms, *people, REFERRED)
     yield case
     case.close()

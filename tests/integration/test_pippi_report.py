@@ -45,9 +45,11 @@ import time_machine
 from sqlalchemy import select
 
 import engine
+from engine import unit_of_work
 from engine.models import HumanTask, Programme, Territory
 from engine.reports import build_report
 from tests.conftest import ROOT, add_territories, seed_session
+from tests.entry import sweep
 from tests.integration.pippi_driver import ROME
 from tests.templates import Seed
 from web import demo_data_pippi as d
@@ -140,7 +142,7 @@ class World:
             day = first
             while day <= last:
                 traveller.move_to(self.at(day, 9))
-                engine.fire_due_timers(self.session)
+                sweep(self.session)
                 self.review(day)
                 for story in stories:
                     self.live_day(story, day, traveller)
@@ -150,7 +152,8 @@ class World:
         caseworker, _ = self.people[story.territory]
         if story.referred == day:
             command = engine.StartCase("pippi", story.territory, caseworker.id, story.family)
-            self.cases[story.family] = engine.start_case(self.session, command, caseworker).id
+            with unit_of_work(self.session):
+                self.cases[story.family] = engine.start_case(self.session, command, caseworker).id
         for when, step, data in story.steps:
             if when == day:
                 traveller.move_to(self.at(day, 11))
@@ -170,8 +173,10 @@ class World:
         caseworker, supervisor = self.people[territory]
         actor = caseworker if row.role == "caseworker" else supervisor
         if row.assignee is None:
-            engine.claim(self.session, row.id, actor)
-        engine.complete(self.session, self.forms, row.id, data, actor)
+            with unit_of_work(self.session):
+                engine.claim(self.session, row.id, actor)
+        with unit_of_work(self.session):
+            engine.complete(self.session, self.forms, row.id, data, actor)
 
     @staticmethod
     def at(day: date, hour: int) -> datetime:
@@ -195,7 +200,8 @@ def live_the_stories(url: str) -> dict:
             people[code] = (engine.Actor(caseworker, frozenset({"caseworker"}), covered),
                             engine.Actor(supervisor, frozenset({"supervisor"}), covered))
         forms = engine.FormLibrary(ROOT / "forms")
-        engine.deploy_folder(session, ROOT / "processes" / "pippi", forms, "manager")
+        with unit_of_work(session):
+            engine.deploy_folder(session, ROOT / "processes" / "pippi", forms, "manager")
         lived = World(session, forms, people)
         lived.live(STORIES, date(2026, 1, 7), REPORT_DAY)
         return {"cases": lived.cases,

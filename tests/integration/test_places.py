@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text, update
 
 import engine
-from engine import places
+from engine import places, unit_of_work
 from engine.models import PlacePool, Territory
 from tests.integration.test_concurrency import at_once
 from tests.integration.triple_p_driver import Office, add_la_serena, deploy_triple_p
@@ -156,7 +156,9 @@ def test_a_territory_without_places_cannot_enrol(session, real_forms, people):
     session.add(Territory(code="coquimbo", name="Coquimbo", country="CL", region="CO",
                           timezone="America/Santiago"))
     session.commit()
-    engine.enable_programme(session, "triple_p", "coquimbo", engine.SYSTEM)  # added after deploy
+    with unit_of_work(session):
+        # added after deploy
+        engine.enable_programme(session, "triple_p", "coquimbo", engine.SYSTEM)
     office.coordinator = engine.Actor("carmen", frozenset({"supervisor"}), None)
     office.facilitator = engine.Actor("lucia", frozenset({"caseworker"}), None)
     (case_id,) = office.refer("Rojas", territory="coquimbo")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 import engine
-from engine import policy, programme_settings, queries
+from engine import policy, programme_settings, queries, unit_of_work
 from engine.models import Territory
 from tests.conftest import FIXTURES
 
@@ -29,7 +29,8 @@ PEOPLE = ("caseworker_in", "caseworker_out", "supervisor_in", "supervisor_out", 
 @pytest.fixture
 def world(session, fixture_forms, territories):
     """The people (by name in PEOPLE), the case and its first task."""
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
     session.add(Territory(code="calama", name="Calama", country="CL", region="AN",
                           timezone="America/Santiago"))
     session.commit()
@@ -49,8 +50,9 @@ def world(session, fixture_forms, territories):
         "nobody": person("nadie", None, ant),
         "system": engine.SYSTEM,
     }
-    case = engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
-                             people["caseworker_in"], MARCH_2)
+    with unit_of_work(session):
+        case = engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
+                                 people["caseworker_in"], MARCH_2)
     task = engine.list_tasks(session, people["caseworker_in"])[0]
     return {"people": people, "case": case.id, "task": task.id, "forms": fixture_forms}
 
@@ -81,15 +83,21 @@ def table(rows: str) -> dict[str, tuple[bool, str]]:
 
 def check(session, world, expected: str, listed, command, undo=None) -> None:
     """For every person: ``listed(actor)`` and the outcome of ``command(actor)`` (undone by
-    ``undo()`` when it worked) are as the table says."""
+    ``undo()`` when it worked) are as the table says. Each command and each undo is one
+    unit of work, as one request would be."""
     seen = {}
     for name, actor in world["people"].items():
         shown = bool(listed(actor))
-        result = outcome(lambda actor=actor: command(actor))
+        result = outcome(lambda actor=actor: _in_a_unit_of_work(session, command, actor))
         if result == OK and undo is not None:
-            undo()
+            _in_a_unit_of_work(session, undo)
         seen[name] = (shown, result)
     assert seen == table(expected)
+
+
+def _in_a_unit_of_work(session, call, *args):
+    with unit_of_work(session):
+        return call(*args)
 
 
 # see_case — query: case search; command: show the case.
@@ -168,7 +176,8 @@ system         | yes | ok
 
 def test_release_task(session, world):
     ana = world["people"]["caseworker_in"]
-    engine.claim(session, world["task"], ana)
+    with unit_of_work(session):
+        engine.claim(session, world["task"], ana)
     check(session, world, RELEASE_TASK,
           lambda a: policy.may(session, a, policy.RELEASE_TASK,
                                engine.get_task(session, world["task"], engine.SYSTEM)),
@@ -262,7 +271,8 @@ system         | yes | ok
 def test_read_reports(session, world, real_forms):
     from tests.conftest import ROOT
 
-    engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "tester")
     check(session, world, READ_REPORTS,
           lambda a: "familias" in [p.key for p in queries.reportable_programmes(session, a)],
           lambda a: queries.outcome_report(session, a, "familias"))
@@ -342,24 +352,28 @@ def test_a_programme_opens_only_where_it_is_enabled(session, world, territories)
     there = engine.Actor("rosa", frozenset({"caseworker"}), frozenset({calama.id}))
     assert queries.startable_programmes(session, there) == []  # the page offers nothing
     command = engine.StartCase("mini", "calama", "rosa", "Araya")
-    with pytest.raises(engine.NotAllowed) as refused:
+    with pytest.raises(engine.NotAllowed) as refused, unit_of_work(session):
         engine.start_case(session, command, there, MARCH_2)
     assert refused.value.code == "policy.programme_not_enabled"
     assert refused.value.params == {"action": "start_case", "programme": "mini",
                                     "territory": "calama"}
     assert len(queries.search_cases(session, engine.SYSTEM)) == 1  # nothing was opened
-    assert engine.enable_programme(session, "mini", "calama", engine.SYSTEM) is True
-    assert engine.enable_programme(session, "mini", "calama", engine.SYSTEM) is False
+    with unit_of_work(session):
+        assert engine.enable_programme(session, "mini", "calama", engine.SYSTEM) is True
+    with unit_of_work(session):
+        assert engine.enable_programme(session, "mini", "calama", engine.SYSTEM) is False
     assert queries.startable_programmes(session, there) == [("mini", "Mini programa de prueba")]
-    assert engine.start_case(session, command, there, MARCH_2).territory.code == "calama"
-    assert engine.disable_programme(session, "mini", "calama", engine.SYSTEM) is True
-    with pytest.raises(engine.NotAllowed):
+    with unit_of_work(session):
+        assert engine.start_case(session, command, there, MARCH_2).territory.code == "calama"
+    with unit_of_work(session):
+        assert engine.disable_programme(session, "mini", "calama", engine.SYSTEM) is True
+    with pytest.raises(engine.NotAllowed), unit_of_work(session):
         engine.start_case(session, command, there, MARCH_2)
     assert len(queries.search_cases(session, there)) == 1  # the open case goes on
 
 
 def test_a_programme_never_runs_in_another_country(session, world, territories):
-    with pytest.raises(engine.NotAllowed) as refused:
+    with pytest.raises(engine.NotAllowed) as refused, unit_of_work(session):
         engine.enable_programme(session, "mini", "somma_lombardo", engine.SYSTEM)
     assert refused.value.code == "policy.country_mismatch"
     assert refused.value.params == {"action": "enable_programme", "programme": "mini",
@@ -367,7 +381,7 @@ def test_a_programme_never_runs_in_another_country(session, world, territories):
                                     "territory_country": "IT"}
     assert policy.opening(session, "mini", "somma_lombardo").enabled is False
     giulia = world["people"]["caseworker_out"]
-    with pytest.raises(engine.NotAllowed) as refused:
+    with pytest.raises(engine.NotAllowed) as refused, unit_of_work(session):
         engine.start_case(session, engine.StartCase("mini", "somma_lombardo", "giulia", "Rossi"),
                           giulia, MARCH_2)
     assert refused.value.code == "policy.programme_not_enabled"
@@ -378,7 +392,7 @@ def test_a_programme_never_runs_in_another_country(session, world, territories):
 def test_a_new_programme_runs_in_its_countrys_territories_only(session, world):
     assert engine.programme_territories.territories_of(session, "mini") == ["antofagasta"]
     unknown = engine.Actor("ana", frozenset({"caseworker"}), None)
-    with pytest.raises(engine.NotFound) as missing:
+    with pytest.raises(engine.NotFound) as missing, unit_of_work(session):
         engine.start_case(session, engine.StartCase("mini", "atlantis", "ana", "X"), unknown)
     assert missing.value.code == "territory.not_found"
 

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 import engine
-from engine import catalog, programme_settings
+from engine import catalog, programme_settings, unit_of_work
 from engine.models import Event, HumanTask, SettingsChange
 from tests.conftest import ROOT
 from tests.integration.familias_driver import FamiliaCase, local, local_day
@@ -26,7 +26,8 @@ ALLOCATED = date(2026, 3, 2)
 
 @pytest.fixture
 def deployed(session, real_forms, territories):
-    return engine.deploy_folder(session, FOLDER, real_forms, "equipo-procesos")
+    with unit_of_work(session):
+        return engine.deploy_folder(session, FOLDER, real_forms, "equipo-procesos")
 
 
 @pytest.fixture
@@ -59,7 +60,8 @@ def complete(f: FamiliaCase, case_id: int, bpmn_id: str, data: dict) -> None:
     row = f.session.scalars(select(HumanTask).where(HumanTask.case_id == case_id,
                                                     HumanTask.bpmn_id == bpmn_id)).one()
     f.clock.move_to(local(f.today, 11))
-    engine.complete(f.session, f.forms, row.id, data, f.caseworker)
+    with unit_of_work(f.session):
+        engine.complete(f.session, f.forms, row.id, data, f.caseworker)
 
 
 def test_new_diagnoses_follow_the_change_and_running_ones_keep_their_date(
@@ -72,9 +74,11 @@ def test_new_diagnoses_follow_the_change_and_running_ones_keep_their_date(
     running_due = f.task("diagnostico").due_at
 
     f.wait_until(date(2026, 4, 1))
-    engine.update_settings(session, "familias", {"plazos.diagnostico.dias": 45}, manager)
-    later = engine.start_case(session, engine.StartCase("familias", "antofagasta", "ana",
-                                                        "Soto Díaz"), f.supervisor)
+    with unit_of_work(session):
+        engine.update_settings(session, "familias", {"plazos.diagnostico.dias": 45}, manager)
+    with unit_of_work(session):
+        later = engine.start_case(session, engine.StartCase("familias", "antofagasta", "ana",
+                                                            "Soto Díaz"), f.supervisor)
     f.wait_until(date(2026, 4, 2))
     complete(f, later.id, "primer_contacto", contacto(f.today))
     f.wait_until(date(2026, 4, 6))
@@ -117,7 +121,7 @@ def test_new_diagnoses_follow_the_change_and_running_ones_keep_their_date(
 def test_an_invalid_value_is_refused_naming_the_field_and_nothing_changes(
         session, deployed, manager, changes, field, message):
     valid = {"plazos.plan.dias": 80}
-    with pytest.raises(engine.InvalidSettings) as raised:
+    with pytest.raises(engine.InvalidSettings) as raised, unit_of_work(session):
         engine.update_settings(session, "familias", {**valid, **changes}, manager)
     assert [(e.field, e.message) for e in raised.value.errors] == [(field, message)]
     assert (live_rule(session, "diagnostico").days, live_rule(session, "plan").days) == (60, 90)
@@ -125,7 +129,7 @@ def test_an_invalid_value_is_refused_naming_the_field_and_nothing_changes(
 
 
 def test_several_mistakes_are_reported_together(session, deployed, manager):
-    with pytest.raises(engine.InvalidSettings) as raised:
+    with pytest.raises(engine.InvalidSettings) as raised, unit_of_work(session):
         engine.update_settings(session, "familias", {"plazos.diagnostico.dias": "sesenta",
                                                      "plazos.plan.aviso_dias": -1}, manager)
     assert [e.field for e in raised.value.errors] == ["plazos.diagnostico.dias",
@@ -137,7 +141,7 @@ def test_caseworkers_supervisors_and_other_countries_managers_are_refused(
     in_italy = engine.Actor("paola", frozenset({"manager"}),
                             frozenset({territories["somma_lombardo"].id}))
     for person in (caseworker, supervisor, in_italy):
-        with pytest.raises(engine.NotAllowed):
+        with pytest.raises(engine.NotAllowed), unit_of_work(session):
             engine.update_settings(session, "familias", {"plazos.diagnostico.dias": 45}, person)
     assert live_rule(session, "diagnostico").days == 60
     assert programme_settings.managed_programmes(session, in_italy) == []
@@ -145,11 +149,13 @@ def test_caseworkers_supervisors_and_other_countries_managers_are_refused(
 
 def test_the_change_is_recorded_with_who_when_and_before_after(session, deployed, manager):
     moment = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
-    change = engine.update_settings(session, "familias", {"plazos.diagnostico.dias": 45,
-                                                          "plazos.diagnostico.aviso_dias": 5},
-                                    manager, moment)
-    again = engine.update_settings(session, "familias", {"plazos.diagnostico.dias": 45},
-                                   manager, moment + timedelta(hours=1))
+    with unit_of_work(session):
+        change = engine.update_settings(session, "familias", {"plazos.diagnostico.dias": 45,
+                                                              "plazos.diagnostico.aviso_dias": 5},
+                                        manager, moment)
+    with unit_of_work(session):
+        again = engine.update_settings(session, "familias", {"plazos.diagnostico.dias": 45},
+                                       manager, moment + timedelta(hours=1))
     assert again is None  # nothing to record: it already was 45
     [recorded] = programme_settings.history(session, "familias")
     assert recorded.id == change.id
@@ -162,23 +168,27 @@ def test_the_change_is_recorded_with_who_when_and_before_after(session, deployed
 
 def test_a_change_made_on_a_stale_page_is_refused(session, deployed, manager):
     seen = catalog.programme(session, "familias").updated_at
-    engine.update_settings(session, "familias", {"plazos.plan.dias": 80}, manager)
-    with pytest.raises(engine.Conflict):
+    with unit_of_work(session):
+        engine.update_settings(session, "familias", {"plazos.plan.dias": 80}, manager)
+    with pytest.raises(engine.Conflict), unit_of_work(session):
         engine.update_settings(session, "familias", {"plazos.plan.dias": 70}, manager,
                                based_on=seen)
     assert live_rule(session, "plan").days == 80
 
 
 def test_a_switch_to_months_replaces_the_days(session, deployed, manager):
-    engine.update_settings(session, "familias", {"plazos.plan.meses": 3}, manager)
+    with unit_of_work(session):
+        engine.update_settings(session, "familias", {"plazos.plan.meses": 3}, manager)
     rule = live_rule(session, "plan")
     assert (rule.months, rule.days, rule.describe()) == (3, None, "3 meses desde fecha_ingreso")
 
 
 def test_redeploying_keeps_what_the_manager_changed_unless_the_file_changed_it(
         session, deployed, manager, real_forms):
-    engine.update_settings(session, "familias", {"plazos.diagnostico.dias": 45}, manager)
-    engine.deploy_folder(session, FOLDER, real_forms, "equipo-procesos")
+    with unit_of_work(session):
+        engine.update_settings(session, "familias", {"plazos.diagnostico.dias": 45}, manager)
+    with unit_of_work(session):
+        engine.deploy_folder(session, FOLDER, real_forms, "equipo-procesos")
     assert live_rule(session, "diagnostico").days == 45  # same file: nothing is overwritten
     assert len(programme_settings.history(session, "familias")) == 1
 
@@ -186,7 +196,8 @@ def test_redeploying_keeps_what_the_manager_changed_unless_the_file_changed_it(
     edited = tomllib.loads((FOLDER / "settings.toml").read_text(encoding="utf-8"))
     edited["plazos"]["diagnostico"]["aviso_dias"] = 5
     edited["plazos"]["plan"]["dias"] = 100
-    engine.deploy(session, sources, edited, real_forms, "equipo-procesos")
+    with unit_of_work(session):
+        engine.deploy(session, sources, edited, real_forms, "equipo-procesos")
     diagnosis, plan = live_rule(session, "diagnostico"), live_rule(session, "plan")
     assert (diagnosis.days, diagnosis.reminder_days, plan.days) == (45, 5, 100)
     deploy = programme_settings.history(session, "familias")[0]
@@ -196,12 +207,14 @@ def test_redeploying_keeps_what_the_manager_changed_unless_the_file_changed_it(
         {"field": "plazos.plan.dias", "before": 90, "after": 100}]
 
     edited["plazos"]["diagnostico"]["dias"] = 50
-    engine.deploy(session, sources, edited, real_forms, "equipo-procesos")
+    with unit_of_work(session):
+        engine.deploy(session, sources, edited, real_forms, "equipo-procesos")
     assert live_rule(session, "diagnostico").days == 50  # the file changed it: the file wins
 
 
 def test_the_history_cannot_be_rewritten(session, deployed, manager):
-    engine.update_settings(session, "familias", {"plazos.plan.dias": 80}, manager)
+    with unit_of_work(session):
+        engine.update_settings(session, "familias", {"plazos.plan.dias": 80}, manager)
     for statement in ("UPDATE settings_change SET actor = 'mallory'",
                       "DELETE FROM settings_change"):
         with pytest.raises(DBAPIError, match="append-only"):

@@ -17,6 +17,7 @@ from redis import Redis
 from rq import Queue
 
 import engine
+from engine import unit_of_work
 from engine.models import Event
 from tests.conftest import FIXTURES, ROOT
 from tests.integration.redis_server import RedisServer
@@ -95,14 +96,17 @@ def json_lines(output: str, logger: str) -> list[dict]:
 @pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
 def test_a_timer_due_during_a_redis_crash_fires_when_redis_returns(
         server, processes, database_url, session, fixture_forms, caseworker):
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
-    before = engine.start_case(session, command, caseworker, START).id
+    with unit_of_work(session):
+        before = engine.start_case(session, command, caseworker, START).id
     assert poll(lambda: fired(session, before) == ["escalation", "reminder"], 25), \
         "the processes never swept before the outage"
 
     server.kill()
-    during = engine.start_case(session, command, caseworker, START).id  # due at once
+    with unit_of_work(session):
+        during = engine.start_case(session, command, caseworker, START).id  # due at once
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": server.url})
     time.sleep(2)  # an outage of a few seconds (nothing can sweep: no queue)
     assert fired(session, during) == []
@@ -155,9 +159,11 @@ def test_a_worker_busy_when_redis_dies_waits_for_it_and_keeps_working(server, da
         time.sleep(4)  # the job ends during the outage
         assert worker.poll() is None, "the worker exited:\n" + worker.communicate()[0][-3000:]
         server.start()
-        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
-        case = engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana",
-                                                           "Pérez"), caseworker, START).id
+        with unit_of_work(session):
+            engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+        with unit_of_work(session):
+            case = engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana",
+                                                               "Pérez"), caseworker, START).id
         Queue(QUEUE, connection=Redis.from_url(server.url)).enqueue("web.jobs.sweep_timers")
         assert poll(lambda: fired(session, case) == ["escalation", "reminder"], 20)
     finally:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from rq import Queue
 
 import engine
+from engine import unit_of_work
 from engine.models import Event
 from tests.conftest import FIXTURES, ROOT
 from tests.workers import redis_test_url
@@ -28,10 +29,12 @@ def run_worker(database_url: str) -> subprocess.CompletedProcess:
 
 def test_a_worker_process_fires_the_due_timers(redis, database_url, session, fixture_forms,
                                                caseworker):
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
     for _ in range(3):
-        engine.start_case(session, command, caseworker, datetime(2026, 3, 2, tzinfo=UTC))
+        with unit_of_work(session):
+            engine.start_case(session, command, caseworker, datetime(2026, 3, 2, tzinfo=UTC))
     Queue(QUEUE, connection=redis).enqueue("web.jobs.sweep_timers")
     finished = run_worker(database_url)
     assert finished.returncode == 0, finished.stderr[-2000:]

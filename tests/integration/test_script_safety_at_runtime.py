@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm.attributes import flag_modified
 
 import engine
-from engine import catalog
+from engine import catalog, unit_of_work
 from engine.models import ProcessDefinition
 from tests.conftest import FIXTURES
 
@@ -29,12 +29,14 @@ def tamper(session, script: str) -> None:
 @pytest.mark.parametrize("escape", ESCAPES)
 def test_tampered_script_fails_cleanly(session, fixture_forms, caseworker, tmp_path, escape):
     marker = tmp_path / "pwned"
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
-    case = engine.start_case(session, command, caseworker, datetime(2026, 3, 2, tzinfo=UTC))
+    with unit_of_work(session):
+        case = engine.start_case(session, command, caseworker, datetime(2026, 3, 2, tzinfo=UTC))
     tamper(session, escape.format(marker=marker))
     task = engine.list_tasks(session, caseworker)[0]
-    with pytest.raises(engine.ScriptFailure) as raised:
+    with pytest.raises(engine.ScriptFailure) as raised, unit_of_work(session):
         engine.complete(session, fixture_forms, task.id, {"ubicada": True, "fecha": "2026-03-03"},
                         caseworker)
     assert raised.value.element == "marcar"

@@ -13,8 +13,10 @@ import pytest
 from rq import Queue
 
 import engine
+from engine import unit_of_work
 from engine.models import Event
 from tests.conftest import FIXTURES, ROOT
+from tests.entry import sweep
 from tests.integration.test_rq_sweep import QUEUE, REDIS_URL
 from web.jobs import WORKER_CLASS
 
@@ -23,12 +25,14 @@ START = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
 @pytest.fixture
 def cases(session, fixture_forms, caseworker):
-    engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
 
     def make(count: int) -> None:
         for _ in range(count):
-            engine.start_case(session, command, caseworker, START)
+            with unit_of_work(session):
+                engine.start_case(session, command, caseworker, START)
 
     return make
 
@@ -92,10 +96,12 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_doubles_nothing(redis, data
 
 def test_a_week_down_catches_up_every_missed_daily_cycle_in_order(session, fixture_forms,
                                                                  caseworker):
-    engine.deploy_folder(session, FIXTURES / "daily", fixture_forms, "tester")
+    with unit_of_work(session):
+        engine.deploy_folder(session, FIXTURES / "daily", fixture_forms, "tester")
     command = engine.StartCase("daily", "antofagasta", "ana", "Pérez")
-    case = engine.start_case(session, command, caseworker, START)
-    engine.fire_due_timers(session, START + timedelta(days=7, hours=1))
+    with unit_of_work(session):
+        case = engine.start_case(session, command, caseworker, START)
+    sweep(session, START + timedelta(days=7, hours=1))
     fired = [e for e in engine.case_history(session, case.id, caseworker)
              if e.kind == "timer_fired"]
     assert [e.at for e in fired] == [START + timedelta(days=n) for n in range(1, 8)]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 import engine
-from engine import catalog, versions
+from engine import catalog, unit_of_work, versions
 from engine.models import Case, HumanTask, ProcessDefinition, ProcessInstance
 from tests.conftest import FIXTURES, ROOT
 from tests.integration.familias_versions import copy_familias
@@ -30,14 +30,16 @@ def mini(tmp_path):
 
 
 def deploy(session, folder, forms, **options) -> engine.DeployResult:
-    return engine.deploy(session, engine.parsing.read_sources(folder),
-                         engine.settings.read_settings_file(folder),
-                         engine.FormLibrary(forms), "equipo", **options)
+    with unit_of_work(session):
+        return engine.deploy(session, engine.parsing.read_sources(folder),
+                             engine.settings.read_settings_file(folder),
+                             engine.FormLibrary(forms), "equipo", **options)
 
 
 def start(session, actor, when=MONDAY) -> Case:
-    return engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
-                             actor, when)
+    with unit_of_work(session):
+        return engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
+                                 actor, when)
 
 
 def version_of(session, case: Case) -> int:
@@ -75,8 +77,10 @@ def visit_task(session, case: Case) -> HumanTask:
 
 def test_the_real_programmes_redeployed_unchanged_make_no_new_version(session, real_forms):
     for name in ("familias", "pippi"):
-        first = engine.deploy_folder(session, ROOT / "processes" / name, real_forms, "equipo")
-        again = engine.deploy_folder(session, ROOT / "processes" / name, real_forms, "equipo")
+        with unit_of_work(session):
+            first = engine.deploy_folder(session, ROOT / "processes" / name, real_forms, "equipo")
+        with unit_of_work(session):
+            again = engine.deploy_folder(session, ROOT / "processes" / name, real_forms, "equipo")
         assert (first.version, first.created, again.version, again.created) == (1, True, 1, False)
     bundle = session.get(ProcessDefinition, first.definition_id)
     assert "pippi/assessment_t0" in bundle.forms["schemas"]
@@ -85,9 +89,12 @@ def test_the_real_programmes_redeployed_unchanged_make_no_new_version(session, r
 
 def test_a_changed_form_alone_makes_a_new_version(session, tmp_path, real_forms):
     folder, forms = copy_familias(tmp_path)
-    assert engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo").version == 1
+    with unit_of_work(session):
+        deployed = engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo")
+    assert deployed.version == 1
     edit_form(forms, "familias/plan", lambda s: s["properties"].update(nota={"type": "string"}))
-    changed = engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo")
+    with unit_of_work(session):
+        changed = engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo")
     assert (changed.version, changed.created) == (2, True)
     assert statuses(session, "familias") == [(1, "retired"), (2, "published")]
 
@@ -106,14 +113,19 @@ def test_a_form_no_task_names_and_the_programme_name_are_not_part_of_the_version
 def test_changed_reference_data_or_a_changed_default_makes_a_new_version(
         session, tmp_path, real_forms):
     folder, forms = copy_familias(tmp_path)
-    engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo")
+    with unit_of_work(session):
+        engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo")
     reference = forms / "reference" / "matriz_bienestar.json"
     data = json.loads(reference.read_text(encoding="utf-8"))
     data["indicadores"][0]["texto"] += " (revisado)"
     reference.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    assert engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo").version == 2
+    with unit_of_work(session):
+        deployed = engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo")
+    assert deployed.version == 2
     edit_settings(folder, r"dias = 60\n", "dias = 50\n")
-    assert engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo").version == 3
+    with unit_of_work(session):
+        deployed = engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo")
+    assert deployed.version == 3
 
 
 def test_a_draft_starts_no_case_until_it_is_published(session, mini, caseworker):
@@ -132,13 +144,14 @@ def test_a_draft_starts_no_case_until_it_is_published(session, mini, caseworker)
     assert statuses(session) == [(1, "retired"), (2, "published")]
     on_v2 = start(session, caseworker)
     assert version_of(session, on_v2) == 2
-    with pytest.raises(engine.InvalidTaskData) as refused:
+    with pytest.raises(engine.InvalidTaskData) as refused, unit_of_work(session):
         engine.complete(session, engine.FormLibrary(forms), visit_task(session, on_v2).id,
                         VISIT, caseworker, MONDAY)
     assert [(e.field, e.code) for e in refused.value.errors] == [("nota", "required")]
     # the retired version's case goes on, with its own form, whatever the library on disk says
-    engine.complete(session, engine.FormLibrary(forms), visit_task(session, on_v1).id, VISIT,
-                    caseworker, MONDAY)
+    with unit_of_work(session):
+        engine.complete(session, engine.FormLibrary(forms), visit_task(session, on_v1).id, VISIT,
+                        caseworker, MONDAY)
     assert session.get(Case, on_v1.id).status == "closed"
 
 
@@ -162,7 +175,7 @@ def test_a_version_before_bundles_reads_the_forms_on_disk(session, mini, casewor
     case = start(session, caseworker)
     edit_form(forms, "mini/visita", lambda s: s["required"].append("nota")
               or s["properties"].update(nota={"type": "string"}))
-    with pytest.raises(engine.InvalidTaskData):
+    with pytest.raises(engine.InvalidTaskData), unit_of_work(session):
         engine.complete(session, engine.FormLibrary(forms), visit_task(session, case).id,
                         VISIT, caseworker, MONDAY)
 
@@ -190,8 +203,9 @@ def test_live_settings_are_checked_against_every_version_in_use(session, mini, c
     case = start(session, caseworker)
     edit_settings(folder, r'desde = "fecha_asignacion"', 'desde = "fecha_derivacion"')
     deploy(session, folder, forms)
-    engine.update_settings(session, "mini", {"plazos.visita.desde": "inicio_paso"}, manager)
-    with pytest.raises(engine.InvalidSettings) as refused:
+    with unit_of_work(session):
+        engine.update_settings(session, "mini", {"plazos.visita.desde": "inicio_paso"}, manager)
+    with pytest.raises(engine.InvalidSettings) as refused, unit_of_work(session):
         engine.update_settings(session, "mini", {"plazos.visita.desde": "fecha_derivacion"},
                                manager)
     error = refused.value.errors[0]
@@ -201,10 +215,12 @@ def test_live_settings_are_checked_against_every_version_in_use(session, mini, c
     assert catalog.programme(session, "mini").settings["plazos"]["visita"]["desde"] == \
         "inicio_paso"  # nothing changed
 
-    engine.complete(session, engine.FormLibrary(forms), visit_task(session, case).id, VISIT,
-                    caseworker, MONDAY)  # version 1's last case closes: only version 2 is used
-    engine.update_settings(session, "mini", {"plazos.visita.desde": "fecha_derivacion"},
-                           manager)
+    with unit_of_work(session):
+        engine.complete(session, engine.FormLibrary(forms), visit_task(session, case).id, VISIT,
+                        caseworker, MONDAY)  # version 1's last case closes: only version 2 is used
+    with unit_of_work(session):
+        engine.update_settings(session, "mini", {"plazos.visita.desde": "fecha_derivacion"},
+                               manager)
 
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 import engine
-from engine import places
+from engine import places, unit_of_work
 from engine.models import Case, Enrolment, Event, HumanTask, Territory
 from engine.parsing import read_sources
 from engine.settings import read_settings_file
@@ -39,7 +39,8 @@ def deploy_triple_p(session, forms, **places: int) -> engine.DeployResult:
     """Deploy Triple P, with La Serena's places per modality changed as given."""
     settings = read_settings_file(FOLDER)
     settings["cupos"]["la_serena"].update(places)
-    return engine.deploy(session, read_sources(FOLDER), settings, forms, "marta")
+    with unit_of_work(session):
+        return engine.deploy(session, read_sources(FOLDER), settings, forms, "marta")
 
 
 class TriplePTeam(Timeline):
@@ -56,7 +57,8 @@ class TriplePTeam(Timeline):
         """A family is referred to Triple P today (09:00)."""
         command = engine.StartCase("triple_p", "la_serena", self.facilitator.id, family_name,
                                    members=[{"name": "Tomás", "age": 4, "relationship": "child"}])
-        return Family(self, engine.start_case(self.session, command, self.coordinator))
+        with unit_of_work(self.session):
+            return Family(self, engine.start_case(self.session, command, self.coordinator))
 
 
 class Family(CaseSteps):
@@ -107,9 +109,10 @@ class Office:
         return self.clock
 
     def refer(self, *names: str, territory: str = "la_serena") -> list[int]:
-        return [engine.start_case(self.session, engine.StartCase(
-            "triple_p", territory, "lucia", name), self.coordinator, self.tick()).id
-            for name in names]
+        with unit_of_work(self.session):
+            return [engine.start_case(self.session, engine.StartCase(
+                "triple_p", territory, "lucia", name), self.coordinator, self.tick()).id
+                for name in names]
 
     def task(self, case_id: int, bpmn_id: str, session=None) -> str | None:
         query = select(HumanTask.id).where(HumanTask.case_id == case_id,
@@ -119,8 +122,9 @@ class Office:
     def complete(self, case_id: int, bpmn_id: str, data: dict, session=None,
                  at: datetime | None = None):
         task_id = self.task(case_id, bpmn_id, session)
-        return engine.complete(session or self.session, self.forms, task_id, data,
-                               self.facilitator, at or self.tick())
+        with unit_of_work(session or self.session):
+            return engine.complete(session or self.session, self.forms, task_id, data,
+                                   self.facilitator, at or self.tick())
 
     def enrol(self, *case_ids: int, modality: str = "talleres") -> None:
         for case_id in case_ids:

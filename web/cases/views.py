@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 import engine
-from engine import policy, queries
+from engine import policy, queries, unit_of_work
 from engine import views as engine_views
 from engine.errors import InvalidInput
 
@@ -45,7 +45,8 @@ def pause(case_id: int):
     """Stop the case's deadlines while it waits on the family."""
     reason = request.form.get("reason", "").strip() or _("Espera a la familia")
     try:
-        engine.pause_deadlines(db.session, case_id, actor(), reason)
+        with unit_of_work(db.session):
+            engine.pause_deadlines(db.session, case_id, actor(), reason)
     except engine.InvalidTaskData as invalid:
         flash(_("Los plazos no se pausaron: %(why)s", why=describe(invalid)),
               "error")
@@ -58,7 +59,8 @@ def pause(case_id: int):
 @login_required
 def resume(case_id: int):
     """Restart the case's deadlines; each moves later by the length of the pause."""
-    engine.resume_deadlines(db.session, case_id, actor())
+    with unit_of_work(db.session):
+        engine.resume_deadlines(db.session, case_id, actor())
     flash(_("Plazos reanudados."), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -98,7 +100,8 @@ def _start(form: NewCaseForm):
                                address=form.address.data or None,
                                household_id=request.form.get("household_id", type=int),
                                national_id=form.national_id.data or None)
-    return engine.start_case(db.session, command, actor(), staff=staff_member)
+    with unit_of_work(db.session):
+        return engine.start_case(db.session, command, actor(), staff=staff_member)
 
 
 def _place_errors(form: NewCaseForm, invalid: InvalidInput) -> None:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine import clock, queries
+from engine import clock, queries, unit_of_work
 from engine.queries import InboxFilter
 
 from ..access import actor
@@ -33,7 +33,8 @@ def index():
 @login_required
 def claim(task_id: str):
     """Take a task from the pool."""
-    row = engine.claim(db.session, task_id, actor())
+    with unit_of_work(db.session):
+        row = engine.claim(db.session, task_id, actor())
     flash(_("Tarea «%(title)s» asignada a usted.", title=row.title), "success")
     return redirect(safe_next(request.form.get("next"), url_for("tasks.show", task_id=task_id)))
 
@@ -42,7 +43,8 @@ def claim(task_id: str):
 @login_required
 def release(task_id: str):
     """Give a task back to the pool."""
-    engine.release(db.session, task_id, actor())
+    with unit_of_work(db.session):
+        engine.release(db.session, task_id, actor())
     flash(_("Tarea devuelta a las tareas por tomar."), "info")
     return redirect(url_for("inbox.index"))
 
@@ -56,7 +58,8 @@ def reassign(task_id: str):
     if person is None:
         flash(_("Esa persona no puede recibir esta tarea."), "error")
     else:
-        engine.reassign(db.session, task_id, person.username, actor())
+        with unit_of_work(db.session):
+            engine.reassign(db.session, task_id, person.username, actor())
         flash(_("Tarea «%(title)s» reasignada a %(user)s.", title=row.title,
                 user=person.full_name), "success")
     return redirect(safe_next(request.form.get("next")))

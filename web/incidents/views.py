@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine import clock, incidents, policy, programme_settings
+from engine import clock, incidents, policy, programme_settings, unit_of_work
 
 from ..access import actor, refuse, require
 from ..extensions import db
@@ -46,7 +46,8 @@ def retry(incident_id: int):
     """Make the incident's case due now: the next sweep tries it again."""
     require(policy.MANAGE_PROGRAMME)
     _visible(incident_id)
-    incidents.retry_now(db.session, incident_id, actor(), clock.now())
+    with unit_of_work(db.session):
+        incidents.retry_now(db.session, incident_id, actor(), clock.now())
     flash(_("Se volverá a intentar en el próximo barrido de plazos."), "success")
     return redirect(url_for("incidents.index"))
 
@@ -59,7 +60,8 @@ def cancel(incident_id: int):
     _visible(incident_id)
     reason = request.form.get("reason", "")
     try:
-        incidents.cancel(db.session, incident_id, reason, actor(), clock.now())
+        with unit_of_work(db.session):
+            incidents.cancel(db.session, incident_id, reason, actor(), clock.now())
     except engine.InvalidTaskData:
         flash(_("Indique por qué se cancela el incidente."), "error")
         rows = incidents.open_incidents(db.session, _programmes())

@@ -2,42 +2,38 @@
 
 Reminders go to the person holding the task; escalations go to that person and to every
 supervisor of the case's territory; alerts (e.g. a possible rights violation) go to every
-supervisor of the territory. The job is idempotent: a cursor remembers the last event
-handled, and a unique key stops a second run from notifying anyone twice.
+supervisor of the territory. They are made by a handler of the engine's ``Recorded`` domain
+event (engine.events), in the unit of work that recorded the event: a reminder the sweep
+fires is in the person's notifications when the sweep commits, and an undone step notifies
+nobody.
 """
-
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import policy
+from engine import policy, uow
+from engine.events import Recorded
 from engine.models import Case, Event, HumanTask
 
 from ..auth.models import User
-from .models import JobCursor, Notification
+from .models import Notification
 
-CURSOR = "notifications"
 KINDS = ("reminder", "escalation", "alert")
 TO_SUPERVISORS = ("escalation", "alert")
 
 
-def deliver(session: Session, now: datetime, batch: int = 1000) -> int:
-    """Create notifications for new reminder/escalation/alert events; return how many."""
-    cursor = session.get(JobCursor, CURSOR, with_for_update=True) or JobCursor(name=CURSOR)
-    session.add(cursor)
-    events = session.scalars(select(Event).where(Event.id > (cursor.last_id or 0))
-                             .order_by(Event.id).limit(batch)).all()
-    created = 0
-    for event in events:
-        if event.kind in KINDS:
-            created += _notify(session, event, now)
-        cursor.last_id = event.id
-    session.commit()
-    return created
+@uow.handles(Recorded)
+def notify(session: Session, recorded: Recorded) -> int:
+    """Notify the right people of a reminder, escalation or alert just recorded, in the same
+    unit of work as the event (so nobody is notified of what was undone, nor twice)."""
+    event = recorded.event
+    if event.kind not in KINDS:
+        return 0
+    session.flush()  # the event's id
+    return _notify(session, event)
 
 
-def _notify(session: Session, event: Event, now: datetime) -> int:
+def _notify(session: Session, event: Event) -> int:
     case = session.get(Case, event.case_id)
     task = session.get(HumanTask, event.data.get("task")) if event.data.get("task") else None
     people = {task.assignee} if task and task.assignee else set()
@@ -47,7 +43,7 @@ def _notify(session: Session, event: Event, now: datetime) -> int:
     for username in people:
         session.add(Notification(username=username, event_id=event.id, case_id=case.id,
                                  task_id=task.id if task else None, kind=event.kind,
-                                 title=title, created_at=now))
+                                 title=title, created_at=event.at))
     return len(people)
 
 

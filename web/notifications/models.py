@@ -1,4 +1,4 @@
-"""A person's notifications, and how far the event trail has been turned into them."""
+"""A person's notifications."""
 
 from datetime import datetime
 
@@ -25,10 +25,3 @@ class Notification(Base):
     read_at: Mapped[datetime | None]
     emailed_at: Mapped[datetime | None]
 
-
-class JobCursor(Base):
-    """The last event a background job has handled."""
-
-    __tablename__ = "job_cursor"
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    last_id: Mapped[int] = mapped_column(default=0)

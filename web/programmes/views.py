@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine import catalog, policy, programme_settings
+from engine import catalog, policy, programme_settings, unit_of_work
 from engine.settings_changes import anchors_allowed
 
 from ..access import actor, require
@@ -45,8 +45,9 @@ def settings(key: str):
     if not form.validate_on_submit():
         return _page(programme, form, [])
     try:
-        change = engine.update_settings(db.session, key, changes_from(form, live), actor(),
-                                        based_on=_seen(form.based_on.data))
+        with unit_of_work(db.session):
+            change = engine.update_settings(db.session, key, changes_from(form, live), actor(),
+                                            based_on=_seen(form.based_on.data))
     except engine.InvalidSettings as error:
         flash(_("No se guardó ningún cambio: revise los campos marcados."), "error")
         return _page(programme, form, place_errors(form, error.errors)), 422

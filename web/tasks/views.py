@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine import policy
+from engine import policy, unit_of_work
 from engine.views import deadline_rule, instructions
 
 from ..access import actor, may, require
@@ -114,13 +114,12 @@ def submit(task_id: str):
     if request.form.get("action") == "draft":
         return _save_draft(row, data)
     try:
-        engine.complete(db.session, _library(), task_id, data, actor())
-    except engine.InvalidTaskData as invalid:
-        db.session.rollback()
+        with unit_of_work(db.session):
+            engine.complete(db.session, _library(), task_id, data, actor())
+    except engine.InvalidTaskData as invalid:  # the unit of work undid everything
         flash(_("Revise los campos marcados: la tarea no se envió."), "error")
         return _page(_workable(task_id), data, translated(invalid.errors), 422)
     except engine.Conflict:  # AlreadyCompleted, or the case changed under us
-        db.session.rollback()
         return _lost(task_id, case_id)
     flash(_("«%(title)s» completada.", title=title), "success")
     return redirect(url_for("inbox.index"))
@@ -139,7 +138,8 @@ def _save_draft(row, data: dict):
     """Keep the draft through the engine (only the assignee; a pool task is claimed)."""
     task_id, was_free = row.id, row.assignee is None
     try:
-        engine.save_draft(db.session, _library(), task_id, data, actor())
+        with unit_of_work(db.session):
+            engine.save_draft(db.session, _library(), task_id, data, actor())
     except engine.InvalidTaskData:
         flash(_("El borrador no se guardó: supera %(kb)d KB o tiene datos que el formulario "
                 "no admite.", kb=engine.MAX_DRAFT_BYTES // 1024), "error")
