@@ -6,14 +6,13 @@ Rows are diffed, so a claimed task keeps its assignee and draft across saves.
 
 from datetime import UTC, datetime
 
-from SpiffWorkflow.task import Task
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from . import audit
 from .actors import SYSTEM
 from .models import Case, HumanTask, ProcessInstance, Timer
-from .runtime import WaitingTimer, deadline_moments, escalated, properties
+from .runtime import Task, WaitingTimer, deadline_moments, escalated, properties
 from .settings import ProgrammeSettings
 
 OVERDUE_CLOSED = "overdue_closed"  # audit kind: an overdue step was done or ended

@@ -8,21 +8,17 @@ forms and unmapped lanes.
 """
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import dead_code, process_lint
+from .bpmn_parser import build_specs, install_clocks, line_of, user_task_specs
 from .errors import InvalidProcess, ProcessProblem
 from .forms import FormLibrary
 from .lint_sites import FLOW_NODE_TAGS
 from .settings import ProgrammeSettings
-from .timers import install_clock
 
 SUPPORTED_TAGS = FLOW_NODE_TAGS - {"complexGateway", "transaction", "adHocSubProcess"}
 
@@ -67,8 +63,7 @@ def parse_process(sources: dict[str, str], settings: ProgrammeSettings,
         problems += dead_code.hook_problems(spec, subs, trees)
     if problems:
         raise InvalidProcess(_unique(problems))
-    for each in (spec, *subs.values()):
-        install_clock(each)
+    install_clocks(spec, subs)
     return ParsedProcess(settings.key, settings.key, sources, spec, subs, content_hash(sources))
 
 
@@ -93,7 +88,7 @@ def _try_build(trees: dict, process_id: str, problems: list):
     problems are its likely cause, and they name the place better.
     """
     try:
-        return _build_spec(SpiffBpmnParser(validator=VALIDATOR), trees, process_id)
+        return build_specs(trees, process_id)
     except Exception:  # noqa: BLE001 - the XML problems already found explain the failure
         if not problems:
             raise
@@ -167,41 +162,11 @@ def _laned_subprocesses(name: str, root: etree._Element) -> list[ProcessProblem]
     return problems
 
 
-def _build_spec(parser: SpiffBpmnParser, trees: dict, process_id: str):
-    try:
-        for name, root in trees.items():
-            if name.endswith(".dmn"):
-                parser.add_dmn_xml(root, filename=name)
-            else:
-                parser.add_bpmn_xml(root, filename=name)
-        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
-    except ValidationException as err:
-        raise InvalidProcess([_from_validation(err, trees)]) from err
-
-
-def _from_validation(err: ValidationException, trees: dict) -> ProcessProblem:
-    """SpiffWorkflow's own message, without XML namespaces such as ``{http://…/MODEL}``."""
-    element = getattr(err, "id", None) or None
-    line = getattr(err, "line_number", None) or _line_of(trees.get(err.file_name), element)
-    message = re.sub(r"\{[^}]*\}", "", str(err).split("\n")[0]).strip().rstrip(".") + "."
-    return ProcessProblem(err.file_name or "(programme)", message, element, line or None,
-                          code="process.not_valid_bpmn")
-
-
-def _line_of(root, element_id: str | None) -> int | None:
-    if root is None or not element_id:
-        return None
-    found = root.xpath("//*[@id=$id]", id=element_id)
-    return found[0].sourceline if found else None
-
-
 def _task_checks(spec, subs, settings: ProgrammeSettings, forms: FormLibrary, trees) -> list:
     problems = []
-    for process, task_spec in _all_task_specs(spec, subs):
-        if not isinstance(task_spec, UserTask):
-            continue
+    for process, task_spec in user_task_specs(spec, subs):
         file = process.file or "(process)"
-        line = _line_of(trees.get(file), task_spec.bpmn_id)
+        line = line_of(trees.get(file), task_spec.bpmn_id)
         props = task_spec.extensions.get("properties", {})
         reasons = _user_task_reasons(task_spec, props, settings, forms)
         problems += [ProcessProblem(file, r, task_spec.bpmn_id, line, code="process.user_task")
@@ -219,9 +184,3 @@ def _user_task_reasons(task_spec, props, settings, forms) -> list[str]:
     if deadline and deadline not in settings.deadlines:
         reasons.append(f"deadline '{deadline}' is not in the programme settings")
     return reasons
-
-
-def _all_task_specs(spec, subs):
-    for process in (spec, *subs.values()):
-        for task_spec in process.task_specs.values():
-            yield process, task_spec

@@ -20,6 +20,7 @@ from .lint_sites import (  # noqa: F401 - re-exported for callers of the old mod
 )
 from .scripting import lint
 from .settings import ProgrammeSettings
+from .timers import is_timer_expression
 
 ISO_LIKE = re.compile(r"^(R\d*/)?P[\dYMWDTHS.]+$|^\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 DEADLINE_HELPERS = {"plazo", "recordatorio"}
@@ -142,16 +143,9 @@ def _timer_reasons(expr: Expression, settings: ProgrammeSettings) -> list[str]:
 
 
 def _literal_timer_reasons(value) -> list[str]:
-    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-
     if not isinstance(value, str):
         return [f"timer expression must give an ISO 8601 text, not {value!r}"]
-    try:
-        if value.upper().startswith("R"):
-            TimerEventDefinition.parse_iso_recurring_interval(value)
-        else:
-            TimerEventDefinition.parse_time_or_duration(value)
-    except Exception:  # noqa: BLE001 - any parse failure is the same user error
+    if not is_timer_expression(value):
         return [f"'{value}' is not an ISO 8601 date, duration or cycle"]
     return []
 

@@ -17,6 +17,18 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from . import clock
 
 
+def is_timer_expression(value: str) -> bool:
+    """Whether ``value`` is an ISO 8601 date, duration or (``R…``) cycle a timer accepts."""
+    try:
+        if value.upper().startswith("R"):
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+        else:
+            TimerEventDefinition.parse_time_or_duration(value)
+    except Exception:  # noqa: BLE001 - any parse failure is the same user error
+        return False
+    return True
+
+
 def _moment(value: str) -> datetime:
     return TimerEventDefinition.get_datetime(value)
 
