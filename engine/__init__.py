@@ -28,13 +28,14 @@ from .errors import (
     UnsafeScript,
 )
 from .forms import FormLibrary
+from .limits import configure as configure_limits
 from .models import Base
 from .pauses import may_pause, pause_deadlines, resume_deadlines
 from .programme_settings import update_settings
 from .programme_territories import disable_programme, enable_programme
 from .sweep import SweepResult, fire_due_timers
 from .tasks import claim, complete, get_task, list_tasks, reassign, release
-from .uow import NoUnitOfWork, UnitOfWork, unit_of_work
+from .uow import NoUnitOfWork, UnitOfWork, handles, unit_of_work
 from .versions import forms_for_case, forms_for_instance
 
 __all__ = [
@@ -47,7 +48,7 @@ __all__ = [
     "ProcessProblem", "ScriptFailure", "StartCase", "SweepResult", "UnsafeScript", "case_history",
     "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",
     "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
-    "update_settings", "visible_case", "policy", "queries", "enable_programme",
-    "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work", "events",
-    "event_handlers",
+    "update_settings", "visible_case", "configure_limits", "policy", "queries",
+    "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
+    "handles", "events", "event_handlers",
 ]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from engine import FormLibrary, limits
+from engine import FormLibrary, configure_limits
 
 from . import heartbeat as _heartbeat  # noqa: F401 - registers the heartbeat table
 from . import input_checks, logs
@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logs.configure()
-    limits.configure(**engine_limits(app.config))
+    configure_limits(**engine_limits(app.config))
     _extensions(app)
     input_checks.register_converters(app)
     _blueprints(app)
