@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import engine
 from engine import unit_of_work
-from engine.models import Territory
+from engine.models import Case, HumanTask, Territory
 
 from .auth.models import User
 from .auth.passwords import hash_password
@@ -101,7 +101,7 @@ def _users() -> None:
 
 
 def _has_cases() -> bool:
-    return db.session.scalars(select(engine.models.Case.id).limit(1)).first() is not None
+    return db.session.scalars(select(Case.id).limit(1)).first() is not None
 
 
 def _demo_case(forms: engine.FormLibrary, module, spec: dict):
@@ -138,5 +138,5 @@ def _complete_step(forms, module, case_id: int, bpmn_id: str, moment: datetime,
 
 
 def _open_tasks(case_id: int):
-    query = select(engine.models.HumanTask).where(engine.models.HumanTask.case_id == case_id)
+    query = select(HumanTask).where(HumanTask.case_id == case_id)
     return db.session.scalars(query).all()

@@ -6,6 +6,7 @@ import pytest
 
 import engine
 from engine import unit_of_work
+from engine.models import HumanTask
 from tests.conftest import FIXTURES
 from tests.entry import sweep
 
@@ -127,8 +128,7 @@ def test_a_task_row_the_workflow_no_longer_has_is_a_conflict_not_a_crash(session
                                                                           fixture_forms):
     start(session, caseworker)
     real = open_task(session, caseworker, "visita")
-    ghost = engine.models.HumanTask(**{c.name: getattr(real, c.name)
-                                       for c in engine.models.HumanTask.__table__.columns})
+    ghost = HumanTask(**{c.name: getattr(real, c.name) for c in HumanTask.__table__.columns})
     ghost.id = "00000000-0000-4000-8000-000000000000"
     session.add(ghost)
     session.commit()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 import engine
 from engine import unit_of_work
-from engine.models import Event, Incident, Timer
+from engine.models import Event, Incident, ProcessInstance, Timer
 from tests.entry import sweep
 from tests.integration import poisoned_world as world
 
@@ -158,7 +158,7 @@ def test_case_data_over_the_limit_is_refused_and_nothing_saved(app, session, fix
                                                                 caseworker):
     cases = world.build(session, fixture_forms, caseworker, "error", healthy=1)
     world.tamper(session, "puntaje = 'a' * (50 * 1024 * 1024)")  # within the memory bound
-    states = select(engine.models.ProcessInstance.state).order_by(engine.models.ProcessInstance.id)
+    states = select(ProcessInstance.state).order_by(ProcessInstance.id)
     before = session.scalars(states).all()
     result = sweep(session, DUE)
     assert result.failed == 1
