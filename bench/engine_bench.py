@@ -27,9 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
-from engine import clock, runtime, store, unit_of_work  # noqa: E402
-from engine.models import HumanTask, ProcessInstance, Territory  # noqa: E402
-from engine.serialization import dump_state, load_state  # noqa: E402
+from engine import unit_of_work  # noqa: E402
+from engine.commands import store  # noqa: E402
+from engine.core import clock  # noqa: E402
+from engine.persistence.models import HumanTask, ProcessInstance, Territory  # noqa: E402
+from engine.runtime import workflow as runtime  # noqa: E402
+from engine.runtime.serialization import dump_state, load_state  # noqa: E402
 from web.demo_data import contacto, diagnostico, ingreso, plan, seguimiento, sesion  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,9 +117,9 @@ class Bench:
 
     def next_report(self, s: Session, case_id: int, after: datetime) -> datetime:
         """When the case's next monthly report opens."""
-        query = (select(engine.models.Timer.due_at).join(ProcessInstance)
+        query = (select(engine.persistence.models.Timer.due_at).join(ProcessInstance)
                  .where(ProcessInstance.case_id == case_id,
-                        engine.models.Timer.bpmn_id == "espera_mensual"))
+                        engine.persistence.models.Timer.bpmn_id == "espera_mensual"))
         return s.scalars(query).first() or after
 
     def floor(self, case_id: int, at: datetime, samples: int) -> tuple[list[float], int]:
@@ -152,7 +155,7 @@ class Bench:
 
     def sweep(self, at: datetime) -> tuple[int, float]:
         with self.session() as s:
-            due = s.scalar(select(func.count()).where(engine.models.Timer.due_at <= at))
+            due = s.scalar(select(func.count()).where(engine.persistence.models.Timer.due_at <= at))
             started = time.perf_counter()
             result = engine.fire_due_timers(s.get_bind(), at, limit=10**9)
             elapsed = time.perf_counter() - started

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import engine
 from engine import unit_of_work
-from engine.models import Territory
+from engine.persistence.models import Territory
 from web import create_app
 from web.auth.models import User
 from web.auth.passwords import hash_password

@@ -38,7 +38,7 @@ from bench.databases import (  # noqa: E402
 )
 from bench.seeding import PASSWORD, SUPERVISOR, Batch, prepare, seed  # noqa: E402
 from bench.workers import Processes  # noqa: E402
-from engine.models import Case, Event, Timer  # noqa: E402
+from engine.persistence.models import Case, Event, Timer  # noqa: E402
 from web import create_app  # noqa: E402
 
 TEMPLATE, RUN = "acompana_timerbench_seed", "acompana_timerbench_run"

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import engine  # noqa: E402
 from bench.databases import database_url, fresh_database  # noqa: E402
 from engine import unit_of_work
-from engine.models import HumanTask, Territory  # noqa: E402
+from engine.persistence.models import HumanTask, Territory  # noqa: E402
 from web import create_app  # noqa: E402
 from web.auth.models import User  # noqa: E402
 from web.auth.passwords import hash_password  # noqa: E402

@@ -2,18 +2,23 @@
 
 This package never imports Flask. Every command takes a SQLAlchemy session, the acting
 :class:`Actor`, and optionally the moment it happens; commands never commit: the caller opens
-a :func:`unit_of_work` around them and owns the transaction (:mod:`engine.uow`). What an actor
-may do is :mod:`engine.policy`; what it may read, :mod:`engine.queries`; what commands tell
-each other, :mod:`engine.events`.
+a :func:`unit_of_work` around them and owns the transaction (:mod:`engine.persistence.uow`). What an
+actor may do is :mod:`engine.policy`; what it may read, :mod:`engine.queries`; what commands tell
+each other, :mod:`engine.persistence.events`.
 """
 
-from . import event_handlers, events, policy, queries
-from .actors import SYSTEM, Actor
-from .cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
-from .completions import Completion, completion_of
-from .deploy import DeployResult, deploy, deploy_folder
-from .drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
-from .errors import (
+from . import policy, queries
+from .commands import event_handlers
+from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
+from .commands.deploy import DeployResult, deploy, deploy_folder
+from .commands.drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
+from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
+from .commands.programme_settings import update_settings
+from .commands.programme_territories import disable_programme, enable_programme
+from .commands.sweep import SweepResult, fire_due_timers
+from .commands.tasks import claim, complete, get_task, list_tasks, reassign, release
+from .core.actors import SYSTEM, Actor
+from .core.errors import (
     AlreadyCompleted,
     Conflict,
     EngineError,
@@ -27,16 +32,13 @@ from .errors import (
     ScriptFailure,
     UnsafeScript,
 )
-from .forms import FormLibrary
-from .limits import configure as configure_limits
-from .models import Base
-from .pauses import may_pause, pause_deadlines, resume_deadlines
-from .programme_settings import update_settings
-from .programme_territories import disable_programme, enable_programme
-from .sweep import SweepResult, fire_due_timers
-from .tasks import claim, complete, get_task, list_tasks, reassign, release
-from .uow import NoUnitOfWork, UnitOfWork, handles, unit_of_work
-from .versions import forms_for_case, forms_for_instance
+from .definitions.forms import FormLibrary
+from .definitions.versions import forms_for_case, forms_for_instance
+from .persistence import events
+from .persistence.models import Base
+from .persistence.uow import NoUnitOfWork, UnitOfWork, handles, unit_of_work
+from .queries.completions import Completion, completion_of
+from .runtime.limits import configure as configure_limits
 
 __all__ = [
     "MAX_DRAFT_BYTES", "AlreadyCompleted", "Completion", "Draft", "completion_of", "draft_for",

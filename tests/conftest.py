@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 import engine
 import web.auth.models  # noqa: F401 - registers the people tables
 import web.notifications.models  # noqa: F401
-from engine import catalog
-from engine.models import Base, Territory
+from engine.definitions import catalog
+from engine.persistence.models import Base, Territory
 from tests.templates import PG_ADMIN, Templates, pg_admin, pg_clone, pg_drop, pg_url  # noqa: F401
 from web import create_app
 from web.extensions import db

@@ -1,8 +1,8 @@
-"""Tests are entry points: they own the units of work of what they run (engine.uow).
+"""Tests are entry points: they own the units of work of what they run (engine.persistence.uow).
 
 :func:`run` is one command in a unit of work of its own, as one web request would run it.
-The sweep is an entry point with sessions of its own (engine.sweep): what the test's session
-holds is committed first, as any other entry point's work would be, and the test's objects
+The sweep is an entry point with sessions of its own (engine.commands.sweep): what the test's
+session holds is committed first, as any other entry point's work would be, and the test's objects
 are read again afterwards, so they show what the sweep did.
 """
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from engine import catalog
+from engine.definitions import catalog
 
 PG_ADMIN = os.environ.get("ACOMPANA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

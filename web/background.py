@@ -10,7 +10,7 @@ import threading
 from flask import Flask
 
 import engine
-from engine import clock
+from engine.core import clock
 
 from . import heartbeat
 from .extensions import db
@@ -40,7 +40,7 @@ class Sweeper(threading.Thread):
     def run(self) -> None:
         """Sweep until stopped; whatever goes wrong is logged and the next sweep still runs.
 
-        A failing case is already an incident (engine.sweep); this catches the rest (the
+        A failing case is already an incident (engine.commands.sweep); this catches the rest (the
         database away…). Signals are delivered to the main thread only, so catching
         ``BaseException`` here cannot swallow a Ctrl-C or a SIGTERM meant for the process.
         """

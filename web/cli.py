@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 import engine
 from engine import unit_of_work
-from engine.territories import add_territory
+from engine.commands.territories import add_territory
 
 from .auth.people import staff_member
 from .cli_errors import moment, one_line

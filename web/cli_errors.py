@@ -7,8 +7,8 @@ from datetime import datetime
 
 import click
 
-from engine.errors import InvalidTaskData
-from engine.inputs import has_unstorable
+from engine.core.errors import InvalidTaskData
+from engine.core.inputs import has_unstorable
 
 
 def one_line(command: click.Command) -> click.Command:

@@ -33,7 +33,7 @@ def default_config(instance_path: str) -> dict:
         "MAX_FORM_MEMORY_SIZE": _max_request_bytes(),
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "web" / "translations"),
-        # limits on every script and expression a process runs (engine.limits)
+        # limits on every script and expression a process runs (engine.runtime.limits)
         "ACOMPANA_SCRIPT_SECONDS": float(os.environ.get("ACOMPANA_SCRIPT_SECONDS", "2")),
         "ACOMPANA_SCRIPT_MEMORY_MB": float(os.environ.get("ACOMPANA_SCRIPT_MEMORY_MB", "128")),
         "ACOMPANA_CASE_DATA_MB": float(os.environ.get("ACOMPANA_CASE_DATA_MB", "2")),
@@ -47,7 +47,7 @@ def _max_request_bytes() -> int:
 
 
 def engine_limits(config) -> dict:
-    """The engine's script limits (engine.limits.configure) from the app's configuration."""
+    """The engine's script limits (engine.runtime.limits.configure) from the app's configuration."""
     return {"seconds": config["ACOMPANA_SCRIPT_SECONDS"],
             "memory_mb": config["ACOMPANA_SCRIPT_MEMORY_MB"],
             "case_data_mb": config["ACOMPANA_CASE_DATA_MB"],

@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from engine.settings import STEP_START, DeadlineRule
+from engine.programmes.settings import STEP_START, DeadlineRule
 
 ANCHORS = {  # the data fields deadlines count from, as a reader calls them
     STEP_START: lambda: _("el inicio del paso"),

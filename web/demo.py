@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import engine
 from engine import unit_of_work
-from engine.models import Case, HumanTask, Territory
+from engine.persistence.models import Case, HumanTask, Territory
 
 from .auth.models import User
 from .auth.passwords import hash_password

@@ -14,8 +14,8 @@ from redis.exceptions import RedisError
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine import clock
-from engine.models import Timer
+from engine.core import clock
+from engine.persistence.models import Timer
 
 from . import heartbeat
 from .extensions import csrf, db

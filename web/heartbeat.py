@@ -12,7 +12,7 @@ from sqlalchemy import String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine.models import Base
+from engine.persistence.models import Base
 
 SCHEDULER = "scheduler"  # python -m web.scheduler: enqueues sweeps on Redis
 SWEEPER = "sweeper"  # web.background.Sweeper: sweeps in a thread (no Redis)

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
-from engine.errors import InvalidInput
-from engine.inputs import MAX_DATABASE_ID, has_unstorable
+from engine.core.errors import InvalidInput
+from engine.core.inputs import MAX_DATABASE_ID, has_unstorable
 
 from .errors import render_error
 from .field_errors import translated

@@ -59,6 +59,6 @@ def send_daily_digest() -> int:
     mailer = Mailer(app.config["MAIL_SERVER"], app.config["MAIL_PORT"], app.config["MAIL_FROM"])
     with app.app_context():
         try:
-            return send_digests(db.session, mailer, engine.clock.now())
+            return send_digests(db.session, mailer, engine.core.clock.now())
         finally:
             db.session.remove()

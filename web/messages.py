@@ -1,7 +1,7 @@
 """The engine's message codes worded in the reader's language (Spanish, Italian, English).
 
 The engine gives every error, deploy problem and audit event a stable code and plain params
-(``engine/messages.py`` lists them); this module is the one place that words them for people:
+(``engine/core/messages.py`` lists them); this module is the one place that words them for people:
 
 - :func:`word` ``(code, params) -> str``: one sentence in the current language;
 - :func:`word_error` for an :class:`engine.EngineError`, :func:`word_event` for an event of
@@ -12,7 +12,7 @@ An unknown code never shows English (or the code) to a reader: it words as a gen
 sentence in the reader's language. Params are shown as given, except those named in
 ``FORMATS`` (moments in the reader's time zone and language, role names).
 
-To add a code: register it in ``engine/messages.py``, add its Spanish sentence to
+To add a code: register it in ``engine/core/messages.py``, add its Spanish sentence to
 ``WORDINGS`` below with the same ``%(name)s`` placeholders as its params, and add the Italian
 and English ``msgstr`` at the end of ``web/translations/{it,en}/LC_MESSAGES/messages.po``
 (and the bare msgid to ``es``); ``tests/unit/test_message_codes.py`` checks all three.

@@ -1,13 +1,13 @@
 """``flask programme enable|disable <programme> <territory>`` and ``flask programme list``:
-which territories may open cases of which programme (engine.programme_territories)."""
+which territories may open cases of which programme (engine.commands.programme_territories)."""
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 import engine
-from engine import programme_territories
-from engine.models import Programme
+from engine.commands import programme_territories
+from engine.persistence.models import Programme
 
 from .extensions import db
 

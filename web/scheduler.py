@@ -23,7 +23,7 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
-from engine import clock
+from engine.core import clock
 
 from .jobs import QUEUE
 

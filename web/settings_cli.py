@@ -6,8 +6,10 @@ import click
 from flask.cli import AppGroup
 
 import engine
-from engine import catalog, programme_settings, unit_of_work
-from engine.settings_changes import anchors_allowed
+from engine import unit_of_work
+from engine.commands import programme_settings
+from engine.definitions import catalog
+from engine.programmes.settings_changes import anchors_allowed
 
 from . import cli_errors
 from .extensions import db

@@ -28,6 +28,9 @@ applies (engine.queries). The rules, by action (and the thing it is about):
 A missing role is ``policy.not_allowed`` (params ``action``, ``roles``). An actor with the
 ``system`` role (the engine itself, the command line) passes every rule except those about
 doing a person's step (``claim_task``, ``work_task``).
+
+Layer engine.policy; it may import: engine.definitions, engine.persistence, engine.core. The
+contracts that hold it are in pyproject.toml ([tool.importlinter]).
 """
 
 from __future__ import annotations
@@ -37,11 +40,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
-from .. import catalog
-from ..errors import NotFound
-from ..models import Case, ProgrammeTerritory, Territory
+from ..core.errors import NotFound
+from ..core.roles import ADMIN, CASEWORKER, MANAGER, ROLES, SUPERVISOR, SYSTEM_ROLE
+from ..definitions import catalog
+from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
-from .roles import ADMIN, CASEWORKER, MANAGER, ROLES, SUPERVISOR, SYSTEM_ROLE
 from .rules import (
     CLAIM_TASK,
     ENABLE_PROGRAMME,
@@ -67,7 +70,7 @@ from .rules import (
 from .scope import reach, sees_territory, supervises, territory_ids
 
 if TYPE_CHECKING:
-    from ..actors import Actor
+    from ..core.actors import Actor
 
 ACTIONS = tuple(RULES)
 

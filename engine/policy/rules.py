@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import catalog
-from ..errors import EngineError, NotAllowed, NotFound
-from ..models import Case, HumanTask, Programme, Territory
-from .roles import ADMIN, CASEWORKER, MANAGER, SUPERVISOR, SYSTEM_ROLE
+from ..core.errors import EngineError, NotAllowed, NotFound
+from ..core.roles import ADMIN, CASEWORKER, MANAGER, SUPERVISOR, SYSTEM_ROLE
+from ..definitions import catalog
+from ..persistence.models import Case, HumanTask, Programme, Territory
 from .scope import is_system, sees_territory, supervises
 
 if TYPE_CHECKING:
-    from ..actors import Actor
+    from ..core.actors import Actor
 
 SEE_CASE, SEE_TASK, OPEN_TASK = "see_case", "see_task", "open_task"
 START_CASE, CLAIM_TASK, WORK_TASK = "start_case", "claim_task", "work_task"

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, false, true
 
-from ..models import Case
-from .roles import ROLES, SYSTEM_ROLE
+from ..core.roles import ROLES, SYSTEM_ROLE
+from ..persistence.models import Case
 
 if TYPE_CHECKING:
-    from ..actors import Actor
+    from ..core.actors import Actor
 
 KNOWN_ROLES = frozenset({*ROLES, SYSTEM_ROLE})
 

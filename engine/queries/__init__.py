@@ -9,6 +9,9 @@ Each query takes the actor and returns only what the access policy lets it see
 - :mod:`.reports`: the programmes and territories a reader's outcome reports cover;
 - :mod:`.cases`: finding cases; :mod:`.tasks`: task lists;
 - :mod:`.programmes`: where an actor may open cases, and which programmes.
+
+Layer engine.queries; it may import: engine.reports, engine.commands and every layer below it.
+The contracts that hold it are in pyproject.toml ([tool.importlinter]).
 """
 
 from .cases import CaseSearch, search_cases

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import policy
-from ..actors import Actor
-from ..models import Case, Household
+from ..core.actors import Actor
+from ..persistence.models import Case, Household
 
 MAX_FOUND = 200
 

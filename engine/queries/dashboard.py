@@ -9,10 +9,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from .. import policy
-from ..actors import Actor
-from ..incidents import OPEN
-from ..mirror import OVERDUE_CLOSED
-from ..models import Case, Event, Household, HumanTask, Incident, Territory
+from ..commands.incidents import OPEN
+from ..core.actors import Actor
+from ..persistence.mirror import OVERDUE_CLOSED
+from ..persistence.models import Case, Event, Household, HumanTask, Incident, Territory
 
 BUCKETS = (("1–7", 1, 7), ("8–30", 8, 30), (">30", 31, None))
 WEEKS = 12

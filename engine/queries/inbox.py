@@ -8,8 +8,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from .. import policy
-from ..actors import Actor
-from ..models import Case, Household, HumanTask, Programme
+from ..core.actors import Actor
+from ..persistence.models import Case, Household, HumanTask, Programme
 
 PER_PAGE = 25
 MAX_PAGE = 100_000  # a page number past this is read as the last one it could be

@@ -4,8 +4,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import policy
-from ..actors import Actor
-from ..models import Programme, ProgrammeTerritory, Territory
+from ..core.actors import Actor
+from ..persistence.models import Programme, ProgrammeTerritory, Territory
 
 
 def start_territories(session: Session, actor: Actor) -> list[Territory]:

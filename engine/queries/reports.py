@@ -6,9 +6,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, undefer
 
 from .. import policy
-from ..actors import Actor
-from ..errors import NotFound
-from ..models import Case, Programme, ProgrammeTerritory, Territory
+from ..core.actors import Actor
+from ..core.errors import NotFound
+from ..persistence.models import Case, Programme, ProgrammeTerritory, Territory
 from ..reports import BUILDERS, Report, build_report
 
 

@@ -4,8 +4,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .. import policy
-from ..actors import Actor
-from ..models import HumanTask
+from ..core.actors import Actor
+from ..persistence.models import HumanTask
 
 
 def task_list(session: Session, actor: Actor, *, mine: bool = True, pool: bool = True,

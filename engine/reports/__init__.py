@@ -1,10 +1,14 @@
-"""Outcome reports per programme (``build_report``); one module per programme."""
+"""Outcome reports per programme (``build_report``); one module per programme.
+
+Layer engine.reports; it may import: engine.commands and every layer below it. The contracts
+that hold it are in pyproject.toml ([tool.importlinter]).
+"""
 
 from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from ..errors import NotFound
+from ..core.errors import NotFound
 from .base import Builder, Figure, Report
 
 BUILDERS: dict[str, Builder] = {}

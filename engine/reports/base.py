@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import households
-from ..models import Case, Event
+from ..definitions import households
+from ..persistence.models import Case, Event
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def submitted(events: list[Event], bpmn_id: str) -> list[dict]:
 
 
 def members(case: Case) -> int:
-    """How many people the case's household has (read through engine.households)."""
+    """How many people the case's household has (read through engine.definitions.households)."""
     return len(households.members_of(case.household))
 
 

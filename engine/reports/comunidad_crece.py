@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from .. import catalog, clock, manifest
-from ..models import Case, Event
+from ..core import clock
+from ..definitions import catalog, manifest
+from ..persistence.models import Case, Event
 from . import register
 from .base import (
     Breakdown,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from .. import manifest
-from ..models import Case, Event
+from ..definitions import manifest
+from ..persistence.models import Case, Event
 from . import register
 from .base import (
     Breakdown,

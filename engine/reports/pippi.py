@@ -19,11 +19,12 @@ from statistics import mean
 
 from sqlalchemy.orm import Session
 
-from .. import catalog, clock, manifest
-from ..calendars import TerritoryCalendar
-from ..deadlines import compute
-from ..models import Case, Event, Programme
-from ..settings import ProgrammeSettings
+from ..core import clock
+from ..definitions import catalog, manifest
+from ..persistence.models import Case, Event, Programme
+from ..programmes.calendars import TerritoryCalendar
+from ..programmes.deadlines import compute
+from ..programmes.settings import ProgrammeSettings
 from . import register
 from .base import Figure, Report, completions, members, programme_cases, share, submitted
 

@@ -1,7 +1,7 @@
 """Triple P: places filled per modality (of the places configured), the waiting lists,
 completion per modality, and the mean pre→post change on each questionnaire.
 
-The places and waiting lists are read as they stand now (engine.places); the rest from each
+The places and waiting lists are read as they stand now (engine.commands.places); the rest from each
 case's audit trail: the modality chosen at ``inscripcion``, attendance at ``charla``,
 ``sesion_individual``, ``sesion_grupal`` and ``llamada_seguimiento``, the scores of
 ``cuestionarios_iniciales`` and ``cuestionarios_finales`` (the latest submission counts;
@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import catalog, manifest, places
-from ..models import Case, Enrolment, Event, Territory
+from ..commands import places
+from ..definitions import catalog, manifest
+from ..persistence.models import Case, Enrolment, Event, Territory
 from . import register
 from .base import (
     Breakdown,

@@ -14,7 +14,8 @@ branch_labels = None
 depends_on = None
 
 # The member keys written before (the case page's nombre/edad, P.I.P.P.I.'s nome/eta) and
-# their canonical names; a copy of engine.households.LEGACY_KEYS as it was at this revision.
+# their canonical names; a copy of engine.definitions.households.LEGACY_KEYS as it was at this
+# revision.
 LEGACY_KEYS = {"nombre": "name", "nome": "name", "edad": "age", "eta": "age", "età": "age",
                "parentesco": "relationship", "parentela": "relationship",
                "rut": "national_id", "codice_fiscale": "national_id"}

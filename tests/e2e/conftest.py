@@ -7,7 +7,7 @@ import pytest
 
 import engine
 from engine import unit_of_work
-from engine.models import Territory
+from engine.persistence.models import Territory
 from tests.conftest import ROOT
 from tests.templates import Seed, descends_from
 from web import create_app
@@ -131,7 +131,7 @@ class Browser:
         with self.client.application.app_context():
             from sqlalchemy import select
 
-            from engine.models import HumanTask
+            from engine.persistence.models import HumanTask
 
             rows = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case_id))
             return {row.bpmn_id: row.id for row in rows}

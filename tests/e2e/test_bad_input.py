@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from engine.models import Base, Case, Event, Household
+from engine.persistence.models import Base, Case, Event, Household
 from tests.e2e.conftest import MARCH_2, csrf_of
 from tests.e2e.test_programme_settings import SETTINGS, form_values, managers  # noqa: F401
 from web import create_app
@@ -249,7 +249,7 @@ def test_households_are_untouched_by_every_refusal_above(as_person, web_app):
 def test_the_engine_refuses_a_caseworker_from_another_territory_on_the_web(as_person, web_app):
     """Jorge supervises both territories, so Giulia is offered; she does not work in
     Antofagasta, and the engine's rule says so beside the field."""
-    from engine.models import Territory
+    from engine.persistence.models import Territory
     from web.auth.models import User
 
     with web_app.app_context():

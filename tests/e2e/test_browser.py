@@ -124,7 +124,7 @@ def test_a_plan_with_two_goals_is_built_with_the_add_button(chromium, server, st
     from datetime import date
 
     import engine
-    from engine.models import Event
+    from engine.persistence.models import Event
     from web import demo_data
     from web.extensions import db
 

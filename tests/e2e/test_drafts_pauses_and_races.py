@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 import engine
-from engine.models import Case, Event, HumanTask
+from engine.persistence.models import Case, Event, HumanTask
 from web.extensions import db
 
 FILLED = {"familia_ubicada": "true", "fecha_contacto": "2026-03-05", "intentos": "1"}

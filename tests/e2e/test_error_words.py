@@ -3,7 +3,7 @@ wrong (from the error's code and params), in Spanish or Italian, never the engin
 
 import pytest
 
-from engine.models import Territory
+from engine.persistence.models import Territory
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_programme_settings import DIAGNOSIS, SETTINGS, diagnosis_days, submit
 from web.auth.models import User

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import engine
-from engine import catalog, unit_of_work
-from engine.models import Base, Case, HumanTask, Programme, Territory
+from engine import unit_of_work
+from engine.definitions import catalog
+from engine.persistence.models import Base, Case, HumanTask, Programme, Territory
 from tests.conftest import _truncate
 from tests.e2e.conftest import MARCH_2, PASSWORD, Browser, _seed, csrf_of
 from tests.e2e.test_programme_settings import SETTINGS, form_values

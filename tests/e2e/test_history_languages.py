@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from engine.models import Event, Territory
+from engine.persistence.models import Event, Territory
 from tests.e2e.conftest import PASSWORD
 from tests.entry import sweep
 from web.auth.models import User

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 import engine
 from engine import unit_of_work
-from engine.models import Case, Household
+from engine.persistence.models import Case, Household
 from tests.conftest import ROOT
 from web.extensions import db
 

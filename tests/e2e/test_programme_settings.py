@@ -8,8 +8,9 @@ from html.parser import HTMLParser
 import pytest
 
 import engine
-from engine import catalog, unit_of_work
-from engine.models import SettingsChange, Territory
+from engine import unit_of_work
+from engine.definitions import catalog
+from engine.persistence.models import SettingsChange, Territory
 from tests.e2e.conftest import PASSWORD, csrf_of
 from tests.e2e.test_browser import SHOTS, VIEWPORTS, chromium, server, sign_in  # noqa: F401
 from web.auth.models import User

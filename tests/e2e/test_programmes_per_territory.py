@@ -3,7 +3,7 @@ programme is opened only in a territory that runs it (Familias is Chilean: never
 
 from sqlalchemy import func, select
 
-from engine.models import Case, Territory
+from engine.persistence.models import Case, Territory
 from web.auth.models import User
 from web.extensions import db
 

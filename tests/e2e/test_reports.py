@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 
 import engine
-from engine.models import Territory
+from engine.persistence.models import Territory
 from tests.e2e.conftest import PASSWORD, WEB, in_web_app
 from tests.e2e.test_browser import SHOTS, VIEWPORTS, chromium, server, sign_in  # noqa: F401
 from tests.integration.familias_report_seed import Story, live_through

@@ -22,8 +22,10 @@ import pytest
 from sqlalchemy import select
 
 import engine
-from engine import runtime, store, unit_of_work
-from engine.models import Event, HumanTask, ProcessInstance, Timer
+from engine import unit_of_work
+from engine.commands import store
+from engine.persistence.models import Event, HumanTask, ProcessInstance, Timer
+from engine.runtime import workflow as runtime
 from tests.conftest import ROOT
 from tests.e2e.conftest import CSRF, PASSWORD
 from web.auth.models import User
@@ -82,7 +84,7 @@ def _free_port() -> int:
 def gunicorn(web_app, database_url, tmp_path):
     """The app as the README deploys it: gunicorn -w 4 on the test PostgreSQL database."""
     with web_app.app_context():
-        territory = engine.models.Territory
+        territory = engine.persistence.models.Territory
         antofagasta = db.session.scalars(select(territory).where(
             territory.code == "antofagasta")).one()
         for username, name in EXTRA:

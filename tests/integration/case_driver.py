@@ -15,9 +15,10 @@ import time_machine
 from sqlalchemy import select
 
 import engine
-from engine import store, unit_of_work
-from engine.models import Case, Event, HumanTask, ProcessInstance
-from engine.serialization import dump_state
+from engine import unit_of_work
+from engine.commands import store
+from engine.persistence.models import Case, Event, HumanTask, ProcessInstance
+from engine.runtime.serialization import dump_state
 from tests.entry import sweep
 
 

@@ -11,7 +11,7 @@ from datetime import date
 
 import engine
 from engine import unit_of_work
-from engine.models import HumanTask, Territory
+from engine.persistence.models import HumanTask, Territory
 from tests.integration.case_driver import DrivenCase
 from tests.integration.familias_driver import SANTIAGO, local_day
 from web.demo_data_crece import atender_alerta, revision_pii, tutoria, vinculacion_redes

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 import engine
-from engine import catalog, limits, unit_of_work
-from engine.models import Event, Incident, ProcessDefinition
+from engine import unit_of_work
+from engine.definitions import catalog
+from engine.persistence.models import Event, Incident, ProcessDefinition
+from engine.runtime import limits
 from tests.conftest import FIXTURES
 from web import create_app
 from web.auth.models import User

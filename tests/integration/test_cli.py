@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine.models import Territory
+from engine.persistence.models import Territory
 from web.auth.models import User
 from web.extensions import db
 

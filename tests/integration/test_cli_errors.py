@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 import engine
 from engine import unit_of_work
-from engine.errors import InvalidInput
-from engine.models import Base, Territory
+from engine.core.errors import InvalidInput
+from engine.persistence.models import Base, Territory
 from tests.integration.test_cli import add_person
 from web.auth.people import staff_member
 from web.extensions import db

@@ -1,7 +1,7 @@
 """A compacted case still migrates to a new version with SpiffWorkflow's own diff and migrate.
 
-Compaction (engine.compaction) keeps the parent of every open step, so ``migrate_workflow`` can
-reset the open steps and predict them again from the new version. What it drops (earlier
+Compaction (engine.runtime.compaction) keeps the parent of every open step, so ``migrate_workflow``
+can reset the open steps and predict them again from the new version. What it drops (earlier
 completed instances of a step) is what a migration would need only to send a case back to a
 previous step, when its current one is gone from the new version: the later issue on case
 migration decides that.
@@ -14,9 +14,12 @@ from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
 import engine
-from engine import runtime, serialization, store, unit_of_work
-from engine.parsing import parse_process, read_sources
-from engine.settings import read_settings_file, settings_from_dict
+from engine import unit_of_work
+from engine.commands import store
+from engine.definitions.parsing import parse_process, read_sources
+from engine.programmes.settings import read_settings_file, settings_from_dict
+from engine.runtime import serialization
+from engine.runtime import workflow as runtime
 from tests.conftest import ROOT
 from tests.integration.familias_driver import FamiliaCase, local_day
 from tests.integration.familias_versions import familias_v2

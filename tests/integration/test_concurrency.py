@@ -8,7 +8,7 @@ import pytest
 
 import engine
 from engine import unit_of_work
-from engine.models import Event
+from engine.persistence.models import Event
 from tests.conftest import FIXTURES
 from tests.entry import run, sweep
 
@@ -84,4 +84,4 @@ def test_a_person_and_the_sweep_on_one_case_both_land(cases, new_session, fixtur
     kinds = [e.kind for e in check.query(Event).filter_by(case_id=task.case_id)]
     assert kinds.count("task_completed") == 1
     assert kinds.count("reminder") == 1
-    assert check.get(engine.models.Case, task.case_id).outcome == "no_ubicada"
+    assert check.get(engine.persistence.models.Case, task.case_id).outcome == "no_ubicada"

@@ -25,7 +25,7 @@ def line_of(text: str, needle: str) -> int:
 def refused(session, forms, bpmn: str) -> engine.ProcessProblem:
     with pytest.raises(engine.InvalidProcess) as raised:
         deploy(session, forms, bpmn)
-    assert session.query(engine.models.ProcessDefinition).count() == 0
+    assert session.query(engine.persistence.models.ProcessDefinition).count() == 0
     return raised.value.problems[0]
 
 

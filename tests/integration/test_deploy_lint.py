@@ -14,11 +14,13 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 import engine
-from engine import clock, lint_sites, unit_of_work
-from engine.models import ProcessDefinition
-from engine.parsing import parse_process
-from engine.scripting import RestrictedEnvironment, RestrictedScriptEngine
-from engine.settings import settings_from_dict
+from engine import unit_of_work
+from engine.core import clock
+from engine.definitions import lint_sites
+from engine.definitions.parsing import parse_process
+from engine.persistence.models import ProcessDefinition
+from engine.programmes.settings import settings_from_dict
+from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 from tests.conftest import FIXTURES, ROOT
 
 LINT = FIXTURES / "lint"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 import engine
 from engine import unit_of_work
-from engine.models import Case, Event, HumanTask
+from engine.persistence.models import Case, Event, HumanTask
 from tests.conftest import FIXTURES
 
 MARCH_2 = datetime(2026, 3, 2, 12, tzinfo=UTC)

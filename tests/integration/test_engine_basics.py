@@ -6,7 +6,7 @@ import pytest
 
 import engine
 from engine import unit_of_work
-from engine.models import HumanTask
+from engine.persistence.models import HumanTask
 from tests.conftest import FIXTURES
 from tests.entry import sweep
 

@@ -11,7 +11,7 @@ import pytest
 
 import engine
 from engine import unit_of_work
-from engine.calendars import add_months
+from engine.programmes.calendars import add_months
 from tests.conftest import ROOT
 from tests.integration.familias_driver import FamiliaCase, local_day
 from web.demo_data import (

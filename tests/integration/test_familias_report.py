@@ -24,7 +24,7 @@ from sqlalchemy import event, select
 
 import engine
 from engine import unit_of_work
-from engine.models import Territory
+from engine.persistence.models import Territory
 from engine.reports import build_report
 from tests.conftest import ROOT, add_territories, ana, jorge, seed_session
 from tests.integration.familias_report_seed import Story, live_through
@@ -142,7 +142,7 @@ def test_the_csv_rows_are_one_per_case(session, territories, cases):
         "profesional": "ana", "resultado": "egreso", "trayectoria": "doble",
         "sesiones_meta": 16, "sesiones_realizadas": 16, "acciones_plan": 3,
         "acciones_realizadas": 2, "indicadores_por_lograr": 4, "indicadores_a_cumplido": 2,
-        "integrantes": 1}  # Carla Rojas, read through engine.households
+        "integrantes": 1}  # Carla Rojas, read through engine.definitions.households
     assert rows["Díaz Rivera"]["resultado"] == "no_ubicada"
     assert rows["Díaz Rivera"]["trayectoria"] is None
     assert rows["Castillo Vega"]["resultado"] == ""  # still open

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 
 import engine
-from engine import catalog, unit_of_work
-from engine.models import ProcessDefinition
+from engine import unit_of_work
+from engine.definitions import catalog
+from engine.persistence.models import ProcessDefinition
 from tests.conftest import ROOT
 from tests.integration.case_driver import CaseSteps
 from tests.integration.familias_driver import FamiliaCase, local_day

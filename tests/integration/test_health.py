@@ -68,10 +68,10 @@ def test_a_timer_a_minute_late_is_not_ready_until_it_fires(app, session, fixture
     with unit_of_work(session):
         engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
                           caseworker, NOW)
-    due = min(t.due_at for t in session.query(engine.models.Timer))
+    due = min(t.due_at for t in session.query(engine.persistence.models.Timer))
     with time_machine.travel(due + timedelta(seconds=61), tick=False):
         with app.app_context():
-            heartbeat.beat(db.session, heartbeat.SWEEPER, engine.clock.now())
+            heartbeat.beat(db.session, heartbeat.SWEEPER, engine.core.clock.now())
         status, body = ready(app)
         assert (status, body["failed"]) == (503, ["timers"])
         assert body["checks"]["timers"]["oldest_due_late_seconds"] == 61
@@ -82,7 +82,7 @@ def test_a_timer_a_minute_late_is_not_ready_until_it_fires(app, session, fixture
 def test_redis_that_does_not_answer_is_named(database_url):
     app = app_on(database_url, STOPPED_REDIS)
     with app.app_context():
-        heartbeat.beat(db.session, heartbeat.SCHEDULER, engine.clock.now())
+        heartbeat.beat(db.session, heartbeat.SCHEDULER, engine.core.clock.now())
     status, body = ready(app)
     assert (status, body["failed"]) == (503, ["redis"])
     assert body["checks"]["redis"] == {"ok": False, "error": "ConnectionError"}
@@ -92,7 +92,7 @@ def test_redis_that_does_not_answer_is_named(database_url):
 def test_ready_with_redis_and_a_ticking_scheduler(database_url, redis):
     app = app_on(database_url, REDIS_URL)
     with app.app_context():
-        heartbeat.beat(db.session, heartbeat.SCHEDULER, engine.clock.now())
+        heartbeat.beat(db.session, heartbeat.SCHEDULER, engine.core.clock.now())
     status, body = ready(app)
     assert status == 200 and body["checks"]["redis"] == {"ok": True}
 

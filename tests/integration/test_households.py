@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 import engine
-from engine import households, unit_of_work
-from engine.errors import InvalidInput
-from engine.models import Case, Household, Territory
+from engine import unit_of_work
+from engine.core.errors import InvalidInput
+from engine.definitions import households
+from engine.persistence.models import Case, Household, Territory
 from tests.conftest import FIXTURES
 
 MARCH_2 = datetime(2026, 3, 2, 12, tzinfo=UTC)

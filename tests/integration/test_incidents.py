@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 import engine
 from engine import unit_of_work
-from engine.models import Event, Incident, ProcessInstance, Timer
+from engine.persistence.models import Event, Incident, ProcessInstance, Timer
 from tests.entry import sweep
 from tests.integration import poisoned_world as world
 
@@ -69,7 +69,7 @@ def test_retry_on_the_page_makes_the_case_due_now(poisoned, app, session, territ
     answer = person.post(f"/incidents/{incident.id}/retry")
     assert answer.status_code == 302
     retried = world.incident_of(session, poisoned.poisoned)
-    assert retried.next_retry_at <= engine.clock.now()
+    assert retried.next_retry_at <= engine.core.clock.now()
     assert sweep(session).instances >= 1  # the next sweep takes it
     assert world.incident_of(session, poisoned.poisoned).status == "resolved"
     trail = session.scalars(select(Event.kind).where(Event.case_id == poisoned.poisoned)).all()
@@ -127,7 +127,7 @@ def test_a_failing_step_is_an_incident_until_a_step_is_completed(app, session, f
     command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
     with unit_of_work(session):
         case = engine.start_case(session, command, caseworker, world.START)
-    definition = session.scalars(select(engine.models.ProcessDefinition)).one()
+    definition = session.scalars(select(engine.persistence.models.ProcessDefinition)).one()
     script = definition.spec["spec"]["task_specs"]["marcar"]["script"]
     _set_script(session, definition, "raise SystemExit(1)")
     task = engine.list_tasks(session, caseworker)[0]
@@ -151,7 +151,7 @@ def _set_script(session, definition, script: str) -> None:
     definition.spec["spec"]["task_specs"]["marcar"]["script"] = script
     flag_modified(definition, "spec")
     session.commit()
-    engine.catalog.forget()
+    engine.definitions.catalog.forget()
 
 
 def test_case_data_over_the_limit_is_refused_and_nothing_saved(app, session, fixture_forms,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.models import Territory
+from engine.persistence.models import Territory
 from tests.conftest import ROOT
 from tests.integration.redis_server import free_port
 from web.auth.models import User

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 import engine
 from engine import unit_of_work
-from engine.models import ProcessDefinition, Programme
+from engine.persistence.models import ProcessDefinition, Programme
 
 ROOT = Path(__file__).resolve().parents[2]
 

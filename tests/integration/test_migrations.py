@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from engine import unit_of_work
-from engine.models import Base
+from engine.persistence.models import Base
 
 
 def test_migrated_schema_matches_the_models(database_url):
@@ -35,4 +35,4 @@ def test_the_audit_trail_cannot_be_rewritten(session, fixture_forms, caseworker)
         with pytest.raises(DBAPIError, match="append-only"):
             session.execute(text(statement))
         session.rollback()
-    assert [e.actor for e in session.query(engine.models.Event)] == ["ana"]
+    assert [e.actor for e in session.query(engine.persistence.models.Event)] == ["ana"]

@@ -11,7 +11,7 @@ from aiosmtpd.handlers import Message
 
 import engine
 from engine import unit_of_work
-from engine.models import HumanTask
+from engine.persistence.models import HumanTask
 from tests.conftest import FIXTURES
 from tests.entry import sweep
 from web.auth.models import User

@@ -3,7 +3,7 @@
 The dispositivi run as a parallel split whose branches are skipped when the Progetto Quadro
 does not choose them, each chosen one looping on its diary, beside two more parallel lines
 (the EM meetings loop and the T1/T2 timers) that a terminate end event stops. That is the
-shape engine/compaction.py must keep intact: this test runs one family's 18 months twice on
+shape engine/runtime/compaction.py must keep intact: this test runs one family's 18 months twice on
 the real process, saving and restoring the workflow between every step, once compacting
 before each save, and compares every step, timer and the final data.
 """
@@ -14,15 +14,15 @@ from zoneinfo import ZoneInfo
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from engine import clock
-from engine.calendars import TerritoryCalendar, add_months
-from engine.compaction import compact
-from engine.forms import FormLibrary
-from engine.helpers import CaseContext
-from engine.parsing import parse_process, read_sources
-from engine.runtime import advance, attach, catch_up, ready_user_tasks
-from engine.serialization import dump_state, load_state
-from engine.settings import read_settings_file, settings_from_dict
+from engine.core import clock
+from engine.definitions.forms import FormLibrary
+from engine.definitions.parsing import parse_process, read_sources
+from engine.programmes.calendars import TerritoryCalendar, add_months
+from engine.programmes.settings import read_settings_file, settings_from_dict
+from engine.runtime.compaction import compact
+from engine.runtime.helpers import CaseContext
+from engine.runtime.serialization import dump_state, load_state
+from engine.runtime.workflow import advance, attach, catch_up, ready_user_tasks
 from tests.conftest import ROOT
 from web import demo_data_pippi as d
 

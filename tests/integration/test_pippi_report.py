@@ -46,7 +46,7 @@ from sqlalchemy import select
 
 import engine
 from engine import unit_of_work
-from engine.models import HumanTask, Programme, Territory
+from engine.persistence.models import HumanTask, Programme, Territory
 from engine.reports import build_report
 from tests.conftest import ROOT, add_territories, seed_session
 from tests.entry import sweep

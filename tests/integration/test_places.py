@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import text, update
 
 import engine
-from engine import places, unit_of_work
-from engine.models import PlacePool, Territory
+from engine import unit_of_work
+from engine.commands import places
+from engine.persistence.models import PlacePool, Territory
 from tests.integration.test_concurrency import at_once
 from tests.integration.triple_p_driver import Office, add_la_serena, deploy_triple_p
 from web.demo_data_triple_p import inscripcion, retiro

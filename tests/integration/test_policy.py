@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 import pytest
 
 import engine
-from engine import policy, programme_settings, queries, unit_of_work
-from engine.models import Territory
+from engine import policy, queries, unit_of_work
+from engine.commands import programme_settings
+from engine.persistence.models import Territory
 from tests.conftest import FIXTURES
 
 MARCH_2 = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -390,7 +391,7 @@ def test_a_programme_never_runs_in_another_country(session, world, territories):
 
 
 def test_a_new_programme_runs_in_its_countrys_territories_only(session, world):
-    assert engine.programme_territories.territories_of(session, "mini") == ["antofagasta"]
+    assert engine.commands.programme_territories.territories_of(session, "mini") == ["antofagasta"]
     unknown = engine.Actor("ana", frozenset({"caseworker"}), None)
     with pytest.raises(engine.NotFound) as missing, unit_of_work(session):
         engine.start_case(session, engine.StartCase("mini", "atlantis", "ana", "X"), unknown)

@@ -14,8 +14,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 import engine
-from engine import catalog, programme_settings, unit_of_work
-from engine.models import Event, HumanTask, SettingsChange
+from engine import unit_of_work
+from engine.commands import programme_settings
+from engine.definitions import catalog
+from engine.persistence.models import Event, HumanTask, SettingsChange
 from tests.conftest import ROOT
 from tests.integration.familias_driver import FamiliaCase, local, local_day
 from web.demo_data import contacto, ingreso

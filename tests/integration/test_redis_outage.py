@@ -18,7 +18,7 @@ from rq import Queue
 
 import engine
 from engine import unit_of_work
-from engine.models import Event
+from engine.persistence.models import Event
 from tests.conftest import FIXTURES, ROOT
 from tests.integration.redis_server import RedisServer
 from web import create_app
@@ -111,7 +111,7 @@ def test_a_timer_due_during_a_redis_crash_fires_when_redis_returns(
     time.sleep(2)  # an outage of a few seconds (nothing can sweep: no queue)
     assert fired(session, during) == []
     with app.app_context():
-        down = readiness(engine.clock.now())
+        down = readiness(engine.core.clock.now())
         db.session.remove()
     assert not down["redis"]["ok"] and not down["timers"]["ok"]
 
@@ -122,7 +122,7 @@ def test_a_timer_due_during_a_redis_crash_fires_when_redis_returns(
     caught_up_in = (datetime.now(UTC) - restarted_at).total_seconds()
     assert all(p.poll() is None for p in processes.values()), "a process gave up"
     with app.app_context():
-        assert poll(lambda: all(c["ok"] for c in readiness(engine.clock.now()).values()), 5)
+        assert poll(lambda: all(c["ok"] for c in readiness(engine.core.clock.now()).values()), 5)
         db.session.remove()
 
     for process in processes.values():

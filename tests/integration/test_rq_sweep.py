@@ -9,7 +9,7 @@ from rq import Queue
 
 import engine
 from engine import unit_of_work
-from engine.models import Event
+from engine.persistence.models import Event
 from tests.conftest import FIXTURES, ROOT
 from tests.workers import redis_test_url
 from web.jobs import WORKER_CLASS

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy.orm.attributes import flag_modified
 
 import engine
-from engine import catalog, unit_of_work
-from engine.models import ProcessDefinition
+from engine import unit_of_work
+from engine.definitions import catalog
+from engine.persistence.models import ProcessDefinition
 from tests.conftest import FIXTURES
 
 ESCAPES = [

@@ -3,7 +3,7 @@ changes in its copy is not in the next one's, and a seed's build never runs twic
 
 from sqlalchemy import create_engine, select
 
-from engine.models import Territory
+from engine.persistence.models import Territory
 from tests.conftest import add_territories, seed_session
 from tests.templates import Seed
 

@@ -14,7 +14,7 @@ from rq import Queue
 
 import engine
 from engine import unit_of_work
-from engine.models import Event
+from engine.persistence.models import Event
 from tests.conftest import FIXTURES, ROOT
 from tests.entry import sweep
 from tests.integration.test_rq_sweep import QUEUE, REDIS_URL

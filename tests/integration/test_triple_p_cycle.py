@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 import engine
-from engine import places
+from engine.commands import places
 from tests.integration.familias_driver import local_day
 from tests.integration.triple_p_driver import (
     Family,

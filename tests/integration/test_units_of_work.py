@@ -1,4 +1,4 @@
-"""Commands compose: the caller's unit of work commits all of them or none (engine.uow).
+"""Commands compose: the caller's unit of work commits all of them or none (engine.persistence.uow).
 
 Run on SQLite and PostgreSQL, with the engine's real commands on the small ``mini`` process:
 a visit (caseworker) with a reminder and an escalation.
@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 
 import engine
 from engine import unit_of_work
-from engine.models import Case, Event, Household, HumanTask, ProcessInstance, Territory, Timer
+from engine.persistence.models import (
+    Case,
+    Event,
+    Household,
+    HumanTask,
+    ProcessInstance,
+    Territory,
+    Timer,
+)
 from tests.conftest import FIXTURES
 
 MARCH_2 = datetime(2026, 3, 2, 12, tzinfo=UTC)

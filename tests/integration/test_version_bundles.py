@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select, update
 
 import engine
-from engine import catalog, unit_of_work, versions
-from engine.models import Case, HumanTask, ProcessDefinition, ProcessInstance
+from engine import unit_of_work
+from engine.definitions import catalog, versions
+from engine.persistence.models import Case, HumanTask, ProcessDefinition, ProcessInstance
 from tests.conftest import FIXTURES, ROOT
 from tests.integration.familias_versions import copy_familias
 
@@ -31,8 +32,8 @@ def mini(tmp_path):
 
 def deploy(session, folder, forms, **options) -> engine.DeployResult:
     with unit_of_work(session):
-        return engine.deploy(session, engine.parsing.read_sources(folder),
-                             engine.settings.read_settings_file(folder),
+        return engine.deploy(session, engine.definitions.parsing.read_sources(folder),
+                             engine.programmes.settings.read_settings_file(folder),
                              engine.FormLibrary(forms), "equipo", **options)
 
 

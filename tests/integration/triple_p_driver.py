@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 import engine
-from engine import places, unit_of_work
-from engine.models import Case, Enrolment, Event, HumanTask, Territory
-from engine.parsing import read_sources
-from engine.settings import read_settings_file
+from engine import unit_of_work
+from engine.commands import places
+from engine.definitions.parsing import read_sources
+from engine.persistence.models import Case, Enrolment, Event, HumanTask, Territory
+from engine.programmes.settings import read_settings_file
 from tests.conftest import ROOT
 from tests.integration.case_driver import CaseSteps, Timeline
 from tests.integration.familias_driver import SANTIAGO

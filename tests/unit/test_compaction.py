@@ -11,12 +11,12 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine import clock
-from engine.compaction import compact
-from engine.runtime import advance, catch_up, ready_user_tasks
-from engine.scripting import RestrictedScriptEngine
-from engine.serialization import dump_state, load_state
-from engine.timers import install_clock
+from engine.core import clock
+from engine.runtime.compaction import compact
+from engine.runtime.scripting import RestrictedScriptEngine
+from engine.runtime.serialization import dump_state, load_state
+from engine.runtime.timers import install_clock
+from engine.runtime.workflow import advance, catch_up, ready_user_tasks
 from tests.conftest import FIXTURES
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)

@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from engine.calendars import TerritoryCalendar, add_months, months_between
-from engine.deadlines import MissingAnchor, compute
-from engine.settings import DeadlineRule
+from engine.programmes.calendars import TerritoryCalendar, add_months, months_between
+from engine.programmes.deadlines import MissingAnchor, compute
+from engine.programmes.settings import DeadlineRule
 
 ANTOFAGASTA = TerritoryCalendar("CL", "AN", "America/Santiago")
 CHILLAN = TerritoryCalendar("CL", "NB", "America/Santiago")

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import households, manifest, national_ids
+from engine.core import national_ids
+from engine.definitions import households, manifest
 from web import demo_data, demo_data_crece, demo_data_pippi, demo_data_triple_p
 
 ROOT = Path(__file__).resolve().parents[2]

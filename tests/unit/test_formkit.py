@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from engine.forms import FormLibrary
+from engine.definitions.forms import FormLibrary
 from web import demo_data
 from web.formkit import parse_form, render_form
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.inputs import character_errors, has_unstorable, is_database_id, text_errors
+from engine.core.inputs import character_errors, has_unstorable, is_database_id, text_errors
 
 
 @pytest.mark.parametrize("text", ["\x00", "a\x00", "\ud800", "x\udfffy"])

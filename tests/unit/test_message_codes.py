@@ -9,8 +9,8 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
-from engine import errors
-from engine.messages import ERRORS, EVENTS, FIELD_RULES, PROBLEMS, params_of
+from engine.core import errors
+from engine.core.messages import ERRORS, EVENTS, FIELD_RULES, PROBLEMS, params_of
 from web import create_app
 from web import messages as wording
 
@@ -71,7 +71,7 @@ def _recorded_kinds() -> set[str]:
                 kinds.add(_text(node.args[2], constants) if len(node.args) > 2 else None)
             elif isinstance(node, ast.Call) and _called(node.func) == "assign":
                 kinds.add(_text(node.args[-1], constants) if node.args else None)
-    from engine.audit import STEP_KINDS
+    from engine.persistence.audit import STEP_KINDS
     return (kinds | STEP_KINDS) - {None}
 
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from stdnum.cl import rut
 from stdnum.it import codicefiscale
 
-from engine import national_ids
+from engine.core import national_ids
 
 RUT = "12.345.678-5"
 CODICE = "RSSMRA85T10A562S"

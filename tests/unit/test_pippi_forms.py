@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from engine.forms import FormLibrary
+from engine.definitions.forms import FormLibrary
 from tests.conftest import ROOT
 from tests.unit.test_formkit_roundtrip import BrowserSubmission, submitted
 from web import demo_data_pippi as d

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine import manifest, manifest_check
-from engine.errors import InvalidProcess
-from engine.forms import FormLibrary
+from engine.core.errors import InvalidProcess
+from engine.definitions import manifest, manifest_check
+from engine.definitions.forms import FormLibrary
+from engine.programmes.settings import STEP_START
 from engine.reports import comunidad_crece, familias, pippi, triple_p
-from engine.settings import STEP_START
 from web import demo_data, demo_data_crece, demo_data_pippi, demo_data_triple_p
 from web.deadline_text import ANCHORS
 

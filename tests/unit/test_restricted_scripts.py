@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine.errors import UnsafeScript
-from engine.scripting import RestrictedEnvironment, lint
+from engine.core.errors import UnsafeScript
+from engine.runtime.scripting import RestrictedEnvironment, lint
 
 
 @pytest.fixture

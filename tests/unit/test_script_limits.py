@@ -11,8 +11,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 import engine
-from engine import limits, runtime
-from engine.scripting import RestrictedEnvironment, RestrictedScriptEngine
+from engine.runtime import limits
+from engine.runtime import workflow as runtime
+from engine.runtime.scripting import RestrictedEnvironment, RestrictedScriptEngine
 
 SECONDS = 0.3
 

@@ -4,7 +4,12 @@ import copy
 
 import pytest
 
-from engine.settings_changes import apply_changes, differences, is_whole_period, merge_deployed
+from engine.programmes.settings_changes import (
+    apply_changes,
+    differences,
+    is_whole_period,
+    merge_deployed,
+)
 
 FILE = {
     "programa": {"clave": "p", "nombre": "P", "pais": "CL"},

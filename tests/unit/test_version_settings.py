@@ -1,6 +1,6 @@
 """A version's settings: its defaults overlaid with the live values, checked per version."""
 
-from engine.version_settings import keep_needed, problems_in_use, resolve
+from engine.programmes.version_settings import keep_needed, problems_in_use, resolve
 
 SCHEMA = {
     "roles": {"Equipo": "caseworker"},

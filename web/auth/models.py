@@ -6,7 +6,7 @@ from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine import Actor
-from engine.models import Base, Territory
+from engine.persistence.models import Base, Territory
 from engine.policy import ROLES
 
 __all__ = ["ROLES", "User", "UserSession", "user_territory"]

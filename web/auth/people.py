@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from engine import Actor
-from engine.models import HumanTask
+from engine.persistence.models import HumanTask
 
 from ..extensions import db
 from .models import ROLES, User

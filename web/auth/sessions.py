@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask import current_app, session
 from sqlalchemy import delete, update
 
-from engine import clock
+from engine.core import clock
 
 from ..extensions import db
 from .models import User, UserSession

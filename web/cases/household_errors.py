@@ -3,7 +3,7 @@ a member's error saying which member, and the registered family a national id be
 
 from flask_babel import gettext as _
 
-from engine.errors import FieldError, InvalidInput
+from engine.core.errors import FieldError, InvalidInput
 
 from ..field_errors import translated
 from .forms import RELATIONSHIP_LABELS

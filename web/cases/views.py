@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 import engine
 from engine import policy, queries, unit_of_work
-from engine import views as engine_views
-from engine.errors import InvalidInput
+from engine.core.errors import InvalidInput
+from engine.queries import views as engine_views
 
 from ..access import actor, may, require
 from ..auth.models import User

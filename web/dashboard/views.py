@@ -5,7 +5,8 @@ What it counts is the engine's (engine.queries.dashboard), over what the person 
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from engine import clock, policy, queries
+from engine import policy, queries
+from engine.core import clock
 
 from ..access import actor, require
 from ..csv_export import csv_response

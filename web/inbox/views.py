@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine import clock, queries, unit_of_work
+from engine import queries, unit_of_work
+from engine.core import clock
 from engine.queries import InboxFilter
 
 from ..access import actor

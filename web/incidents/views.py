@@ -1,6 +1,6 @@
 """Open incidents for administrators and the managers of each programme.
 
-A person sees the incidents of the programmes they manage (engine.programme_settings:
+A person sees the incidents of the programmes they manage (engine.commands.programme_settings:
 administrators, and managers of the programmes of their countries); anyone else gets 403.
 Retry makes the case due for the next sweep; Cancel stops the retries and needs a reason,
 which goes to the case's trail.
@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine import clock, incidents, policy, programme_settings, unit_of_work
+from engine import policy, unit_of_work
+from engine.commands import incidents, programme_settings
+from engine.core import clock
 
 from ..access import actor, refuse, require
 from ..extensions import db
@@ -34,7 +36,7 @@ def index():
 
 def _visible(incident_id: int):
     incident = incidents.get(db.session, incident_id)
-    case = db.session.get(engine.models.Case, incident.case_id)
+    case = db.session.get(engine.persistence.models.Case, incident.case_id)
     if case.programme_key not in _programmes():
         refuse(404, f"incident {incident_id} is not in a programme this person manages")
     return incident

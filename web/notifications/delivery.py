@@ -3,7 +3,7 @@
 Reminders go to the person holding the task; escalations go to that person and to every
 supervisor of the case's territory; alerts (e.g. a possible rights violation) go to every
 supervisor of the territory. They are made by a handler of the engine's ``Recorded`` domain
-event (engine.events), in the unit of work that recorded the event: a reminder the sweep
+event (engine.persistence.events), in the unit of work that recorded the event: a reminder the sweep
 fires is in the person's notifications when the sweep commits, and an undone step notifies
 nobody.
 """
@@ -11,9 +11,10 @@ nobody.
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import policy, uow
-from engine.events import Recorded
-from engine.models import Case, Event, HumanTask
+from engine import policy
+from engine.persistence import uow
+from engine.persistence.events import Recorded
+from engine.persistence.models import Case, Event, HumanTask
 
 from ..auth.models import User
 from .models import Notification

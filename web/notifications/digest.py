@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import Case, Event, Household
+from engine.persistence.models import Case, Event, Household
 
 from ..auth.models import User
 from ..i18n import language_of

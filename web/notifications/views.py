@@ -4,8 +4,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
-from engine import clock
-from engine.models import Case, Event, Household
+from engine.core import clock
+from engine.persistence.models import Case, Event, Household
 
 from ..extensions import db
 from .models import Notification

@@ -14,7 +14,7 @@ from wtforms import Form, FormField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from engine import FieldError
-from engine.settings import ProgrammeSettings
+from engine.programmes.settings import ProgrammeSettings
 
 from ..deadline_text import anchor_name
 from ..field_errors import MESSAGES

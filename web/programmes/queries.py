@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import catalog
-from engine.models import ProcessDefinition, Programme, SettingsChange
-from engine.settings import DAY_KINDS, ProgrammeSettings
+from engine.definitions import catalog
+from engine.persistence.models import ProcessDefinition, Programme, SettingsChange
+from engine.programmes.settings import DAY_KINDS, ProgrammeSettings
 
 from ..deadline_text import anchor_name
 from .forms import UNITS

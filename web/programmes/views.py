@@ -11,8 +11,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 import engine
-from engine import catalog, policy, programme_settings, unit_of_work
-from engine.settings_changes import anchors_allowed
+from engine import policy, unit_of_work
+from engine.commands import programme_settings
+from engine.definitions import catalog
+from engine.programmes.settings_changes import anchors_allowed
 
 from ..access import actor, require
 from ..extensions import db

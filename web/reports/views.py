@@ -8,7 +8,8 @@ from flask import Blueprint, render_template, request
 from flask_babel import get_timezone
 from flask_login import login_required
 
-from engine import clock, policy, queries
+from engine import policy, queries
+from engine.core import clock
 from engine.reports import Report
 
 from ..access import actor, require

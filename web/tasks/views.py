@@ -7,7 +7,7 @@ from flask_login import login_required
 
 import engine
 from engine import policy, unit_of_work
-from engine.views import deadline_rule, instructions
+from engine.queries.views import deadline_rule, instructions
 
 from ..access import actor, may, require
 from ..auth.people import candidates, full_name

@@ -1,0 +1,82 @@
+"""Deploying a programme: parse and check its files, store a new version only when its bundle
+(sources, forms, settings schema: see :mod:`engine.definitions.bundles`) changed."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ..core import clock
+from ..definitions import bundles, manifest_check, versions
+from ..definitions.forms import FormLibrary
+from ..definitions.parsing import parse_process, read_sources
+from ..persistence.models import Programme
+from ..persistence.uow import command
+from ..programmes import version_settings
+from ..programmes.settings import read_settings_file, settings_from_dict
+from ..programmes.settings_changes import merge_deployed
+from . import programme_territories
+from .programme_settings import record_change
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """What a deploy did: the programme, its current version, and whether it is new."""
+
+    programme: str
+    version: int
+    created: bool
+    definition_id: int
+
+
+@command
+def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
+                  deployed_by: str, *, publish: bool = True) -> DeployResult:
+    """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
+    folder = Path(folder)
+    raw_settings = read_settings_file(folder)
+    manifest_check.check_folder(folder, read_sources(folder), forms)
+    return deploy(session, read_sources(folder), raw_settings, forms, deployed_by,
+                  publish=publish)
+
+
+@command
+def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms: FormLibrary,
+           deployed_by: str, *, publish: bool = True) -> DeployResult:
+    """Check and store one programme's process; an identical bundle keeps the current version.
+
+    The new version is published (new cases start on it) unless ``publish`` is false, when it
+    stays a draft.
+    """
+    settings = settings_from_dict(raw_settings)
+    parsed = parse_process(sources, settings, forms)
+    content = bundles.gather(parsed, raw_settings, forms)
+    now = clock.now()
+    first = session.get(Programme, settings.key) is None
+    _save_settings(session, settings.key, settings.name, raw_settings, deployed_by, now)
+    if first:  # a new programme runs in its country's territories (programme_territories)
+        session.flush()
+        programme_territories.enable_in_country(session, settings.key, settings.country)
+    definition, created = versions.store_version(session, parsed, content, deployed_by, now,
+                                                 publish=publish)
+    return DeployResult(settings.key, definition.version, created, definition.id)
+
+
+def _save_settings(session: Session, key: str, name: str, raw: dict, deployed_by: str,
+                   now) -> None:
+    """The file's settings become live, except values a manager changed that the file has
+    not changed since the last deploy (see :func:`settings_changes.merge_deployed`)."""
+    programme = session.get(Programme, key)
+    if programme is None:
+        session.add(Programme(key=key, name=name, settings=raw, file_settings=raw,
+                              updated_at=now))
+        return
+    previous_file = programme.file_settings or programme.settings
+    live = merge_deployed(programme.settings, previous_file, raw)
+    running = [schema for _, schema in versions.schemas_in_use(session, key, running_only=True)]
+    live = version_settings.keep_needed(live, programme.settings, running)
+    if previous_file != raw or programme.file_settings is None:
+        programme.file_settings = raw
+    programme.name = name
+    record_change(session, programme, live, deployed_by, now, "deploy")
+

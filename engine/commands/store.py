@@ -1,0 +1,171 @@
+"""Loading a case's workflow from the database and saving it back, with its mirrors and trail."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core import clock
+from ..core.actors import SYSTEM
+from ..core.errors import NotFound, ScriptFailure
+from ..definitions import catalog, versions
+from ..persistence import audit, mirror
+from ..persistence.models import Case, ProcessDefinition, ProcessInstance
+from ..programmes.calendars import TerritoryCalendar
+from ..programmes.settings import ProgrammeSettings
+from ..runtime import limits
+from ..runtime import workflow as runtime
+from ..runtime.compaction import compact
+from ..runtime.helpers import CaseContext
+from ..runtime.serialization import SERIALIZER_VERSION, dump_state, load_state
+from ..runtime.workflow import BpmnWorkflow, Task
+from . import places
+
+
+@dataclass
+class LoadedCase:
+    """A case with its live workflow, and the engine steps run since it was loaded."""
+
+    case: Case
+    instance: ProcessInstance
+    workflow: BpmnWorkflow
+    settings: ProgrammeSettings
+    steps: list[tuple[Task, datetime]] = field(default_factory=list)
+
+    def advance(self) -> None:
+        """Run the engine steps that can run now."""
+        runtime.advance(self.workflow, self._on_step)
+
+    def catch_up(self, until: datetime) -> None:
+        """Fire every timer due by ``until``, in order."""
+        runtime.catch_up(self.workflow, until, self._on_step)
+
+    def deliver(self, message: str, payload) -> None:
+        """Hand the workflow a message it waits for, and run the steps it starts."""
+        runtime.deliver_message(self.workflow, message, payload, self._on_step)
+
+    def _on_step(self, task: Task) -> None:
+        self.steps.append((task, clock.now()))
+
+
+def case_context(case: Case, settings: ProgrammeSettings) -> CaseContext:
+    """The settings and calendar a case's expressions run with."""
+    territory = case.territory
+    calendar = TerritoryCalendar(territory.country, territory.region, territory.timezone)
+    return CaseContext(settings, calendar)
+
+
+def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase | None:
+    """Load an instance (row-locked on PostgreSQL); None if another worker holds the lock."""
+    query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    return _loaded(session, session.scalars(query).first())
+
+
+def lock(session: Session, instance_id: int) -> bool:
+    """Take an instance's row lock unless another worker holds it (PostgreSQL)."""
+    query = (select(ProcessInstance.id).where(ProcessInstance.id == instance_id)
+             .with_for_update(skip_locked=True))
+    return session.scalar(query) is not None
+
+
+def load_for_update(session: Session, instance_id: int) -> LoadedCase:
+    """Load an instance, waiting for its row lock (for a person's action)."""
+    query = select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
+    loaded = _loaded(session, session.scalars(query).first())
+    if loaded is None:
+        raise NotFound(f"no process instance {instance_id}", code="instance.not_found",
+                       instance=instance_id)
+    return loaded
+
+
+def _loaded(session: Session, instance: ProcessInstance | None) -> LoadedCase | None:
+    if instance is None:
+        return None
+    case = session.get(Case, instance.case_id)
+    settings = versions.settings_for(session, case.programme, instance.definition_id)
+    spec, subs = catalog.spec_by_id(session, instance.definition_id)
+    workflow = load_state(instance.state, spec, subs)
+    runtime.attach(workflow, case_context(case, settings))
+    return LoadedCase(case, instance, workflow, settings)
+
+
+def create(session: Session, case: Case, definition: ProcessDefinition,
+           settings: ProgrammeSettings, data: dict, now: datetime) -> LoadedCase:
+    """A new workflow for ``case`` with ``data`` on its start event (not yet saved)."""
+    spec, subs = catalog.spec_of(definition)
+    workflow = runtime.start(spec, subs, case_context(case, settings), data)
+    instance = ProcessInstance(case_id=case.id, definition_id=definition.id, state="",
+                               serializer_version=SERIALIZER_VERSION, updated_at=now)
+    return LoadedCase(case, instance, workflow, settings)
+
+
+def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
+    """Write the workflow state, mirror its tasks and timers, and record its engine steps.
+
+    A place the case gives back (engine.commands.places) moves the next waiting case on, through a
+    domain event handled by the unit of work.
+    """
+    instance, case, workflow = loaded.instance, loaded.case, loaded.workflow
+    compact(workflow)
+    instance.state = _checked_size(dump_state(workflow), loaded)
+    instance.updated_at = now
+    session.add(instance)
+    session.flush()
+    _record_steps(session, loaded)
+    if workflow.is_completed():
+        _close(session, loaded, now)
+    else:
+        timers = [] if case.deadlines_paused_at else runtime.waiting_timers(workflow)
+        mirror.sync_timers(session, instance, timers)
+        ready = runtime.ready_user_tasks(workflow)
+        mirror.sync_human_tasks(session, instance, case, ready, loaded.settings, now)
+
+
+def _checked_size(state: str, loaded: LoadedCase) -> str:
+    """Refuse to store a case whose data is over the limit (nothing of it is saved)."""
+    allowed = limits.current().case_data_bytes
+    if len(state) <= allowed:
+        return state
+    last = _likely_writer(loaded)
+    element = getattr(last, "bpmn_id", None) or "(case data)"
+    raise ScriptFailure(element, f"the case's data would take {len(state) / 2**20:.1f} MB, "
+                                 f"over the limit of {allowed / 2**20:g} MB per case "
+                                 "(ACOMPANA_CASE_DATA_MB); nothing was saved",
+                        {"name": getattr(last, "bpmn_name", None), "limit": "case_data"},
+                        code="case.data_too_large",
+                        params={"megabytes": round(len(state) / 2**20, 1),
+                                "limit_mb": round(allowed / 2**20, 1)})
+
+
+def _likely_writer(loaded: LoadedCase):
+    """The element that most likely wrote the data: the last script run, else the last step."""
+    specs = [task.task_spec for task, _ in loaded.steps if task.task_spec.bpmn_id]
+    scripts = [spec for spec in specs if getattr(spec, "script", None)]
+    return (scripts or specs or [None])[-1]
+
+
+def _record_steps(session: Session, loaded: LoadedCase) -> None:
+    for task, at in loaded.steps:
+        if places.releases_place(task):
+            places.release(session, loaded.case, at)
+        described = audit.describe_step(task)
+        if described is None:
+            continue
+        kind, data = described
+        if kind == "case_closed":
+            loaded.case.outcome = data["outcome"]
+        code, params = audit.step_message(task, kind, data)
+        audit.record(session, loaded.case.id, kind, SYSTEM.id, at, task=task,
+                     title=audit.step_title(task), data=data, code=code, params=params)
+    loaded.steps.clear()
+
+
+def _close(session: Session, loaded: LoadedCase, now: datetime) -> None:
+    loaded.instance.status = "completed"
+    loaded.case.status = "closed"
+    loaded.case.closed_at = now
+    mirror.forget_instance(session, loaded.instance.id, now)
+    places.release(session, loaded.case, now)

@@ -1,0 +1,106 @@
+"""The timer sweep: fire every due timer exactly once, whatever runs it and however often.
+
+The ``timer`` table says what is due. Each due instance is loaded under its row lock
+(``SKIP LOCKED``: a second sweep moves on to other cases) and its timers are fired in due
+order; the optimistic version check turns any remaining race into a no-op.
+
+A case whose timers fail — a script error, a limit, anything a script raised — becomes an
+incident (engine.commands.incidents) and the sweep moves on to the next case; the incident keeps
+that case out of the due list until its next retry, so it never blocks the other deadlines.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from ..core import clock
+from ..core.errors import Conflict
+from ..persistence.models import Timer
+from ..persistence.uow import unit_of_work
+from ..runtime import workflow as runtime
+from . import incidents, store
+
+log = logging.getLogger("acompana.sweep")
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did."""
+
+    instances: int = 0
+    fired: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def due_instances(session: Session, now: datetime, limit: int) -> list[int]:
+    """Instances with a timer due by ``now``, most overdue first."""
+    query = (select(Timer.instance_id)
+             .where(Timer.due_at <= now, Timer.instance_id.not_in(incidents.held_instances(now)))
+             .group_by(Timer.instance_id).order_by(func.min(Timer.due_at)).limit(limit))
+    return list(session.scalars(query).all())
+
+
+def fire_due_timers(database: Engine, now: datetime | None = None,
+                    limit: int = 1000) -> SweepResult:
+    """Fire the timers due by ``now`` (default: the clock), one unit of work per case.
+
+    The sweep is an entry point of its own: it opens its sessions on ``database`` and never
+    touches a session of its caller.
+    """
+    moment = clock.as_utc(now) if now else clock.now()
+    result = SweepResult()
+    with Session(database) as session:
+        with unit_of_work(session):
+            incidents.resolve_completed_steps(session, moment)
+        troubled = incidents.open_instance_ids(session, "timer")
+        due = due_instances(session, moment, limit)
+        session.rollback()
+        for instance_id in due:
+            _sweep_one(session, instance_id, moment, instance_id in troubled, result)
+    return result
+
+
+def _sweep_one(session: Session, instance_id: int, moment: datetime, troubled: bool,
+               result: SweepResult) -> None:
+    """Fire one case's due timers; a failure becomes the case's incident, never the sweep's."""
+    try:
+        with unit_of_work(session):
+            fired = _fire_instance(session, instance_id, moment, troubled)
+    except Conflict:
+        fired = None
+    except Exception as error:  # noqa: BLE001 - any failure of one case is its incident
+        with unit_of_work(session):
+            incidents.record_failure(session, instance_id, "timer", error, moment)
+        log.warning("timers of process instance %d failed: %s", instance_id, error)
+        result.failed += 1
+        return
+    if fired is None:
+        result.skipped += 1
+    else:
+        result.instances += 1
+        result.fired += fired
+
+
+def _fire_instance(session: Session, instance_id: int, moment: datetime,
+                   troubled: bool = False) -> int | None:
+    with clock.frozen_at(moment):
+        if not store.lock(session, instance_id) or not _still_due(session, instance_id, moment):
+            return None  # another worker holds it, or has just fired what was due
+        loaded = store.load(session, instance_id, lock=False)
+        loaded.catch_up(moment)
+        fired = sum(1 for task, _ in loaded.steps if runtime.is_timer(task))
+        store.save(session, loaded, moment)
+        if troubled:
+            incidents.resolve(session, instance_id, "timer", moment)
+        return fired
+
+
+def _still_due(session: Session, instance_id: int, moment: datetime) -> bool:
+    query = (select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at <= moment)
+             .limit(1))
+    return session.scalar(query) is not None

@@ -1,0 +1,130 @@
+"""Every message code the engine produces, with the parameters it carries.
+
+The engine never words anything for people: an error (:class:`engine.core.errors.EngineError`), a
+problem in a deployed file (:class:`engine.core.errors.ProcessProblem`) or an event in a case's
+trail (:class:`engine.persistence.models.Event`) carries a stable ``code`` and plain JSON
+``params``; the web (``web/messages.py``) words them in the reader's language when shown, and an API
+returns them as they are. The English text an error also carries is for logs and the command line.
+
+Adding a code (three steps, each checked by ``tests/unit/test_message_codes.py``):
+
+1. raise it, e.g. ``raise NotAllowed("english for the log", code="case.pause_not_allowed",
+   case=case_id)`` (or ``audit.record(..., code="event.case_started", params={...})``);
+2. list it here in ``ERRORS``, ``PROBLEMS`` or ``EVENTS`` with the names of its params
+   (a new rule of a :class:`engine.core.errors.FieldError` goes in ``FIELD_RULES`` and is worded
+   in ``web/field_errors.py``);
+3. give it a sentence in ``web/messages.py`` (a Spanish msgid with the same named
+   placeholders, e.g. ``%(case)s``) and its Italian and English ``msgstr`` at the end of
+   ``web/translations/{it,en}/LC_MESSAGES/messages.po`` (then ``pybabel compile``).
+"""
+
+ERRORS: dict[str, tuple[str, ...]] = {
+    "engine.error": (),
+    # cases and households
+    "case.not_found": ("case",),
+    "case.changed_concurrently": (),
+    "case.busy": (),
+    "case.data_too_large": ("element", "megabytes", "limit_mb"),
+    "territory.not_found": ("territory",),
+    "household.not_found": ("household", "territory"),
+    "instance.not_found": ("instance",),
+    # tasks and drafts
+    "task.not_found": ("task",),
+    "task.already_claimed": ("task", "assignee"),
+    "task.already_completed": ("task", "title", "by", "at"),
+    "task.closed_meanwhile": ("task",),
+    "task.invalid_data": ("form", "fields"),
+    "input.invalid": ("command", "fields"),
+    # deadlines and places
+    "deadlines.already_paused": ("case",),
+    "deadlines.not_paused": ("case",),
+    "place.already_enrolled": ("case",),
+    "place.none_configured": ("element", "modality", "territory"),
+    # the access policy (engine.policy)
+    "policy.not_in_territory": ("action", "territory"),
+    "policy.needs_task_role": ("action", "role", "task", "title"),
+    "policy.supervisor_only": ("action", "task"),
+    "policy.task_held_by_other": ("action", "assignee", "task"),
+    "policy.pause_not_allowed": ("action", "case"),
+    "policy.not_in_country": ("action", "programme", "country"),
+    "policy.not_allowed": ("action", "roles"),
+    "policy.holder_or_supervisor": ("action", "task"),
+    "policy.programme_not_enabled": ("action", "programme", "territory"),
+    "policy.country_mismatch": ("action", "programme", "country", "territory", "territory_country"),
+    # programmes, settings, reports, incidents
+    "programme.not_found": ("programme",),
+    "programme.not_deployed": ("programme",),
+    "version.not_found": ("definition",),
+    "settings.invalid": ("programme", "fields"),
+    "settings.changed_meanwhile": ("programme",),
+    "report.not_found": ("programme",),
+    "incident.not_found": ("incident",),
+    # processes and their scripts
+    "process.invalid": ("count",),
+    "script.failed": ("element", "name"),
+    "script.too_many_timers": ("element", "limit"),
+    "script.message_not_awaited": ("element", "message"),
+    "script.unsafe": ("detail",),
+}
+
+PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy time
+    "process.problem": ("file", "line", "element", "name", "what", "detail"),
+    "process.no_bpmn": ("file",),
+    "process.xml_syntax": ("file", "line", "detail"),
+    "process.unsupported_element": ("file", "line", "element", "tag"),
+    "process.no_start_event": ("file", "line", "element"),
+    "process.settings_invalid": ("file", "detail"),
+    # the checks below explain themselves in English (``detail``); the wording says what kind
+    "process.never_runs": ("file", "line", "element", "name", "what", "detail"),
+    "process.unsafe_code": ("file", "line", "element", "name", "what", "detail"),
+    "process.subprocess_in_lane": ("file", "line", "element", "detail"),
+    "process.not_valid_bpmn": ("file", "line", "element", "detail"),
+    "process.user_task": ("file", "line", "element", "detail"),
+}
+
+EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
+    "event.case_started": ("programme", "version"),
+    "event.task_completed": ("step",),
+    "event.task_claimed": ("step",),
+    "event.task_released": ("step",),
+    "event.task_reassigned": ("step", "to"),
+    "event.draft_saved": ("step",),
+    "event.overdue_closed": ("step",),
+    "event.deadline_passed": ("step", "deadline", "due", "host"),
+    "event.reminder": ("step", "deadline", "due", "host"),
+    "event.escalation": ("step", "deadline", "due", "host"),
+    "event.timer_fired": ("step", "due"),
+    "event.case_closed": ("step", "outcome"),
+    "event.alert": ("step",),
+    "event.system_step": ("step",),
+    "event.decision": ("step",),
+    "event.deadlines_paused": ("reason",),
+    "event.deadlines_resumed": ("days",),
+    "event.place_assigned": ("modality", "from_waiting_list"),
+    "event.place_assigned_from_list": ("modality", "from_waiting_list"),
+    "event.waiting_listed": ("modality", "position"),
+    "event.waiting_list_left": ("modality",),
+    "event.place_released": ("modality",),
+    "event.incident_retried": ("step",),
+    "event.incident_cancelled": ("step", "reason"),
+}
+
+FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke
+    # JSON Schema keywords the forms use (engine.definitions.forms), with the rule's ``limit``
+    "required", "type", "enum", "format", "minimum", "maximum", "minLength", "maxLength",
+    "minItems", "maxItems", "const", "pattern",
+    # the engine's own checks of commands, drafts, territories and settings
+    "characters", "unknown_person", "not_caseworker", "not_in_territory", "unknown", "nul",
+    "size", "duplicate", "country", "timezone", "amount", "whole_number", "reminder", "title",
+    "duration", "version_anchor", "needed_by_version",
+    # households: the national id (RUT, codice fiscale) and its uniqueness per territory
+    "national_id_checksum", "national_id_format", "household_exists",
+})
+
+
+def params_of(code: str) -> tuple[str, ...] | None:
+    """The parameter names of ``code``, or ``None`` for a code nobody registered."""
+    for registry in (ERRORS, PROBLEMS, EVENTS):
+        if code in registry:
+            return registry[code]
+    return None

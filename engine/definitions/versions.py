@@ -1,0 +1,159 @@
+"""Process versions as bundles: storing them at deploy, their status, and what a case reads
+from its own version (forms and settings), never from the files on disk.
+
+``draft`` → ``published`` → ``retired``: new cases start on the one published version of a
+programme; publishing another retires it, and its running cases go on with their version.
+A version is *in use* while it is published or has running cases.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, undefer
+
+from ..core.errors import NotFound
+from ..persistence.models import ProcessDefinition, ProcessInstance, Programme
+from ..programmes import version_settings
+from ..programmes.settings import ProgrammeSettings, settings_from_dict
+from ..runtime.serialization import spec_to_dict
+from . import catalog
+from .bundles import BundleContent
+from .forms import BundledForms, FormLibrary
+from .parsing import ParsedProcess
+
+DRAFT, PUBLISHED, RETIRED = "draft", "published", "retired"
+RUNNING = "running"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What a case needs from its version besides the spec: forms and settings schema
+    (``None`` for a version deployed before bundles, which reads the live ones)."""
+
+    definition_id: int
+    version: int
+    forms: BundledForms | None
+    settings_schema: dict | None
+
+
+def store_version(session: Session, parsed: ParsedProcess, content: BundleContent,
+                  deployed_by: str, now: datetime, *, publish: bool = True
+                  ) -> tuple[ProcessDefinition, bool]:
+    """The version of ``content`` and whether it is new: an unchanged bundle keeps the latest
+    version (published again if it was not), a changed one is stored as the next version."""
+    latest = _latest(session, parsed.programme)
+    if latest is not None and latest.content_hash == content.content_hash:
+        if publish and latest.status != PUBLISHED:
+            publish_version(session, latest)
+        return latest, False
+    definition = ProcessDefinition(
+        programme_key=parsed.programme, process_id=parsed.process_id,
+        version=(latest.version + 1) if latest else 1, content_hash=content.content_hash,
+        sources=parsed.sources, spec=spec_to_dict(parsed.spec, parsed.subprocess_specs),
+        forms=content.forms, settings_schema=content.settings_schema, status=DRAFT,
+        deployed_by=deployed_by, deployed_at=now)
+    session.add(definition)
+    session.flush()
+    if publish:
+        publish_version(session, definition)
+    return definition, True
+
+
+def publish_version(session: Session, definition: ProcessDefinition) -> None:
+    """Make ``definition`` the version new cases start on; the one published before retires."""
+    query = select(ProcessDefinition).where(
+        ProcessDefinition.programme_key == definition.programme_key,
+        ProcessDefinition.status == PUBLISHED, ProcessDefinition.id != definition.id)
+    for older in session.scalars(query):
+        older.status = RETIRED
+    definition.status = PUBLISHED
+    session.flush()
+
+
+def in_use(session: Session, programme_key: str) -> list[ProcessDefinition]:
+    """The programme's published version and every version with running cases, oldest first."""
+    running = select(ProcessInstance.definition_id).where(ProcessInstance.status == RUNNING)
+    query = (select(ProcessDefinition).options(undefer(ProcessDefinition.settings_schema))
+             .where(ProcessDefinition.programme_key == programme_key,
+                    or_(ProcessDefinition.status == PUBLISHED,
+                        ProcessDefinition.id.in_(running)))
+             .order_by(ProcessDefinition.version))
+    return list(session.scalars(query))
+
+
+def schemas_in_use(session: Session, programme_key: str, *,
+                   running_only: bool = False) -> list[tuple[int, dict]]:
+    """``(version, settings schema)`` of the versions in use that have a schema."""
+    versions = in_use(session, programme_key)
+    if running_only:
+        ids = set(session.scalars(select(ProcessInstance.definition_id)
+                                  .where(ProcessInstance.status == RUNNING).distinct()))
+        versions = [v for v in versions if v.id in ids]
+    return [(v.version, v.settings_schema) for v in versions if v.settings_schema is not None]
+
+
+def bundle_of(session: Session, definition_id: int) -> Bundle:
+    """The forms and settings schema of a version, read once and kept in memory."""
+    return catalog.cached_bundle(definition_id, lambda: _read_bundle(session, definition_id))
+
+
+def _read_bundle(session: Session, definition_id: int) -> Bundle:
+    query = (select(ProcessDefinition.version, ProcessDefinition.forms,
+                    ProcessDefinition.settings_schema)
+             .where(ProcessDefinition.id == definition_id))
+    row = session.execute(query).first()
+    if row is None:
+        raise NotFound(f"no process version {definition_id}", code="version.not_found",
+                       definition=definition_id)
+    forms = (BundledForms(row.forms.get("schemas", {}), row.forms.get("references", {}))
+             if row.forms is not None else None)
+    return Bundle(definition_id, row.version, forms, row.settings_schema)
+
+
+def definition_of_instance(session: Session, instance_id: int) -> int:
+    """The version (definition id) a running instance is pinned to."""
+    found = session.scalar(select(ProcessInstance.definition_id)
+                           .where(ProcessInstance.id == instance_id))
+    if found is None:
+        raise NotFound(f"no process instance {instance_id}", code="instance.not_found",
+                       instance=instance_id)
+    return found
+
+
+def forms_of(session: Session, definition_id: int, fallback: FormLibrary) -> FormLibrary:
+    """The forms of a version (``fallback``, the library on disk, for pre-bundle versions)."""
+    return bundle_of(session, definition_id).forms or fallback
+
+
+def forms_for_instance(session: Session, instance_id: int,
+                       fallback: FormLibrary) -> FormLibrary:
+    """The forms of the version a case's workflow runs on."""
+    return forms_of(session, definition_of_instance(session, instance_id), fallback)
+
+
+def forms_for_case(session: Session, case_id: int, fallback: FormLibrary) -> FormLibrary:
+    """The forms of the version case ``case_id`` runs on."""
+    query = select(ProcessInstance.definition_id).where(ProcessInstance.case_id == case_id)
+    definition_id = session.scalar(query)
+    return fallback if definition_id is None else forms_of(session, definition_id, fallback)
+
+
+def settings_for(session: Session, programme: Programme, definition_id: int) -> ProgrammeSettings:
+    """The settings a case of version ``definition_id`` runs with: each key of the version's
+    schema with its live value, or the version's default when the live settings lack it."""
+    bundle = bundle_of(session, definition_id)
+    if bundle.settings_schema is None:
+        return catalog.settings_of(programme)
+
+    def build() -> ProgrammeSettings:
+        resolved = version_settings.resolve(bundle.settings_schema, programme.settings)
+        return settings_from_dict(resolved, f"{programme.key}/v{bundle.version}/settings")
+
+    return catalog.cached_settings((programme.key, programme.updated_at, definition_id), build)
+
+
+def _latest(session: Session, key: str) -> ProcessDefinition | None:
+    query = (select(ProcessDefinition).where(ProcessDefinition.programme_key == key)
+             .order_by(ProcessDefinition.version.desc()).limit(1))
+    return session.scalars(query).first()

@@ -1,0 +1,282 @@
+"""The engine's tables, as typed SQLAlchemy 2.0 models.
+
+They use a plain declarative ``Base`` so the engine never imports Flask; the web app hands
+this ``Base`` to Flask-SQLAlchemy (``SQLAlchemy(model_class=Base)``), which makes them its models.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry, relationship
+from sqlalchemy.types import TypeDecorator
+
+JsonData = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator):
+    """An aware UTC datetime on every database (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        from ..core.clock import as_utc
+
+        return as_utc(value) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Acompaña table."""
+
+    registry = registry(
+        type_annotation_map={dict[str, Any]: JsonData, list[Any]: JsonData, datetime: UtcDateTime}
+    )
+
+
+class Territory(Base):
+    """A comuna (Chile) or Ambito Territoriale Sociale (Italy) with its holiday calendar."""
+
+    __tablename__ = "territory"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str] = mapped_column(String(64))
+
+
+class Programme(Base):
+    """A programme and its live settings (deadline rules, lane roles, cycles); ``file_settings``
+    is its settings file as last deployed, which a redeploy compares against."""
+
+    __tablename__ = "programme"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    file_settings: Mapped[dict[str, Any] | None] = mapped_column(JsonData, deferred=True)
+    updated_at: Mapped[datetime]
+
+
+class ProgrammeTerritory(Base):
+    """A programme enabled in a territory: cases of it may be opened there (engine.policy).
+    Only a territory of the programme's own country may run it."""
+
+    __tablename__ = "programme_territory"
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"), primary_key=True)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"), primary_key=True,
+                                              index=True)
+
+
+class SettingsChange(Base):
+    """One change to a programme's live settings (append-only): who, when, by which means
+    (``manager`` or ``deploy``), and each field before → after."""
+
+    __tablename__ = "settings_change"
+    __table_args__ = (Index("ix_settings_change_programme", "programme_key", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16))
+    changes: Mapped[list[Any]]
+
+
+class ProcessDefinition(Base):
+    """One version of a programme's process, a self-contained bundle stored once: its BPMN
+    and DMN (``sources``, parsed into ``spec``), the forms its user tasks name (``forms``:
+    ``{"schemas": {form_key: schema}, "references": {name: data}}``) and its settings schema
+    (``settings_schema``: the settings file it was deployed with, every key with its default).
+    ``content_hash`` covers all of it. ``status``: ``draft`` (not started on), ``published``
+    (new cases start on it; one per programme) or ``retired`` (its running cases continue).
+    Versions deployed before bundles have no ``forms``/``settings_schema``."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("programme_key", "version"),
+                      Index("ix_process_definition_status", "programme_key", "status"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    process_id: Mapped[str] = mapped_column(String(128))
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    sources: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    forms: Mapped[dict[str, Any] | None] = mapped_column(JsonData, deferred=True)
+    settings_schema: Mapped[dict[str, Any] | None] = mapped_column(JsonData, deferred=True)
+    status: Mapped[str] = mapped_column(String(16), default="published",
+                                        server_default="published")
+    deployed_by: Mapped[str] = mapped_column(String(128))
+    deployed_at: Mapped[datetime]
+
+
+class Household(Base):
+    """A family: the people a case follows (``members`` in one shape, see
+    engine.definitions.households) and its natural key, its reference person's normalised RUT or
+    codice fiscale, unique per territory (see engine.commands.household_registry)."""
+
+    __tablename__ = "household"
+    __table_args__ = (Index("ux_household_national_key", "territory_id", "national_key",
+                            unique=True),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    family_name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    members: Mapped[list[Any]] = mapped_column(default=list)
+    national_key: Mapped[str | None] = mapped_column(String(32))
+
+
+class Case(Base):
+    """One household followed by one programme in one territory."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (Index("ix_case_caseload", "territory_id", "status", "caseworker"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"), index=True)
+    caseworker: Mapped[str] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(64))
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    deadlines_paused_at: Mapped[datetime | None]
+    household: Mapped[Household] = relationship(lazy="joined")
+    territory: Mapped[Territory] = relationship(lazy="joined")
+    programme: Mapped[Programme] = relationship(lazy="joined")
+
+
+class ProcessInstance(Base):
+    """A case's running workflow: state without the spec, guarded by a version counter."""
+
+    __tablename__ = "process_instance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), unique=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime]
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    """A ready user task, mirrored from the workflow so inboxes are indexed queries."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_inbox", "assignee", "due_at"),
+        Index("ix_human_task_pool", "territory_id", "role", "assignee", "due_at"),
+        Index("ix_human_task_due", "due_at", "id"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    programme_key: Mapped[str] = mapped_column(String(64))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    bpmn_id: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(128))
+    role: Mapped[str | None] = mapped_column(String(32))
+    form_key: Mapped[str | None] = mapped_column(String(128))
+    deadline_key: Mapped[str | None] = mapped_column(String(64))
+    assignee: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    remind_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
+
+
+class Timer(Base):
+    """A timer the workflow is waiting on; the sweep selects these by ``due_at``."""
+
+    __tablename__ = "timer"
+    __table_args__ = (UniqueConstraint("instance_id", "task_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    deadline_key: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Event(Base):
+    """The append-only audit trail: who did what to which case, when."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_case", "case_id", "id"),
+                      Index("ix_event_kind_at", "kind", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
+    bpmn_id: Mapped[str | None] = mapped_column(String(128))
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # what happened, as a message code and its parameters (engine.core.messages.EVENTS), worded
+    # in the reader's language when read; NULL in events written before codes: their
+    # ``title`` (Spanish) is what they show
+    code: Mapped[str | None] = mapped_column(String(64))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
+
+
+class PlacePool(Base):
+    """The places of one modality of a programme in one territory (their number is a setting).
+
+    Its row is the lock every change to who holds those places takes first (see
+    engine.commands.places).
+    """
+
+    __tablename__ = "place_pool"
+    __table_args__ = (UniqueConstraint("programme_key", "territory_id", "modality"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    modality: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
+class Enrolment(Base):
+    """A case's claim on a place of a pool: ``occupied``, ``waiting`` (in ``requested_at``
+    order), or over (``released`` after holding it, ``withdrawn`` while waiting)."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (Index("ix_enrolment_queue", "pool_id", "status", "requested_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("place_pool.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    requested_at: Mapped[datetime]
+    assigned_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    pool: Mapped[PlacePool] = relationship(lazy="joined")
+
+
+class Incident(Base):
+    """A timer, step or message whose processing failed: what, where, how often, and what
+    became of it (``open`` and retried with back-off, ``resolved`` by a run that worked, or
+    ``cancelled`` by a person, who says why)."""
+
+    __tablename__ = "incident"
+    __table_args__ = (Index("ix_incident_status", "status", "next_retry_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    element_id: Mapped[str] = mapped_column(String(128))
+    element_name: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    next_retry_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    closed_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_by: Mapped[str | None] = mapped_column(String(128))

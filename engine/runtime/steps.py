@@ -1,0 +1,63 @@
+"""What an engine step was, read from the SpiffWorkflow task: its audit kind, code and title.
+
+The audit trail (:mod:`engine.persistence.audit`) records these; reading them needs SpiffWorkflow's
+task specs and a timer's internal data, so it lives with the rest of the SpiffWorkflow adapter.
+"""
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.task import Task
+
+from .workflow import boundary_host, properties
+
+SYSTEM_STEP_KINDS = {"reminder": "reminder", "escalation": "escalation"}
+ALERT = "alert"  # a script task with property kind=alert: something the supervisors must know now
+STEP_KINDS = frozenset({"timer_fired", "case_closed", ALERT, "system_step", "decision",
+                        *SYSTEM_STEP_KINDS.values()})  # every kind describe_step returns
+
+
+def step_message(task: Task, kind: str, data: dict) -> tuple[str, dict]:
+    """The code and params of an engine step's event (see :func:`describe_step`)."""
+    host = boundary_host(task)
+    params = {"step": task.task_spec.bpmn_name or task.task_spec.bpmn_id}
+    code = f"event.{kind}"
+    if "due" in data:
+        params.update(deadline=data.get("deadline"), due=data.get("due"),
+                      host=host.task_spec.bpmn_name or host.task_spec.bpmn_id if host else None)
+        if kind == "timer_fired" and host is not None:
+            code = "event.deadline_passed"
+    if kind == "case_closed":
+        params["outcome"] = data.get("outcome")
+    return code, params
+
+
+def step_title(task: Task) -> str:
+    """How a step reads in the case history, e.g. ``Plazo vencido — Primer contacto``."""
+    name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+    host = boundary_host(task)
+    return f"{name} — {host.task_spec.bpmn_name}" if host else name
+
+
+def describe_step(task: Task) -> tuple[str, dict] | None:
+    """The audit kind and details of an engine step worth recording, or None."""
+    spec = task.task_spec
+    props = properties(task)
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):
+        kind = SYSTEM_STEP_KINDS.get(props.get("kind"), "timer_fired")
+        host = boundary_host(task)
+        return kind, {"deadline": props.get("deadline"), "task": str(host.id) if host else None,
+                      "due": task._get_internal_data("event_value")}
+    if isinstance(spec, EndEvent) and props.get("outcome"):
+        return "case_closed", {"outcome": props["outcome"]}
+    if isinstance(spec, ScriptTask):
+        return (ALERT if props.get("kind") == ALERT else "system_step"), {}
+    if spec.__class__.__name__ == "BusinessRuleTask":
+        return "decision", _decision_outputs(task)
+    return None
+
+
+def _decision_outputs(task: Task) -> dict:
+    table = task.task_spec.dmnEngine.decision_table
+    return {o.name: task.data.get(o.name) for o in table.outputs if o.name}
