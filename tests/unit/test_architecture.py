@@ -74,3 +74,19 @@ def test_web_has_no_query_modules():
     """Inbox, dashboard and report queries live in engine.queries."""
     assert sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "web").rglob("queries.py")) \
         == ["web/programmes/queries.py"]  # settings-page wording, no access rule
+
+
+def test_only_the_runtime_reaches_into_private_attributes():
+    """SpiffWorkflow's private API (``task._get_internal_data``, ``_children``…) is used in
+    engine/runtime/ only; lxml's element type ``etree._Element`` is the one other name."""
+    found = []
+    for path in sorted((ROOT / "engine").rglob("*.py")):
+        if (ROOT / "engine" / "runtime") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                    and not node.attr.startswith("__")
+                    and not (isinstance(node.value, ast.Name)
+                             and node.value.id in {"self", "cls", "etree"})):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}")
+    assert found == []
