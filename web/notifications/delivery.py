@@ -11,8 +11,7 @@ nobody.
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import policy
-from engine.persistence import uow
+from engine import handles, policy
 from engine.persistence.events import Recorded
 from engine.persistence.models import Case, Event, HumanTask
 
@@ -23,7 +22,7 @@ KINDS = ("reminder", "escalation", "alert")
 TO_SUPERVISORS = ("escalation", "alert")
 
 
-@uow.handles(Recorded)
+@handles(Recorded)
 def notify(session: Session, recorded: Recorded) -> int:
     """Notify the right people of a reminder, escalation or alert just recorded, in the same
     unit of work as the event (so nobody is notified of what was undone, nor twice)."""
