@@ -68,12 +68,13 @@ def start_case(session: Session, command: StartCase, actor: Actor,
         where = policy.opening(session, command.programme, command.territory)
         policy.require(session, actor, policy.START_CASE, where)
         programme, territory = where.programme, where.territory
-        errors = _household_errors(command, territory)
+        definition = catalog.latest_definition(session, programme.key)
+        schema = versions.household_schema_of(session, definition.id, programme.key)
+        errors = _household_errors(command, territory, schema)
         if staff is not None:
             errors += _caseworker_errors(staff, command, territory)
         inputs.refuse_if("start_case", errors)
-        definition = catalog.latest_definition(session, programme.key)
-        household = _household(session, command, territory)
+        household = _household(session, command, territory, schema)
         case = Case(household=household, programme_key=programme.key, territory=territory,
                     caseworker=command.caseworker, opened_at=moment)
         session.add(case)
@@ -89,14 +90,15 @@ def start_case(session: Session, command: StartCase, actor: Actor,
         return case
 
 
-def _household_errors(command: StartCase, territory: Territory) -> list[FieldError]:
+def _household_errors(command: StartCase, territory: Territory,
+                      schema: dict | None) -> list[FieldError]:
     """What is wrong with a new household's name, address, members and national id."""
     if command.household_id is not None:
         return []
     return (inputs.text_errors("family_name", command.family_name, inputs.MAX_FAMILY_NAME,
                                required=True)
             + inputs.text_errors("address", command.address, inputs.MAX_ADDRESS)
-            + household_registry.errors(territory, command.programme, command.members,
+            + household_registry.errors(territory, schema, command.members,
                                         command.national_id))
 
 
@@ -114,10 +116,11 @@ def _caseworker_errors(staff: Staff, command: StartCase, territory: Territory) -
     return []
 
 
-def _household(session: Session, command: StartCase, territory: Territory) -> Household:
+def _household(session: Session, command: StartCase, territory: Territory,
+               schema: dict | None) -> Household:
     if command.household_id is not None:
         return household_registry.existing(session, command.household_id, territory)
-    return household_registry.register(session, territory, command.programme,
+    return household_registry.register(session, territory, schema,
                                        command.family_name, command.address,
                                        list(command.members), command.national_id)
 

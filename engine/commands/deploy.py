@@ -35,22 +35,23 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
     """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
     folder = Path(folder)
     raw_settings = read_settings_file(folder)
-    manifest_check.check_folder(folder, read_sources(folder), forms)
+    found = manifest_check.check_folder(folder, read_sources(folder), forms)
     return deploy(session, read_sources(folder), raw_settings, forms, deployed_by,
-                  publish=publish)
+                  publish=publish, household_schema=found.household_schema if found else None)
 
 
 @command
 def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms: FormLibrary,
-           deployed_by: str, *, publish: bool = True) -> DeployResult:
+           deployed_by: str, *, publish: bool = True,
+           household_schema: dict | None = None) -> DeployResult:
     """Check and store one programme's process; an identical bundle keeps the current version.
 
     The new version is published (new cases start on it) unless ``publish`` is false, when it
-    stays a draft.
+    stays a draft. ``household_schema`` (the manifest's) goes into the bundle.
     """
     settings = settings_from_dict(raw_settings)
     parsed = parse_process(sources, settings, forms)
-    content = bundles.gather(parsed, raw_settings, forms)
+    content = bundles.gather(parsed, raw_settings, forms, household_schema)
     now = clock.now()
     first = session.get(Programme, settings.key) is None
     _save_settings(session, settings.key, settings.name, raw_settings, deployed_by, now)

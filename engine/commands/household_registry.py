@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..core import inputs, national_ids
 from ..core.errors import FieldError, InvalidInput, NotFound
-from ..definitions import households, manifest
+from ..definitions import households
 from ..persistence.models import Household, Territory
 
 COMMAND = "start_case"
@@ -55,19 +55,20 @@ def existing(session: Session, household_id: int, territory: Territory) -> House
     return household
 
 
-def errors(territory: Territory, programme: str, members: object,
+def errors(territory: Territory, schema: dict | None, members: object,
            national_id: str | None) -> list[FieldError]:
-    """What is wrong with a new household's members (for the programme's household schema)
-    and its national id (for the territory's country)."""
+    """What is wrong with a new household's members (for the household ``schema`` of the
+    version the case starts on; None: the default one) and its national id (for the
+    territory's country)."""
     return key_errors(territory, national_id) + households.member_errors(
-        manifest.household_schema(programme), territory.country, members)
+        schema, territory.country, members)
 
 
-def register(session: Session, territory: Territory, programme: str, family_name: str,
+def register(session: Session, territory: Territory, schema: dict | None, family_name: str,
              address: str | None, members: list, national_id: str | None) -> Household:
-    """A new household, its members valid for the programme's schema and its key unique in
+    """A new household, its members valid for the household ``schema`` and its key unique in
     the territory; otherwise :class:`InvalidInput` naming each field (nothing written)."""
-    found = errors(territory, programme, members, national_id)
+    found = errors(territory, schema, members, national_id)
     if found:
         raise InvalidInput(COMMAND, found)
     key = household_key(territory, national_id)

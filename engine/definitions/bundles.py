@@ -2,9 +2,11 @@
 
 A version bundle is the programme's BPMN and DMN, the forms its user tasks name by
 ``formKey`` (schemas with their reference data expanded, so nothing is read from ``forms/``
-afterwards) and its settings schema: every deadline, cycle, place and target table of the
-settings file it was deployed with, each key with its value as the default. One hash covers
-all of it, so a changed form or a changed default is a new version and nothing else is.
+afterwards), the household schema its manifest names (the members a new case's household
+must have; kept with the forms, under ``household``) and its settings schema: every
+deadline, cycle, place and target table of the settings file it was deployed with, each key
+with its value as the default. One hash covers all of it, so a changed form, household
+schema or default is a new version and nothing else is.
 """
 
 import copy
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from .forms import REFERENCE_KEY, FormLibrary
 from .parsing import ParsedProcess, content_hash
 
+HOUSEHOLD_KEY = "household"  # the household schema, among the bundle's forms
 PROGRAMME_TABLE = "programa"  # the programme's name and country: the programme's, not a version's
 
 
@@ -27,11 +30,14 @@ class BundleContent:
     content_hash: str
 
 
-def gather(parsed: ParsedProcess, raw_settings: dict, library: FormLibrary) -> BundleContent:
-    """The bundle of a parsed (and checked) process, its settings file and the form library."""
+def gather(parsed: ParsedProcess, raw_settings: dict, library: FormLibrary,
+           household_schema: dict | None = None) -> BundleContent:
+    """The bundle of a parsed (and checked) process, its settings file, the form library and
+    the programme's household schema (None: the default one)."""
     schemas = {key: library.schema(key) for key in sorted(form_keys(parsed))}
     references = {name: library.reference(name) for name in sorted(_reference_names(schemas))}
-    forms = {"schemas": schemas, "references": references}
+    forms = {"schemas": schemas, "references": references,
+             HOUSEHOLD_KEY: copy.deepcopy(household_schema)}
     schema = settings_schema(raw_settings)
     return BundleContent(forms, schema, bundle_hash(parsed.sources, forms, schema))
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound
-from ..persistence.models import ProcessDefinition, Programme
+from ..persistence.models import VERSION_PUBLISHED, ProcessDefinition, Programme
 from ..programmes.settings import ProgrammeSettings, settings_from_dict
 from ..runtime.serialization import spec_from_dict
 
@@ -68,7 +68,7 @@ def settings_of(programme: Programme) -> ProgrammeSettings:
 def latest_definition(session: Session, programme_key: str) -> ProcessDefinition:
     """The published version of a programme's process: the one new cases start on."""
     query = (select(ProcessDefinition).where(ProcessDefinition.programme_key == programme_key,
-                                             ProcessDefinition.status == "published")
+                                             ProcessDefinition.status == VERSION_PUBLISHED)
              .order_by(ProcessDefinition.version.desc()).limit(1))
     definition = session.scalars(query).first()
     if definition is None:

@@ -35,19 +35,21 @@ class ProcessFacts:
     assigned: set[str] = field(default_factory=set)
 
 
-def check_folder(folder: Path, sources: dict[str, str], forms: FormLibrary) -> None:
-    """Raise :class:`InvalidProcess` when ``folder``'s manifest needs something ``sources``
-    lack (nothing is deployed). A folder without a manifest passes, and so do sources that
-    are not well-formed XML: the deploy's own checks say what is wrong with them."""
+def check_folder(folder: Path, sources: dict[str, str],
+                 forms: FormLibrary) -> manifest.Manifest | None:
+    """``folder``'s manifest (None: it has none), checked against ``sources``: raise
+    :class:`InvalidProcess` when it needs something they lack (nothing is deployed). Sources
+    that are not well-formed XML pass: the deploy's own checks say what is wrong with them."""
     programme = read_settings_file(folder).get("programa", {})
     found = manifest.load(folder, programme.get("clave") if isinstance(programme, dict) else None)
     process = facts(sources)
     if found is None or process is None:
-        return
+        return found
     text = (Path(folder) / manifest.FILE).read_text(encoding="utf-8")
     problems = manifest_problems(found, text, process, forms)
     if problems:
         raise InvalidProcess(problems)
+    return found
 
 
 def facts(sources: dict[str, str]) -> ProcessFacts | None:

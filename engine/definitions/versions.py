@@ -13,16 +13,23 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, undefer
 
 from ..core.errors import NotFound
-from ..persistence.models import ProcessDefinition, ProcessInstance, Programme
+from ..persistence.models import (
+    VERSION_DRAFT,
+    VERSION_PUBLISHED,
+    VERSION_RETIRED,
+    ProcessDefinition,
+    ProcessInstance,
+    Programme,
+)
 from ..programmes import version_settings
 from ..programmes.settings import ProgrammeSettings, settings_from_dict
 from ..runtime.serialization import spec_to_dict
-from . import catalog
-from .bundles import BundleContent
+from . import catalog, manifest
+from .bundles import HOUSEHOLD_KEY, BundleContent
 from .forms import BundledForms, FormLibrary
 from .parsing import ParsedProcess
 
-DRAFT, PUBLISHED, RETIRED = "draft", "published", "retired"
+DRAFT, PUBLISHED, RETIRED = VERSION_DRAFT, VERSION_PUBLISHED, VERSION_RETIRED
 RUNNING = "running"
 
 
@@ -35,6 +42,8 @@ class Bundle:
     version: int
     forms: BundledForms | None
     settings_schema: dict | None
+    household_schema: dict | None = None
+    has_household_schema: bool = False  # False: deployed before the bundle kept it
 
 
 def store_version(session: Session, parsed: ParsedProcess, content: BundleContent,
@@ -108,7 +117,9 @@ def _read_bundle(session: Session, definition_id: int) -> Bundle:
                        definition=definition_id)
     forms = (BundledForms(row.forms.get("schemas", {}), row.forms.get("references", {}))
              if row.forms is not None else None)
-    return Bundle(definition_id, row.version, forms, row.settings_schema)
+    kept = row.forms is not None and HOUSEHOLD_KEY in row.forms
+    return Bundle(definition_id, row.version, forms, row.settings_schema,
+                  row.forms.get(HOUSEHOLD_KEY) if kept else None, kept)
 
 
 def definition_of_instance(session: Session, instance_id: int) -> int:
@@ -137,6 +148,15 @@ def forms_for_case(session: Session, case_id: int, fallback: FormLibrary) -> For
     query = select(ProcessInstance.definition_id).where(ProcessInstance.case_id == case_id)
     definition_id = session.scalar(query)
     return fallback if definition_id is None else forms_of(session, definition_id, fallback)
+
+
+def household_schema_of(session: Session, definition_id: int, programme_key: str) -> dict | None:
+    """The household schema of a version (None: the default one); a version deployed before
+    bundles kept it reads the programme's manifest on disk."""
+    bundle = bundle_of(session, definition_id)
+    if bundle.has_household_schema:
+        return bundle.household_schema
+    return manifest.household_schema(programme_key)
 
 
 def settings_for(session: Session, programme: Programme, definition_id: int) -> ProgrammeSettings:

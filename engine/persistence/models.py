@@ -83,6 +83,9 @@ class SettingsChange(Base):
     changes: Mapped[list[Any]]
 
 
+VERSION_DRAFT, VERSION_PUBLISHED, VERSION_RETIRED = "draft", "published", "retired"
+
+
 class ProcessDefinition(Base):
     """One version of a programme's process, a self-contained bundle stored once: its BPMN
     and DMN (``sources``, parsed into ``spec``), the forms its user tasks name (``forms``:
@@ -104,7 +107,7 @@ class ProcessDefinition(Base):
     spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     forms: Mapped[dict[str, Any] | None] = mapped_column(JsonData, deferred=True)
     settings_schema: Mapped[dict[str, Any] | None] = mapped_column(JsonData, deferred=True)
-    status: Mapped[str] = mapped_column(String(16), default="published",
+    status: Mapped[str] = mapped_column(String(16), default=VERSION_PUBLISHED,
                                         server_default="published")
     deployed_by: Mapped[str] = mapped_column(String(128))
     deployed_at: Mapped[datetime]

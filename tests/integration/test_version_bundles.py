@@ -242,3 +242,29 @@ def test_flask_deploy_keeps_a_changed_version_as_a_draft_when_asked(database_url
         from web.extensions import db
 
         assert statuses(db.session, "familias") == [(1, "retired"), (2, "published")]
+
+
+def test_a_version_keeps_its_household_schema(session, tmp_path, real_forms, caseworker):
+    """Version 2's household schema takes ages up to 100 only: its cases are checked against
+    it, while version 1 keeps the schema it was deployed with (up to 120), whatever the files
+    on disk say afterwards."""
+    folder, forms = copy_familias(tmp_path)
+    with unit_of_work(session):
+        first = engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo")
+    schema_file = folder / "household.schema.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    schema["items"]["properties"]["age"]["maximum"] = 100
+    schema_file.write_text(json.dumps(schema), encoding="utf-8")
+    with unit_of_work(session):
+        second = engine.deploy_folder(session, folder, engine.FormLibrary(forms), "equipo")
+    assert (second.version, second.created) == (2, True)  # the household schema alone changed
+    command = engine.StartCase("familias", "antofagasta", "ana", "Rojas",
+                               members=[{"name": "Rosa Rojas", "age": 110}])
+    with pytest.raises(engine.InvalidTaskData) as refused, unit_of_work(session):
+        engine.start_case(session, command, caseworker, MONDAY)
+    assert [(e.field, e.code) for e in refused.value.errors] == [("members[0].age", "maximum")]
+    schema_file.unlink()  # nothing is read from the files any more
+    maximum = {version.definition_id: versions.household_schema_of(
+        session, version.definition_id, "familias")["items"]["properties"]["age"]["maximum"]
+        for version in (first, second)}
+    assert maximum == {first.definition_id: 120, second.definition_id: 100}
