@@ -16,11 +16,12 @@ import argparse
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,6 +45,21 @@ def committed(session, command, *args) -> None:
     """One command in its own unit of work, as a request runs it (commit included)."""
     with unit_of_work(session):
         command(session, *args)
+
+
+@contextmanager
+def counted(sql_engine):
+    """The SQL statements ``sql_engine`` runs inside the block (a list that fills up)."""
+    statements = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(sql_engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(sql_engine, "before_cursor_execute", note)
 
 
 def timed(fn) -> float:
@@ -144,13 +160,17 @@ class Bench:
             return [timed(once) for _ in range(samples)], len(state)
 
     def completions(self, case_ids: list[int], at: datetime) -> list[float]:
-        results = []
+        """Milliseconds of each completion (commit included); their SQL statements are
+        counted in ``self.statements``."""
+        results, self.statements = [], []
         for case_id in case_ids:
             with self.session() as s:
                 row = self.task_of(s, case_id, "sesion")
                 submit = partial(committed, s, engine.complete, self.forms, row.id,
                                  sesion(at.date()), ACTOR, at)
-                results.append(timed(submit))
+                with counted(self.sql) as statements:
+                    results.append(timed(submit))
+                self.statements.append(len(statements))
         return results
 
     def sweep(self, at: datetime) -> tuple[int, float]:
@@ -177,7 +197,8 @@ def main() -> None:
           f"({args.cases / seconds:.0f} cases/s, start_case end to end)")
     fired, elapsed = bench.sweep(START + timedelta(days=30))
     print(f"timer sweep: fired {fired} timers in {elapsed:.1f} s = {fired / elapsed:.0f} timers/s "
-          f"(each case's reminder and escalation, in order, one transaction per case)")
+          f"(each case's reminder and escalation, in order, one transaction per case, "
+          f"their notifications made in it)")
 
     young = list(range(1, args.samples + 1))
     old = list(range(args.samples + 1, 2 * args.samples + 1))
@@ -187,7 +208,9 @@ def main() -> None:
     floor_young, size_young = bench.floor(young[0], at_young, args.samples * 5)
     floor_old, size_old = bench.floor(old[0], at_old, args.samples * 5)
     done_young = bench.completions(young, at_young + timedelta(days=1))
+    statements = bench.statements
     done_old = bench.completions(old, at_old + timedelta(days=1))
+    statements += bench.statements
 
     floor_median = statistics.median(floor_young)
     print(f"\nstate size: month-3 case {size_young / 1024:.1f} KB, "
@@ -199,6 +222,8 @@ def main() -> None:
     print(f"persisted completion, month 21          {summary(done_old)}   "
           f"{statistics.median(done_old) / floor_median:.1f}x floor, "
           f"{statistics.median(done_old) / statistics.median(done_young):.2f}x month 3")
+    print(f"SQL statements per completion (commit excluded)  median "
+          f"{statistics.median(statements):g}, max {max(statements)}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,10 @@ from ..runtime.serialization import SERIALIZER_VERSION, dump_state, load_state
 from ..runtime.workflow import BpmnWorkflow, Task
 from . import places
 
+# A case is always read as it is in the database now, even by a session that read it before
+# (the sweep's keeps what it read across its units of work): never act on a stale state.
+AS_IT_IS_NOW = {"populate_existing": True}
+
 
 @dataclass
 class LoadedCase:
@@ -61,7 +65,7 @@ def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase
     query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
     if lock:
         query = query.with_for_update(skip_locked=True)
-    return _loaded(session, session.scalars(query).first())
+    return _loaded(session, session.scalars(query.execution_options(**AS_IT_IS_NOW)).first())
 
 
 def lock(session: Session, instance_id: int) -> bool:
@@ -73,7 +77,8 @@ def lock(session: Session, instance_id: int) -> bool:
 
 def load_for_update(session: Session, instance_id: int) -> LoadedCase:
     """Load an instance, waiting for its row lock (for a person's action)."""
-    query = select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
+    query = (select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
+             .execution_options(**AS_IT_IS_NOW))
     loaded = _loaded(session, session.scalars(query).first())
     if loaded is None:
         raise NotFound(f"no process instance {instance_id}", code="instance.not_found",
@@ -84,7 +89,7 @@ def load_for_update(session: Session, instance_id: int) -> LoadedCase:
 def _loaded(session: Session, instance: ProcessInstance | None) -> LoadedCase | None:
     if instance is None:
         return None
-    case = session.get(Case, instance.case_id)
+    case = session.get(Case, instance.case_id, populate_existing=True)
     settings = versions.settings_for(session, case.programme, instance.definition_id)
     spec, subs = catalog.spec_by_id(session, instance.definition_id)
     workflow = load_state(instance.state, spec, subs)

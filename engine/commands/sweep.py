@@ -50,11 +50,12 @@ def fire_due_timers(database: Engine, now: datetime | None = None,
     """Fire the timers due by ``now`` (default: the clock), one unit of work per case.
 
     The sweep is an entry point of its own: it opens its sessions on ``database`` and never
-    touches a session of its caller.
+    touches a session of its caller. What it reads of programmes and territories it reads once
+    per sweep; every case is read as it is now, under its lock (engine.commands.store).
     """
     moment = clock.as_utc(now) if now else clock.now()
     result = SweepResult()
-    with Session(database) as session:
+    with Session(database, expire_on_commit=False) as session:
         with unit_of_work(session):
             incidents.resolve_completed_steps(session, moment)
         troubled = incidents.open_instance_ids(session, "timer")

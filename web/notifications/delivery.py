@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from engine import handles, policy
 from engine.persistence.events import Recorded
-from engine.persistence.models import Case, Event, HumanTask
+from engine.persistence.models import Case, Event, Household, HumanTask
 
-from ..auth.models import User
+from ..auth.models import User, user_territory
 from .models import Notification
 
 KINDS = ("reminder", "escalation", "alert")
@@ -29,26 +29,33 @@ def notify(session: Session, recorded: Recorded) -> int:
     event = recorded.event
     if event.kind not in KINDS:
         return 0
-    session.flush()  # the event's id
     return _notify(session, event)
 
 
 def _notify(session: Session, event: Event) -> int:
-    case = session.get(Case, event.case_id)
-    task = session.get(HumanTask, event.data.get("task")) if event.data.get("task") else None
-    people = {task.assignee} if task and task.assignee else set()
-    if event.kind in TO_SUPERVISORS:
-        people |= supervisors_of(session, case.territory_id)
-    title = f"{event.title} · {case.household.family_name}"
+    # one query for where the case is, whose it is and who holds the task; nothing is flushed
+    # meanwhile, so the unit of work writes every notification at once when it commits
+    query = (select(Case.territory_id, Household.family_name, HumanTask.id, HumanTask.assignee)
+             .join(Household, Household.id == Case.household_id)
+             .outerjoin(HumanTask, HumanTask.id == event.data.get("task"))
+             .where(Case.id == event.case_id))
+    with session.no_autoflush:
+        territory_id, family_name, task_id, assignee = session.execute(query).one()
+        people = {assignee} if assignee else set()
+        if event.kind in TO_SUPERVISORS:
+            people |= supervisors_of(session, territory_id)
+    title = f"{event.title} · {family_name}"
     for username in people:
-        session.add(Notification(username=username, event_id=event.id, case_id=case.id,
-                                 task_id=task.id if task else None, kind=event.kind,
-                                 title=title, created_at=event.at))
+        session.add(Notification(username=username, event=event, case_id=event.case_id,
+                                 task_id=task_id, kind=event.kind, title=title,
+                                 created_at=event.at))
     return len(people)
 
 
 def supervisors_of(session: Session, territory_id: int) -> set[str]:
     """Usernames of the active supervisors of a territory."""
-    users = session.scalars(select(User).where(User.active.is_(True))).all()
-    return {u.username for u in users
-            if u.has_role(policy.SUPERVISOR) and territory_id in u.territory_ids}
+    query = (select(User.username, User.roles)
+             .join(user_territory, user_territory.c.user_id == User.id)
+             .where(user_territory.c.territory_id == territory_id, User.active.is_(True)))
+    return {username for username, roles in session.execute(query)
+            if policy.SUPERVISOR in roles.split(",")}

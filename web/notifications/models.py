@@ -3,9 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engine.persistence.models import Base
+from engine.persistence.models import Base, Event
 
 
 class Notification(Base):
@@ -17,6 +17,7 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id"))
+    event: Mapped[Event] = relationship()  # set with the event: no flush needed for its id
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
     task_id: Mapped[str | None] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(16))
