@@ -6,7 +6,7 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
-from .messages import word_actor, word_event
+from .messages import word_actor, word_event, word_incident
 
 LANGUAGES = {"es": "Español", "it": "Italiano", "en": "English"}
 COUNTRY_LANGUAGE = {"CL": "es", "IT": "it"}
@@ -51,4 +51,5 @@ def register(app: Flask) -> None:
         from .notifications.views import unread_count
 
         return {"LANGUAGES": LANGUAGES, "get_locale": get_locale, "unread_count": unread_count,
-                "word_event": word_event, "word_actor": word_actor}
+                "word_event": word_event, "word_actor": word_actor,
+                "word_incident": word_incident}

@@ -87,6 +87,8 @@ WORDINGS: dict[str, str] = {
                                  "quedó registrado como incidente."),
     "script.message_not_awaited": N_("El proceso no espera el mensaje «%(message)s»."),
     "script.unsafe": N_("Un script del proceso usa algo que no está permitido."),
+    "incident.unexpected": N_("Falló algo que el motor no esperaba (%(kind)s): avise a quien "
+                              "administra Acompaña; el detalle técnico está aquí abajo."),
     # deploy problems (the command line words them in English; these are for pages)
     "process.problem": N_("%(file)s, línea %(line)s, %(element)s: %(detail)s"),
     "process.no_bpmn": N_("No hay ningún archivo .bpmn que publicar."),
@@ -215,6 +217,14 @@ def word_event(event) -> str:
     if event.code is None or not known(event.code):
         return event.title or gettext(GENERIC_EVENT)
     return word(event.code, event.params)
+
+
+def word_incident(incident) -> str:
+    """What failed in an incident, in the reader's language. Incidents opened before codes
+    were kept (``code`` NULL) show their technical text."""
+    if incident.code is None or not known(incident.code):
+        return incident.error
+    return word(incident.code, incident.params)
 
 
 def word_actor(actor_id: str) -> str:

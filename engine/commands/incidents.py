@@ -16,11 +16,12 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..core.actors import Actor
-from ..core.errors import FieldError, InvalidTaskData, NotFound, ScriptFailure
+from ..core.errors import EngineError, FieldError, InvalidTaskData, NotFound, ScriptFailure
 from ..persistence import audit
 from ..persistence.models import Case, Event, Incident, ProcessInstance
 from ..persistence.uow import command
 
+UNEXPECTED = "incident.unexpected"  # a failure that is no engine error (a bug, an outage)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
 OPEN, RESOLVED, CANCELLED = "open", "resolved", "cancelled"
@@ -48,6 +49,20 @@ def describe(error: BaseException) -> tuple[str, str | None, str]:
     return "(process)", None, f"{type(error).__name__}: {error}"[:ERROR_CHARS]
 
 
+def message_of(error: BaseException) -> tuple[str, dict]:
+    """The code and params an incident words its failure with (engine.core.messages): an
+    engine error's own, else ``incident.unexpected`` (something the engine did not foresee)."""
+    if isinstance(error, EngineError):
+        return error.code, _plain(error.params)
+    return UNEXPECTED, {"kind": type(error).__name__}
+
+
+def _plain(params: dict) -> dict:
+    """Params as JSON can store them (anything else as its text)."""
+    return {key: value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+            for key, value in params.items()}
+
+
 @command
 def record_failure(session: Session, instance_id: int, kind: str, error: BaseException,
                    now: datetime) -> Incident:
@@ -57,6 +72,7 @@ def record_failure(session: Session, instance_id: int, kind: str, error: BaseExc
     element, name, text = describe(error)
     incident = _open_incident(session, instance_id, kind, now)
     incident.element_id, incident.element_name, incident.error = element, name, text
+    incident.code, incident.params = message_of(error)
     incident.last_seen_at = now
     incident.next_retry_at = now + backoff(incident.attempts)
     return incident

@@ -59,6 +59,7 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "settings.changed_meanwhile": ("programme",),
     "report.not_found": ("programme",),
     "incident.not_found": ("incident",),
+    "incident.unexpected": ("kind",),
     # processes and their scripts
     "process.invalid": ("count",),
     "script.failed": ("element", "name"),

@@ -274,7 +274,9 @@ class Incident(Base):
     kind: Mapped[str] = mapped_column(String(16))
     element_id: Mapped[str] = mapped_column(String(128))
     element_name: Mapped[str | None] = mapped_column(String(300))
-    error: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)  # the technical text, for whoever fixes it
+    code: Mapped[str | None] = mapped_column(String(64))  # what the reader is told, worded
+    params: Mapped[dict[str, Any] | None] = mapped_column(JsonData)  # ... with these values
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=1)

@@ -180,3 +180,20 @@ def test_the_page_speaks_the_persons_language(poisoned, app, session, territorie
     assert "Incidenti" in italian and "Non ci sono incidenti aperti." in italian
     english = world.Browser(app, "kate").page("/incidents")[1]
     assert "1 open incident" in english and "Retry" in english and "Cancel" in english
+
+
+def test_an_incident_is_worded_in_the_readers_language(poisoned, app, session, territories):
+    """What failed is kept as a code and parameters and worded for each reader; the
+    technical text stays beside it, folded, for whoever fixes the process."""
+    incident = world.incident_of(session, poisoned.poisoned)
+    assert incident.code == "script.failed"
+    assert incident.params["element"] == incident.element_id
+    world.add_person(session, "chiara", "admin", territories["antofagasta"])
+    chiara = session.scalars(select(world.User).where(world.User.username == "chiara")).one()
+    chiara.locale = "it"
+    session.commit()
+    page = world.Browser(app, "chiara").page("/incidents")[1]
+    assert (f"Un passo automatico del processo non è riuscito ({incident.element_id})"
+            in page)
+    assert "Dettaglio tecnico" in page and "division by zero" in page
+    assert "Un paso automático" not in page
