@@ -108,6 +108,7 @@ WORDINGS: dict[str, str] = {
                             "definida: %(detail)s"),
     # task forms (engine.definitions.form_checks)
     "form.not_an_object": N_("El formulario debe ser un objeto JSON ({…})."),
+    "form.not_json": N_("Lo enviado no es JSON válido."),
     "form.too_deep": N_("El formulario anida más de %(limit)s niveles: simplifíquelo."),
     "form.too_large": N_("El formulario ocupa más de %(limit)s KB."),
     "form.unknown_keyword": N_("«%(keyword)s» no es una propiedad que usen los formularios de "
