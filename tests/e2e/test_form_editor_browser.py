@@ -1,0 +1,90 @@
+"""A manager edits a Familias form in a real headless Chromium: adds a required text field,
+sees it in the live preview (the caseworker's renderer), breaks it and sees the problem."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_browser import (  # noqa: F401 - fixtures
+    SHOTS,
+    VIEWPORTS,
+    assert_no_csp_violation,
+    chromium,
+    new_page,
+    server,
+    sign_in,
+)
+from tests.e2e.test_programme_settings import managers  # noqa: F401 - the fixture
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTRY = ROOT / "web/static/src/form-editor/index.js"
+BUNDLE = ROOT / "web/static/build/form-editor.js"
+EDIT = "/programmes/familias/forms/familias/primer_contacto/edit"
+
+pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def form_editor_bundle():
+    """web/static/build/form-editor.js, built with esbuild (installed by npm from
+    package.json) when ./dev has not built it already."""
+    esbuild = ROOT / "node_modules/.bin/esbuild"
+    sources = sorted(ENTRY.parent.glob("*.js"))
+    stale = not BUNDLE.exists() or BUNDLE.stat().st_mtime < max(p.stat().st_mtime
+                                                                 for p in sources)
+    if stale:
+        if not esbuild.exists():
+            pytest.skip("esbuild is not installed (npm ci)")
+        subprocess.run([str(esbuild), str(ENTRY), "--bundle", "--format=iife",
+                        "--target=es2020", f"--outfile={BUNDLE}", "--log-level=warning"],
+                       check=True, cwd=ROOT, timeout=120)
+    return BUNDLE
+
+
+@pytest.mark.usefixtures("managers", "form_editor_bundle")
+def test_a_manager_adds_a_required_field_sees_it_previewed_and_sees_a_problem(
+        chromium, server):  # noqa: F811 - pytest fixtures
+    SHOTS.mkdir(exist_ok=True)
+    page = new_page(chromium, VIEWPORTS["desktop"])
+
+    def shot(name: str) -> None:
+        page.screenshot(path=str(SHOTS / f"form-editor-{name}.png"), full_page=True)
+
+    sign_in(page, server, "marta")
+    page.goto(server + "/programmes/familias/forms")
+    page.get_by_role("link", name="Editar Primer contacto").click()
+    page.wait_for_selector("#form-editor[data-ready=true]")
+    page.wait_for_selector("#form-editor[data-previewed]")
+    preview = page.frame_locator(".fe-preview-frame")
+    preview.locator(".formkit").wait_for()
+    shot("1-opened")
+
+    page.click("button[data-fe-add='/']")
+    card = page.locator(".fe-fields-box > .fe-field-list > .fe-fields > li").last
+    card.locator(".fe-name").fill("telefono")
+    card.locator(".fe-label").fill("Teléfono de contacto")
+    card.locator(".fe-required").check()
+    label = preview.locator("label[for=f-telefono]")
+    label.wait_for()
+    assert "Teléfono de contacto" in label.inner_text()
+    preview.locator("label[for=f-telefono] .formkit-required").wait_for()
+    assert page.locator("#fe-problems").inner_text().strip() == "Sin problemas."
+    shot("2-field-added")
+
+    card.locator(".fe-name").fill("mal nombre")
+    problem = card.locator(".fe-card-problems li").first
+    problem.wait_for()
+    assert "«mal nombre»" in problem.inner_text()
+    assert "mal nombre" in page.locator("#fe-problems").inner_text()
+    assert "fe-card--problem" in card.locator(".fe-card").get_attribute("class")
+    shot("3-problem")
+
+    card.locator(".fe-name").fill("telefono")
+    page.locator(".fe-card--problem").first.wait_for(state="detached")  # (no eval: the CSP)
+    page.click(".fe-save")
+    page.wait_for_selector(".fe-status:has-text('drafts are not available yet')")
+    shot("4-saved")
+    assert page.locator("#fe-json").input_value().count('"telefono"') >= 2  # field + required
+    assert_no_csp_violation(page)
+    page.close()
