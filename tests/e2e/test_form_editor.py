@@ -166,5 +166,9 @@ def test_saving_checks_the_form_and_says_drafts_are_not_available_yet(as_person)
     assert bad.get_json()["problems"][0]["code"] == "form.value_not_allowed"
     good = post_json(marta, FORMS + "/familias/plan", {"schema": _form(a={"type": "string"})})
     assert good.status_code == 501
-    assert "drafts are not available yet" in good.get_json()["message"]
+    assert "no están disponibles" in good.get_json()["message"]
+    marta.post("/account/language", {"locale": "en", "next": "/"})
+    english = post_json(marta, FORMS + "/familias/plan", {"schema": _form()})
+    assert english.get_json()["message"] == ("Drafts are not available yet: the form was "
+                                             "not saved.")
     assert post_json(marta, FORMS + "/triple_p/plan", {"schema": _form()}).status_code == 404

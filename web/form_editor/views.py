@@ -109,8 +109,7 @@ def save(key: str, form_key: str):
                                      body.get("revision"))
     except drafts.DraftsUnavailable:
         return jsonify(saved=False, problems=[], message=_(
-            "Los borradores todavía no están disponibles: el formulario no se guardó "
-            "(drafts are not available yet).")), 501
+            "Los borradores todavía no están disponibles: el formulario no se guardó.")), 501
     except engine.Conflict as conflict:
         return jsonify(saved=False, problems=[], message=word_error(conflict)), 409
     return jsonify(saved=True, problems=[], revision=getattr(saved, "revision", None),
