@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from engine.definitions import catalog
 from tests.e2e.conftest import csrf_of
 from tests.e2e.test_programme_settings import managers  # noqa: F401 - the fixture
 
@@ -172,3 +173,31 @@ def test_saving_checks_the_form_and_says_drafts_are_not_available_yet(as_person)
     assert english.get_json()["message"] == ("Drafts are not available yet: the form was "
                                              "not saved.")
     assert post_json(marta, FORMS + "/triple_p/plan", {"schema": _form()}).status_code == 404
+
+
+def _config(page: str) -> dict:
+    start = page.index('id="form-editor-config">') + len('id="form-editor-config">')
+    return json.loads(page[start:page.index("</script>", start)])
+
+
+def test_the_editor_shows_the_fields_in_the_forms_order(as_person):
+    from tests.conftest import ROOT
+
+    written = json.loads((ROOT / "forms/familias/plan.json").read_text(encoding="utf-8"))
+    page = as_person("marta").get(FORMS + "/familias/plan/edit").get_data(as_text=True)
+    shown = _config(page)["schema"]
+    assert list(shown["properties"]) == list(written["properties"])
+    inner = shown["properties"]["metas"]["items"]["properties"]
+    assert list(inner) == list(written["properties"]["metas"]["items"]["properties"])
+
+
+def test_the_caseworkers_forms_keep_their_order_too(web_app):
+    from engine.definitions import versions
+    from tests.conftest import ROOT
+    from web.extensions import db
+
+    written = json.loads((ROOT / "forms/familias/plan.json").read_text(encoding="utf-8"))
+    with web_app.app_context():
+        definition = catalog.latest_definition(db.session, "familias")
+        schema = versions.bundle_of(db.session, definition.id).forms.schema("familias/plan")
+    assert list(schema["properties"]) == list(written["properties"])

@@ -88,3 +88,47 @@ def test_a_manager_adds_a_required_field_sees_it_previewed_and_sees_a_problem(
     assert page.locator("#fe-json").input_value().count('"telefono"') >= 2  # field + required
     assert_no_csp_violation(page)
     page.close()
+
+
+@pytest.mark.usefixtures("managers", "form_editor_bundle")
+def test_choices_a_repeating_group_the_matriz_and_the_json_view(chromium, server):  # noqa: F811
+    SHOTS.mkdir(exist_ok=True)
+    page = new_page(chromium, VIEWPORTS["desktop"])
+    sign_in(page, server, "marta")
+    page.goto(server + "/programmes/familias/forms/familias/visita/edit")  # a new form
+    page.wait_for_selector("#form-editor[data-ready=true]")
+    preview = page.frame_locator(".fe-preview-frame")
+    page.fill("#fe-form-title", "Visita domiciliaria")
+    cards = page.locator(".fe-fields-box > .fe-field-list > .fe-fields > li")
+
+    page.click("button[data-fe-add='/']")
+    page.click("button[data-fe-add='/']")
+    page.click("button[data-fe-add='/']")
+    first, second, third = cards.nth(0), cards.nth(1), cards.nth(2)
+    first.locator(".fe-kind").select_option("choices")
+    first.locator(".fe-label").fill("Temas tratados")
+    first.locator(".fe-choices").fill("salud | Salud\nvivienda | Vivienda y entorno")
+    second.locator(".fe-label").fill("Asistentes")
+    second.locator(".fe-kind").select_option("group")
+    third.locator(".fe-kind").select_option("grid")
+    third.locator(".fe-label").fill("Matriz de la visita")
+
+    preview.locator("label:has-text('Vivienda y entorno') input[type=checkbox]").wait_for()
+    preview.locator(".formkit-field--group button.formkit-add").wait_for()
+    preview.locator("table.formkit-grid").first.wait_for()
+    assert page.locator(".fe-group .fe-card").count() == 1  # the group's own first field
+    page.screenshot(path=str(SHOTS / "form-editor-5-kinds.png"), full_page=True)
+
+    page.click(".fe-json-box summary")
+    schema = page.locator("#fe-json").input_value()
+    broken = schema.replace('"type": "string",\n          "title": "Campo nuevo"',
+                            '"type": "string",\n          "minLength": 5,\n'
+                            '          "maxLength": 2,\n          "title": "Campo nuevo"', 1)
+    assert broken != schema
+    page.fill("#fe-json", broken)
+    problem = second.locator(".fe-card-problems li").first
+    problem.wait_for()
+    assert "mínimo (5)" in problem.inner_text()
+    page.screenshot(path=str(SHOTS / "form-editor-6-json.png"), full_page=True)
+    assert_no_csp_violation(page)
+    page.close()

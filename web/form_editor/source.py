@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from engine import FormLibrary
 from engine.definitions import catalog
+from engine.definitions.field_order import ORDER_KEY, reordered
 from engine.definitions.forms import REFERENCE_KEY
 
 FORM_KEY = re.compile(r"[a-z0-9_]{1,64}(/[a-z0-9_]{1,64}){0,3}")
@@ -24,7 +25,8 @@ class ProgrammeForms:
         definition = catalog.latest_definition(session, programme_key)
         self.version = definition.version
         bundle = definition.forms or {}
-        self.schemas: dict[str, dict] = dict(bundle.get("schemas") or {})
+        self.schemas: dict[str, dict] = reordered(dict(bundle.get("schemas") or {}),
+                                                  bundle.get(ORDER_KEY))
         self.references: dict[str, dict] = {**_disk_references(library.root),
                                             **(bundle.get("references") or {})}
         if not self.schemas:

@@ -16,6 +16,7 @@ import json
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 
 import engine
 from engine import policy, unit_of_work
@@ -73,7 +74,18 @@ def edit(key: str, form_key: str):
               "saveUrl": url_for("form_editor.save", key=key, form_key=form_key),
               "references": sorted(forms.references), "words": editor_words()}
     return render_template("form_editor/edit.html", programme=programme, form_key=form_key,
-                           config=config, version=forms.version)
+                           config=config, config_json=script_json(config),
+                           version=forms.version)
+
+
+def script_json(value) -> Markup:
+    """``value`` as JSON for a ``<script type="application/json">``, keys in their order
+    (a form's fields are in property order; Flask's ``tojson`` would sort them)."""
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                          ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return Markup(text)
 
 
 @bp.route("/<key>/forms/preview", methods=["POST"])
