@@ -55,6 +55,12 @@ def test_a_new_form_key_of_the_programme_opens_an_empty_form_and_others_are_not_
         assert marta.get(f"{FORMS}/{key}/edit").status_code == 404, key
 
 
+def test_signed_out_people_are_sent_to_sign_in(browser):
+    assert browser.get(FORMS).status_code == 302
+    assert browser.get(FORMS + "/familias/plan/edit").status_code == 302
+    assert browser.client.post(PREVIEW, json={"schema": {}}).status_code in (302, 400)
+
+
 @pytest.mark.parametrize("username", ["ana", "jorge", "paola"])
 def test_caseworkers_supervisors_and_managers_of_another_country_are_refused(
         as_person, username):
@@ -201,3 +207,15 @@ def test_the_caseworkers_forms_keep_their_order_too(web_app):
         definition = catalog.latest_definition(db.session, "familias")
         schema = versions.bundle_of(db.session, definition.id).forms.schema("familias/plan")
     assert list(schema["properties"]) == list(written["properties"])
+
+
+def test_the_editor_speaks_the_managers_language(as_person):
+    marta = as_person("marta")
+    marta.post("/account/language", {"locale": "it", "next": "/"})
+    page = marta.get(FORMS + "/familias/plan/edit").get_data(as_text=True)
+    words = _config(page)["words"]
+    assert (words["addField"], words["kind.group"], words["save"]) == (
+        "Aggiungere campo", "Gruppo ripetibile", "Salvare nella bozza")
+    assert "Modificare il modulo" in page
+    listing = marta.get(FORMS).get_data(as_text=True)
+    assert "Moduli di" in listing

@@ -37,6 +37,8 @@ WORDS = {
     "jsonInvalid": _l("El JSON no es válido; el formulario no cambió:"),
     "preview": _l("Vista previa"),
     "previewNote": _l("Así verá el formulario la profesional a cargo."),
+    "previewStale": _l("Mientras haya problemas, la vista previa muestra la última versión "
+                       "sin problemas."),
     "problems": _l("Problemas"),
     "noProblems": _l("Sin problemas."),
     "save": _l("Guardar en el borrador"),

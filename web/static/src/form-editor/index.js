@@ -25,13 +25,16 @@ function start() {
   const preview = previewFrame(stylesheets, words.preview);
   const formTitle = h("input", { type: "text", id: "fe-form-title", class: "fe-form-title" });
   const formHelp = h("textarea", { id: "fe-form-help", rows: 2 });
+  const staleNote = h("p", { class: "note fe-stale", hidden: true }, words.previewStale);
 
   let lastProblems = [];
   const refresh = debounce(async () => {
     try {
       const { data } = await postJson(config.previewUrl, token, { schema: state.schema });
       if (!data) { status.textContent = words.failed; return; }
-      if (data.html !== null && data.html !== undefined) preview.show(data.html);
+      const drawn = data.html !== null && data.html !== undefined;
+      if (drawn) preview.show(data.html);
+      staleNote.hidden = drawn;
       lastProblems = data.problems || [];
       root.dataset.problems = String(lastProblems.length);
       showProblems(fieldsBox, problemsBox, lastProblems, words);
@@ -119,7 +122,7 @@ function start() {
       h("section", { class: "fe-side", "aria-labelledby": "fe-preview-title" },
         h("h2", { id: "fe-problems-title" }, words.problems), problemsBox,
         h("h2", { id: "fe-preview-title" }, words.preview),
-        h("p", { class: "note" }, words.previewNote), preview.frame)));
+        h("p", { class: "note" }, words.previewNote), staleNote, preview.frame)));
   drawHeader();
   drawFields();
   jsonArea.value = JSON.stringify(state.schema, null, 2);
