@@ -109,6 +109,8 @@ WORDINGS: dict[str, str] = {
     # task forms (engine.definitions.form_checks)
     "form.not_an_object": N_("El formulario debe ser un objeto JSON ({…})."),
     "form.not_json": N_("Lo enviado no es JSON válido."),
+    "form.too_many_fields": N_("El formulario dibujaría más de %(limit)s campos (con las filas "
+                               "de los grupos repetibles): divídalo o reduzca los mínimos."),
     "form.too_deep": N_("El formulario anida más de %(limit)s niveles: simplifíquelo."),
     "form.too_large": N_("El formulario ocupa más de %(limit)s KB."),
     "form.unknown_keyword": N_("«%(keyword)s» no es una propiedad que usen los formularios de "

@@ -85,6 +85,7 @@ PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy t
     "form.not_json": ("path",),
     "form.too_deep": ("path", "limit"),
     "form.too_large": ("path", "limit"),
+    "form.too_many_fields": ("path", "limit"),
     "form.unknown_keyword": ("path", "keyword"),
     "form.bad_field_name": ("path", "name"),
     "form.wrong_type": ("path", "expected"),

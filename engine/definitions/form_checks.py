@@ -72,6 +72,9 @@ def form_problems(schema: object, references: Mapping[str, dict] | None = None
                          limit=MAX_DEPTH)]
     found = [p for error in _meta_validator().iter_errors(schema) for p in _from_meta(error)]
     found += _Semantics(references).field(schema, ())
+    if drawn_fields(schema) > MAX_DRAWN:
+        found.append(_problem((), "form.too_many_fields", f"the form would draw more than "
+                              f"{MAX_DRAWN} fields (repeating rows included)", limit=MAX_DRAWN))
     unique = {(p.path, p.code, json.dumps(p.params, sort_keys=True, default=str)): p
               for p in found}
     return sorted(unique.values(), key=lambda p: _order(p.path))
@@ -385,3 +388,36 @@ def _expanded_grid(node: dict, where: tuple, name: str, shape: ReferenceShape
                                   f"'{name}' has no dimension {dimension}",
                                   dimension=_text(dimension), name=name))
     return found
+
+
+MAX_DRAWN = 5000  # fields one form may put on a page, repeating rows and templates included
+GRID_ESTIMATE = 100  # rows of a grid not yet expanded from its reference data
+
+
+def drawn_fields(node, limit: int = MAX_DRAWN) -> int:
+    """How many fields the renderer draws for ``node`` on an empty form (each repeating group
+    shows ``max(minItems, 1)`` rows and a template row); stops counting past ``limit``."""
+    if not isinstance(node, dict):
+        return 0
+    if "x-reference" in node:
+        return len(_dict(node.get("properties"))) or GRID_ESTIMATE
+    total = 0
+    for child in _dict(node.get("properties")).values():
+        total += _drawn_field(child, limit - total)
+        if total > limit:
+            return limit + 1
+    return total
+
+
+def _drawn_field(node, limit: int) -> int:
+    if not isinstance(node, dict):
+        return 0
+    items = node.get("items")
+    if _type_of(node) == "array" and isinstance(items, dict) and _type_of(items) == "object":
+        minimum = node.get("minItems")
+        rows = (minimum if isinstance(minimum, int) and not isinstance(minimum, bool)
+                and minimum > 1 else 1) + 1
+        return 1 + rows * drawn_fields(items, max(limit // rows, 1))  # at most ~limit + rows
+    if _type_of(node) == "object" or "x-reference" in node:
+        return 1 + drawn_fields(node, limit)
+    return 1

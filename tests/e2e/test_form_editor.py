@@ -141,6 +141,23 @@ def test_hostile_bodies_get_a_json_answer_never_a_500(as_person, raw):
         assert answer.get_json()["problems"], raw[:40]
 
 
+def _nested_groups(levels: int) -> dict:
+    node: dict = {"type": "string"}
+    for _ in range(levels):
+        node = {"type": "array", "minItems": 50,
+                "items": {"type": "object", "properties": {"a": node}}}
+    return _form(g=node)
+
+
+@pytest.mark.parametrize("schema", [
+    _nested_groups(5), _form(**{f"m{n}": {"x-reference": "matriz_bienestar"}
+                                for n in range(100)})])
+def test_forms_too_big_to_draw_are_refused_not_drawn(as_person, schema):
+    body = post_json(as_person("marta"), PREVIEW, {"schema": schema}).get_json()
+    assert body["html"] is None
+    assert [p["code"] for p in body["problems"]] == ["form.too_many_fields"]
+
+
 @pytest.mark.parametrize("schema", [
     None, 3, [], {"type": "object", "properties": []},
     _form(a={"type": "array", "minItems": 1_000_000_000, "items": {"type": "string"}}),

@@ -11,6 +11,8 @@ from jsonschema import Draft202012Validator
 from engine.core.messages import PROBLEMS
 from engine.definitions.form_checks import (
     MAX_DEPTH,
+    MAX_DRAWN,
+    drawn_fields,
     form_problems,
     meta_schema,
     pointer,
@@ -162,6 +164,16 @@ def test_too_deep_a_form_is_refused_before_anything_recurses():
         node = {"type": "object", "properties": {"a": node}}
     problems = form_problems(node, REFERENCES)
     assert [p.code for p in problems] == ["form.too_deep"]
+
+
+def test_a_form_that_would_draw_too_many_fields_is_refused_before_it_is_drawn():
+    node: dict = {"type": "string"}
+    for _ in range(5):  # five nested repeating groups of 50 rows each: 50**5 rows
+        node = {"type": "array", "minItems": 50,
+                "items": {"type": "object", "properties": {"a": node, "b": {"type": "string"}}}}
+    problems = _codes(_form(g=node))
+    assert ("", "form.too_many_fields") in problems
+    assert drawn_fields(_form(g=node)) <= 2 * MAX_DRAWN  # counting stops early
 
 
 def _grid() -> dict:
