@@ -80,6 +80,9 @@ def test_a_manager_adds_a_required_field_sees_it_previewed_and_sees_a_problem(
     assert "mal nombre" in page.locator("#fe-problems").inner_text()
     assert "fe-card--problem" in card.locator(".fe-card").get_attribute("class")
     assert page.locator(".fe-stale").is_visible()  # the preview is the last one that drew
+    page.fill("#fe-form-title", "Primer contacto")
+    page.click("#fe-problems .fe-goto")  # the problem in the list leads to its field
+    assert page.evaluate("document.activeElement.className") == "fe-name"
     shot("3-problem")
 
     card.locator(".fe-name").fill("telefono")

@@ -29,8 +29,18 @@ export function showProblems(root, listBox, problems, words) {
       card.querySelector(":scope > .fe-card-problems").append(
         h("li", { class: "formkit-error" }, problem.message));
     }
+    const name = card
+      ? h("button", {
+        type: "button", class: "link fe-goto",
+        onclick: () => {
+          card.scrollIntoView({ block: "center" });
+          const input = card.querySelector("input, select, textarea");
+          if (input) input.focus();
+        },
+      }, where)
+      : h("strong", {}, where);
     return h("li", { dataset: { path: problem.path, code: problem.code } },
-      h("strong", {}, where), ": ", problem.message, " ", h("code", {}, problem.path || "/"));
+      name, ": ", problem.message, " ", h("code", {}, problem.path || "/"));
   });
   listBox.replaceChildren(items.length ? h("ul", {}, items) : h("p", { class: "fe-ok" }, words.noProblems));
 }
