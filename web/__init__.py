@@ -63,6 +63,7 @@ def _blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .cases.views import bp as cases_bp
     from .dashboard.views import bp as dashboard_bp
+    from .form_editor.views import bp as form_editor_bp
     from .inbox.views import bp as inbox_bp
     from .incidents.views import bp as incidents_bp
     from .notifications.views import bp as notifications_bp
@@ -71,7 +72,7 @@ def _blueprints(app: Flask) -> None:
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp,
-                      programmes_bp, reports_bp, health.bp, incidents_bp):
+                      programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

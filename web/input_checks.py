@@ -44,10 +44,13 @@ def register(app: Flask) -> None:
 
 def unstorable_field() -> str | None:
     """The name of the first URL part, query parameter, form field or JSON value holding a
-    NUL or a lone surrogate, if any."""
-    for name, value in _named_values():
-        if has_unstorable(name) or (isinstance(value, str) and has_unstorable(value)):
-            return name
+    NUL or a lone surrogate, if any (``json`` for a JSON body nested too deep to read)."""
+    try:
+        for name, value in _named_values():
+            if has_unstorable(name) or (isinstance(value, str) and has_unstorable(value)):
+                return name
+    except RecursionError:  # json.loads (and the walk) give up on very deep nesting
+        return "json"
     return None
 
 

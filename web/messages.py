@@ -108,6 +108,50 @@ WORDINGS: dict[str, str] = {
                                  "válido: %(detail)s"),
     "process.user_task": N_("%(file)s, línea %(line)s: la tarea %(element)s no está bien "
                             "definida: %(detail)s"),
+    # task forms (engine.definitions.form_checks)
+    "form.not_an_object": N_("El formulario debe ser un objeto JSON ({…})."),
+    "form.not_json": N_("Lo enviado no es JSON válido."),
+    "form.too_many_fields": N_("El formulario dibujaría más de %(limit)s campos (con las filas "
+                               "de los grupos repetibles): divídalo o reduzca los mínimos."),
+    "form.too_deep": N_("El formulario anida más de %(limit)s niveles: simplifíquelo."),
+    "form.too_large": N_("El formulario ocupa más de %(limit)s KB."),
+    "form.unknown_keyword": N_("«%(keyword)s» no es una propiedad que usen los formularios de "
+                               "Acompaña: revise cómo está escrita o quítela."),
+    "form.bad_field_name": N_("El nombre de campo «%(name)s» solo puede tener letras sin acentos, "
+                              "números y _, y no empezar con un número."),
+    "form.wrong_type": N_("Tipo de valor incorrecto: se esperaba %(expected)s."),
+    "form.value_not_allowed": N_("Valor no admitido; use uno de: %(allowed)s."),
+    "form.missing_keyword": N_("Falta «%(keyword)s»."),
+    "form.out_of_range": N_("Valor fuera del rango admitido (límite: %(limit)s)."),
+    "form.duplicate": N_("La lista tiene un valor repetido."),
+    "form.bad_name": N_("«%(value)s» no es un nombre válido: use minúsculas sin acentos, números y"
+                        " _."),
+    "form.invalid": N_("El formulario no es válido aquí: %(detail)s"),
+    "form.required_unknown": N_("«%(name)s» está marcado como obligatorio, pero no hay ningún "
+                                "campo con ese nombre."),
+    "form.condition_unknown_field": N_("La condición usa el campo «%(name)s», que este formulario "
+                                       "no tiene."),
+    "form.labels_without_options": N_("Hay etiquetas de opciones (x-labels), pero el campo no "
+                                      "tiene opciones (enum)."),
+    "form.label_not_an_option": N_("La etiqueta de «%(option)s» no corresponde a ninguna opción "
+                                   "del campo."),
+    "form.min_over_max": N_("El mínimo (%(low)s) es mayor que el máximo (%(high)s)."),
+    "form.pattern_invalid": N_("El patrón no es una expresión regular válida: %(detail)s"),
+    "form.default_invalid": N_("El valor por defecto no es una respuesta válida de este campo."),
+    "form.group_without_fields": N_("El grupo repetible no tiene campos: agregue al menos uno."),
+    "form.textarea_not_text": N_("El cuadro de texto largo (x-widget: textarea) solo sirve para "
+                                 "campos de texto."),
+    "form.reference_unknown": N_("No existen los datos de referencia «%(name)s»; disponibles: "
+                                 "%(known)s."),
+    "form.reference_broken": N_("Los datos de referencia «%(name)s» están mal formados: "
+                                "%(detail)s"),
+    "form.grid_extra": N_("«%(keyword)s» no puede ir junto a una matriz (x-reference): solo título"
+                          " y descripción."),
+    "form.grid_indicator_missing": N_("Falta en la matriz el indicador %(indicator)s de "
+                                      "«%(name)s»."),
+    "form.grid_indicator_unknown": N_("«%(name)s» no tiene el indicador %(indicator)s."),
+    "form.grid_state_unknown": N_("«%(name)s» no tiene el estado %(state)s."),
+    "form.grid_dimension_unknown": N_("«%(name)s» no tiene la dimensión %(dimension)s."),
     # what happened to a case (step and modality names are the process's own)
     "event.case_started": N_("Caso abierto en %(programme)s (versión %(version)s)"),
     "event.task_completed": N_("Completado: %(step)s"),

@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from .field_order import ORDER_KEY, orders_of
 from .forms import REFERENCE_KEY, FormLibrary
 from .parsing import ParsedProcess, content_hash
 
@@ -39,7 +40,8 @@ def gather(parsed: ParsedProcess, raw_settings: dict, library: FormLibrary,
     forms = {"schemas": schemas, "references": references,
              HOUSEHOLD_KEY: copy.deepcopy(household_schema)}
     schema = settings_schema(raw_settings)
-    return BundleContent(forms, schema, bundle_hash(parsed.sources, forms, schema))
+    content_hash = bundle_hash(parsed.sources, forms, schema)  # as before the order was kept
+    return BundleContent({**forms, ORDER_KEY: orders_of(schemas)}, schema, content_hash)
 
 
 def form_keys(parsed: ParsedProcess) -> set[str]:

@@ -26,6 +26,7 @@ from ..programmes.settings import ProgrammeSettings, settings_from_dict
 from ..runtime.serialization import spec_to_dict
 from . import catalog, manifest
 from .bundles import HOUSEHOLD_KEY, BundleContent
+from .field_order import ORDER_KEY, reordered
 from .forms import BundledForms, FormLibrary
 from .parsing import ParsedProcess
 
@@ -115,7 +116,8 @@ def _read_bundle(session: Session, definition_id: int) -> Bundle:
     if row is None:
         raise NotFound(f"no process version {definition_id}", code="version.not_found",
                        definition=definition_id)
-    forms = (BundledForms(row.forms.get("schemas", {}), row.forms.get("references", {}))
+    forms = (BundledForms(reordered(row.forms.get("schemas", {}), row.forms.get(ORDER_KEY)),
+                          row.forms.get("references", {}))
              if row.forms is not None else None)
     kept = row.forms is not None and HOUSEHOLD_KEY in row.forms
     return Bundle(definition_id, row.version, forms, row.settings_schema,
