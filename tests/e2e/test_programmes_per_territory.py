@@ -36,3 +36,23 @@ def test_a_programme_is_not_opened_where_it_is_not_enabled(as_person, web_app):
                                          "territory": "antofagasta", "caseworker": "ana"},
                           token_from="/cases/new")
     assert response.status_code == 302 and _cases(web_app) == 1
+
+
+def test_nobody_is_given_a_programme_they_did_not_choose(as_person, web_app):
+    """With Familias and Triple P both run in Antofagasta, the form starts on "Elija un
+    programa…" and a form sent without choosing says so beside the field, opening nothing."""
+    import engine
+    from tests.conftest import ROOT
+
+    with web_app.app_context(), engine.unit_of_work(db.session):
+        engine.deploy_folder(db.session, ROOT / "processes" / "triple_p",
+                             web_app.extensions["acompana.forms"], "manager")
+    ana = as_person("ana")
+    page = ana.get("/cases/new").get_data(as_text=True)
+    assert ('<select id="programme" name="programme" required>'
+            '<option value="">Elija un programa…</option>') in page
+    assert 'value="familias"' in page and 'value="triple_p"' in page
+    response = ana.post("/cases/new", {"family_name": "Vega", "programme": "",
+                                       "territory": "antofagasta", "caseworker": "ana"},
+                        token_from="/cases/new")
+    assert response.status_code == 422 and _cases(web_app) == 0

@@ -116,7 +116,10 @@ def _new_case_form() -> NewCaseForm:
     form = NewCaseForm()
     territories = queries.start_territories(db.session, actor())
     form.territory.choices = [(t.code, t.name) for t in territories]
-    form.programme.choices = queries.startable_programmes(db.session, actor())
+    programmes = queries.startable_programmes(db.session, actor())
+    # nobody's programme is chosen for them: with more than one, the person picks
+    form.programme.choices = (programmes if len(programmes) == 1
+                              else [("", _("Elija un programa…")), *programmes])
     ids = {t.id for t in territories}
     people = db.session.scalars(select(User).where(User.active.is_(True))
                                 .order_by(User.full_name)).all()
