@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -13,10 +13,19 @@ COUNTRY_LANGUAGE = {"CL": "es", "IT": "it"}
 COUNTRY_ZONE = {"CL": "America/Santiago", "IT": "Europe/Rome"}
 
 
+CHOSEN = "locale"  # the language chosen before signing in, kept in the session cookie
+
+
 def select_locale() -> str:
-    """The person's chosen language, else their territory's, else the browser's."""
-    chosen = language_of(current_user) if current_user.is_authenticated else None
-    return chosen or request.accept_languages.best_match(list(LANGUAGES)) or "es"
+    """The person's chosen language, else the one chosen on the sign-in page, else their
+    territory's, else the browser's."""
+    if current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    chosen = session.get(CHOSEN)
+    if chosen in LANGUAGES:
+        return chosen
+    person = language_of(current_user) if current_user.is_authenticated else None
+    return person or request.accept_languages.best_match(list(LANGUAGES)) or "es"
 
 
 def language_of(person) -> str | None:

@@ -20,6 +20,7 @@ from sqlalchemy import delete, update
 from engine.core import clock
 
 from ..extensions import db
+from ..i18n import CHOSEN, LANGUAGES
 from .models import User, UserSession
 
 TOKEN_KEY = "acompana_session"
@@ -42,6 +43,9 @@ def credentials_of(user: User) -> str:
 def begin(user: User) -> None:
     """Open a session for ``user`` and put its token in the (signed) cookie."""
     now = clock.now()
+    chosen = session.get(CHOSEN)  # a language chosen on the sign-in page becomes the person's
+    if user.locale is None and chosen in LANGUAGES:
+        user.locale = chosen
     token = secrets.token_urlsafe(32)
     _forget_old(user, now)
     db.session.add(UserSession(id=_digest(token), user_id=user.id, credentials=credentials_of(user),

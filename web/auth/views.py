@@ -1,6 +1,15 @@
 """Sign-in and sign-out pages."""
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -9,7 +18,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from ..extensions import db
-from ..i18n import LANGUAGES
+from ..i18n import CHOSEN, LANGUAGES
 from ..redirects import safe_next
 from . import sessions
 from .signin import SignInRefused, authenticate
@@ -69,11 +78,13 @@ def logout():
 
 
 @bp.route("/account/language", methods=["POST"])
-@login_required
 def language():
-    """Remember the language the person chose."""
+    """Remember the language chosen: the person's, or (before signing in) this browser's
+    until the person signs in and keeps it."""
     choice = request.form.get("locale")
-    if choice in LANGUAGES:
+    if choice in LANGUAGES and current_user.is_authenticated:
         current_user.locale = choice
         db.session.commit()
+    elif choice in LANGUAGES:
+        session[CHOSEN] = choice
     return redirect(safe_next(request.form.get("next")))
