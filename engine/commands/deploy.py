@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from ..core import clock
+from ..core.errors import InvalidProcess
 from ..definitions import bundles, manifest_check, versions
 from ..definitions.forms import FormLibrary
 from ..definitions.parsing import parse_process, read_sources
@@ -35,9 +36,19 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
     """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
     folder = Path(folder)
     raw_settings = read_settings_file(folder)
-    manifest_check.check_folder(folder, read_sources(folder), forms)
-    return deploy(session, read_sources(folder), raw_settings, forms, deployed_by,
-                  publish=publish)
+    try:
+        manifest_check.check_folder(folder, read_sources(folder), forms)
+        manifest_problems = []
+    except InvalidProcess as err:  # reported with the process's own problems, all at once
+        manifest_problems = err.problems
+    try:
+        result = deploy(session, read_sources(folder), raw_settings, forms, deployed_by,
+                        publish=publish)
+    except InvalidProcess as err:
+        raise InvalidProcess(manifest_problems + err.problems) from err
+    if manifest_problems:
+        raise InvalidProcess(manifest_problems)
+    return result
 
 
 @command
