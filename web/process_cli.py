@@ -22,6 +22,7 @@ from flask.cli import AppGroup
 import engine
 from engine.definitions import bundle_zip, importing, versions
 from engine.definitions.forms import BundledForms, FormLibrary
+from engine.definitions.parsing import read_sources
 from engine.persistence.models import Programme
 from engine.programmes import settings_toml
 
@@ -66,9 +67,10 @@ def process_import(file: Path, programme, process_id, country, check, output) ->
 
 def _import_bpmn(data, name, programme, process_id, country, check, output) -> int:
     raw_settings = _programme_settings(programme)
+    decisions = read_sources(_folder(programme)) if raw_settings is not None else {}
     result = importing.import_and_check(data, name, _forms(), programme=programme,
                                         process_id=process_id, raw_settings=raw_settings,
-                                        country=country)
+                                        country=country, decisions=decisions)
     _print(result.problems, result.notes)
     if result.chosen is None:
         for found in result.processes:
@@ -135,10 +137,15 @@ def _forms() -> FormLibrary:
     return current_app.extensions["acompana.forms"]
 
 
+def _folder(programme: str) -> Path:
+    return Path(current_app.config["PROCESSES_DIR"]) / programme
+
+
 def _programme_settings(programme: str | None) -> dict | None:
+    """The settings of programme ``programme``'s folder in processes/, if it has one."""
     if not programme:
         return None
-    path = Path(current_app.config["PROCESSES_DIR"]) / programme / "settings.toml"
+    path = _folder(programme) / "settings.toml"
     if not path.is_file():
         return None
     try:

@@ -193,16 +193,20 @@ def import_bpmn(data: bytes, file: str, *, programme: str | None = None,
 
 def import_and_check(data: bytes, file: str, forms: FormLibrary, *,
                      programme: str | None = None, process_id: str | None = None,
-                     raw_settings: dict | None = None, country: str = "CL") -> ImportResult:
+                     raw_settings: dict | None = None, country: str = "CL",
+                     decisions: dict[str, str] | None = None) -> ImportResult:
     """:func:`import_bpmn`, then every problem of the result by
     :func:`~engine.definitions.checks.check_sources` (with ``raw_settings`` when the programme
-    has them, else the starter settings). Raises :class:`UnusableImport` only."""
+    has them, else the starter settings, and with the programme's DMN files ``decisions``,
+    which join the sources). Raises :class:`UnusableImport` only."""
     result = import_bpmn(data, file, programme=programme, process_id=process_id,
                          country=country)
     if result.chosen is None:
         return result
     if raw_settings is not None:
         result.settings = raw_settings
+    result.sources |= {name: text for name, text in (decisions or {}).items()
+                       if name.endswith(".dmn")}
     result.problems += check_sources(result.sources, result.settings, forms)
     return result
 
