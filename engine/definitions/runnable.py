@@ -117,7 +117,7 @@ def _process_choice(name: str, root: etree._Element, process_id: str) -> list[Pr
         found.append(_problem(name, main, "process.not_executable",
                               "the process is marked as not executable",
                               'set isExecutable="true" on it', tag="process"))
-    for process in processes:
+    for process in processes if main is not None else ():
         if process is main or process.get("id") in called or not _has_steps(process):
             continue
         found.append(_problem(name, process, "process.other_pool",
