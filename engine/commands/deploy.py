@@ -36,18 +36,18 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
     """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
     folder = Path(folder)
     raw_settings = read_settings_file(folder)
+    early: list = []  # encoding and manifest problems, reported with the process's own
+    sources = read_sources(folder, early)
     try:
-        manifest_check.check_folder(folder, read_sources(folder), forms)
-        manifest_problems = []
-    except InvalidProcess as err:  # reported with the process's own problems, all at once
-        manifest_problems = err.problems
-    try:
-        result = deploy(session, read_sources(folder), raw_settings, forms, deployed_by,
-                        publish=publish)
+        manifest_check.check_folder(folder, sources, forms)
     except InvalidProcess as err:
-        raise InvalidProcess(manifest_problems + err.problems) from err
-    if manifest_problems:
-        raise InvalidProcess(manifest_problems)
+        early += err.problems
+    try:
+        result = deploy(session, sources, raw_settings, forms, deployed_by, publish=publish)
+    except InvalidProcess as err:
+        raise InvalidProcess(early + err.problems) from err
+    if early:
+        raise InvalidProcess(early)
     return result
 
 

@@ -14,7 +14,6 @@ and XPath conditions, plain tasks, data stores, global tasks…) is found by
 result. Input that is not a BPMN file at all raises :class:`UnusableImport`.
 """
 
-import codecs
 import copy
 import re
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from lxml import etree
 from ..core.errors import EngineError, ProcessProblem
 from ..core.roles import ROLES
 from .checks import check_sources
+from .encoding import decode
 from .forms import FormLibrary
 from .lint_sites import localname
 from .parsing import SAFE_PARSER
@@ -35,7 +35,6 @@ SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 NS = {"bpmn": BPMN, "bpmndi": BPMNDI, "spiff": SPIFF, "camunda": CAMUNDA, "zeebe": ZEEBE}
-DECLARED = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 CLOSING = re.compile(r"</([\w.-]+:)?definitions\s*>\s*$")
 NOT_STEPS = {"laneSet", "documentation", "extensionElements", "auditing", "monitoring",
@@ -80,39 +79,6 @@ class ImportResult:
     settings: dict = field(default_factory=dict)
     problems: list[ProcessProblem] = field(default_factory=list)
     notes: list[ProcessProblem] = field(default_factory=list)
-
-
-def decode(data: bytes, file: str) -> tuple[str, list[ProcessProblem]]:
-    """The text of ``data`` by its BOM or declared encoding (UTF-8 when it declares none); a
-    file that is not in the encoding it declares is read as Windows-1252/Latin-1, with a
-    problem naming the line of the first byte that did not fit. Never raises on bytes."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(encoding), []
-            except UnicodeDecodeError:
-                break
-    found = DECLARED.match(data.lstrip()[:300])
-    declared = found.group(1).decode("ascii").lower() if found else "utf-8"
-    try:
-        return data.decode(declared), []
-    except LookupError:
-        bad_line, reason = None, "an encoding Python does not know"
-    except UnicodeDecodeError as err:
-        bad_line, reason = data[:err.start].count(b"\n") + 1, None
-    for fallback in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(fallback)
-        except UnicodeDecodeError:
-            continue
-        detail = (f"declares {declared} but line {bad_line} is not {declared}"
-                  if reason is None else f"declares {declared}, {reason}")
-        return text, [ProcessProblem(
-            file, f"{detail}: read as {fallback}; check the accented letters, then save it "
-                  "again (it is stored as UTF-8)", line=bad_line, code="import.encoding_fallback",
-            extra={"declared": declared, "used": fallback})]
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
 def parse(data: bytes, file: str) -> tuple[etree._Element, list[ProcessProblem]]:

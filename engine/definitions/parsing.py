@@ -24,6 +24,7 @@ from ..runtime.parser import (
     user_task_specs,
 )
 from . import dead_code, process_lint, runnable
+from .encoding import decode
 from .forms import FormLibrary
 from .lint_sites import FLOW_NODE_TAGS
 
@@ -45,10 +46,16 @@ class ParsedProcess:
     content_hash: str
 
 
-def read_sources(folder: Path) -> dict[str, str]:
-    """The BPMN and DMN files of a programme folder, by file name."""
-    files = sorted([*folder.glob("*.bpmn"), *folder.glob("*.dmn")])
-    return {f.name: f.read_text(encoding="utf-8") for f in files}
+def read_sources(folder: Path, problems: list | None = None) -> dict[str, str]:
+    """The BPMN and DMN files of a programme folder, by file name; a file not in the encoding
+    it declares is read with a fallback, and the problem saying so is added to ``problems``."""
+    files = sorted([*Path(folder).glob("*.bpmn"), *Path(folder).glob("*.dmn")])
+    sources = {}
+    for file in files:
+        sources[file.name], found = decode(file.read_bytes(), file.name)
+        if problems is not None:
+            problems += found
+    return sources
 
 
 def content_hash(sources: dict[str, str]) -> str:

@@ -167,4 +167,17 @@ def test_a_damaged_zip_exits_2(cli, tmp_path):
         archive.writestr("../escape.bpmn", "x")
     code, _, err = cli("process", "import", evil, "--check")
     assert code == 2 and "outside it" in err
-    shutil.rmtree(tmp_path / "none", ignore_errors=True)
+
+
+def test_deploy_of_a_latin_1_file_declared_utf_8_is_refused_in_one_line(cli, tmp_path):
+    folder = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", folder)
+    bpmn = folder / "mini.bpmn"
+    bpmn.write_bytes(bpmn.read_bytes().replace(b"Visita", "Visitá".encode("latin-1"), 1))
+    code, out, err = cli("deploy", folder)
+    assert (code, out) == (1, "") and err.count("\n") == 1 and "Traceback" not in err
+    assert "mini.bpmn" in err and "declares utf-8 but line" in err
+    settings = folder / "settings.toml"
+    settings.write_bytes(settings.read_bytes().replace(b"Mini", "Miní".encode("latin-1")))
+    code, out, err = cli("deploy", folder)
+    assert code == 1 and "is not UTF-8: save the file as UTF-8" in err and "Traceback" not in err
