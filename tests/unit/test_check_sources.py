@@ -9,9 +9,11 @@ import engine
 from engine.core.messages import PROBLEMS
 from engine.definitions.checks import check_sources
 from engine.definitions.lint_sites import Expression
+from engine.definitions.parsing import parse_process, read_sources
 from engine.definitions.process_lint import foreign_language
+from engine.programmes.settings import settings_from_dict
 from engine.runtime.parser import plain_message
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 MINI = (FIXTURES / "mini" / "mini.bpmn").read_text(encoding="utf-8")
 SETTINGS = tomllib.loads((FIXTURES / "mini" / "settings.toml").read_text(encoding="utf-8"))
@@ -213,3 +215,23 @@ def test_python_is_not_foreign():
     for source in ("a == 1", "x = {'a': 1}", "plazo('visita')", "a >= 0"):
         assert foreign_language(Expression(source, "eval", "e", 1)) is None
     assert foreign_language(Expression("a == 1", "eval", "e", 1, language="python")) is None
+
+
+def test_an_unreadable_bpmn_file_does_not_make_its_decisions_look_uncalled():
+    folder = ROOT / "processes" / "familias"
+    sources = read_sources(folder)
+    sources["familias.bpmn"] = sources["familias.bpmn"][:5000]
+    settings = tomllib.loads((folder / "settings.toml").read_text(encoding="utf-8"))
+    found = check_sources(sources, settings, engine.FormLibrary(ROOT / "forms"))
+    assert [p.code for p in found] == ["process.xml_syntax"]
+
+
+def test_deploy_refuses_with_every_problem_in_one_round():
+    bpmn = with_task("receiveTask").replace("ubicada == True", "${ubicada}").replace(
+        "<bpmn:flowNodeRef>visita</bpmn:flowNodeRef>", "").replace(
+        'isExecutable="true">', 'isExecutable="true"><bpmn:dataStoreReference id="ds" />')
+    with pytest.raises(engine.InvalidProcess) as raised:
+        parse_process({"mini.bpmn": bpmn}, settings_from_dict(SETTINGS), FORMS)
+    assert sorted(p.code for p in raised.value.problems) == [
+        "process.cannot_run", "process.foreign_expression", "process.stalls",
+        "process.user_task"]
