@@ -109,6 +109,13 @@ WORDINGS: dict[str, str] = {
     "process.stalls": N_("%(file)s, línea %(line)s, %(element)s: este elemento (<%(tag)s>) "
                          "dejaría el caso esperando sin nada en la bandeja de nadie; "
                          "conviértalo en una tarea de usuario."),
+    "process.start_trigger": N_("%(file)s, línea %(line)s, %(element)s: el proceso empieza "
+                                "con un disparador que nadie envía (Acompaña abre el caso al "
+                                "asignar una familia); deje el evento de inicio sin "
+                                "disparador."),
+    "process.waits_forever": N_("%(file)s, línea %(line)s, %(element)s: el caso esperaría "
+                                "aquí una señal que nadie envía; use un temporizador o una "
+                                "tarea de usuario."),
     "process.cannot_run": N_("%(file)s, línea %(line)s, %(element)s: Acompaña no puede "
                              "ejecutar este elemento (<%(tag)s>); elimínelo."),
     "process.id_mismatch": N_("%(file)s: ningún proceso tiene el id «%(key)s» (la clave del "

@@ -81,7 +81,11 @@ PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy t
     "process.not_valid_bpmn": ("file", "line", "element", "detail"),
     "process.user_task": ("file", "line", "element", "detail"),
     # what would not run as a case, each with its fix (engine.definitions.runnable)
-    "process.stalls": ("file", "line", "element", "name", "detail", "tag", "fix", "trigger"),
+    "process.stalls": ("file", "line", "element", "name", "detail", "tag", "fix"),
+    "process.start_trigger": ("file", "line", "element", "name", "detail", "tag", "fix",
+                              "trigger"),
+    "process.waits_forever": ("file", "line", "element", "name", "detail", "tag", "fix",
+                              "trigger"),
     "process.cannot_run": ("file", "line", "element", "name", "detail", "tag", "fix"),
     "process.id_mismatch": ("file", "line", "element", "name", "detail", "key", "processes",
                             "fix"),

@@ -74,7 +74,7 @@ def _start_trigger(name: str, node: etree._Element) -> list[ProcessProblem]:
     for definition in node:
         trigger = START_TRIGGERS.get(localname(definition))
         if trigger:
-            return [_problem(name, node, "process.stalls",
+            return [_problem(name, node, "process.start_trigger",
                              f"the process starts on {trigger}: Acompaña opens a case when "
                              "someone assigns a household, and nothing else would start it",
                              "make it a plain start event (no trigger)",
@@ -86,7 +86,7 @@ def _catch_trigger(name: str, node: etree._Element) -> list[ProcessProblem]:
     for definition in node:
         trigger = CATCH_TRIGGERS.get(localname(definition))
         if trigger:
-            return [_problem(name, node, "process.stalls",
+            return [_problem(name, node, "process.waits_forever",
                              f"the case would wait here for {trigger} nobody sends",
                              "make it a timer or a user task where someone decides",
                              tag="intermediateCatchEvent", trigger=localname(definition))]

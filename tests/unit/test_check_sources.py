@@ -70,7 +70,7 @@ def test_a_step_that_reaches_no_inbox_is_named_with_the_fix(tag, fix):
 def test_a_process_that_starts_on_a_trigger_is_named(definition):
     bpmn = MINI.replace('<bpmn:outgoing>f1</bpmn:outgoing>',
                         f'<bpmn:outgoing>f1</bpmn:outgoing><bpmn:{definition} id="d1" />', 1)
-    found = [p for p in problems(bpmn) if p.code == "process.stalls"]
+    found = [p for p in problems(bpmn) if p.code == "process.start_trigger"]
     assert [(p.element, p.params["trigger"]) for p in found] == [("inicio", definition)]
     assert "make it a plain start event" in found[0].message
 
@@ -78,7 +78,7 @@ def test_a_process_that_starts_on_a_trigger_is_named(definition):
 def test_an_event_waiting_for_a_signal_nobody_sends_is_named():
     bpmn = with_task("intermediateCatchEvent", '<bpmn:signalEventDefinition id="s" />')
     [problem] = problems(bpmn)
-    assert (problem.code, problem.element) == ("process.stalls", "paso")
+    assert (problem.code, problem.element) == ("process.waits_forever", "paso")
     assert "a signal nobody sends" in problem.message
 
 
