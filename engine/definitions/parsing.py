@@ -108,6 +108,8 @@ def examine(sources: dict[str, str], settings: ProgrammeSettings,
         spec, subs = built
         problems += _task_checks(spec, subs, settings, forms, trees)
         problems += dead_code.hook_problems(spec, subs, trees)
+    elif len(trees) == len(sources):  # the user tasks as the XML has them, so they are
+        problems += _xml_task_checks(trees, settings, forms)  # reported in this round too
     return Examination(_unique(problems), None if problems else built)
 
 
@@ -140,14 +142,15 @@ def _try_build(trees: dict, process_id: str, problems: list):
     """The parsed spec and subprocess specs, so the checks that need them run too; a build
     SpiffWorkflow refuses is one more problem (never an exception).
 
-    When the checks already found problems, a failing build is not reported: those problems
-    are its likely cause, and they name the place better.
+    When the checks already found problems on the element the build fails on, the failure
+    is not reported: those problems are its likely cause, and they name the place better.
     """
     try:
         return build_specs(trees, process_id)
     except InvalidProcess as err:
-        if not problems:
-            problems += err.problems
+        named = {(p.file, p.element) for p in problems}
+        problems += [p for p in err.problems if not problems
+                     or (p.element is not None and (p.file, p.element) not in named)]
     except Exception as err:  # noqa: BLE001 - whatever the parser trips on is a problem
         if problems:
             return None
@@ -235,6 +238,32 @@ def _task_checks(spec, subs, settings: ProgrammeSettings, forms: FormLibrary, tr
         problems += [ProcessProblem(file, r, task_spec.bpmn_id, line, code="process.user_task")
                      for r in reasons]
     return problems
+
+
+def _xml_task_checks(trees: dict, settings: ProgrammeSettings, forms: FormLibrary) -> list:
+    """The user task checks of :func:`_task_checks`, read from the XML when the process
+    could not be built: each user task's form, lane and deadline."""
+    ns = process_lint.NS
+    problems = []
+    for file, root in trees.items():
+        if not file.endswith(".bpmn"):
+            continue
+        lanes = {ref.text: lane.get("name") for lane in root.iterfind(".//bpmn:lane", ns)
+                 for ref in lane.iterfind("bpmn:flowNodeRef", ns)}
+        for task in root.iterfind(".//bpmn:userTask", ns):
+            props = {p.get("name"): p.get("value")
+                     for p in task.iterfind("bpmn:extensionElements/spiff:properties/"
+                                            "spiff:property", ns)}
+            spec = _XmlTask(lanes.get(task.get("id")))
+            problems += [ProcessProblem(file, r, task.get("id"), task.sourceline,
+                                        code="process.user_task")
+                         for r in _user_task_reasons(spec, props, settings, forms)]
+    return problems
+
+
+@dataclass(frozen=True)
+class _XmlTask:
+    lane: str | None
 
 
 def _user_task_reasons(task_spec, props, settings, forms) -> list[str]:

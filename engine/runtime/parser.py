@@ -106,6 +106,23 @@ def _from_validation(err: ValidationException, trees: dict) -> ProcessProblem:
     """SpiffWorkflow's own message, without XML namespaces such as ``{http://…/MODEL}``."""
     element = getattr(err, "id", None) or None
     file = getattr(err, "file_name", None)
+    if not file and element:  # the element's own file, when SpiffWorkflow did not say
+        file = next((name for name, root in trees.items() if line_of(root, element)), None)
     line = getattr(err, "line_number", None) or line_of(trees.get(file), element)
-    return ProcessProblem(file or "(programme)", plain_message(str(err)), element,
+    return ProcessProblem(file or "(programme)", _reworded(plain_message(str(err))), element,
                           line or None, code="process.not_valid_bpmn")
+
+
+NO_DECISION = re.compile(r'No DMN Diagram available with id "([^"]*)", Available DMN ids are: '
+                         r"(.*?)\.?$")
+
+
+def _reworded(message: str) -> str:
+    """SpiffWorkflow's messages that do not say what to do, said so that they do."""
+    found = NO_DECISION.match(message)
+    if found:
+        have = found.group(2).strip(" .,")
+        files = f"the DMN files have {have}" if have else "there is no DMN file"
+        return (f"calls the decision '{found.group(1)}', which no DMN file has ({files}): "
+                "add its DMN file or correct the decision it calls.")
+    return message

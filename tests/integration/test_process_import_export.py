@@ -44,7 +44,11 @@ def test_camunda_7_lists_juel_javascript_and_the_missing_form(cli):
     assert any("form 'process_intake/review_request' not found" in line for line in lines)
     assert any(line.startswith("note: camunda7.bpmn:7 [Task_Review")
                and "candidateGroups 'caseworker' carried over" in line for line in lines)
-    assert lines[-1] == "4 problem(s): not publishable yet"
+    assert any("[Task_Score]: calls the decision 'risk_score', which no DMN file has" in line
+               for line in lines)
+    assert any("[Task_Mail" in line and "a service task" in line for line in lines)
+    assert any("decisionRef 'risk_score' carried over" in line for line in lines)
+    assert lines[-1] == "6 problem(s): not publishable yet"
 
 
 def test_camunda_8_lists_feel_the_message_start_and_the_receive_task(cli):

@@ -83,7 +83,10 @@ def test_camunda_7_form_key_and_candidate_groups_are_carried_over():
                                "roles": {"caseworker": "caseworker"}}
     assert [(n.code, n.params["attribute"]) for n in result.notes] == [
         ("import.carried", "formKey"), ("import.carried", "candidateGroups"),
-        ("import.not_carried", "assignee")]
+        ("import.not_carried", "assignee"), ("import.carried", "decisionRef")]
+    decision = process.find("bpmn:businessRuleTask/bpmn:extensionElements/spiff:calledDecisionId",
+                            NS)
+    assert decision.text == "risk_score"
 
 
 def test_camunda_8_zeebe_form_and_assignment_are_carried_over():
