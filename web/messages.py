@@ -114,8 +114,8 @@ WORDINGS: dict[str, str] = {
                                 "asignar una familia); deje el evento de inicio sin "
                                 "disparador."),
     "process.waits_forever": N_("%(file)s, línea %(line)s, %(element)s: el caso esperaría "
-                                "aquí una señal que nadie envía; use un temporizador o una "
-                                "tarea de usuario."),
+                                "aquí un mensaje o una señal que nadie envía; use una tarea "
+                                "de usuario o un temporizador."),
     "process.cannot_run": N_("%(file)s, línea %(line)s, %(element)s: Acompaña no puede "
                              "ejecutar este elemento (<%(tag)s>); elimínelo."),
     "process.id_mismatch": N_("%(file)s: ningún proceso tiene el id «%(key)s» (la clave del "

@@ -25,8 +25,10 @@ START_TRIGGERS = {  # event definition on a process's start event: what the fix 
     "messageEventDefinition": "a message", "signalEventDefinition": "a signal",
     "conditionalEventDefinition": "a condition", "timerEventDefinition": "a timer",
 }
-CATCH_TRIGGERS = {"signalEventDefinition": "a signal"}  # a condition is re-evaluated as data
-# changes, a message may come from the engine (places); a signal has no sender
+CATCH_TRIGGERS = {"signalEventDefinition": "a signal",  # a condition is re-evaluated as data
+                  "messageEventDefinition": "a message"}  # changes; a signal has no sender
+# The messages the engine itself sends to a waiting case (engine.commands.places).
+ENGINE_MESSAGES = frozenset({"cupo_asignado"})
 CANNOT_RUN = {  # tag: (what it is, the fix)
     "dataStoreReference": ("a data store: Acompaña keeps data in the case, not in stores",
                            "delete it and keep the data in the case's forms"),
@@ -83,14 +85,33 @@ def _start_trigger(name: str, node: etree._Element) -> list[ProcessProblem]:
 
 
 def _catch_trigger(name: str, node: etree._Element) -> list[ProcessProblem]:
+    if _after_event_gateway(node):
+        return []  # another event of the gateway (a timer, say) goes on without it
     for definition in node:
         trigger = CATCH_TRIGGERS.get(localname(definition))
+        if trigger == "a message" and _message_name(node, definition) in ENGINE_MESSAGES:
+            continue
         if trigger:
             return [_problem(name, node, "process.waits_forever",
                              f"the case would wait here for {trigger} nobody sends",
-                             "make it a timer or a user task where someone decides",
+                             "make it a user task where someone records it, or a timer",
                              tag="intermediateCatchEvent", trigger=localname(definition))]
     return []
+
+
+def _after_event_gateway(node: etree._Element) -> bool:
+    root = node.getroottree().getroot()
+    sources = {f.get("sourceRef") for f in root.iterfind(".//bpmn:sequenceFlow", NS)
+               if f.get("targetRef") == node.get("id")}
+    return any(localname(n) == "eventBasedGateway"
+               for n in root.iter() if isinstance(n.tag, str) and n.get("id") in sources)
+
+
+def _message_name(node: etree._Element, definition: etree._Element) -> str | None:
+    root = node.getroottree().getroot()
+    ref = definition.get("messageRef")
+    message = next((m for m in root.iterfind("bpmn:message", NS) if m.get("id") == ref), None)
+    return message.get("name") if message is not None else None
 
 
 def _process_choice(name: str, root: etree._Element, process_id: str) -> list[ProcessProblem]:

@@ -7,6 +7,7 @@ import pytest
 
 import engine
 from engine.core.messages import PROBLEMS
+from engine.definitions import runnable
 from engine.definitions.checks import check_sources
 from engine.definitions.lint_sites import Expression
 from engine.definitions.parsing import parse_process, read_sources
@@ -39,8 +40,8 @@ def line_of(text: str, needle: str) -> int:
 
 def with_task(tag: str, extra: str = "") -> str:
     """mini with a ``tag`` element (in the lane) between the start event and the visit."""
-    node = (f'<bpmn:{tag} id="paso" name="Paso">{extra}<bpmn:incoming>f1</bpmn:incoming>'
-            f'<bpmn:outgoing>f0</bpmn:outgoing></bpmn:{tag}>'
+    node = (f'<bpmn:{tag} id="paso" name="Paso"><bpmn:incoming>f1</bpmn:incoming>'
+            f'<bpmn:outgoing>f0</bpmn:outgoing>{extra}</bpmn:{tag}>'
             '<bpmn:sequenceFlow id="f0" sourceRef="paso" targetRef="visita" />')
     return (MINI.replace(AFTER_START, AFTER_START.replace("visita", "paso") + node)
             .replace("<bpmn:flowNodeRef>inicio</bpmn:flowNodeRef>",
@@ -235,3 +236,48 @@ def test_deploy_refuses_with_every_problem_in_one_round():
     assert sorted(p.code for p in raised.value.problems) == [
         "process.cannot_run", "process.foreign_expression", "process.stalls",
         "process.user_task"]
+
+
+def test_an_event_waiting_for_a_message_the_engine_never_sends_is_named():
+    message = '<bpmn:message id="m" name="informe_escolar" />'
+    bpmn = with_task("intermediateCatchEvent",
+                     '<bpmn:messageEventDefinition id="d" messageRef="m" />').replace(
+        '<bpmn:process id="mini"', message + '<bpmn:process id="mini"')
+    [problem] = problems(bpmn)
+    assert (problem.code, problem.element, problem.params["trigger"]) == (
+        "process.waits_forever", "paso", "messageEventDefinition")
+    sent = bpmn.replace('name="informe_escolar"', 'name="cupo_asignado"')
+    assert problems(sent) == []
+
+
+def test_the_engine_messages_are_the_ones_it_sends():
+    from engine.commands.places import GRANTED_MESSAGE
+
+    assert {GRANTED_MESSAGE} == runnable.ENGINE_MESSAGES
+
+
+def test_a_message_wait_after_an_event_gateway_is_not_a_stall():
+    bpmn = with_task("eventBasedGateway").replace(
+        '<bpmn:sequenceFlow id="f0" sourceRef="paso" targetRef="visita" />',
+        '<bpmn:sequenceFlow id="f0" sourceRef="paso" targetRef="visita" />'
+        '<bpmn:sequenceFlow id="fm" sourceRef="paso" targetRef="espera" />'
+        '<bpmn:intermediateCatchEvent id="espera"><bpmn:incoming>fm</bpmn:incoming>'
+        '<bpmn:messageEventDefinition id="d" /></bpmn:intermediateCatchEvent>')
+    assert [p for p in problems(bpmn) if p.element == "espera"
+            and p.code == "process.waits_forever"] == []
+
+
+def test_user_tasks_are_checked_even_when_the_process_cannot_be_built():
+    bpmn = MINI.replace(
+        '<bpmn:scriptTask id="marcar" name="Marcar visita">',
+        '<bpmn:businessRuleTask id="marcar" name="Marcar visita"><bpmn:extensionElements>'
+        '<spiffworkflow:calledDecisionId>no_existe</spiffworkflow:calledDecisionId>'
+        '</bpmn:extensionElements>').replace("</bpmn:scriptTask>", "</bpmn:businessRuleTask>"
+                                             ).replace("<bpmn:script>visitas = 1\nfecha_visita"
+                                                       " = hoy()</bpmn:script>", "").replace(
+        'value="mini/visita"', 'value="mini/no_hay"')
+    found = {(p.code, p.element): p for p in problems(bpmn)}
+    assert set(found) == {("process.not_valid_bpmn", "marcar"), ("process.user_task", "visita")}
+    assert "calls the decision 'no_existe', which no DMN file has" in found[
+        ("process.not_valid_bpmn", "marcar")].message
+    assert found[("process.user_task", "visita")].line == line_of(bpmn, VISITA)
