@@ -8,6 +8,7 @@ forms and unmapped lanes.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +53,13 @@ def read_sources(folder: Path, problems: list | None = None) -> dict[str, str]:
     files = sorted([*Path(folder).glob("*.bpmn"), *Path(folder).glob("*.dmn")])
     sources = {}
     for file in files:
-        sources[file.name], found = decode(file.read_bytes(), file.name)
+        try:  # as always (newlines made \n), so an unchanged file keeps its content hash
+            sources[file.name] = file.read_text(encoding="utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        text, found = decode(file.read_bytes(), file.name)
+        sources[file.name] = text.replace("\r\n", "\n").replace("\r", "\n")
         if problems is not None:
             problems += found
     return sources
@@ -128,7 +135,7 @@ def _read_xml(sources: dict[str, str]) -> tuple[dict[str, etree._Element], list]
                                        code="process.no_bpmn"))
     for name, text in sources.items():
         try:
-            trees[name] = etree.fromstring(text.encode("utf-8"), SAFE_PARSER)
+            trees[name] = etree.fromstring(as_utf8(text), SAFE_PARSER)
         except etree.XMLSyntaxError as err:
             problems.append(ProcessProblem(name, f"XML syntax error: {err.msg}",
                                            line=err.lineno, code="process.xml_syntax"))
@@ -136,6 +143,14 @@ def _read_xml(sources: dict[str, str]) -> tuple[dict[str, etree._Element], list]
             problems.append(ProcessProblem(name, f"XML syntax error: {err}",
                                            code="process.xml_syntax"))
     return trees, problems
+
+
+DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*""")
+
+
+def as_utf8(text: str) -> bytes:
+    """``text`` as UTF-8 bytes that say so (a file declared Latin-1 was decoded already)."""
+    return DECLARED_ENCODING.sub(r"\1UTF-8", text, count=1).encode("utf-8")
 
 
 def _try_build(trees: dict, process_id: str, problems: list):

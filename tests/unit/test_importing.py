@@ -203,3 +203,23 @@ def test_a_changed_form_in_the_zip_changes_the_hash():
         original.settings)
     problems, content_hash = bundle_zip.check_bundle(changed)
     assert problems or content_hash != original.content_hash
+
+
+def test_a_folder_file_declared_latin_1_reads_and_parses_right(tmp_path):
+    text = (FIXTURES / "mini" / "mini.bpmn").read_text(encoding="utf-8")
+    latin = text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace(
+        'name="Visita"', 'name="Visitá"')
+    (tmp_path / "mini.bpmn").write_bytes(latin.encode("latin-1"))
+    problems: list = []
+    sources = read_sources(tmp_path, problems)
+    assert problems == [] and 'name="Visitá"' in sources["mini.bpmn"]
+    settings = tomllib.loads((FIXTURES / "mini" / "settings.toml").read_text(encoding="utf-8"))
+    assert engine.definitions.checks.check_sources(
+        sources, settings, engine.FormLibrary(FIXTURES / "forms")) == []
+    assert text.count("\n") == sources["mini.bpmn"].count("\n")
+
+
+def test_an_unchanged_utf_8_file_reads_exactly_as_before(tmp_path):
+    (tmp_path / "a.bpmn").write_bytes("\ufeff<a>\r\nñ</a>\r\n".encode())
+    assert read_sources(tmp_path) == {
+        "a.bpmn": (tmp_path / "a.bpmn").read_text(encoding="utf-8")}
