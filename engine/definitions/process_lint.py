@@ -52,6 +52,9 @@ def check(expr: Expression, file: str, settings: ProgrammeSettings) -> list[Proc
 
 
 JUEL = re.compile(r"^\s*[$#]\{.*\}\s*$", re.DOTALL)
+# FEEL's unary tests as Camunda and other DMN tools write them: ranges [1..5], not(...), dates
+FEEL_TEST = re.compile(r"^[\[(\]][^\]\[()]*\.\.[^\]\[()]*[\])\[]$|^not\(|"
+                       r"\b(date and time|date|time|duration)\(\"")
 XPATH = re.compile(r"\b(getDataObject|getActivityProperty|getProcessVariable)\s*\(")
 LANGUAGES = (("feel", "FEEL"), ("juel", "JUEL"), ("xpath", "XPath"), ("javascript", "JavaScript"),
              ("ecmascript", "JavaScript"), ("groovy", "Groovy"), ("js", "JavaScript"),
@@ -69,6 +72,8 @@ def foreign_language(expr: Expression) -> str | None:
     if expr.mode in ("exec", "eval", "timer") and JUEL.match(expr.source):
         return "JUEL"
     if expr.mode in ("eval", "timer") and expr.source.startswith("="):
+        return "FEEL"
+    if expr.mode == "dmn-test" and FEEL_TEST.search(expr.source):
         return "FEEL"
     if XPATH.search(expr.source):
         return "XPath"

@@ -281,3 +281,16 @@ def test_user_tasks_are_checked_even_when_the_process_cannot_be_built():
     assert "calls the decision 'no_existe', which no DMN file has" in found[
         ("process.not_valid_bpmn", "marcar")].message
     assert found[("process.user_task", "visita")].line == line_of(bpmn, VISITA)
+
+
+def test_a_decision_rule_written_in_feel_says_rewrite_it_in_python():
+    lint = FIXTURES / "lint"
+    dmn = (lint / "lint.dmn").read_text(encoding="utf-8").replace(
+        "<text>18 &lt;= ? &lt; 65</text>", "<text>[18..65[</text>")
+    settings = tomllib.loads((lint / "settings.toml").read_text(encoding="utf-8"))
+    found = check_sources({"lint.bpmn": (lint / "lint.bpmn").read_text(encoding="utf-8"),
+                           "lint.dmn": dmn}, settings, FORMS)
+    [problem] = found
+    assert (problem.file, problem.code, problem.params["language"]) == (
+        "lint.dmn", "process.foreign_expression", "FEEL")
+    assert "rewrite as a Python expression (the original: [18..65[)" in problem.message
