@@ -129,6 +129,8 @@ WORDINGS: dict[str, str] = {
                                      "%(language)s; reescríbalo en Python (el original: "
                                      "%(original)s)."),
     "process.check_failed": N_("%(file)s: los archivos no se pudieron revisar."),
+    "process.too_large": N_("%(file)s es demasiado grande (más de %(limit_mb)s MB): ¿es el "
+                            "archivo correcto?"),
     "import.unusable": N_("%(file)s no se puede importar: %(detail)s"),
     "import.encoding_fallback": N_("%(file)s declara %(declared)s pero no lo es; se leyó "
                                    "como %(used)s: revise los acentos."),

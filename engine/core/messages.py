@@ -94,6 +94,7 @@ PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy t
     "process.foreign_expression": ("file", "line", "element", "name", "what", "detail",
                                    "language", "original"),
     "process.check_failed": ("file", "detail", "kind"),
+    "process.too_large": ("file", "detail", "limit_mb"),
     # importing files written by other tools (engine.definitions.importing)
     "import.unusable": ("file", "detail", "reason"),
     "import.encoding_fallback": ("file", "line", "detail", "declared", "used"),

@@ -11,6 +11,8 @@ from ..programmes.settings import SETTINGS_FILE, ProgrammeSettings, settings_fro
 from .forms import FormLibrary
 from .parsing import examine
 
+MAX_CHARACTERS = 5_000_000  # each file; Familias, the largest process, is about 100 000
+
 
 def check_sources(sources: dict[str, str], raw_settings: dict,
                   forms: FormLibrary) -> list[ProcessProblem]:
@@ -29,6 +31,12 @@ def check_sources(sources: dict[str, str], raw_settings: dict,
     """
     try:
         settings, problems = _settings(raw_settings)
+        large = [name for name, text in sources.items() if len(text) > MAX_CHARACTERS]
+        if large:
+            return problems + [ProcessProblem(
+                name, f"the file is larger than {MAX_CHARACTERS // 1_000_000} MB: a process "
+                      "file is far smaller; is it the right file?", code="process.too_large",
+                extra={"limit_mb": MAX_CHARACTERS // 1_000_000}) for name in large]
         return problems + examine(dict(sources), settings, forms).problems
     except Exception as err:  # noqa: BLE001 - the promise is: a list, never an exception
         return [ProcessProblem("(programme)", f"the files could not be checked "

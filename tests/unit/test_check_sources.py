@@ -294,3 +294,8 @@ def test_a_decision_rule_written_in_feel_says_rewrite_it_in_python():
     assert (problem.file, problem.code, problem.params["language"]) == (
         "lint.dmn", "process.foreign_expression", "FEEL")
     assert "rewrite as a Python expression (the original: [18..65[)" in problem.message
+
+
+def test_a_huge_file_is_refused_before_it_is_parsed():
+    [problem] = check_sources({"mini.bpmn": MINI + " " * 5_000_001}, SETTINGS, FORMS)
+    assert (problem.code, problem.params["limit_mb"]) == ("process.too_large", 5)
