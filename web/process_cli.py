@@ -12,6 +12,7 @@ deploys.
 """
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from engine.programmes import settings_toml
 from .extensions import db
 
 PUBLISHABLE, HAS_PROBLEMS, UNUSABLE = 0, 1, 2
+PROGRAMME_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 BUNDLE_FORMS = "bundle_forms.json"
 
 
@@ -50,6 +52,9 @@ def process_import(file: Path, programme, process_id, country, check, output) ->
     """Import FILE (a .bpmn from another tool, or a version .zip) and list its problems."""
     if not check and output is None:
         raise click.UsageError("give --check, or -o DIR to write the imported files")
+    if programme is not None and not PROGRAMME_KEY.fullmatch(programme):
+        raise click.UsageError(f"--programme: {programme!r} is not a programme key (lower case "
+                               "letters, digits and _, starting with a letter)")
     try:
         data = file.read_bytes()
     except OSError as error:

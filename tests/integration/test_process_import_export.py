@@ -185,3 +185,11 @@ def test_deploy_of_a_latin_1_file_declared_utf_8_is_refused_in_one_line(cli, tmp
     settings.write_bytes(settings.read_bytes().replace(b"Mini", "Miní".encode("latin-1")))
     code, out, err = cli("deploy", folder)
     assert code == 1 and "is not UTF-8: save the file as UTF-8" in err and "Traceback" not in err
+
+
+def test_a_bad_programme_key_or_a_missing_output_is_one_line(cli):
+    code, out, err = cli("process", "import", IMPORTS / "camunda7.bpmn", "--check",
+                         "--programme", "../etc")
+    assert (code, out) == (1, "") and "is not a programme key" in err and err.count("\n") == 1
+    code, out, err = cli("process", "import", IMPORTS / "camunda7.bpmn")
+    assert code == 1 and "give --check, or -o DIR" in err
