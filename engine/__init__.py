@@ -32,6 +32,7 @@ from .core.errors import (
     ScriptFailure,
     UnsafeScript,
 )
+from .definitions.checks import check_sources
 from .definitions.forms import FormLibrary
 from .definitions.versions import forms_for_case, forms_for_instance
 from .persistence import events
@@ -52,5 +53,5 @@ __all__ = [
     "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
     "update_settings", "visible_case", "configure_limits", "policy", "queries",
     "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
-    "handles", "events", "event_handlers",
+    "handles", "events", "event_handlers", "check_sources",
 ]

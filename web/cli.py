@@ -1,5 +1,6 @@
 """Command line: ``flask deploy``, ``flask case …``, ``flask task …``, ``flask timers fire``,
-``flask settings …`` (web/settings_cli.py), ``flask programme …`` (web/programme_cli.py)."""
+``flask settings …`` (web/settings_cli.py), ``flask programme …`` (web/programme_cli.py),
+``flask process import|export`` (web/process_cli.py)."""
 
 import json
 from datetime import datetime
@@ -24,11 +25,12 @@ def register(app: Flask) -> None:
     """Add the Acompaña command groups to ``app.cli``."""
     from .demo import demo
     from .people_cli import user
+    from .process_cli import process
     from .programme_cli import programme
     from .settings_cli import settings
 
     for command in (deploy, case, task, timers, territory, serve, demo, settings, user,
-                    programme):
+                    programme, process):
         app.cli.add_command(one_line(command))
 
 
@@ -64,14 +66,19 @@ role_option = click.option("--role", "roles", multiple=True, type=click.Choice(R
               help="keep a changed version as a draft (new cases stay on the published one; "
                    "deploying it again without --draft publishes it)")
 def deploy(programmes: tuple[str, ...], by: str, draft: bool) -> None:
-    """Deploy programme folders from processes/ (all of them by default), with the forms in
-    forms/; a version is made only when a file, a form or a settings default changed."""
+    """Deploy programme folders from processes/ (all of them by default; a path deploys that
+    folder, such as one written by ``flask process import -o``), with the forms in forms/ (or
+    the folder's own, for an imported version zip); a version is made only when a file, a
+    form or a settings default changed."""
     root = Path(current_app.config["PROCESSES_DIR"])
     folders = [root / p for p in programmes] or sorted(p.parent for p in root.glob("*/*.bpmn"))
+    from .process_cli import folder_forms
+
     for folder in dict.fromkeys(folders):
+        forms = folder_forms(folder) or _forms()  # a folder imported from a version zip
         try:
             with unit_of_work(db.session):
-                result = engine.deploy_folder(db.session, folder, _forms(), by, publish=not draft)
+                result = engine.deploy_folder(db.session, folder, forms, by, publish=not draft)
         except engine.EngineError as error:
             _fail(error)
         state = ("new draft" if draft else "new version") if result.created else "unchanged"

@@ -152,6 +152,40 @@ WORDINGS: dict[str, str] = {
     "form.grid_indicator_unknown": N_("«%(name)s» no tiene el indicador %(indicator)s."),
     "form.grid_state_unknown": N_("«%(name)s» no tiene el estado %(state)s."),
     "form.grid_dimension_unknown": N_("«%(name)s» no tiene la dimensión %(dimension)s."),
+    "process.stalls": N_("%(file)s, línea %(line)s, %(element)s: este elemento (<%(tag)s>) "
+                         "dejaría el caso esperando sin nada en la bandeja de nadie; "
+                         "conviértalo en una tarea de usuario."),
+    "process.start_trigger": N_("%(file)s, línea %(line)s, %(element)s: el proceso empieza "
+                                "con un disparador que nadie envía (Acompaña abre el caso al "
+                                "asignar una familia); deje el evento de inicio sin "
+                                "disparador."),
+    "process.waits_forever": N_("%(file)s, línea %(line)s, %(element)s: el caso esperaría "
+                                "aquí un mensaje o una señal que nadie envía; use una tarea "
+                                "de usuario o un temporizador."),
+    "process.cannot_run": N_("%(file)s, línea %(line)s, %(element)s: Acompaña no puede "
+                             "ejecutar este elemento (<%(tag)s>); elimínelo."),
+    "process.id_mismatch": N_("%(file)s: ningún proceso tiene el id «%(key)s» (la clave del "
+                              "programa); el archivo tiene %(processes)s. Cambie el id del "
+                              "proceso o la clave."),
+    "process.not_executable": N_("%(file)s, línea %(line)s: el proceso %(element)s está "
+                                 "marcado como no ejecutable; márquelo como ejecutable."),
+    "process.other_pool": N_("%(file)s, línea %(line)s: el carril o pool %(element)s nunca "
+                             "se ejecuta; elimínelo o impórtelo como otro programa."),
+    "process.foreign_expression": N_("%(file)s, línea %(line)s, %(element)s: escrito en "
+                                     "%(language)s; reescríbalo en Python (el original: "
+                                     "%(original)s)."),
+    "process.check_failed": N_("%(file)s: los archivos no se pudieron revisar."),
+    "process.too_large": N_("%(file)s es demasiado grande (más de %(limit_mb)s MB): ¿es el "
+                            "archivo correcto?"),
+    "import.unusable": N_("%(file)s no se puede importar: %(detail)s"),
+    "import.encoding_fallback": N_("%(file)s declara %(declared)s pero no lo es; se leyó "
+                                   "como %(used)s: revise los acentos."),
+    "import.choose_process": N_("%(file)s tiene varios procesos (%(processes)s): elija cuál "
+                                "importar."),
+    "import.not_carried": N_("%(file)s, línea %(line)s, %(element)s: no se trajo "
+                             "%(attribute)s = «%(value)s» (%(detail)s)."),
+    "import.carried": N_("%(file)s, línea %(line)s, %(element)s: se trajo %(attribute)s = "
+                         "«%(value)s» (%(detail)s)."),
     # what happened to a case (step and modality names are the process's own)
     "event.case_started": N_("Caso abierto en %(programme)s (versión %(version)s)"),
     "event.task_completed": N_("Completado: %(step)s"),

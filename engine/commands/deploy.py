@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from ..core import clock
+from ..core.errors import InvalidProcess
 from ..definitions import bundles, manifest_check, versions
 from ..definitions.forms import FormLibrary
 from ..definitions.parsing import parse_process, read_sources
@@ -35,9 +36,21 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
     """Deploy the BPMN, DMN and settings in ``folder`` (e.g. ``processes/familias``)."""
     folder = Path(folder)
     raw_settings = read_settings_file(folder)
-    found = manifest_check.check_folder(folder, read_sources(folder), forms)
-    return deploy(session, read_sources(folder), raw_settings, forms, deployed_by,
-                  publish=publish, household_schema=found.household_schema if found else None)
+    early: list = []  # encoding and manifest problems, reported with the process's own
+    sources = read_sources(folder, early)
+    found = None
+    try:
+        found = manifest_check.check_folder(folder, sources, forms)
+    except InvalidProcess as err:
+        early += err.problems
+    try:
+        result = deploy(session, sources, raw_settings, forms, deployed_by, publish=publish,
+                        household_schema=found.household_schema if found else None)
+    except InvalidProcess as err:
+        raise InvalidProcess(early + err.problems) from err
+    if early:
+        raise InvalidProcess(early)
+    return result
 
 
 @command

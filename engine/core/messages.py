@@ -112,6 +112,27 @@ PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy t
     "form.grid_indicator_unknown": ("path", "indicator", "name"),
     "form.grid_state_unknown": ("path", "state", "name"),
     "form.grid_dimension_unknown": ("path", "dimension", "name"),
+    # what would not run as a case, each with its fix (engine.definitions.runnable)
+    "process.stalls": ("file", "line", "element", "name", "detail", "tag", "fix"),
+    "process.start_trigger": ("file", "line", "element", "name", "detail", "tag", "fix",
+                              "trigger"),
+    "process.waits_forever": ("file", "line", "element", "name", "detail", "tag", "fix",
+                              "trigger"),
+    "process.cannot_run": ("file", "line", "element", "name", "detail", "tag", "fix"),
+    "process.id_mismatch": ("file", "line", "element", "name", "detail", "key", "processes",
+                            "fix"),
+    "process.not_executable": ("file", "line", "element", "name", "detail", "tag", "fix"),
+    "process.other_pool": ("file", "line", "element", "name", "detail", "tag", "fix"),
+    "process.foreign_expression": ("file", "line", "element", "name", "what", "detail",
+                                   "language", "original"),
+    "process.check_failed": ("file", "detail", "kind"),
+    "process.too_large": ("file", "detail", "limit_mb"),
+    # importing files written by other tools (engine.definitions.importing)
+    "import.unusable": ("file", "detail", "reason"),
+    "import.encoding_fallback": ("file", "line", "detail", "declared", "used"),
+    "import.choose_process": ("file", "detail", "processes"),
+    "import.not_carried": ("file", "line", "element", "name", "detail", "attribute", "value"),
+    "import.carried": ("file", "line", "element", "name", "detail", "attribute", "value"),
 }
 
 EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail

@@ -210,7 +210,7 @@ def _hook_message(owner: etree._Element, what: str) -> str:
 
 def _kind(node: etree._Element) -> str:
     words = re.sub(r"(?<!^)([A-Z])", r" \1", localname(node)).lower()
-    return f"an {words}" if words[0] in "aeiou" else f"a {words}"
+    return f"an {words}" if words[0] in "aeio" else f"a {words}"  # "a user task"
 
 
 def _title(node: etree._Element) -> str:

@@ -81,6 +81,7 @@ class Expression:
     line: int
     what: str = "expression"
     name: str | None = None
+    language: str | None = None  # the file's declared language (``language``, ``scriptFormat``)
 
 
 def localname(node: etree._Element) -> str:
@@ -101,7 +102,7 @@ def bpmn_expressions(root: etree._Element) -> Iterator[Expression]:
         for node in root.iterfind(path, NS):
             text = node.text or ""
             skipped = text[: len(text) - len(text.lstrip())].count("\n")
-            yield _at(node, text.strip(), mode, what, skipped)
+            yield _at(node, text.strip(), mode, what, skipped, _declared_language(node))
     for path, attribute, mode, what in ATTRIBUTE_SITES:
         for node in root.iterfind(path, NS):
             if node.get(attribute) is not None:
@@ -112,13 +113,23 @@ def _attribute_what(node: etree._Element, what: str) -> str:
     return f"{what} '{node.get('id')}'" if what == "service parameter" else what
 
 
+def _declared_language(node: etree._Element) -> str | None:
+    """The language a file says a piece of code is in (a condition's ``language``, a script
+    task's ``scriptFormat``), if it says one."""
+    parent = node.getparent()
+    declared = node.get("language")
+    if declared is None and parent is not None and localname(parent) == "scriptTask":
+        declared = parent.get("scriptFormat")
+    return declared
+
+
 def _at(node: etree._Element, source: str, mode: str, what: str,
-        skipped: int = 0) -> Expression:
+        skipped: int = 0, language: str | None = None) -> Expression:
     owner = owner_of(node)
     element = owner.get("id") if owner is not None else None
     name = owner.get("name") if owner is not None else None
     return Expression(source, mode, element or "?", (node.sourceline or 0) + skipped, what,
-                      name)
+                      name, language)
 
 
 def dmn_expressions(root: etree._Element) -> Iterator[Expression]:

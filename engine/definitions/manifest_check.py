@@ -18,6 +18,7 @@ from ..core.errors import InvalidProcess, ProcessProblem
 from ..programmes.settings import read_settings_file
 from . import manifest
 from .forms import FormLibrary
+from .parsing import SAFE_PARSER, as_utf8
 
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
 START_FIELDS = frozenset({"caso_id", "programa", "territorio", "fecha_asignacion"})
@@ -57,7 +58,7 @@ def facts(sources: dict[str, str]) -> ProcessFacts | None:
     found = ProcessFacts(sorted(n for n in sources if n.endswith(".bpmn")))
     for name, text in sources.items():
         try:
-            root = etree.fromstring(text.encode("utf-8"))
+            root = etree.fromstring(as_utf8(text), SAFE_PARSER)
         except etree.XMLSyntaxError:
             return None
         (_bpmn_facts if name.endswith(".bpmn") else _dmn_facts)(root, found)

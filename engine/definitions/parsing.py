@@ -8,6 +8,7 @@ forms and unmapped lanes.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,12 +16,23 @@ from lxml import etree
 
 from ..core.errors import InvalidProcess, ProcessProblem
 from ..programmes.settings import ProgrammeSettings
-from ..runtime.parser import build_specs, install_clocks, line_of, user_task_specs
-from . import dead_code, process_lint
+from ..runtime.parser import (
+    build_specs,
+    install_clocks,
+    line_of,
+    plain_message,
+    schema_problems,
+    user_task_specs,
+)
+from . import dead_code, process_lint, runnable
+from .encoding import decode
 from .forms import FormLibrary
 from .lint_sites import FLOW_NODE_TAGS
 
 SUPPORTED_TAGS = FLOW_NODE_TAGS - {"complexGateway", "transaction", "adHocSubProcess"}
+# Uploaded files are hostile: no entities expanded, no DTD or network reads, no huge trees.
+SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                              huge_tree=False, remove_pis=True)
 
 
 @dataclass
@@ -35,10 +47,22 @@ class ParsedProcess:
     content_hash: str
 
 
-def read_sources(folder: Path) -> dict[str, str]:
-    """The BPMN and DMN files of a programme folder, by file name."""
-    files = sorted([*folder.glob("*.bpmn"), *folder.glob("*.dmn")])
-    return {f.name: f.read_text(encoding="utf-8") for f in files}
+def read_sources(folder: Path, problems: list | None = None) -> dict[str, str]:
+    """The BPMN and DMN files of a programme folder, by file name; a file not in the encoding
+    it declares is read with a fallback, and the problem saying so is added to ``problems``."""
+    files = sorted([*Path(folder).glob("*.bpmn"), *Path(folder).glob("*.dmn")])
+    sources = {}
+    for file in files:
+        try:  # as always (newlines made \n), so an unchanged file keeps its content hash
+            sources[file.name] = file.read_text(encoding="utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        text, found = decode(file.read_bytes(), file.name)
+        sources[file.name] = text.replace("\r\n", "\n").replace("\r", "\n")
+        if problems is not None:
+            problems += found
+    return sources
 
 
 def content_hash(sources: dict[str, str]) -> str:
@@ -52,19 +76,56 @@ def content_hash(sources: dict[str, str]) -> str:
 def parse_process(sources: dict[str, str], settings: ProgrammeSettings,
                   forms: FormLibrary) -> ParsedProcess:
     """Parse and check ``sources``; raise :class:`InvalidProcess` listing every problem."""
+    found = examine(sources, settings, forms)
+    if found.problems:
+        raise InvalidProcess(found.problems)
+    spec, subs = found.built
+    install_clocks(spec, subs)
+    return ParsedProcess(settings.key, settings.key, sources, spec, subs, content_hash(sources))
+
+
+@dataclass
+class Examination:
+    """Every problem of a programme's sources, and the built specs when there are none."""
+
+    problems: list[ProcessProblem]
+    built: tuple | None
+
+
+def examine(sources: dict[str, str], settings: ProgrammeSettings,
+            forms: FormLibrary) -> Examination:
+    """Every problem of ``sources`` at once: the XML of each file, the schema, what would not
+    run, the code, and (when the files are readable) what only the built specs show."""
     trees, problems = _read_xml(sources)
-    if problems:
-        raise InvalidProcess(problems)
-    problems = _static_checks(trees, settings)
-    built = _try_build(trees, settings.key, problems)
+    static = _static_checks(trees, settings)
+    if any(name.endswith(".bpmn") and name not in trees for name in sources):
+        # with a BPMN file unreadable, its business rule tasks are unknown: no decision is
+        # "uncalled" because of that
+        static = [p for p in static if not (p.code == "process.never_runs"
+                                            and p.file.endswith(".dmn"))]
+    problems += static
+    schema = [p for name, root in trees.items() if name.endswith(".bpmn")
+              for p in schema_problems(name, root)]
+    said = {(p.file, p.line) for p in problems}
+    problems += [p for p in schema if (p.file, p.line) not in said]  # said better already
+    built = None
+    if len(trees) == len(sources) and not schema and not _blocks_build(problems):
+        built = _try_build(trees, settings.key, problems)
     if built is not None:
         spec, subs = built
         problems += _task_checks(spec, subs, settings, forms, trees)
         problems += dead_code.hook_problems(spec, subs, trees)
-    if problems:
-        raise InvalidProcess(_unique(problems))
-    install_clocks(spec, subs)
-    return ParsedProcess(settings.key, settings.key, sources, spec, subs, content_hash(sources))
+    elif len(trees) == len(sources):  # the user tasks as the XML has them, so they are
+        problems += _xml_task_checks(trees, settings, forms)  # reported in this round too
+    return Examination(_unique(problems), None if problems else built)
+
+
+BLOCKING = {"process.id_mismatch", "process.not_executable", "process.no_bpmn"}
+
+
+def _blocks_build(problems: list[ProcessProblem]) -> bool:
+    """Whether a problem found already means SpiffWorkflow cannot build the process."""
+    return any(p.code in BLOCKING for p in problems)
 
 
 def _read_xml(sources: dict[str, str]) -> tuple[dict[str, etree._Element], list]:
@@ -74,24 +135,43 @@ def _read_xml(sources: dict[str, str]) -> tuple[dict[str, etree._Element], list]
                                        code="process.no_bpmn"))
     for name, text in sources.items():
         try:
-            trees[name] = etree.fromstring(text.encode("utf-8"))
+            trees[name] = etree.fromstring(as_utf8(text), SAFE_PARSER)
         except etree.XMLSyntaxError as err:
             problems.append(ProcessProblem(name, f"XML syntax error: {err.msg}",
                                            line=err.lineno, code="process.xml_syntax"))
+        except ValueError as err:  # e.g. an encoding declaration lxml refuses
+            problems.append(ProcessProblem(name, f"XML syntax error: {err}",
+                                           code="process.xml_syntax"))
     return trees, problems
 
 
-def _try_build(trees: dict, process_id: str, problems: list):
-    """The parsed spec and subprocess specs, so the checks that need them run too.
+DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*""")
 
-    When the XML checks already found problems, a failing build is not reported: those
-    problems are its likely cause, and they name the place better.
+
+def as_utf8(text: str) -> bytes:
+    """``text`` as UTF-8 bytes that say so (a file declared Latin-1 was decoded already)."""
+    return DECLARED_ENCODING.sub(r"\1UTF-8", text, count=1).encode("utf-8")
+
+
+def _try_build(trees: dict, process_id: str, problems: list):
+    """The parsed spec and subprocess specs, so the checks that need them run too; a build
+    SpiffWorkflow refuses is one more problem (never an exception).
+
+    When the checks already found problems on the element the build fails on, the failure
+    is not reported: those problems are its likely cause, and they name the place better.
     """
     try:
         return build_specs(trees, process_id)
-    except Exception:  # noqa: BLE001 - the XML problems already found explain the failure
-        if not problems:
-            raise
+    except InvalidProcess as err:
+        named = {(p.file, p.element) for p in problems}
+        problems += [p for p in err.problems if not problems
+                     or (p.element is not None and (p.file, p.element) not in named)]
+    except Exception as err:  # noqa: BLE001 - whatever the parser trips on is a problem
+        if problems:
+            return None
+        problems.append(ProcessProblem(
+            "(programme)", f"the process could not be read: {plain_message(str(err))}",
+            code="process.not_valid_bpmn"))
     return None
 
 
@@ -112,6 +192,7 @@ def _static_checks(trees: dict[str, etree._Element], settings: ProgrammeSettings
         if name.endswith(".bpmn"):
             problems += _unsupported(name, root) + _start_events(name, root)
             problems += _laned_subprocesses(name, root)
+            problems += runnable.problems(name, root, settings.key)
             found = process_lint.bpmn_expressions(root)
         else:
             found = process_lint.dmn_expressions(root)
@@ -174,12 +255,43 @@ def _task_checks(spec, subs, settings: ProgrammeSettings, forms: FormLibrary, tr
     return problems
 
 
+def _xml_task_checks(trees: dict, settings: ProgrammeSettings, forms: FormLibrary) -> list:
+    """The user task checks of :func:`_task_checks`, read from the XML when the process
+    could not be built: each user task's form, lane and deadline."""
+    ns = process_lint.NS
+    problems = []
+    for file, root in trees.items():
+        if not file.endswith(".bpmn"):
+            continue
+        lanes = {ref.text: lane.get("name") for lane in root.iterfind(".//bpmn:lane", ns)
+                 for ref in lane.iterfind("bpmn:flowNodeRef", ns)}
+        for task in root.iterfind(".//bpmn:userTask", ns):
+            props = {p.get("name"): p.get("value")
+                     for p in task.iterfind("bpmn:extensionElements/spiff:properties/"
+                                            "spiff:property", ns)}
+            spec = _XmlTask(lanes.get(task.get("id")))
+            problems += [ProcessProblem(file, r, task.get("id"), task.sourceline,
+                                        code="process.user_task")
+                         for r in _user_task_reasons(spec, props, settings, forms)]
+    return problems
+
+
+@dataclass(frozen=True)
+class _XmlTask:
+    lane: str | None
+
+
 def _user_task_reasons(task_spec, props, settings, forms) -> list[str]:
     reasons = []
     form_key = props.get("formKey")
-    reasons += forms.check(form_key) if form_key else ["user task has no formKey property"]
-    if settings.role_for_lane(task_spec.lane) is None:
-        reasons.append(f"lane {task_spec.lane!r} has no role in the programme settings")
+    reasons += forms.check(form_key) if form_key else [
+        "user task has no form: give it a formKey property naming a form"]
+    if not task_spec.lane:
+        reasons.append("user task is in no lane: put it in a lane whose name is listed "
+                       "under [roles] in the programme settings")
+    elif settings.role_for_lane(task_spec.lane) is None:
+        reasons.append(f"lane '{task_spec.lane}' has no role in the programme settings: add "
+                       f'"{task_spec.lane}" = "caseworker" (or another role) under [roles]')
     deadline = props.get("deadline")
     if deadline and deadline not in settings.deadlines:
         reasons.append(f"deadline '{deadline}' is not in the programme settings")

@@ -44,8 +44,49 @@ def check(expr: Expression, file: str, settings: ProgrammeSettings) -> list[Proc
         if expr.mode == "dmn-test":
             return []
         return [_problem(expr, file, f"is empty: write the {expr.what} or remove it")]
+    language = foreign_language(expr)
+    if language is not None:
+        return [_foreign(expr, file, language)]
     reasons = CHECKS[expr.mode](expr, settings)
     return [_problem(expr, file, reason) for reason in reasons]
+
+
+JUEL = re.compile(r"^\s*[$#]\{.*\}\s*$", re.DOTALL)
+# FEEL's unary tests as Camunda and other DMN tools write them: ranges [1..5], not(...), dates
+FEEL_TEST = re.compile(r"^[\[(\]][^\]\[()]*\.\.[^\]\[()]*[\])\[]$|^not\(|"
+                       r"\b(date and time|date|time|duration)\(\"")
+XPATH = re.compile(r"\b(getDataObject|getActivityProperty|getProcessVariable)\s*\(")
+LANGUAGES = (("feel", "FEEL"), ("juel", "JUEL"), ("xpath", "XPath"), ("javascript", "JavaScript"),
+             ("ecmascript", "JavaScript"), ("groovy", "Groovy"), ("js", "JavaScript"),
+             ("mvel", "MVEL"), ("ruby", "Ruby"))
+
+
+def foreign_language(expr: Expression) -> str | None:
+    """The language a piece of code is written in when it is not Python (FEEL, JUEL, XPath,
+    JavaScript…), by what the file declares or by its shape; ``None`` for Python."""
+    words = set(re.split(r"[^a-z]+", (expr.language or "").lower()))
+    if "python" not in words:
+        for needle, language in LANGUAGES:
+            if needle in words:
+                return language
+    if expr.mode in ("exec", "eval", "timer") and JUEL.match(expr.source):
+        return "JUEL"
+    if expr.mode in ("eval", "timer") and expr.source.startswith("="):
+        return "FEEL"
+    if expr.mode == "dmn-test" and FEEL_TEST.search(expr.source):
+        return "FEEL"
+    if XPATH.search(expr.source):
+        return "XPath"
+    return None
+
+
+def _foreign(expr: Expression, file: str, language: str) -> ProcessProblem:
+    kind = "Python statements" if expr.mode == "exec" else "a Python expression"
+    original = expr.source if len(expr.source) <= 200 else expr.source[:197] + "..."
+    message = f"written in {language}: rewrite as {kind} (the original: {original})"
+    return ProcessProblem(file=file, message=message, element=expr.element, line=expr.line,
+                          name=expr.name, what=expr.what, code="process.foreign_expression",
+                          extra={"language": language, "original": original})
 
 
 def _located(expr: Expression, reason: str) -> tuple[int, str]:

@@ -179,3 +179,19 @@ def _latest(session: Session, key: str) -> ProcessDefinition | None:
     query = (select(ProcessDefinition).where(ProcessDefinition.programme_key == key)
              .order_by(ProcessDefinition.version.desc()).limit(1))
     return session.scalars(query).first()
+
+
+def find_version(session: Session, key: str, version: int | None = None) -> ProcessDefinition:
+    """Version ``version`` of programme ``key`` (its latest when ``None``), or NotFound."""
+    query = select(ProcessDefinition).where(ProcessDefinition.programme_key == key)
+    query = query.options(undefer(ProcessDefinition.settings_schema))
+    if version is None:
+        query = query.order_by(ProcessDefinition.version.desc()).limit(1)
+    else:
+        query = query.where(ProcessDefinition.version == version)
+    found = session.scalars(query).first()
+    if found is None:
+        label = f"{key} v{version}" if version is not None else key
+        raise NotFound(f"no process version {label}", code="version.not_found",
+                       definition=label)
+    return found

@@ -66,6 +66,9 @@ def read_settings_file(folder: Path) -> dict:
         raise _invalid(path, "settings file is missing") from err
     except tomllib.TOMLDecodeError as err:
         raise _invalid(path, f"not valid TOML: {err}") from err
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[:err.start].count(b"\n") + 1
+        raise _invalid(path, f"line {line} is not UTF-8: save the file as UTF-8") from err
 
 
 def settings_from_dict(raw: dict, source: str = SETTINGS_FILE) -> ProgrammeSettings:

@@ -170,7 +170,7 @@ NEVER_RUN = {  # (element, part): words of the explanation
     ("fin", "post-script"): "an end event does not run a post-script",
     ("f4", "pre-script"): "a sequence flow does not run a pre-script",
     ("f_defecto", "condition"): "this is the gateway's default flow",
-    ("f3", "condition"): "this flow leaves a task 'Anotar'",
+    ("f3", "condition"): "this flow leaves a user task 'Anotar'",
     ("archivar", "data association transformation"): "ignores the transformation",
     ("esperar_respuesta", "message payload"): "an intermediate catch event receives the message",
     ("huerfano", "script"): "no sequence flow from a start event leads to this step",

@@ -52,3 +52,22 @@ def test_an_unsupported_element_names_its_tag_in_each_language(session, fixture_
 def _settings():
     from tests.integration.test_deploy_checks import SETTINGS
     return SETTINGS
+
+
+def test_what_would_not_run_reads_in_each_language_with_its_fix(wording_app):
+    from engine.definitions.checks import check_sources
+    from tests.unit.test_check_sources import FORMS, SETTINGS, with_task
+
+    [problem] = check_sources({"mini.bpmn": with_task("task")}, SETTINGS, FORMS)
+    line = problem.line
+    assert worded(wording_app, "es", problem) == (
+        f"mini.bpmn, línea {line}, paso: este elemento (<task>) dejaría el caso esperando sin "
+        "nada en la bandeja de nadie; conviértalo en una tarea de usuario.")
+    assert worded(wording_app, "it", problem).endswith("trasformatelo in un'attività utente.")
+    assert worded(wording_app, "en", problem).endswith("; make it a user task.")
+    juel = with_task("userTask").replace("ubicada == True", "${ubicada}")
+    [foreign] = [p for p in check_sources({"mini.bpmn": juel}, SETTINGS, FORMS)
+                 if p.code == "process.foreign_expression"]
+    assert worded(wording_app, "en", foreign) == (
+        f"mini.bpmn, line {foreign.line}, f_si: written in JUEL; rewrite it in Python (the "
+        "original: ${ubicada}).")
