@@ -21,7 +21,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 import engine
-from engine.definitions import bundle_zip, importing, versions
+from engine.definitions import bundle_zip, bundles, importing, versions
 from engine.definitions.forms import BundledForms, FormLibrary
 from engine.definitions.parsing import read_sources
 from engine.persistence.models import Programme
@@ -98,6 +98,7 @@ def _import_zip(data, name, check, output) -> int:
         _write(output, bundle.sources, bundle.settings)
         (output / BUNDLE_FORMS).write_text(json.dumps(bundle.forms, ensure_ascii=False),
                                            encoding="utf-8")
+        _write_household(output, bundle.forms.get(bundles.HOUSEHOLD_KEY))
     return _verdict(problems)
 
 
@@ -172,6 +173,16 @@ def _write(folder: Path, sources: dict[str, str], settings: dict) -> None:
         (folder / Path(name).name).write_text(text, encoding="utf-8")
     (folder / "settings.toml").write_text(settings_toml.dump(settings), encoding="utf-8")
     click.echo(f"written to {folder} (deploy it with: flask deploy --draft {folder})")
+
+
+def _write_household(folder: Path, schema: dict | None) -> None:
+    """The version's household schema, named by a manifest as ``processes/<p>/`` has it."""
+    if schema is None:
+        return
+    (folder / bundle_zip.HOUSEHOLD_FILE).write_text(json.dumps(schema, ensure_ascii=False),
+                                                    encoding="utf-8")
+    (folder / "manifest.toml").write_text(f'household_schema = "{bundle_zip.HOUSEHOLD_FILE}"\n',
+                                          encoding="utf-8")
 
 
 def _unusable(message: str) -> None:

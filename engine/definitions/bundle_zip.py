@@ -20,12 +20,14 @@ from ..core.errors import InvalidProcess, ProcessProblem
 from ..programmes.settings import settings_from_dict
 from . import bundles
 from .checks import check_sources
+from .field_order import ORDER_KEY, reordered
 from .forms import BundledForms
 from .importing import MAX_BYTES, UnusableImport
 from .parsing import parse_process
 
 FORMAT = "acompana-bundle/1"
 MAX_MEMBERS = 500
+HOUSEHOLD_FILE = "household.schema.json"  # the household schema, when the version has one
 STAMP = (1980, 1, 1, 0, 0, 0)
 
 
@@ -53,7 +55,10 @@ class ExportedBundle:
 
 def from_version(definition, programme_table: dict) -> ExportedBundle:
     """The bundle of a stored version (a ``ProcessDefinition``) and its programme's table."""
-    forms = definition.forms or {"schemas": {}, "references": {}}
+    stored = definition.forms or {}
+    forms = {"schemas": reordered(stored.get("schemas", {}), stored.get(ORDER_KEY)),
+             "references": stored.get("references", {}),
+             bundles.HOUSEHOLD_KEY: stored.get(bundles.HOUSEHOLD_KEY)}
     settings = {bundles.PROGRAMME_TABLE: dict(programme_table or {}),
                 **(definition.settings_schema or {})}
     return ExportedBundle(definition.programme_key, definition.version,
@@ -66,10 +71,12 @@ def write_zip(bundle: ExportedBundle) -> bytes:
                                      "version": bundle.version,
                                      "content_hash": bundle.content_hash})}
     members |= {f"process/{name}": text for name, text in bundle.sources.items()}
-    members |= {f"forms/{key}.json": _json(schema)
+    members |= {f"forms/{key}.json": _json(schema, in_order=True)
                 for key, schema in bundle.forms.get("schemas", {}).items()}
-    members |= {f"references/{name}.json": _json(data)
+    members |= {f"references/{name}.json": _json(data, in_order=True)
                 for name, data in bundle.forms.get("references", {}).items()}
+    if bundle.forms.get(bundles.HOUSEHOLD_KEY) is not None:
+        members[HOUSEHOLD_FILE] = _json(bundle.forms[bundles.HOUSEHOLD_KEY], in_order=True)
     members["settings.json"] = _json(bundle.settings)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -119,13 +126,15 @@ def check_bundle(bundle: ExportedBundle) -> tuple[list[ProcessProblem], str | No
         parsed = parse_process(bundle.sources, settings_from_dict(bundle.settings), library)
     except InvalidProcess as err:
         return err.problems, None
-    return [], bundles.gather(parsed, bundle.settings, library).content_hash
+    household = bundle.forms.get(bundles.HOUSEHOLD_KEY)
+    return [], bundles.gather(parsed, bundle.settings, library, household).content_hash
 
 
 def _bundle(members: dict[str, str], file: str) -> ExportedBundle:
     try:
         head = json.loads(members.pop("bundle.json"))
         settings = json.loads(members.pop("settings.json"))
+        household = json.loads(members.pop(HOUSEHOLD_FILE, "null"))
         sources, schemas, references = {}, {}, {}
         for name, text in members.items():
             path = PurePosixPath(name)
@@ -142,7 +151,8 @@ def _bundle(members: dict[str, str], file: str) -> ExportedBundle:
             settings, dict):
         raise UnusableImport(file, "the zip is not an Acompaña version bundle", "not_bundle")
     return ExportedBundle(str(head.get("programme")), head.get("version"), sources,
-                          {"schemas": schemas, "references": references}, settings,
+                          {"schemas": schemas, "references": references,
+                           bundles.HOUSEHOLD_KEY: household}, settings,
                           head.get("content_hash"))
 
 
@@ -151,5 +161,6 @@ def _safe(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and "\\" not in name
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def _json(value, in_order: bool = False) -> str:
+    """JSON text; forms keep their keys in order (the order fields are shown in)."""
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=not in_order) + "\n"

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 import engine
-from engine.definitions import bundle_zip, bundles, importing
+from engine.definitions import bundle_zip, bundles, field_order, importing, manifest
 from engine.definitions.encoding import decode
 from engine.definitions.parsing import read_sources
 from engine.programmes import settings_toml
@@ -167,8 +167,11 @@ def bundle() -> bundle_zip.ExportedBundle:
     raw = tomllib.loads((folder / "settings.toml").read_text(encoding="utf-8"))
     parsed = engine.definitions.parsing.parse_process(
         read_sources(folder), engine.programmes.settings.settings_from_dict(raw), FORMS)
-    content = bundles.gather(parsed, raw, FORMS)
-    return bundle_zip.ExportedBundle("familias", 3, parsed.sources, content.forms,
+    household = manifest.load(folder).household_schema
+    content = bundles.gather(parsed, raw, FORMS, household)
+    forms = {key: value for key, value in content.forms.items()  # as a stored version reads
+             if key != field_order.ORDER_KEY}
+    return bundle_zip.ExportedBundle("familias", 3, parsed.sources, forms,
                                      {"programa": raw["programa"], **content.settings_schema},
                                      content.content_hash)
 
@@ -182,6 +185,7 @@ def test_a_version_zip_reads_back_as_the_same_bundle_and_hash():
     assert bundle_zip.check_bundle(again) == ([], original.content_hash)
     names = zipfile.ZipFile(BytesIO(data)).namelist()
     assert "forms/familias/diagnostico.json" in names and "settings.json" in names
+    assert "household.schema.json" in names  # the version's household schema travels too
 
 
 def test_a_zip_that_is_not_a_bundle_is_unusable(tmp_path):
