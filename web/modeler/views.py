@@ -166,19 +166,22 @@ def _bad_body(_error):
                     _("La solicitud no es un objeto JSON con la revisión del borrador."))
 
 
-@api.errorhandler(CSRFError)
-def _csrf(_error):
-    return _refusal(400, "request.csrf", _("La página caducó: vuelva a cargarla. Sus "
-                                           "cambios sin guardar se perderán."))
-
-
-@api.errorhandler(HTTPException)
 def _http(error: HTTPException):
+    if isinstance(error, CSRFError):
+        return _refusal(400, "request.csrf", _("La página caducó: vuelva a cargarla. Sus "
+                                               "cambios sin guardar se perderán."))
     messages = {413: _("Lo enviado supera el tamaño máximo permitido."),
                 404: _("Esta dirección no existe."),
                 405: _("Esta dirección no admite esa acción.")}
     return _refusal(error.code or 400, f"http.{error.code}",
                     messages.get(error.code, _("La solicitud no se pudo entender.")))
+
+
+# by code as well as by class: Flask prefers a handler of the code anywhere (the app's
+# error pages) to a blueprint's handler of the class
+for _code in (400, 403, 404, 405, 413, 429):
+    api.register_error_handler(_code, _http)
+api.register_error_handler(HTTPException, _http)
 
 
 @api.errorhandler(Exception)
