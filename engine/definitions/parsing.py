@@ -8,6 +8,7 @@ forms and unmapped lanes.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from . import dead_code, process_lint
 from .forms import FormLibrary
 from .lint_sites import FLOW_NODE_TAGS
 
+ASSIGNEE = re.compile(r"^(pool|caseworker|field:[A-Za-z_][A-Za-z0-9_.]{0,63})$")
 SUPPORTED_TAGS = FLOW_NODE_TAGS - {"complexGateway", "transaction", "adHocSubProcess"}
 
 
@@ -183,4 +185,7 @@ def _user_task_reasons(task_spec, props, settings, forms) -> list[str]:
     deadline = props.get("deadline")
     if deadline and deadline not in settings.deadlines:
         reasons.append(f"deadline '{deadline}' is not in the programme settings")
+    assignee = props.get("assignee")
+    if assignee and not ASSIGNEE.match(assignee):
+        reasons.append(f"assignee '{assignee}' must be pool, caseworker or field:NAME")
     return reasons

@@ -209,3 +209,37 @@ def test_caseworkers_supervisors_and_other_countries_managers_are_refused(
     for person in (caseworker, supervisor, italian):
         with pytest.raises(engine.NotAllowed), unit_of_work(session):
             drafts.open_draft(session, "familias", person)
+
+
+@pytest.mark.parametrize(("assignee", "expected"), [
+    (None, "ana"), ("pool", None), ("caseworker", "ana"), ("field:tutor", None)])
+def test_the_assignee_property_says_who_gets_the_new_step(
+        session, deployed, manager, supervisor, real_forms, assignee, expected):
+    with unit_of_work(session):
+        draft = drafts.open_draft(session, "familias", manager)
+        bpmn = with_call_step(draft.sources["familias.bpmn"])
+        if assignee:
+            bpmn = bpmn.replace('value="familias/llamada_previa" />',
+                                'value="familias/llamada_previa" />\n'
+                                f'<spiffworkflow:property name="assignee" value="{assignee}" />')
+        drafts.save_draft(session, "familias", manager, revision=1,
+                          sources={**draft.sources, "familias.bpmn": bpmn},
+                          forms={**draft.forms, "familias/llamada_previa": CALL_FORM})
+    with unit_of_work(session):
+        drafts.publish_draft(session, "familias", manager, revision=2, comment="",
+                             fallback=real_forms)
+    case = start(session, supervisor, "Soto")
+    row = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)).one()
+    assert (row.bpmn_id, row.assignee) == ("llamada_previa", expected)
+
+
+def test_an_unknown_assignee_is_a_problem(session, deployed, manager):
+    with unit_of_work(session):
+        draft = drafts.open_draft(session, "familias", manager)
+        bpmn = draft.sources["familias.bpmn"].replace(
+            'value="familias/ingreso" />',
+            'value="familias/ingreso" /><spiffworkflow:property name="assignee" value="boss" />')
+        draft = drafts.save_draft(session, "familias", manager, revision=1,
+                                  sources={**draft.sources, "familias.bpmn": bpmn})
+    problems = drafts.validate_draft(session, draft, engine.FormLibrary(ROOT / "forms"))
+    assert [(p.element, "assignee 'boss'" in p.message) for p in problems] == [("ingreso", True)]
