@@ -39,6 +39,14 @@ ADD_STEP = """() => {
   modeling.updateProperties(task, { id: 'llamada_previa', name: 'Llamada previa' });
   modeling.connect(start, task);
   modeling.connect(task, contact);
+  const timer = m.get('elementFactory').createShape(
+    { type: 'bpmn:BoundaryEvent', eventDefinitionType: 'bpmn:TimerEventDefinition' });
+  const reminder = modeling.createShape(timer, { x: task.x + 80, y: task.y + task.height },
+    task, { attach: true });
+  modeling.updateProperties(reminder, { id: 'aviso_llamada', name: 'Aviso de plazo' });
+  const end = modeling.appendShape(reminder, { type: 'bpmn:EndEvent' },
+    { x: reminder.x + 18, y: reminder.y + 90 });
+  modeling.updateProperties(end, { name: 'Aviso enviado' });
   m.get('canvas').zoom(1);
   m.get('canvas').scrollToElement(task, { top: 200, left: 300, right: 300, bottom: 200 });
   return m.get('elementRegistry').get('carril_afi').businessObject.flowNodeRef
@@ -91,6 +99,10 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     page.click("[data-element-id=llamada_previa]", position={"x": 20, "y": 20})
     page.click("[data-group-id=group-acompana] .bio-properties-panel-group-header")
     page.select_option("#bio-properties-panel-acompana-deadline", "contacto")
+    page.click("[data-element-id=aviso_llamada]", force=True)  # the timer builder
+    page.select_option("#bio-properties-panel-acompana-timer-mode", "reminder")
+    page.select_option("#bio-properties-panel-acompana-timer-deadline", "contacto")
+    shot("2-timer")
     page.click("#modeler-save")
     page.wait_for_selector(".djs-element.acompana-problem[data-element-id=llamada_previa]")
     problem = page.locator(".modeler__problem[data-element=llamada_previa]").first
@@ -115,6 +127,17 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
         published = catalog.latest_definition(db.session, "familias")
         assert (published.version, published.comment, published.deployed_by) == (
             2, "Llamada previa antes del primer contacto", "marta")
+        bpmn = db.session.get(ProcessDefinition, published.id).sources["familias.bpmn"]
+    # the XML Acompaña's processes are written in (processes/familias/familias.bpmn)
+    step = bpmn[bpmn.index('<bpmn:userTask id="llamada_previa"'):]
+    step = step[:step.index("</bpmn:userTask>")]
+    assert f'<spiffworkflow:property name="formKey" value="{FORM}" />' in step
+    assert '<spiffworkflow:property name="deadline" value="contacto" />' in step
+    timer = bpmn[bpmn.index('<bpmn:boundaryEvent id="aviso_llamada"'):]
+    timer = timer[:timer.index("</bpmn:boundaryEvent>")]
+    assert '<spiffworkflow:property name="kind" value="reminder" />' in timer
+    assert '<spiffworkflow:property name="deadline" value="contacto" />' in timer
+    assert '>recordatorio("contacto")</bpmn:timeDate>' in timer
     after = start_case("Después Soto")
     assert steps_and_version(web_app, after) == ({"llamada_previa"}, 2)
     assert steps_and_version(web_app, before) == ({"primer_contacto"}, 1)

@@ -125,7 +125,14 @@ function TimerMode(props) {
   return jsx(SelectEntry, {
     element, id: 'acompana-timer-mode', label: ctx.t('timer'),
     getValue: () => readTimer(element).mode,
-    setValue: (mode) => timerUpdate(element, services, { mode, amount: '1', unit: 'D' }),
+    // a deadline timer starts on its step's deadline (or the first one), a settings cycle on
+    // the first cycle: a mode without its value would not be written at all
+    setValue: (mode) => timerUpdate(element, services, {
+      mode, amount: '1', unit: 'D',
+      deadline: readTimer(element).deadline || (element.host && getProperty(element.host, 'deadline'))
+        || Object.keys(ctx.deadlines())[0] || '',
+      cycle: readTimer(element).cycle || ctx.cycles()[0] || '',
+    }),
     getOptions: () => {
       const list = options(ctx.t('timer_none'), modes.map((m) => [m, ctx.t(`timer_${m}`)]));
       if (readTimer(element).mode === 'other') list.push({ value: 'other', label: ctx.t('timer_other') });
