@@ -64,7 +64,7 @@ def open_draft(session: Session, programme_key: str, actor: Actor) -> ProcessDra
     if draft is not None:
         return draft
     now = clock.now()
-    version = catalog.latest_definition(session, programme_key)
+    version = _base_version(session, programme_key)
     sources, forms, settings = _bundle_of(session, programme, version.id)
     draft = ProcessDraft(programme_key=programme_key, based_on_version=version.version,
                          sources=sources, forms=forms, settings=settings, revision=1,
@@ -193,6 +193,20 @@ def _programme(session: Session, programme_key: str, actor: Actor) -> Programme:
     programme = catalog.programme(session, programme_key)
     policy.require(session, actor, policy.MANAGE_PROGRAMME, programme)
     return programme
+
+
+def _base_version(session: Session, programme_key: str) -> ProcessDefinition:
+    """The published version; for a programme never published (made from the starting
+    template), its latest version."""
+    try:
+        return catalog.latest_definition(session, programme_key)
+    except NotFound:
+        query = (select(ProcessDefinition).where(ProcessDefinition.programme_key == programme_key)
+                 .order_by(ProcessDefinition.version.desc()).limit(1))
+        found = session.scalars(query).first()
+        if found is None:
+            raise
+        return found
 
 
 def _draft(session: Session, programme_key: str, *, lock: bool) -> ProcessDraft | None:

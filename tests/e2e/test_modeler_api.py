@@ -115,3 +115,18 @@ def test_publish_and_discard(manager, start_case):
     assert send(manager, "POST", "/validate", {}).status_code == 404
     page = manager.get(BASE).get_data(as_text=True)
     assert "descartó el borrador" in page
+
+
+def test_a_manager_creates_a_programme_from_the_template(manager):
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                      manager.get("/programmes/new").get_data(as_text=True)).group(1)
+    refused = manager.client.post("/programmes/new", data={
+        "key": "Mal", "name": "x", "country": "CL", "csrf_token": token})
+    assert refused.status_code == 422
+    created = manager.client.post("/programmes/new", data={
+        "key": "apoyo_escolar", "name": "Apoyo escolar", "country": "CL", "csrf_token": token})
+    assert created.status_code == 302 and created.location.endswith(
+        "/programmes/apoyo_escolar/modeler")
+    draft = manager.get("/programmes/apoyo_escolar/modeler/draft").get_json()
+    assert set(draft["sources"]) == {"apoyo_escolar.bpmn"}
+    assert "apoyo_escolar" in manager.get("/programmes").get_data(as_text=True)

@@ -243,3 +243,41 @@ def test_an_unknown_assignee_is_a_problem(session, deployed, manager):
                                   sources={**draft.sources, "familias.bpmn": bpmn})
     problems = drafts.validate_draft(session, draft, engine.FormLibrary(ROOT / "forms"))
     assert [(p.element, "assignee 'boss'" in p.message) for p in problems] == [("ingreso", True)]
+
+
+def test_a_programme_is_created_from_the_starting_template_and_published(
+        session, territories, manager, supervisor, real_forms):
+    from engine.commands.new_programme import create_programme
+
+    with unit_of_work(session):
+        draft = create_programme(session, manager, key="apoyo_escolar",
+                                 name="Apoyo escolar <piloto>", country="CL")
+    assert (draft.based_on_version, set(draft.sources)) == (1, {"apoyo_escolar.bpmn"})
+    assert drafts.validate_draft(session, draft, real_forms) == []
+    with pytest.raises(engine.NotFound):  # nobody can start a case on the template
+        catalog.latest_definition(session, "apoyo_escolar")
+    with unit_of_work(session):
+        result = drafts.publish_draft(session, "apoyo_escolar", manager, revision=1,
+                                      comment="Primera versión", fallback=real_forms)
+    assert (result.version, result.created) == (1, False)
+    assert catalog.latest_definition(session, "apoyo_escolar").version == 1
+    command = engine.StartCase("apoyo_escolar", "antofagasta", "ana", "Pérez",
+                               members=[{"name": "Luis Díaz", "age": 40}])
+    with unit_of_work(session):
+        case = engine.start_case(session, command, supervisor)
+    row = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)).one()
+    assert (row.bpmn_id, row.assignee, row.form_key) == ("primer_paso", "ana",
+                                                         "apoyo_escolar/primer_paso")
+
+
+def test_a_programme_key_must_be_new_and_well_formed(session, territories, manager, deployed):
+    from engine.commands.new_programme import create_programme
+
+    italian = engine.Actor("paola", frozenset({"manager"}),
+                           frozenset({territories["somma_lombardo"].id}))
+    for key, country, person, error in (("familias", "CL", manager, InvalidInput),
+                                        ("Mal Clave", "CL", manager, InvalidInput),
+                                        ("nuevo", "XX", manager, InvalidInput),
+                                        ("nuevo", "CL", italian, engine.NotAllowed)):
+        with pytest.raises(error), unit_of_work(session):
+            create_programme(session, person, key=key, name="Nuevo", country=country)
