@@ -23,8 +23,9 @@ const noInlineStyles = {
   setup(build) {
     build.onLoad({ filter: INLINE_STYLES }, (args) => {
       const text = readFileSync(args.path, 'utf8');
-      return { contents: text.replace(/ style="([^"]*)"/g, (_, style) => ` ${attributes(style)}`),
-        loader: 'js' };
+      // ' style="…"' in a template, or "'style=\"…\"'" starting a concatenated piece of one
+      return { contents: text.replace(/(\s|')style="([^"]*)"/g,
+        (_, before, style) => `${before}${attributes(style)}`), loader: 'js' };
     });
   },
 };

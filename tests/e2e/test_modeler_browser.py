@@ -116,6 +116,14 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     assert page.locator(".djs-element.acompana-problem").count() == 0
     shot("3-valid")
 
+
+    page.click("[data-element-id=carril_gestor]", position={"x": 300, "y": 60})  # a lane
+    page.select_option("#bio-properties-panel-acompana-role", "caseworker")
+    page.click("#modeler-tabs button[data-file='trayectoria.dmn']")  # the decision table
+    page.wait_for_selector("#modeler-dmn .djs-container, #modeler-dmn .tjs-container")
+    shot("3-dmn")
+    page.click("#modeler-tabs button[data-file='familias.bpmn']")
+    page.wait_for_selector("[data-element-id=llamada_previa]")
     page.fill("#modeler-comment", "Llamada previa antes del primer contacto")
     page.click("#modeler-publish")
     page.wait_for_selector("#modeler-notice:has-text('Publicada la versión 2')", timeout=20_000)
@@ -128,6 +136,8 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
         assert (published.version, published.comment, published.deployed_by) == (
             2, "Llamada previa antes del primer contacto", "marta")
         bpmn = db.session.get(ProcessDefinition, published.id).sources["familias.bpmn"]
+        roles = catalog.settings_of(catalog.programme(db.session, "familias")).roles
+        assert roles["Gestor Familiar"] == "caseworker"  # the lane's role, set in the panel
     # the XML Acompaña's processes are written in (processes/familias/familias.bpmn)
     step = bpmn[bpmn.index('<bpmn:userTask id="llamada_previa"'):]
     step = step[:step.index("</bpmn:userTask>")]
