@@ -151,3 +151,21 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     after = start_case("Después Soto")
     assert steps_and_version(web_app, after) == ({"llamada_previa"}, 2)
     assert steps_and_version(web_app, before) == ({"primer_contacto"}, 1)
+
+
+def test_the_modeler_speaks_italian(chromium, server, web_app, manager):  # noqa: F811 - fixtures
+    page = new_page(chromium, {"width": 1400, "height": 1000})
+    sign_in(page, server, manager)
+    page.goto(server + "/programmes/familias/modeler")
+    page.select_option("select[name=locale]", "it")  # the language switch submits itself
+    page.wait_for_selector("h1:has-text('Modellatore')")
+    page.wait_for_selector("#modeler-status:has-text('Bozza aperta')", timeout=15_000)
+    assert page.get_attribute(".djs-palette [data-action='create.start-event']",
+                              "aria-label") == "Crea evento di inizio"
+    page.evaluate("""() => { const m = window.acompanaModeler.bpmn;
+      m.get('selection').select(m.get('elementRegistry').get('primer_contacto')); }""")
+    page.click("[data-group-id=group-acompana] .bio-properties-panel-group-header")
+    assert page.locator("label[for=bio-properties-panel-acompana-formKey]").inner_text() == "Modulo"
+    page.screenshot(path=str(SHOTS / "modeler-5-italiano.png"), full_page=True)
+    assert_no_csp_violation(page)
+    page.close()
