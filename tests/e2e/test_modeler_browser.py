@@ -11,6 +11,9 @@ Screenshots land in tests/e2e/screenshots/modeler-*.png.
 import pytest
 from sqlalchemy import select
 
+import engine
+from engine import unit_of_work
+from engine.commands import process_drafts
 from engine.definitions import catalog
 from engine.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
 from tests.e2e.test_browser import (  # noqa: F401 - fixtures
@@ -167,5 +170,18 @@ def test_the_modeler_speaks_italian(chromium, server, web_app, manager):  # noqa
     page.click("[data-group-id=group-acompana] .bio-properties-panel-group-header")
     assert page.locator("label[for=bio-properties-panel-acompana-formKey]").inner_text() == "Modulo"
     page.screenshot(path=str(SHOTS / "modeler-5-italiano.png"), full_page=True)
+
+    with web_app.app_context():  # Rosa saves the same draft meanwhile
+        rosa = engine.Actor("rosa", frozenset({"manager"}), None)
+        with unit_of_work(db.session):
+            process_drafts.save_draft(db.session, "familias", rosa, revision=1)
+    page.evaluate("""() => { const m = window.acompanaModeler.bpmn;
+      m.get('modeling').updateProperties(m.get('elementRegistry').get('primer_contacto'),
+                                         { name: 'Primo contatto' }); }""")
+    alert = page.locator("#modeler-alert")  # the autosave meets the conflict
+    alert.wait_for(timeout=15_000)
+    assert "rosa ha salvato questa bozza" in alert.inner_text()
+    assert page.is_disabled("#modeler-save") and page.is_disabled("#modeler-publish")
+    page.screenshot(path=str(SHOTS / "modeler-6-conflitto.png"), full_page=True)
     assert_no_csp_violation(page)
     page.close()
