@@ -31,7 +31,7 @@ from ..core.errors import (
     ProcessProblem,
 )
 from ..definitions import catalog
-from ..definitions.draft_checks import check_draft, unsafe_xml
+from ..definitions.draft_checks import check_draft, code_problems, unsafe_xml
 from ..definitions.draft_forms import DraftForms
 from ..definitions.forms import FormLibrary
 from ..persistence.models import ProcessDefinition, ProcessDraft, Programme, ProgrammeEvent
@@ -293,3 +293,21 @@ def _record(session: Session, programme_key: str, kind: str, actor: Actor, at: d
             **data) -> None:
     session.add(ProgrammeEvent(programme_key=programme_key, kind=kind, actor=actor.id, at=at,
                                data=data))
+
+
+CODE_MODES = {"exec": "script", "eval": "condition"}
+MAX_CODE = 20_000
+
+
+def check_code(session: Session, programme_key: str, actor: Actor, code: str,
+               mode: str) -> list[ProcessProblem]:
+    """What the restricted check says of one script (``exec``) or condition (``eval``), with
+    the draft's settings, as the modeler shows it while the manager types. Never raises on
+    the code itself."""
+    _programme(session, programme_key, actor)
+    if mode not in CODE_MODES or not isinstance(code, str) or len(code) > MAX_CODE:
+        raise InvalidInput("check_code", [FieldError("code", "maxLength", "Código no válido.",
+                                                     MAX_CODE)])
+    draft = _draft(session, programme_key, lock=False)
+    raw = draft.settings if draft is not None else None
+    return code_problems(code, mode, raw)

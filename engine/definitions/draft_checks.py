@@ -65,3 +65,23 @@ def check_draft(sources: dict[str, str], raw_settings: dict,
         return [ProcessProblem("(programme)", f"the process cannot be read: {err}",
                                code="process.not_valid_bpmn")]
     return []
+
+
+def code_problems(code: str, mode: str, raw_settings: dict | None) -> list[ProcessProblem]:
+    """The restricted check of one script (``exec``) or condition (``eval``); ``[]`` when
+    it would run. The settings (when usable) let it check deadline keys too."""
+    from ..programmes.settings import ProgrammeSettings
+    from .process_lint import Expression, check
+
+    try:
+        settings = settings_from_dict(raw_settings or {}, "settings")
+    except (InvalidProcess, KeyError, TypeError, ValueError, AttributeError):
+        settings = ProgrammeSettings(key="", name="", country="", language="es", roles={},
+                                     deadlines={}, cycles={}, values={})
+    what = "script" if mode == "exec" else "condition"
+    try:
+        return check(Expression(code, mode, "(editor)", 1, what), "(editor)", settings)
+    except Exception as err:  # noqa: BLE001 - feedback while typing must never fail
+        log.warning("code check failed: %r", err)
+        return [ProcessProblem("(editor)", f"cannot be checked: {err}", "(editor)", 1,
+                               code="process.unsafe_code")]

@@ -130,3 +130,15 @@ def test_a_manager_creates_a_programme_from_the_template(manager):
     draft = manager.get("/programmes/apoyo_escolar/modeler/draft").get_json()
     assert set(draft["sources"]) == {"apoyo_escolar.bpmn"}
     assert "apoyo_escolar" in manager.get("/programmes").get_data(as_text=True)
+
+
+def test_code_is_checked_as_it_is_typed(manager):
+    manager.get(BASE + "/draft")
+    fine = send(manager, "POST", "/check-code", {"code": 'plazo("contacto")', "mode": "eval"})
+    assert fine.status_code == 200 and fine.get_json()["problems"] == []
+    unsafe = send(manager, "POST", "/check-code", {"code": "import os", "mode": "exec"})
+    assert [p["code"] for p in unsafe.get_json()["problems"]] == ["process.unsafe_code"]
+    broken = send(manager, "POST", "/check-code", {"code": "a ==", "mode": "eval"})
+    assert broken.get_json()["problems"][0]["text"]
+    assert send(manager, "POST", "/check-code", {"code": "x", "mode": "rm"}).status_code == 422
+    assert send(manager, "POST", "/check-code", {"code": 7, "mode": "eval"}).status_code == 422

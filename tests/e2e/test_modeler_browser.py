@@ -169,7 +169,14 @@ def test_the_modeler_speaks_italian(chromium, server, web_app, manager):  # noqa
       m.get('selection').select(m.get('elementRegistry').get('primer_contacto')); }""")
     page.click("[data-group-id=group-acompana] .bio-properties-panel-group-header")
     assert page.locator("label[for=bio-properties-panel-acompana-formKey]").inner_text() == "Modulo"
+    page.evaluate("""() => { const m = window.acompanaModeler.bpmn;
+      m.get('selection').select(m.get('elementRegistry').get('activar_bono')); }""")
+    page.fill("#bio-properties-panel-acompana-script", "import os")  # checked while typing
+    error = page.locator("[data-entry-id=acompana-script] .bio-properties-panel-error")
+    error.wait_for(timeout=10_000)
+    assert error.inner_text().startswith("codice non consentito (script): imports")
     page.screenshot(path=str(SHOTS / "modeler-5-italiano.png"), full_page=True)
+    page.keyboard.press("Control+z")  # bpmn-js's undo (the script is back as it was)
 
     with web_app.app_context():  # Rosa saves the same draft meanwhile
         rosa = engine.Actor("rosa", frozenset({"manager"}), None)

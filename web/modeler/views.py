@@ -30,6 +30,7 @@ from .problems import as_json
 bp = Blueprint("modeler", __name__, url_prefix="/programmes")
 api = Blueprint("modeler_api", __name__, url_prefix="/programmes/<key>/modeler")
 log = logging.getLogger("acompana.modeler")
+CODE_PLACE = "(editor)"  # where engine.definitions.draft_checks.code_problems says code is
 
 
 @bp.route("/<key>/modeler")
@@ -78,6 +79,19 @@ def validate(key: str):
         raise engine.NotFound("no draft", code="draft.not_found", programme=key)
     problems = process_drafts.validate_draft(db.session, draft, _library())
     return jsonify({"revision": draft.revision, "problems": [as_json(p) for p in problems]})
+
+
+@api.post("/check-code")
+@login_required
+def check_code(key: str):
+    """The restricted check of one script or condition, as the manager types it."""
+    body = _body()
+    problems = process_drafts.check_code(db.session, key, actor(), body.get("code"),
+                                         body.get("mode"))
+    answers = [as_json(p) for p in problems]
+    for answer in answers:  # the place is the field being typed in: only the reason is said
+        answer["text"] = answer["text"].split(f"{CODE_PLACE}: ", 1)[-1]
+    return jsonify({"problems": answers})
 
 
 @api.post("/publish")

@@ -27,5 +27,6 @@ export function client(root) {
     validate: () => call('POST', root.dataset.validateUrl, {}),
     publish: (body) => call('POST', root.dataset.publishUrl, body),
     discard: (body) => call('POST', root.dataset.discardUrl, body),
+    checkCode: (body) => call('POST', root.dataset.checkCodeUrl, body),
   };
 }

@@ -53,7 +53,21 @@ function start(root) {
     formTitles: () => state.formTitles,
     deadlines: () => state.deadlines,
     cycles: () => state.cycles,
+    // the restricted check's verdict on a script or condition: cached by text, asked for
+    // once per text; ``onAnswer`` re-renders the panel when the answer arrives
+    codeCheck(code, mode, onAnswer) {
+      const id = `${mode}\u0000${code}`;
+      if (id in codeAnswers) return codeAnswers[id];
+      codeAnswers[id] = null;
+      api.checkCode({ code, mode }).then((answer) => {
+        const problems = (answer.body && answer.body.problems) || [];
+        codeAnswers[id] = answer.ok ? problems.map((p) => p.text).join(' ') : (answer.body.message || strings.failed);
+        onAnswer();
+      });
+      return null;
+    },
   };
+  const codeAnswers = {};
 
   const bpmn = new BpmnModeler({
     container: $('modeler-canvas'),

@@ -202,6 +202,53 @@ function TimerCycle(props) {
   });
 }
 
+function codeEntry(element, id, label, mode, getValue, setValue) {
+  const ctx = useService('acompanaContext');
+  const eventBus = useService('eventBus');
+  const debounce = useService('debounceInput');
+  const verdict = (code) => {
+    if (!code) return null;
+    const answer = ctx.codeCheck(code, mode, () => eventBus.fire('elements.changed', { elements: [element] }));
+    return answer || null;
+  };
+  const current = getValue();
+  const answer = current ? ctx.codeCheck(current, mode, () => {}) : null;
+  return jsx(TextAreaEntry, {
+    element, id, label, debounce, rows: 5, monospace: true,
+    description: current && answer === '' ? ctx.t('code_ok') : (answer === null && current ? ctx.t('code_checking') : ''),
+    validate: verdict, getValue, setValue,
+  });
+}
+
+function Script(props) {
+  const { element } = props;
+  const ctx = useService('acompanaContext');
+  const modeling = useService('modeling');
+  const bo = getBusinessObject(element);
+  return codeEntry(element, 'acompana-script', ctx.t('script'), 'exec',
+    () => bo.get('script') || '',
+    (value) => modeling.updateProperties(element, { script: value || '' }));
+}
+
+function Condition(props) {
+  const { element } = props;
+  const ctx = useService('acompanaContext');
+  const modeling = useService('modeling');
+  const bpmnFactory = useService('bpmnFactory');
+  const bo = getBusinessObject(element);
+  return codeEntry(element, 'acompana-condition', ctx.t('condition'), 'eval',
+    () => (bo.get('conditionExpression') && bo.get('conditionExpression').body) || '',
+    (value) => modeling.updateProperties(element, { conditionExpression: value
+      ? bpmnFactory.create('bpmn:FormalExpression', { body: value }) : undefined }));
+}
+
+function isConditional(element) {
+  const source = element.source;
+  return is(element, 'bpmn:SequenceFlow') && source
+    && (is(source, 'bpmn:ExclusiveGateway') || is(source, 'bpmn:InclusiveGateway'))
+    && getBusinessObject(source).get('default') !== getBusinessObject(element);
+}
+
 function entry(id, component, isEdited, element) {
   return { id, component, isEdited, element };
 }
@@ -221,6 +268,12 @@ function entriesFor(element) {
     }
     list.push(entry('acompana-deadline', Deadline, isSelectEntryEdited, element));
     return list;
+  }
+  if (is(element, 'bpmn:ScriptTask')) {
+    return [entry('acompana-script', Script, isTextAreaEntryEdited, element)];
+  }
+  if (isConditional(element)) {
+    return [entry('acompana-condition', Condition, isTextAreaEntryEdited, element)];
   }
   if (timerDefinition(element)) {
     const { mode } = readTimer(element);
