@@ -190,5 +190,8 @@ def test_the_modeler_speaks_italian(chromium, server, web_app, manager):  # noqa
     assert "rosa ha salvato questa bozza" in alert.inner_text()
     assert page.is_disabled("#modeler-save") and page.is_disabled("#modeler-publish")
     page.screenshot(path=str(SHOTS / "modeler-6-conflitto.png"), full_page=True)
+    page.click("#modeler-reload")  # Rosa's revision, without the change made here
+    page.wait_for_selector("#modeler-status:has-text('revisione 2')")
+    assert page.is_hidden("#modeler-alert") and page.is_enabled("#modeler-save")
     assert_no_csp_violation(page)
     page.close()

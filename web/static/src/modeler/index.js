@@ -176,6 +176,8 @@ function start(root) {
       settings: draft.settings, formTitles: draft.form_titles, deadlines: draft.deadlines,
       cycles: draft.cycles, roles: draft.roles, current: null, changes: 0, savedChanges: 0,
       formsChanged: false, conflict: false });
+    $('modeler-reload').hidden = true;
+    warn('');
     tabs();
     const first = Object.keys(state.sources).find(isBpmn) || Object.keys(state.sources)[0];
     if (first) await showTab(first);
@@ -208,6 +210,7 @@ function start(root) {
       }
       if (answer.status === 409) {
         state.conflict = true;
+        $('modeler-reload').hidden = false;
         $('modeler-save').disabled = true;
         $('modeler-publish').disabled = true;
       }
@@ -271,6 +274,7 @@ function start(root) {
     changed();
   });
   $('modeler-save').addEventListener('click', save);
+  $('modeler-reload').addEventListener('click', load);
   $('modeler-publish').addEventListener('click', publish);
   $('modeler-discard').addEventListener('click', discard);
   window.addEventListener('beforeunload', (event) => {
