@@ -101,10 +101,12 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     assert page.evaluate(ADD_STEP) is True
     page.click("[data-element-id=llamada_previa]", position={"x": 20, "y": 20})
     page.click("[data-group-id=group-acompana] .bio-properties-panel-group-header")
-    page.select_option("#bio-properties-panel-acompana-deadline", "contacto")
+    page.select_option("#bio-properties-panel-acompana-deadline", "__new__")  # a new deadline
+    page.fill("#bio-properties-panel-acompana-deadline-amount", "5")
+    page.select_option("#bio-properties-panel-acompana-deadline-unit", "habiles")
     page.click("[data-element-id=aviso_llamada]", force=True)  # the timer builder
     page.select_option("#bio-properties-panel-acompana-timer-mode", "reminder")
-    page.select_option("#bio-properties-panel-acompana-timer-deadline", "contacto")
+    assert page.input_value("#bio-properties-panel-acompana-timer-deadline") == "llamada_previa"
     shot("2-timer")
     page.click("#modeler-save")
     page.wait_for_selector(".djs-element.acompana-problem[data-element-id=llamada_previa]")
@@ -139,18 +141,20 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
         assert (published.version, published.comment, published.deployed_by) == (
             2, "Llamada previa antes del primer contacto", "marta")
         bpmn = db.session.get(ProcessDefinition, published.id).sources["familias.bpmn"]
-        roles = catalog.settings_of(catalog.programme(db.session, "familias")).roles
-        assert roles["Gestor Familiar"] == "caseworker"  # the lane's role, set in the panel
+        live = catalog.settings_of(catalog.programme(db.session, "familias"))
+        assert live.roles["Gestor Familiar"] == "caseworker"  # the lane's role, set in the panel
+        rule = live.values["plazos"]["llamada_previa"]  # the deadline defined in the panel
+        assert (rule["titulo"], rule["dias"], rule["tipo"]) == ("Llamada previa", 5, "habiles")
     # the XML Acompaña's processes are written in (processes/familias/familias.bpmn)
     step = bpmn[bpmn.index('<bpmn:userTask id="llamada_previa"'):]
     step = step[:step.index("</bpmn:userTask>")]
     assert f'<spiffworkflow:property name="formKey" value="{FORM}" />' in step
-    assert '<spiffworkflow:property name="deadline" value="contacto" />' in step
+    assert '<spiffworkflow:property name="deadline" value="llamada_previa" />' in step
     timer = bpmn[bpmn.index('<bpmn:boundaryEvent id="aviso_llamada"'):]
     timer = timer[:timer.index("</bpmn:boundaryEvent>")]
     assert '<spiffworkflow:property name="kind" value="reminder" />' in timer
-    assert '<spiffworkflow:property name="deadline" value="contacto" />' in timer
-    assert '>recordatorio("contacto")</bpmn:timeDate>' in timer
+    assert '<spiffworkflow:property name="deadline" value="llamada_previa" />' in timer
+    assert '>recordatorio("llamada_previa")</bpmn:timeDate>' in timer
     after = start_case("Después Soto")
     assert steps_and_version(web_app, after) == ({"llamada_previa"}, 2)
     assert steps_and_version(web_app, before) == ({"primer_contacto"}, 1)

@@ -52,6 +52,32 @@ function start(root) {
     },
     formTitles: () => state.formTitles,
     deadlines: () => state.deadlines,
+    // the deadline rules of the draft's settings ([plazos.<key>]), edited from the panel
+    deadlineRule: (key) => ((state.settings.plazos || {})[key]) || null,
+    setDeadlineRule(key, patch) {
+      const plazos = { ...(state.settings.plazos || {}) };
+      const rule = { ...(plazos[key] || {}), ...patch };
+      for (const [name, value] of Object.entries(rule)) if (value === undefined) delete rule[name];
+      plazos[key] = rule;
+      state.settings = { ...state.settings, plazos };
+      state.deadlines = { ...state.deadlines, [key]: rule.titulo || key };
+      changed();
+    },
+    newDeadline(id, title) {
+      const base = (id || 'plazo').toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40) || 'plazo';
+      let key = base;
+      for (let n = 2; (state.settings.plazos || {})[key]; n += 1) key = `${base}_${n}`;
+      ctx.setDeadlineRule(key, { titulo: title || key, dias: 10, tipo: 'habiles',
+        desde: 'inicio_paso', aviso_dias: 2 });
+      return key;
+    },
+    anchors() {
+      const found = new Set(['inicio_paso']);
+      for (const rule of Object.values(state.settings.plazos || {})) {
+        if (rule && typeof rule.desde === 'string') found.add(rule.desde);
+      }
+      return [...found];
+    },
     cycles: () => state.cycles,
     // the restricted check's verdict on a script or condition: cached by text, asked for
     // once per text; ``onAnswer`` re-renders the panel when the answer arrives

@@ -100,6 +100,8 @@ function AssigneeField(props) {
   });
 }
 
+const NEW_DEADLINE = '__new__';
+
 function Deadline(props) {
   const { element } = props;
   const ctx = useService('acompanaContext');
@@ -107,10 +109,66 @@ function Deadline(props) {
   return jsx(SelectEntry, {
     element, id: 'acompana-deadline', label: ctx.t('deadline'), description: ctx.t('deadline_help'),
     getValue: () => getProperty(element, 'deadline'),
-    setValue: (value) => setProperty(element, 'deadline', value, services),
-    getOptions: () => options(ctx.t('no_deadline'), Object.entries(ctx.deadlines())),
+    setValue: (value) => {
+      const bo = getBusinessObject(element);
+      const key = value === NEW_DEADLINE ? ctx.newDeadline(bo.id, bo.name) : value;
+      setProperty(element, 'deadline', key, services);
+    },
+    getOptions: () => [...options(ctx.t('no_deadline'), Object.entries(ctx.deadlines())),
+      { value: NEW_DEADLINE, label: ctx.t('deadline_new') }],
   });
 }
+
+// The rule of the step's deadline: how long, counted how and from what, and the reminder.
+function ruleEntry(props, id, render) {
+  const { element } = props;
+  const ctx = useService('acompanaContext');
+  const eventBus = useService('eventBus');
+  const key = getProperty(element, 'deadline');
+  const rule = ctx.deadlineRule(key) || {};
+  const update = (patch) => {
+    ctx.setDeadlineRule(key, patch);
+    eventBus.fire('elements.changed', { elements: [element] });
+  };
+  return render({ element, ctx, rule, update, id });
+}
+
+const DeadlineAmount = (props) => ruleEntry(props, 'acompana-deadline-amount',
+  ({ element, ctx, rule, update, id }) => jsx(NumberFieldEntry, {
+    element, id, label: ctx.t('deadline_amount'), min: 0, max: 999,
+    debounce: useService('debounceInput'),
+    getValue: () => rule.meses ?? rule.dias ?? '',
+    setValue: (value) => update(rule.meses !== undefined
+      ? { meses: Number(value) || 0 } : { dias: Number(value) || 0 }),
+  }));
+
+const DeadlineUnit = (props) => ruleEntry(props, 'acompana-deadline-unit',
+  ({ element, ctx, rule, update, id }) => jsx(SelectEntry, {
+    element, id, label: ctx.t('deadline_unit'),
+    getValue: () => (rule.meses !== undefined ? 'meses' : (rule.tipo || 'corridos')),
+    setValue: (unit) => {
+      const amount = rule.meses ?? rule.dias ?? 10;
+      update(unit === 'meses' ? { meses: amount, dias: undefined, tipo: 'corridos' }
+        : { dias: amount, meses: undefined, tipo: unit });
+    },
+    getOptions: () => ['corridos', 'habiles', 'meses'].map((u) => ({ value: u, label: ctx.t(`deadline_${u}`) })),
+  }));
+
+const DeadlineFrom = (props) => ruleEntry(props, 'acompana-deadline-from',
+  ({ element, ctx, rule, update, id }) => jsx(SelectEntry, {
+    element, id, label: ctx.t('deadline_from'),
+    getValue: () => rule.desde || 'inicio_paso',
+    setValue: (desde) => update({ desde }),
+    getOptions: () => ctx.anchors().map((a) => ({ value: a, label: a === 'inicio_paso' ? ctx.t('deadline_step_start') : a })),
+  }));
+
+const DeadlineReminder = (props) => ruleEntry(props, 'acompana-deadline-reminder',
+  ({ element, ctx, rule, update, id }) => jsx(NumberFieldEntry, {
+    element, id, label: ctx.t('deadline_reminder'), min: 0, max: 999,
+    debounce: useService('debounceInput'),
+    getValue: () => rule.aviso_dias ?? 0,
+    setValue: (value) => update({ aviso_dias: Number(value) || 0 }),
+  }));
 
 function timerUpdate(element, services, change) {
   writeTimer(element, { ...readTimer(element), ...change }, services);
@@ -267,6 +325,12 @@ function entriesFor(element) {
       list.push(entry('acompana-assignee-field', AssigneeField, isTextFieldEntryEdited, element));
     }
     list.push(entry('acompana-deadline', Deadline, isSelectEntryEdited, element));
+    if (getProperty(element, 'deadline')) {
+      list.push(entry('acompana-deadline-amount', DeadlineAmount, isNumberFieldEntryEdited, element));
+      list.push(entry('acompana-deadline-unit', DeadlineUnit, isSelectEntryEdited, element));
+      list.push(entry('acompana-deadline-from', DeadlineFrom, isSelectEntryEdited, element));
+      list.push(entry('acompana-deadline-reminder', DeadlineReminder, isNumberFieldEntryEdited, element));
+    }
     return list;
   }
   if (is(element, 'bpmn:ScriptTask')) {
