@@ -69,6 +69,7 @@ def test_a_stale_save_is_a_409_naming_who_saved(manager, web_app):
     {"revision": 1, "sources": {"../../etc/passwd.bpmn": "<a/>"}},
     {"revision": 1, "sources": {"f.bpmn": '<!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>'}},
     {"revision": 1, "forms": {"x": "not a schema"}}, {"revision": 1, "settings": []},
+    {"revision": 1, "sources": {"f.bpmn": "\ud800"}}, {"revision": 2**40},
 ])
 def test_malformed_or_hostile_bodies_are_4xx_json(manager, body):
     manager.get(BASE + "/draft")
@@ -76,6 +77,15 @@ def test_malformed_or_hostile_bodies_are_4xx_json(manager, body):
                   body=body)
     assert 400 <= answer.status_code < 500, answer.get_data(as_text=True)
     assert answer.get_json()["message"]
+
+
+def test_odd_settings_still_open_and_are_reported(manager):
+    manager.get(BASE + "/draft")
+    odd = {"programa": [], "plazos": [1, 2], "ciclos": 7, "roles": "x"}
+    saved = send(manager, "PUT", "/draft", {"revision": 1, "settings": odd})
+    assert saved.status_code == 200 and saved.get_json()["problems"]
+    draft = manager.get(BASE + "/draft").get_json()
+    assert (draft["deadlines"], draft["cycles"]) == ({}, [])
 
 
 def test_a_body_over_the_limit_is_a_413_json(manager):

@@ -145,8 +145,9 @@ def _revision(body: dict) -> int:
 
 def _draft_json(draft) -> dict:
     settings = draft.settings or {}
-    deadlines = {key: str(table.get("titulo") or key)
-                 for key, table in (settings.get("plazos") or {}).items()
+    plazos, ciclos = settings.get("plazos"), settings.get("ciclos")
+    deadlines = {str(key): str(table.get("titulo") or key)
+                 for key, table in (plazos.items() if isinstance(plazos, dict) else ())
                  if isinstance(table, dict)}
     forms = {key: str(schema.get("title") or key) for key, schema in (draft.forms or {}).items()
              if isinstance(schema, dict)}
@@ -154,7 +155,7 @@ def _draft_json(draft) -> dict:
             "based_on_version": draft.based_on_version, "saved_by": draft.saved_by,
             "saved_at": draft.saved_at.isoformat(), "sources": draft.sources,
             "forms": draft.forms, "form_titles": forms, "settings": settings,
-            "deadlines": deadlines, "cycles": sorted(settings.get("ciclos") or {}),
+            "deadlines": deadlines, "cycles": sorted(map(str, ciclos)) if isinstance(ciclos, dict) else [],
             "roles": list(ROLES)}
 
 
