@@ -155,7 +155,8 @@ def _draft_json(draft) -> dict:
             "based_on_version": draft.based_on_version, "saved_by": draft.saved_by,
             "saved_at": draft.saved_at.isoformat(), "sources": draft.sources,
             "forms": draft.forms, "form_titles": forms, "settings": settings,
-            "deadlines": deadlines, "cycles": sorted(map(str, ciclos)) if isinstance(ciclos, dict) else [],
+            "deadlines": deadlines,
+            "cycles": sorted(map(str, ciclos)) if isinstance(ciclos, dict) else [],
             "roles": list(ROLES)}
 
 
