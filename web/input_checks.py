@@ -35,6 +35,9 @@ def register_converters(app: Flask) -> None:
     app.url_map.converters["id"] = DatabaseId
 
 
+JSON_BLUEPRINTS = {"modeler_api"}  # blueprints whose refusals are JSON, not the error page
+
+
 def register(app: Flask) -> None:
     """Install the request check and the answers for oversized and invalid input."""
     app.before_request(refuse_unstorable)
@@ -81,7 +84,7 @@ def refuse_unstorable():
         "utf-8").replace("\x00", "\\x00")
     message = _("El campo «%(field)s» contiene caracteres no válidos (por ejemplo, un carácter "
                 "nulo); no se guardó nada.", field=shown)
-    if request.is_json:  # a JSON endpoint (the modeler's) answers in JSON
+    if request.blueprint in JSON_BLUEPRINTS:  # JSON endpoints answer in JSON
         return jsonify({"error": "request.unstorable", "message": message, "field": shown}), 400
     return render_error(400, message)
 
