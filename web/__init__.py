@@ -66,13 +66,17 @@ def _blueprints(app: Flask) -> None:
     from .form_editor.views import bp as form_editor_bp
     from .inbox.views import bp as inbox_bp
     from .incidents.views import bp as incidents_bp
+    from .modeler import new_programme  # noqa: F401 - its route is on the modeler's blueprint
+    from .modeler.views import api as modeler_api
+    from .modeler.views import bp as modeler_bp
     from .notifications.views import bp as notifications_bp
     from .programmes.views import bp as programmes_bp
     from .reports.views import bp as reports_bp
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp,
-                      programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp):
+                      programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
+                      modeler_bp, modeler_api):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

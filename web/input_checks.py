@@ -3,7 +3,7 @@ character the database cannot store in any field, a body size limit, and clean 4
 answers (in the person's language) instead of server errors.
 """
 
-from flask import Flask, request
+from flask import Flask, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
@@ -33,6 +33,9 @@ class DatabaseId(IntegerConverter):
 def register_converters(app: Flask) -> None:
     """Make ``<id:...>`` available to the routes (call before registering blueprints)."""
     app.url_map.converters["id"] = DatabaseId
+
+
+JSON_BLUEPRINTS = {"modeler_api"}  # blueprints whose refusals are JSON, not the error page
 
 
 def register(app: Flask) -> None:
@@ -84,6 +87,8 @@ def refuse_unstorable():
         "utf-8").replace("\x00", "\\x00")
     message = _("El campo «%(field)s» contiene caracteres no válidos (por ejemplo, un carácter "
                 "nulo); no se guardó nada.", field=shown)
+    if request.blueprint in JSON_BLUEPRINTS:  # JSON endpoints answer in JSON
+        return jsonify({"error": "request.unstorable", "message": message, "field": shown}), 400
     return render_error(400, message)
 
 

@@ -77,6 +77,11 @@ WORDINGS: dict[str, str] = {
     "settings.changed_meanwhile": N_("Otra persona cambió estos ajustes mientras usted "
                                      "editaba; no se guardó nada. Revise los valores "
                                      "actuales y vuelva a intentarlo."),
+    "draft.changed_meanwhile": N_("%(by)s guardó este borrador el %(at)s, después de que "
+                                  "usted lo abriera; no se guardó nada suyo. Vuelva a cargar "
+                                  "el borrador para ver sus cambios."),
+    "draft.not_found": N_("El programa %(programme)s no tiene un borrador abierto: ábralo de "
+                          "nuevo desde el modelador."),
     "policy.not_in_country": N_("Usted no trabaja en ningún territorio de %(country)s, "
                                        "donde funciona %(programme)s."),
     "report.not_found": N_("No hay informe de resultados para el programa %(programme)s."),

@@ -57,6 +57,8 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "version.not_found": ("definition",),
     "settings.invalid": ("programme", "fields"),
     "settings.changed_meanwhile": ("programme",),
+    "draft.changed_meanwhile": ("programme", "by", "at", "revision"),
+    "draft.not_found": ("programme",),
     "report.not_found": ("programme",),
     "incident.not_found": ("incident",),
     "incident.unexpected": ("kind",),

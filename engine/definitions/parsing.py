@@ -29,6 +29,7 @@ from .encoding import decode
 from .forms import FormLibrary
 from .lint_sites import FLOW_NODE_TAGS
 
+ASSIGNEE = re.compile(r"^(pool|caseworker|field:[A-Za-z_][A-Za-z0-9_.]{0,63})$")
 SUPPORTED_TAGS = FLOW_NODE_TAGS - {"complexGateway", "transaction", "adHocSubProcess"}
 # Uploaded files are hostile: no entities expanded, no DTD or network reads, no huge trees.
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -295,4 +296,7 @@ def _user_task_reasons(task_spec, props, settings, forms) -> list[str]:
     deadline = props.get("deadline")
     if deadline and deadline not in settings.deadlines:
         reasons.append(f"deadline '{deadline}' is not in the programme settings")
+    assignee = props.get("assignee")
+    if assignee and not ASSIGNEE.match(assignee):
+        reasons.append(f"assignee '{assignee}' must be pool, caseworker or field:NAME")
     return reasons

@@ -16,6 +16,7 @@ from . import audit
 from .models import Case, HumanTask, ProcessInstance, Timer
 
 OVERDUE_CLOSED = "overdue_closed"  # audit kind: an overdue step was done or ended
+ASSIGNEE_FIELD = "field:"  # assignee property: the person named in this field of the case data
 
 
 def sync_timers(session: Session, instance: ProcessInstance, timers: list[WaitingTimer]) -> None:
@@ -71,7 +72,19 @@ def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: Progra
 
 
 def _default_assignee(task: Task, case: Case, settings: ProgrammeSettings) -> str | None:
-    """Caseworker-lane tasks go straight to the case's caseworker; others wait in a pool."""
+    """Who a new step goes to. The step's ``assignee`` property says it (the modeler writes
+    it): ``pool`` (the lane's role pool), ``caseworker`` (the case's caseworker) or
+    ``field:NAME`` (the username in the case data's field NAME, such as the tutor; the pool
+    when the field is empty). Without it, caseworker-lane tasks go straight to the case's
+    caseworker and others wait in a pool."""
+    wanted = str(properties(task).get("assignee") or "")
+    if wanted == "pool":
+        return None
+    if wanted == "caseworker":
+        return case.caseworker
+    if wanted.startswith(ASSIGNEE_FIELD):
+        named = (task.data or {}).get(wanted.removeprefix(ASSIGNEE_FIELD))
+        return named if isinstance(named, str) and 0 < len(named) <= 128 else None
     role = settings.role_for_lane(task.task_spec.lane)
     return case.caseworker if role == "caseworker" else None
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry, rel
 from sqlalchemy.types import TypeDecorator
 
 JsonData = JSON().with_variant(JSONB(), "postgresql")
+JsonInOrder = JSON()  # PostgreSQL's json keeps an object's keys as written (jsonb reorders them)
 
 
 class UtcDateTime(TypeDecorator):
@@ -111,6 +112,41 @@ class ProcessDefinition(Base):
                                         server_default="published")
     deployed_by: Mapped[str] = mapped_column(String(128))
     deployed_at: Mapped[datetime]
+    # what the manager who published it from the modeler said about it (None for deploys)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessDraft(Base):
+    """The one open draft of a programme's process, edited in the modeler: its BPMN and DMN
+    (``sources``: file name -> XML text), its forms (form key -> JSON Schema) and its raw
+    settings, begun from version ``based_on_version``. ``revision`` grows with every save, so
+    a save based on an older one is refused instead of overwriting someone else's work."""
+
+    __tablename__ = "process_draft"
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"), primary_key=True)
+    based_on_version: Mapped[int | None]
+    sources: Mapped[dict[str, Any]] = mapped_column(JsonInOrder)
+    forms: Mapped[dict[str, Any]] = mapped_column(JsonInOrder)  # fields in the order shown
+    settings: Mapped[dict[str, Any]] = mapped_column(JsonInOrder)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    saved_by: Mapped[str] = mapped_column(String(128))
+    saved_at: Mapped[datetime]
+
+
+class ProgrammeEvent(Base):
+    """The append-only history of what was done to a programme's process as a whole (a
+    draft saved, discarded or published): who, when, which kind, and plain details."""
+
+    __tablename__ = "programme_event"
+    __table_args__ = (Index("ix_programme_event_programme", "programme_key", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class Household(Base):

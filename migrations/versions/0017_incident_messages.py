@@ -2,14 +2,14 @@
 the technical text stays for whoever fixes it
 
 Revision ID: 0017_incident_messages
-Revises: 0015_drop_job_cursor
+Revises: 0016_process_drafts
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0017_incident_messages"
-down_revision = "0015_drop_job_cursor"
+down_revision = "0016_process_drafts"
 branch_labels = None
 depends_on = None
 

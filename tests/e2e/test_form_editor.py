@@ -11,6 +11,7 @@ import pytest
 from engine.definitions import catalog
 from tests.e2e.conftest import csrf_of
 from tests.e2e.test_programme_settings import managers  # noqa: F401 - the fixture
+from web.extensions import db
 
 FORMS = "/programmes/familias/forms"
 PREVIEW = FORMS + "/preview"
@@ -183,18 +184,27 @@ def test_too_large_a_body_is_refused_with_its_limit(as_person):
     assert answer.get_json()["problems"][0]["code"] == "form.too_large"
 
 
-def test_saving_checks_the_form_and_says_drafts_are_not_available_yet(as_person):
+def test_saving_checks_the_form_and_keeps_it_in_the_programmes_draft(as_person, web_app):
     marta = as_person("marta")
     bad = post_json(marta, FORMS + "/familias/plan", {"schema": _form(a={"type": "strin"})})
     assert bad.status_code == 422
     assert bad.get_json()["problems"][0]["code"] == "form.value_not_allowed"
     good = post_json(marta, FORMS + "/familias/plan", {"schema": _form(a={"type": "string"})})
-    assert good.status_code == 501
-    assert "no están disponibles" in good.get_json()["message"]
+    assert good.status_code == 200 and good.get_json()["saved"] is True
+    revision = good.get_json()["revision"]
+    with web_app.app_context():  # in the draft, beside the version's other forms
+        from engine.persistence.models import ProcessDraft
+
+        draft = db.session.get(ProcessDraft, "familias")
+        assert draft.forms["familias/plan"]["properties"] == {"a": {"type": "string"}}
+        assert "familias/diagnostico" in draft.forms and draft.revision == revision
+    page = marta.get(FORMS + "/familias/plan/edit").get_data(as_text=True)
+    assert f'"revision": {revision}' in page  # the editor opens the draft's form
+    again = post_json(marta, FORMS + "/familias/plan", {"schema": _form(), "revision": revision})
+    assert again.status_code == 200 and again.get_json()["revision"] == revision + 1
     marta.post("/account/language", {"locale": "en", "next": "/"})
-    english = post_json(marta, FORMS + "/familias/plan", {"schema": _form()})
-    assert english.get_json()["message"] == ("Drafts are not available yet: the form was "
-                                             "not saved.")
+    stale = post_json(marta, FORMS + "/familias/plan", {"schema": _form(), "revision": revision})
+    assert stale.status_code == 409 and "marta" in stale.get_json()["message"]
     assert post_json(marta, FORMS + "/triple_p/plan", {"schema": _form()}).status_code == 404
 
 

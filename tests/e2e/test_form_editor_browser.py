@@ -88,7 +88,7 @@ def test_a_manager_adds_a_required_field_sees_it_previewed_and_sees_a_problem(
     card.locator(".fe-name").fill("telefono")
     page.locator(".fe-card--problem").first.wait_for(state="detached")  # (no eval: the CSP)
     page.click(".fe-save")
-    page.wait_for_selector(".fe-status:has-text('borradores todavía no están disponibles')")
+    page.wait_for_selector(".fe-status:has-text('Formulario guardado en el borrador.')")
     shot("4-saved")
     assert page.locator("#fe-json").input_value().count('"telefono"') >= 2  # field + required
     assert_no_csp_violation(page)

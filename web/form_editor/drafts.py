@@ -1,34 +1,28 @@
 """The one place a saved form goes to the drafts storage (``engine.commands.process_drafts``).
 
-The drafts storage is being built alongside the editor; until its module exists, saving
-answers :class:`DraftsUnavailable`. Once it lands, wiring it is two lines of
-:func:`save_form`: a plain ``from engine.commands import process_drafts`` instead of the
-guarded import (and the ``forms=`` argument as the storage wants it).
+A form is saved into the programme's open draft (begun from the published version when there
+is none), beside the draft's other forms; a save based on an older revision of the draft is
+refused by the storage (``engine.Conflict``), never an overwrite.
 """
-
-import importlib
 
 from sqlalchemy.orm import Session
 
 from engine import Actor
-
-
-class DraftsUnavailable(Exception):
-    """The drafts storage is not installed yet."""
+from engine.commands import process_drafts
 
 
 def save_form(session: Session, programme_key: str, actor: Actor, form_key: str,
-              schema: dict, revision) -> object:
-    """Keep ``schema`` as form ``form_key`` of the programme's draft (the caller commits).
+              schema: dict, revision: int | None) -> object:
+    """Keep ``schema`` as form ``form_key`` of the programme's draft (the caller's unit of
+    work commits); ``revision`` is the draft revision the editor opened (None: the form was
+    opened from the published version, before any draft)."""
+    draft = process_drafts.open_draft(session, programme_key, actor)
+    forms = {**(draft.forms or {}), form_key: schema}
+    return process_drafts.save_draft(session, programme_key, actor, forms=forms,
+                                     revision=draft.revision if revision is None else revision)
 
-    Raises :class:`DraftsUnavailable` without the drafts storage, and the storage's
-    ``engine.Conflict`` when ``revision`` is not the draft's current one.
-    """
-    try:
-        process_drafts = importlib.import_module("engine.commands.process_drafts")
-    except ModuleNotFoundError as missing:
-        if missing.name != "engine.commands.process_drafts":
-            raise
-        raise DraftsUnavailable() from missing
-    return process_drafts.save_draft(session, programme_key, actor, revision=revision,
-                                     forms={form_key: schema})
+
+def draft_forms(session: Session, programme_key: str, actor: Actor):
+    """The open draft's forms and revision, or ``(None, None)`` when there is no draft."""
+    draft = process_drafts.current_draft(session, programme_key, actor)
+    return (None, None) if draft is None else (dict(draft.forms or {}), draft.revision)

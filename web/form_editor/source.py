@@ -24,6 +24,7 @@ class ProgrammeForms:
     def __init__(self, session: Session, programme_key: str, library: FormLibrary):
         definition = catalog.latest_definition(session, programme_key)
         self.version = definition.version
+        self.revision: int | None = None  # the draft's, when its forms are the ones shown
         bundle = definition.forms or {}
         self.schemas: dict[str, dict] = reordered(dict(bundle.get("schemas") or {}),
                                                   bundle.get(ORDER_KEY))

@@ -47,7 +47,12 @@ def _managed(key: str):
 
 
 def _forms(key: str) -> ProgrammeForms:
-    return ProgrammeForms(db.session, key, current_app.extensions["acompana.forms"])
+    """The forms being worked on: the open draft's, else the published version's."""
+    forms = ProgrammeForms(db.session, key, current_app.extensions["acompana.forms"])
+    schemas, revision = drafts.draft_forms(db.session, key, actor())
+    if schemas is not None:
+        forms.schemas, forms.revision = schemas, revision
+    return forms
 
 
 @bp.route("/<key>/forms")
@@ -72,6 +77,7 @@ def edit(key: str, form_key: str):
     config = {"formKey": form_key, "schema": schema or EMPTY_FORM, "isNew": schema is None,
               "previewUrl": url_for("form_editor.preview_form", key=key),
               "saveUrl": url_for("form_editor.save", key=key, form_key=form_key),
+              "revision": forms.revision,
               "references": sorted(forms.references), "words": editor_words()}
     return render_template("form_editor/edit.html", programme=programme, form_key=form_key,
                            config=config, config_json=script_json(config),
@@ -119,9 +125,6 @@ def save(key: str, form_key: str):
         with unit_of_work(db.session):
             saved = drafts.save_form(db.session, key, actor(), form_key, schema,
                                      body.get("revision"))
-    except drafts.DraftsUnavailable:
-        return jsonify(saved=False, problems=[], message=_(
-            "Los borradores todavía no están disponibles: el formulario no se guardó.")), 501
     except engine.Conflict as conflict:
         return jsonify(saved=False, problems=[], message=word_error(conflict)), 409
     return jsonify(saved=True, problems=[], revision=getattr(saved, "revision", None),

@@ -14,7 +14,7 @@ function start() {
   const config = JSON.parse(configNode.textContent);
   const token = document.getElementById("form-editor-csrf").value;
   const words = config.words;
-  const state = { schema: config.schema, revision: null };
+  const state = { schema: config.schema, revision: config.revision ?? null };
 
   const fieldsBox = h("div", { class: "fe-fields-box" });
   const problemsBox = h("div", { class: "fe-problems", id: "fe-problems", "aria-live": "polite" });

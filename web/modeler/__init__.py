@@ -1,0 +1,1 @@
+"""The process modeler: managers redesign a programme's process in the browser."""

@@ -1,0 +1,32 @@
+"""A process problem as the modeler shows it: where (file, element, line), the reason worded
+in the reader's language, and what to do about it."""
+
+from flask_babel import lazy_gettext as _l
+
+from ..messages import word_problem
+
+FIXES = {
+    "process.user_task": _l("Selecciónela y complete el grupo Acompaña: formulario, plazo "
+                            "de los ajustes, y un carril con rol."),
+    "process.xml_syntax": _l("Corrija el archivo o descarte el borrador para volver a la "
+                             "versión publicada."),
+    "process.unsupported_element": _l("Cámbielo por una tarea de usuario, una tarea de "
+                                      "script o una compuerta exclusiva."),
+    "process.no_start_event": _l("Agregue un evento de inicio desde la paleta."),
+    "process.settings_invalid": _l("Revise los ajustes del programa."),
+    "process.never_runs": _l("Conecte el elemento al flujo o elimínelo."),
+    "process.unsafe_code": _l("Escriba la expresión en Python con las funciones "
+                              "permitidas (plazo, recordatorio, duracion)."),
+    "process.subprocess_in_lane": _l("Saque el subproceso del carril."),
+    "process.not_valid_bpmn": _l("Revise el elemento señalado: sus conexiones y "
+                                 "propiedades."),
+    "process.no_bpmn": _l("Agregue un diagrama BPMN al borrador."),
+}
+GENERIC_FIX = _l("Revise el elemento señalado.")
+
+
+def as_json(problem) -> dict:
+    """``problem`` (a ProcessProblem) as the modeler's problem list and markers read it."""
+    return {"file": problem.file, "element": problem.element, "line": problem.line,
+            "code": problem.code, "text": word_problem(problem),
+            "fix": str(FIXES.get(problem.code, GENERIC_FIX)), "detail": problem.message}
