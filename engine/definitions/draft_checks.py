@@ -1,19 +1,15 @@
-"""Every problem of a draft at once, never an exception: the XML read safely first (no
-DOCTYPE, no entities, no network), then the settings, then the real parser and Acompaña's
-checks (:func:`engine.definitions.parsing.parse_process`)."""
+"""Every problem of a draft at once, never an exception: a DOCTYPE or an entity refused
+before any parser reads the XML, then the deploy's own checks (the settings, the real parser
+and Acompaña's rules: :func:`engine.definitions.checks.check_sources`)."""
 
 import logging
 
-from lxml import etree
-
 from ..core.errors import InvalidProcess, ProcessProblem
 from ..programmes.settings import settings_from_dict
+from .checks import check_sources
 from .forms import FormLibrary
-from .parsing import parse_process
 
 log = logging.getLogger("acompana.drafts")
-SAFE_PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                   dtd_validation=False)
 
 
 def unsafe_xml(sources: dict[str, str]) -> list[ProcessProblem]:
@@ -28,43 +24,13 @@ def unsafe_xml(sources: dict[str, str]) -> list[ProcessProblem]:
     return problems
 
 
-def _syntax(sources: dict[str, str]) -> list[ProcessProblem]:
-    problems = []
-    for name, text in sources.items():
-        try:
-            etree.fromstring(text.encode("utf-8"), etree.XMLParser(**SAFE_PARSER))
-        except etree.XMLSyntaxError as err:
-            problems.append(ProcessProblem(name, f"XML syntax error: {err.msg}",
-                                           line=err.lineno, code="process.xml_syntax"))
-        except (ValueError, UnicodeError) as err:
-            problems.append(ProcessProblem(name, f"XML syntax error: {err}", line=1,
-                                           code="process.xml_syntax"))
-    return problems
-
-
 def check_draft(sources: dict[str, str], raw_settings: dict,
                 forms: FormLibrary) -> list[ProcessProblem]:
     """Every problem of ``sources`` with ``raw_settings`` and ``forms``; ``[]`` when it
-    would publish. Never raises: an unexpected failure is itself reported as a problem."""
-    problems = unsafe_xml(sources) or _syntax(sources)
-    if problems:
-        return problems
-    try:
-        settings = settings_from_dict(raw_settings, "settings")
-    except InvalidProcess as err:
-        return list(err.problems)
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
-        return [ProcessProblem("settings", f"settings are not usable: {err}",
-                               code="process.settings_invalid")]
-    try:
-        parse_process(sources, settings, forms)
-    except InvalidProcess as err:
-        return list(err.problems)
-    except Exception as err:  # noqa: BLE001 - a draft must be reported on, never crash
-        log.warning("draft of %s: the parser failed: %r", settings.key, err)
-        return [ProcessProblem("(programme)", f"the process cannot be read: {err}",
-                               code="process.not_valid_bpmn")]
-    return []
+    would publish. Never raises: a DOCTYPE or an entity is refused before any parser reads
+    the XML, then the deploy's own checks run, all of them at once
+    (:func:`engine.definitions.checks.check_sources`)."""
+    return unsafe_xml(sources) or check_sources(sources, raw_settings, forms)
 
 
 def code_problems(code: str, mode: str, raw_settings: dict | None) -> list[ProcessProblem]:

@@ -3,8 +3,9 @@
 ``GET /programmes/<key>/modeler`` is the page; under it, JSON: ``GET draft`` (opens one from
 the published version if there is none), ``PUT draft`` (with the ``revision`` it is based
 on; 409 when someone saved in between), ``POST validate``, ``POST check-code`` (one script or
-condition, as it is typed), ``POST publish`` (a comment) and ``POST discard``. CSRF travels in the ``X-CSRFToken`` header. Every refusal is a 4xx JSON
-answer ``{"error": code, "message": worded}``; nothing answers 500.
+condition, as it is typed), ``POST publish`` (a comment) and ``POST discard``. CSRF travels
+in the ``X-CSRFToken`` header. Every refusal is a 4xx JSON answer
+``{"error": code, "message": worded}``; nothing answers 500.
 """
 
 import logging
