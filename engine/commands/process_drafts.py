@@ -30,9 +30,10 @@ from ..core.errors import (
     NotFound,
     ProcessProblem,
 )
-from ..definitions import catalog
+from ..definitions import catalog, versions
 from ..definitions.draft_checks import check_draft, code_problems, unsafe_xml
 from ..definitions.draft_forms import DraftForms
+from ..definitions.field_order import ORDER_KEY, reordered
 from ..definitions.forms import FormLibrary
 from ..persistence.models import ProcessDefinition, ProcessDraft, Programme, ProgrammeEvent
 from ..persistence.uow import command
@@ -66,8 +67,10 @@ def open_draft(session: Session, programme_key: str, actor: Actor) -> ProcessDra
     now = clock.now()
     version = _base_version(session, programme_key)
     sources, forms, settings = _bundle_of(session, programme, version.id)
+    household = versions.household_schema_of(session, version.id, programme_key)
     draft = ProcessDraft(programme_key=programme_key, based_on_version=version.version,
-                         sources=sources, forms=forms, settings=settings, revision=1,
+                         sources=sources, forms=forms, settings=settings,
+                         household_schema=household, revision=1,
                          created_by=actor.id, created_at=now, saved_by=actor.id, saved_at=now)
     session.add(draft)
     session.flush()
@@ -165,7 +168,7 @@ def publish_draft(session: Session, programme_key: str, actor: Actor, *, revisio
         raise InvalidProcess(problems)
     now = clock.now()
     result: DeployResult = deploy(session, draft.sources, draft.settings, forms, actor.id,
-                                  publish=True)
+                                  publish=True, household_schema=draft.household_schema)
     if result.created:
         definition = session.get(ProcessDefinition, result.definition_id)
         definition.comment = comment or None
@@ -239,7 +242,8 @@ def _bundle_of(session: Session, programme: Programme, definition_id: int
         settings = {"programa": file_settings.get("programa", {}), **version.settings_schema}
     else:
         settings = dict(file_settings)
-    forms = dict((version.forms or {}).get("schemas") or {})
+    stored = version.forms or {}
+    forms = reordered(dict(stored.get("schemas") or {}), stored.get(ORDER_KEY))
     return dict(version.sources), forms, settings
 
 

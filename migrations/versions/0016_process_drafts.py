@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("sources", sa.JSON(), nullable=False),
         sa.Column("forms", sa.JSON(), nullable=False),
         sa.Column("settings", sa.JSON(), nullable=False),
+        sa.Column("household_schema", sa.JSON(), nullable=True),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
