@@ -99,17 +99,15 @@ def case_territories(session: Session, actor: Actor) -> list[Territory]:
 
 
 def _matching(actor: Actor, query: Select, search: CaseSearch) -> Select:
-    query = policy.visible(actor, query.join(Household, Household.id == Case.household_id))
-    if search.family:
-        query = query.where(func.lower(Household.family_name).contains(search.family.lower(),
-                                                                       autoescape=True))
-    for term in search_text.terms(search.name or ""):
-        query = query.where(Household.search_text.like(f"% {term}%"))
-    if search.national_keys:
-        keys = list(search.national_keys)
-        query = query.where(or_(Household.national_key.in_(keys),
-                                *(Household.search_text.like(f"% {k.lower()} %")
-                                  for k in keys)))
+    """``query`` (of cases) limited to what ``actor`` sees and ``search`` asks for; joined to
+    the household only when the search or the order is about it."""
+    query = policy.visible(actor, query)
+    if search.family or search.name or search.national_keys or search.sort == FAMILY:
+        # a household is in the territory of its cases (engine.commands.household_registry):
+        # the same filter on its side lets PostgreSQL narrow the households first
+        query = policy.visible(actor, query.join(Household, Household.id == Case.household_id),
+                               Household.territory_id)
+        query = _of_household(query, search)
     if search.programme:
         query = query.where(Case.programme_key == search.programme)
     if search.caseworker:
@@ -120,6 +118,20 @@ def _matching(actor: Actor, query: Select, search: CaseSearch) -> Select:
     if search.step:
         query = query.where(_has_step(search.step))
     return _with_status(query, search.status)
+
+
+def _of_household(query: Select, search: CaseSearch) -> Select:
+    if search.family:
+        query = query.where(func.lower(Household.family_name).contains(search.family.lower(),
+                                                                       autoescape=True))
+    for term in search_text.terms(search.name or ""):
+        query = query.where(Household.search_text.like(f"% {term}%"))
+    if search.national_keys:
+        keys = list(search.national_keys)
+        query = query.where(or_(Household.national_key.in_(keys),
+                                *(Household.search_text.like(f"% {k.lower()} %")
+                                  for k in keys)))
+    return query
 
 
 def _with_status(query: Select, status: str | None) -> Select:
