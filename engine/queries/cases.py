@@ -9,7 +9,7 @@ its normalised key (the household's reference person) or as a member's id.
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, bindparam, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from .. import policy
 from ..core import search_text
@@ -76,8 +76,7 @@ def search_cases(session: Session, actor: Actor, search: CaseSearch | None = Non
     ``search.limit``, itself at most :data:`MAX_FOUND`)."""
     search = search or CaseSearch()
     limit = max(1, min(search.limit, MAX_FOUND))
-    query = _ordered(_matching(actor, select(Case), search), search)
-    return list(session.scalars(query.limit(limit)))
+    return list(session.scalars(_cases(actor, search).limit(limit)))
 
 
 def case_page(session: Session, actor: Actor, search: CaseSearch) -> CasePage:
@@ -87,8 +86,8 @@ def case_page(session: Session, actor: Actor, search: CaseSearch) -> CasePage:
     total = session.scalar(_matching(actor, select(func.count(Case.id)), search)) or 0
     pages = max(1, -(-total // per_page))
     page = max(1, min(search.page, pages, MAX_PAGE))
-    query = _ordered(_matching(actor, select(Case), search), search)
-    cases = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    query = _cases(actor, search).limit(per_page).offset((page - 1) * per_page)
+    cases = list(session.scalars(query))
     return CasePage(_rows(session, cases), total, page, pages, per_page)
 
 
@@ -102,7 +101,7 @@ def _matching(actor: Actor, query: Select, search: CaseSearch) -> Select:
     """``query`` (of cases) limited to what ``actor`` sees and ``search`` asks for; joined to
     the household only when the search or the order is about it."""
     query = policy.visible(actor, query)
-    if search.family or search.name or search.national_keys or search.sort == FAMILY:
+    if _about_household(search):
         # a household is in the territory of its cases (engine.commands.household_registry):
         # the same filter on its side lets PostgreSQL narrow the households first
         query = policy.visible(actor, query.join(Household, Household.id == Case.household_id),
@@ -118,6 +117,16 @@ def _matching(actor: Actor, query: Select, search: CaseSearch) -> Select:
     if search.step:
         query = query.where(_has_step(search.step))
     return _with_status(query, search.status)
+
+
+def _about_household(search: CaseSearch) -> bool:
+    return bool(search.family or search.name or search.national_keys or search.sort == FAMILY)
+
+
+def _cases(actor: Actor, search: CaseSearch) -> Select:
+    """The cases found, in order, their household read from the join when there is one."""
+    query = _ordered(_matching(actor, select(Case), search), search)
+    return query.options(contains_eager(Case.household)) if _about_household(search) else query
 
 
 def _of_household(query: Select, search: CaseSearch) -> Select:
