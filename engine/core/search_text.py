@@ -28,5 +28,5 @@ def terms(text: str) -> list[str]:
 
 def joined(parts) -> str:
     """Several texts as one search text: each word with a space before and after it."""
-    words = " ".join(normal(str(part)) for part in parts if part)
-    return f" {' '.join(words.split())} "
+    words = " ".join(normal(str(part)) for part in parts if part).split()
+    return " " + "".join(f"{word} " for word in words)

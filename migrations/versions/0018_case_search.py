@@ -33,8 +33,8 @@ def _search_text(family_name, members, national_key) -> str:
         if isinstance(member, dict):
             parts += [next((str(member[k]) for k in NAME_KEYS if member.get(k)), ""),
                       next((str(member[k]).lower() for k in ID_KEYS if member.get(k)), "")]
-    words = " ".join(_normal(p) for p in parts if p)
-    return f" {' '.join(words.split())} "
+    words = " ".join(_normal(p) for p in parts if p).split()
+    return " " + "".join(f"{word} " for word in words)
 
 
 def upgrade() -> None:
