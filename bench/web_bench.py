@@ -1,13 +1,16 @@
-"""Web benchmark: server-side time of the inbox and of a task submission at scale.
+"""Web benchmark: server-side time of the inbox, the cases page and a task submission at scale.
 
     python bench/web_bench.py [--cases 10000] [--tasks 100000] [--samples 200]
 
 Seeds ``--cases`` Programa Familias cases through the engine in a fresh PostgreSQL database
-(acompana_webbench), tops the human_task table up to ``--tasks`` open tasks spread over 50
+(acompana_webbench), each household with a two-word family name (of 40 × 40 surnames), two
+members and a valid RUT, tops the human_task table up to ``--tasks`` open tasks spread over 50
 caseworkers in 5 territories, then times, inside the app (Flask test client, no network):
 
 * the inbox page (my tasks, first page, sorted by due date; and filtered to overdue),
 * the pool tab of a supervisor,
+* the cases page of a supervisor: searched by the start of a family or member name, by a
+  RUT as typed (dots and dash), by status and caseworker, and by name sorted by family;
 * a valid task submission (form parsing, validation, engine completion, redirect).
 """
 
@@ -21,13 +24,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select, text
+from stdnum.cl import rut
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine  # noqa: E402
 from bench.databases import database_url, fresh_database  # noqa: E402
 from engine import unit_of_work
-from engine.persistence.models import HumanTask, Territory  # noqa: E402
+from engine.definitions import households  # noqa: E402
+from engine.persistence.models import Case, Household, HumanTask, Territory  # noqa: E402
 from web import create_app  # noqa: E402
 from web.auth.models import User  # noqa: E402
 from web.auth.passwords import hash_password  # noqa: E402
@@ -37,6 +42,14 @@ ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)
 TERRITORIES = [f"comuna_{n}" for n in range(5)]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+SURNAMES = ("González", "Muñoz", "Rojas", "Díaz", "Pérez", "Soto", "Contreras", "Silva",
+            "Martínez", "Sepúlveda", "Morales", "Rodríguez", "López", "Fuentes", "Hernández",
+            "Torres", "Araya", "Flores", "Espinoza", "Valenzuela", "Castillo", "Tapia",
+            "Reyes", "Gutiérrez", "Castro", "Pizarro", "Álvarez", "Vásquez", "Sánchez",
+            "Fernández", "Ramírez", "Carrasco", "Gómez", "Cortés", "Herrera", "Núñez", "Jara",
+            "Vergara", "Rivera", "Figueroa")
+GIVEN = ("María", "José", "Juan", "Ana", "Luis", "Carla", "Pedro", "Camila", "Diego",
+         "Valentina", "Jorge", "Francisca", "Tomás", "Isidora", "Matías", "Javiera", "Benjamín")
 
 
 def bench_app(admin_url: str, reuse: bool):
@@ -46,7 +59,7 @@ def bench_app(admin_url: str, reuse: bool):
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False})
 
 
-def seed(cases: int, tasks: int) -> None:
+def seed(cases: int, tasks: int, searched: int = 0) -> None:
     territories = [Territory(code=c, name=c.title(), country="CL", region="AN",
                              timezone="America/Santiago") for c in TERRITORIES]
     db.session.add_all(territories)
@@ -63,10 +76,66 @@ def seed(cases: int, tasks: int) -> None:
         engine.deploy_folder(db.session, ROOT / "processes" / "familias", forms, "bench")
     actor = engine.Actor("bench", frozenset({"supervisor"}), None)
     for n in range(cases):
-        command = engine.StartCase("familias", TERRITORIES[n % 5], f"afi{n % 50}", f"Familia {n}")
+        command = engine.StartCase("familias", TERRITORIES[n % 5], f"afi{n % 50}",
+                                   family_name(n), members=members(n), national_id=rut_of(n))
         with unit_of_work(db.session):
             engine.start_case(db.session, command, actor, START + timedelta(minutes=n))
     top_up(tasks - cases)
+    more_cases(cases, searched - cases, {t.code: t.id for t in territories})
+
+
+def family_name(n: int) -> str:
+    """The n-th household's two surnames (1,600 combinations)."""
+    return f"{SURNAMES[n % 40]} {SURNAMES[(n // 40) % 40]}"
+
+
+def members(n: int) -> list[dict]:
+    first, second = SURNAMES[n % 40], SURNAMES[(n // 40) % 40]
+    return [{"name": f"{GIVEN[n % 17]} {first}", "age": 25 + n % 30, "relationship": "head"},
+            {"name": f"{GIVEN[(n * 7) % 17]} {first} {second}", "age": n % 15,
+             "relationship": "child"}]
+
+
+def rut_of(n: int) -> str:
+    """The n-th household's RUT, written with dots and dash (12.345.678-5)."""
+    number = str(10_000_000 + n * 7)
+    return rut.format(number + rut.calc_check_digit(number))
+
+
+def more_cases(first: int, extra: int, territory_ids: dict[str, int]) -> None:
+    """Copies of a started case (household and case rows, no workflow: they are only there
+    to be searched), numbered on from ``first``, every 10th closed and every 17th paused."""
+    if extra <= 0:
+        return
+    template = db.session.scalars(select(Case).limit(1)).one()
+    for start in range(first, first + extra, 5000):
+        numbers = range(start, min(first + extra, start + 5000))
+        rows = []
+        for n in numbers:
+            key = rut.compact(rut_of(n))
+            rows.append({"territory_id": territory_ids[TERRITORIES[n % 5]],
+                         "family_name": family_name(n), "members": members(n),
+                         "national_key": key, "address": None,
+                         "search_text": households.search_text(family_name(n), members(n), key)})
+        returning = insert(Household).returning(Household.id, sort_by_parameter_order=True)
+        ids = db.session.scalars(returning, rows).all()
+        db.session.execute(insert(Case), [
+            {"household_id": hid, "programme_key": template.programme_key,
+             "territory_id": territory_ids[TERRITORIES[n % 5]], "caseworker": f"afi{n % 50}",
+             "status": "closed" if n % 10 == 0 else "open",
+             "outcome": "egreso" if n % 10 == 0 else None,
+             "opened_at": START + timedelta(minutes=n),
+             "closed_at": START + timedelta(days=400) if n % 10 == 0 else None,
+             "deadlines_paused_at": START if n % 17 == 0 and n % 10 else None}
+            for n, hid in zip(numbers, ids, strict=True)])
+        db.session.commit()
+    vacuumed()
+
+
+def vacuumed() -> None:
+    """VACUUM ANALYZE, as autovacuum would have done by then (statistics, visibility map)."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
 
 
 def top_up(extra: int) -> None:
@@ -90,7 +159,7 @@ def top_up(extra: int) -> None:
     if batch:
         db.session.execute(insert(HumanTask), batch)
     db.session.commit()
-    db.session.execute(text("ANALYZE"))
+    vacuumed()
 
 
 def signed_in(app, username: str):
@@ -139,11 +208,26 @@ def submissions(app, samples: int) -> list[float]:
     return results
 
 
+def cases_searches(cases: int) -> list[tuple[str, str]]:
+    """The cases page searches timed, as a supervisor of one territory (a fifth of the
+    cases): ``(label, URL)``."""
+    someone = min(cases - 1, 4_321) // 5 * 5 + 2  # a case of jefe2's territory (comuna_2)
+    return [("cases page, no filter, page 1", "/cases"),
+            ("cases page, name prefix 'gonz'", "/cases?q=gonz"),
+            ("cases page, name prefixes 'rojas per'", "/cases?q=rojas+per"),
+            ("cases page, national id as typed", f"/cases?national_id={rut_of(someone)}"),
+            ("cases page, status open + caseworker", "/cases?status=open&worker=afi7"),
+            ("cases page, name 'mar', by family, page 3", "/cases?q=mar&sort=family&page=3")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--search-cases", type=int, default=0,
+                        help="cases in all for the cases page: those past --cases are copies "
+                             "of household and case rows, without a workflow")
     parser.add_argument("--reuse", action="store_true",
                         help="time against the database the previous run seeded")
     parser.add_argument("--pg-admin",
@@ -153,9 +237,11 @@ def main() -> None:
     started = time.perf_counter()
     with app.app_context():
         if not args.reuse:
-            seed(args.cases, args.tasks)
+            seed(args.cases, args.tasks, args.search_cases)
         total = db.session.scalar(select(text("count(*)")).select_from(HumanTask))
-    print(f"{'reused' if args.reuse else 'seeded'} {args.cases} cases and {total} open tasks "
+        in_all = db.session.scalar(select(text("count(*)")).select_from(Case))
+    print(f"{'reused' if args.reuse else 'seeded'} {args.cases} started cases, {in_all} cases "
+          f"in all, and {total} open tasks "
           f"in {time.perf_counter() - started:.0f} s")
     afi, jefe = signed_in(app, "afi7"), signed_in(app, "jefe2")
     print(summary("inbox, my tasks (≈2,000), page 1", timed(lambda: afi.get("/"), args.samples)))
@@ -163,6 +249,8 @@ def main() -> None:
                   timed(lambda: afi.get("/?status=overdue&page=3"), args.samples)))
     print(summary("inbox, supervisor pool (≈5,000), page 1",
                   timed(lambda: jefe.get("/?tab=pool"), args.samples)))
+    for label, query in cases_searches(max(args.cases, args.search_cases)):
+        print(summary(label, timed(lambda q=query: jefe.get(q), args.samples)))
     print(summary("task submission (valid, completes the step)", submissions(app, args.samples)))
 
 

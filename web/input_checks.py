@@ -21,6 +21,8 @@ LABELS = {
     _l("Profesional a cargo"), "reason": _l("Motivo"), "programme": _l("Programa"),
     "territory": _l("Territorio"), "username": _l("Usuario"), "password": _l("Contraseña"),
 }
+# pages that check their own query string and word each problem beside its field
+CHECKS_OWN_ARGS = frozenset({"cases.index"})
 
 
 class DatabaseId(IntegerConverter):
@@ -59,7 +61,8 @@ def unstorable_field() -> str | None:
 
 def _named_values():
     yield from (request.view_args or {}).items()
-    yield from request.args.items(multi=True)
+    if request.endpoint not in CHECKS_OWN_ARGS:
+        yield from request.args.items(multi=True)
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         yield from request.form.items(multi=True)
         if request.is_json:

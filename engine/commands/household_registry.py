@@ -75,9 +75,10 @@ def register(session: Session, territory: Territory, schema: dict | None, family
     already = registered(session, territory, key)
     if already is not None:
         raise InvalidInput(COMMAND, [exists_error(already)])
+    stored = households.stored_members(territory.country, members)
     household = Household(territory_id=territory.id, family_name=family_name, address=address,
-                          national_key=key,
-                          members=households.stored_members(territory.country, members))
+                          national_key=key, members=stored,
+                          search_text=households.search_text(family_name, stored, key))
     session.add(household)
     try:
         session.flush()

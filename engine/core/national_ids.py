@@ -76,3 +76,20 @@ def id_errors(field: str, country: str, text: str) -> list[FieldError]:
     if not key or len(key) > MAX_LENGTH:
         return [FieldError(field, "national_id_format", f"No es un {name} válido.", name)]
     return []
+
+
+def search_keys(text: str) -> list[str]:
+    """The stored forms ``text`` may be, typed as people type it (dots, dash, spaces, lower
+    case), for a search over every country: each document it is a valid number of, normalised;
+    empty when it is none (or holds characters no number has)."""
+    if has_unstorable(text) or not text.strip():
+        return []
+    keys = []
+    for document in DOCUMENTS.values():
+        try:
+            key = document.compact(text)
+        except ValidationError:
+            continue
+        if key and len(key) <= MAX_LENGTH and key not in keys:
+            keys.append(key)
+    return keys

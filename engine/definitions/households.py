@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..core import inputs, national_ids
+from ..core import search_text as search_text_module
 from ..core.errors import FieldError
 from .forms import field_errors_of
 
@@ -113,3 +114,14 @@ def stored_members(country: str, members: list[dict]) -> list[dict]:
             entry["national_id"] = national_ids.normalised(country, entry["national_id"])
         stored.append(entry)
     return stored
+
+
+def search_text(family_name: str, members: list | None, national_key: str | None) -> str:
+    """What a household is found by (``Household.search_text``): its family name, its
+    members' names and national ids, and its own national key, in one normal form."""
+    parts = [family_name, (national_key or "").lower()]
+    for raw in members or []:
+        if isinstance(raw, dict):
+            member = canonical(raw)
+            parts += [member.get("name"), str(member.get("national_id") or "").lower()]
+    return search_text_module.joined(parts)

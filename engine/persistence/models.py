@@ -158,20 +158,28 @@ class Household(Base):
 
     __tablename__ = "household"
     __table_args__ = (Index("ux_household_national_key", "territory_id", "national_key",
-                            unique=True),)
+                            unique=True),
+                      Index("ix_household_key", "national_key"),
+                      Index("ix_household_family", "family_name"),
+                      Index("ix_household_search", "search_text", postgresql_using="gin",
+                            postgresql_ops={"search_text": "gin_trgm_ops"}))
     id: Mapped[int] = mapped_column(primary_key=True)
     territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
     family_name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(300))
     members: Mapped[list[Any]] = mapped_column(default=list)
     national_key: Mapped[str | None] = mapped_column(String(32))
+    # family name, members' names and ids in one normal form (engine.core.search_text)
+    search_text: Mapped[str] = mapped_column(Text, default=" ", server_default=" ")
 
 
 class Case(Base):
     """One household followed by one programme in one territory."""
 
     __tablename__ = "case_file"
-    __table_args__ = (Index("ix_case_caseload", "territory_id", "status", "caseworker"),)
+    __table_args__ = (Index("ix_case_caseload", "territory_id", "status", "caseworker"),
+                      Index("ix_case_opened", "opened_at", "id"),
+                      Index("ix_case_household", "household_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
     programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
@@ -198,7 +206,7 @@ class ProcessInstance(Base):
     serializer_version: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="running")
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
-    updated_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
     __mapper_args__ = {"version_id_col": lock_version}
 
 

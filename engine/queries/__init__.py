@@ -14,7 +14,7 @@ Layer engine.queries; it may import: engine.reports, engine.commands and every l
 The contracts that hold it are in pyproject.toml ([tool.importlinter]).
 """
 
-from .cases import CaseSearch, search_cases
+from .cases import CasePage, CaseRow, CaseSearch, case_page, case_territories, search_cases
 from .dashboard import (
     BUCKETS,
     OverdueTask,
@@ -29,7 +29,8 @@ from .reports import chosen_territories, outcome_report, reader_territories, rep
 from .tasks import task_list
 
 __all__ = [
-    "BUCKETS", "CaseSearch", "InboxFilter", "InboxPage", "InboxRow", "OverdueTask", "Summary",
+    "BUCKETS", "CasePage", "CaseRow", "CaseSearch", "InboxFilter", "InboxPage", "InboxRow",
+    "OverdueTask", "Summary", "case_page", "case_territories",
     "cases_with_open_incident", "chosen_territories", "inbox_page", "outcome_report",
     "overdue_tasks", "programmes_in_reach", "reader_territories", "reportable_programmes",
     "search_cases", "start_territories", "startable_programmes", "step_choices", "summary",

@@ -1,4 +1,4 @@
-"""The case file (household, tasks, timeline, diagram) and opening a new case."""
+"""The cases page, the case file (household, tasks, timeline, diagram) and opening a new case."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,8 +17,16 @@ from ..extensions import db
 from ..input_checks import describe
 from .forms import RELATIONSHIP_LABELS, NewCaseForm, parse_members
 from .household_errors import existing_household, placed_errors
+from .listing import cases_page
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.route("", strict_slashes=False)
+@login_required
+def index():
+    """Every case the person may see, searchable, sorted and paged (web.cases.listing)."""
+    return cases_page()
 
 
 @bp.route("/<id:case_id>")

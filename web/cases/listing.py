@@ -1,0 +1,42 @@
+"""The cases page: every case the person may see, searched, sorted and paged."""
+
+from flask import render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from engine import policy, queries
+
+from ..access import actor
+from ..auth.models import User
+from ..extensions import db
+from .case_filter import Choices, read_filter
+
+
+def cases_page():
+    """The page: the filter form, the cases found (or what to fix in the form), the pages."""
+    who = actor()
+    territories = queries.case_territories(db.session, who)
+    people = _people({t.id for t in territories})
+    choices = Choices(programmes=queries.programmes_in_reach(db.session, who),
+                      caseworkers=[(u.username, u.full_name) for u in people
+                                   if u.has_role(policy.CASEWORKER)],
+                      territories=[(t.code, t.name) for t in territories])
+    case_filter = read_filter(request.args, choices)
+    page = (queries.case_page(db.session, who, case_filter.search)
+            if case_filter.search is not None else None)
+    names = {u.username: u.full_name for u in people}
+    if page is not None:
+        missing = {r.case.caseworker for r in page.rows} - names.keys()
+        if missing:
+            names |= dict(db.session.execute(select(User.username, User.full_name)
+                                             .where(User.username.in_(sorted(missing)))).all())
+    return render_template("cases/index.html", page=page, filter=case_filter, choices=choices,
+                           names=names)
+
+
+def _people(territory_ids: set[int]) -> list[User]:
+    """The active people working in any of ``territory_ids``, by name."""
+    people = db.session.scalars(select(User).where(User.active.is_(True))
+                                .options(selectinload(User.territories))
+                                .order_by(User.full_name)).all()
+    return [u for u in people if u.territory_ids & territory_ids]
