@@ -1,77 +1,16 @@
 """A caseworker's day in a real headless Chromium (Debian's), on a desktop and on a phone.
 
-Screenshots land in tests/e2e/screenshots/ for a person to look at.
+Screenshots land in tests/e2e/screenshots/ for a person to look at (tests/e2e/browsers.py).
 """
 
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
 from engine import unit_of_work
+from tests.e2e.browsers import SHOTS, VIEWPORTS, assert_no_csp_violation, new_page, sign_in
 from tests.e2e.conftest import PASSWORD
 from tests.entry import sweep
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).parent / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-
 pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
-
-
-@pytest.fixture
-def server(web_app):
-    """The app served on a free local port for the browser."""
-    http = make_server("127.0.0.1", 0, web_app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-CSP_WATCH = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation",
-  (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
-"""
-CONSOLE: dict[int, list[str]] = {}
-
-
-def new_page(chromium, viewport: dict):
-    """A page that records its console messages and Content-Security-Policy violations."""
-    page = chromium.new_page(viewport=viewport)
-    messages = CONSOLE.setdefault(id(page), [])
-    page.on("console", lambda message: messages.append(message.text))
-    page.on("pageerror", lambda error: messages.append(str(error)))
-    page.add_init_script(CSP_WATCH)
-    return page
-
-
-def assert_no_csp_violation(page) -> None:
-    """Nothing on the page was blocked by the policy (console and violation events alike)."""
-    blocked = [m for m in CONSOLE.pop(id(page), []) if "Content Security Policy" in m]
-    assert blocked == [] and page.evaluate("window.__csp") == []
-
-
-def sign_in(page, server: str, username: str) -> None:
-    """Sign in through the form, as a person would."""
-    page.goto(server + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))

@@ -10,15 +10,7 @@ import pytest
 
 import engine
 from engine import unit_of_work
-from tests.e2e.test_browser import (  # noqa: F401 - fixtures
-    SHOTS,
-    VIEWPORTS,
-    assert_no_csp_violation,
-    chromium,
-    new_page,
-    server,
-    sign_in,
-)
+from tests.e2e.browsers import SHOTS, VIEWPORTS, assert_no_csp_violation, new_page, sign_in
 from web.extensions import db
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
@@ -41,7 +33,7 @@ def families(web_app):
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
-def test_a_supervisor_finds_a_family_by_rut_and_by_name(chromium, server,  # noqa: F811
+def test_a_supervisor_finds_a_family_by_rut_and_by_name(chromium, server,
                                                          families, device):
     SHOTS.mkdir(exist_ok=True)
     page = new_page(chromium, VIEWPORTS[device])

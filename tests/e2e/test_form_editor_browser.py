@@ -1,51 +1,22 @@
 """A manager edits a Familias form in a real headless Chromium: adds a required text field,
-sees it in the live preview (the caseworker's renderer), breaks it and sees the problem."""
+sees it in the live preview (the caseworker's renderer), breaks it and sees the problem.
+The editor's bundle is built by ./dev (tools/build_assets.mjs), like the modeler's."""
 
 import json
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_browser import (  # noqa: F401 - fixtures
-    SHOTS,
-    VIEWPORTS,
-    assert_no_csp_violation,
-    chromium,
-    new_page,
-    server,
-    sign_in,
-)
+from tests.e2e.browsers import SHOTS, VIEWPORTS, assert_no_csp_violation, new_page, sign_in
 from tests.e2e.test_programme_settings import managers  # noqa: F401 - the fixture
 
-ROOT = Path(__file__).resolve().parents[2]
-ENTRY = ROOT / "web/static/src/form-editor/index.js"
-BUNDLE = ROOT / "web/static/build/form-editor.js"
 EDIT = "/programmes/familias/forms/familias/primer_contacto/edit"
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
 
 
-@pytest.fixture(scope="session")
-def form_editor_bundle():
-    """web/static/build/form-editor.js, built with esbuild (installed by npm from
-    package.json) when ./dev has not built it already."""
-    esbuild = ROOT / "node_modules/.bin/esbuild"
-    sources = sorted(ENTRY.parent.glob("*.js"))
-    stale = not BUNDLE.exists() or BUNDLE.stat().st_mtime < max(p.stat().st_mtime
-                                                                 for p in sources)
-    if stale:
-        if not esbuild.exists():
-            pytest.skip("esbuild is not installed (npm ci)")
-        subprocess.run([str(esbuild), str(ENTRY), "--bundle", "--format=iife",
-                        "--target=es2020", f"--outfile={BUNDLE}", "--log-level=warning"],
-                       check=True, cwd=ROOT, timeout=120)
-    return BUNDLE
-
-
-@pytest.mark.usefixtures("managers", "form_editor_bundle")
+@pytest.mark.usefixtures("managers")
 def test_a_manager_adds_a_required_field_sees_it_previewed_and_sees_a_problem(
-        chromium, server):  # noqa: F811 - pytest fixtures
+        chromium, server):
     SHOTS.mkdir(exist_ok=True)
     page = new_page(chromium, VIEWPORTS["desktop"])
 
@@ -95,8 +66,8 @@ def test_a_manager_adds_a_required_field_sees_it_previewed_and_sees_a_problem(
     page.close()
 
 
-@pytest.mark.usefixtures("managers", "form_editor_bundle")
-def test_choices_a_repeating_group_the_matriz_and_the_json_view(chromium, server):  # noqa: F811
+@pytest.mark.usefixtures("managers")
+def test_choices_a_repeating_group_the_matriz_and_the_json_view(chromium, server):
     SHOTS.mkdir(exist_ok=True)
     page = new_page(chromium, VIEWPORTS["desktop"])
     sign_in(page, server, "marta")

@@ -16,14 +16,7 @@ from engine import unit_of_work
 from engine.commands import process_drafts
 from engine.definitions import catalog
 from engine.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
-from tests.e2e.test_browser import (  # noqa: F401 - fixtures
-    SHOTS,
-    assert_no_csp_violation,
-    chromium,
-    new_page,
-    server,
-    sign_in,
-)
+from tests.e2e.browsers import SHOTS, assert_no_csp_violation, new_page, sign_in
 from web.auth.models import User
 from web.auth.passwords import hash_password
 from web.extensions import db
@@ -84,7 +77,7 @@ def steps_and_version(web_app, case_id: int) -> tuple[set[str], int]:
 
 
 def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
-        chromium, server, web_app, start_case, manager):  # noqa: F811 - fixtures
+        chromium, server, web_app, start_case, manager):
     before = start_case("Antes Rojas")
     SHOTS.mkdir(exist_ok=True)
     page = new_page(chromium, {"width": 1400, "height": 1000})
@@ -160,7 +153,7 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     assert steps_and_version(web_app, before) == ({"primer_contacto"}, 1)
 
 
-def test_the_modeler_speaks_italian(chromium, server, web_app, manager):  # noqa: F811 - fixtures
+def test_the_modeler_speaks_italian(chromium, server, web_app, manager):
     page = new_page(chromium, {"width": 1400, "height": 1000})
     sign_in(page, server, manager)
     page.goto(server + "/programmes/familias/modeler")

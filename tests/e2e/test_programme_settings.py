@@ -11,8 +11,8 @@ import engine
 from engine import unit_of_work
 from engine.definitions import catalog
 from engine.persistence.models import SettingsChange, Territory
+from tests.e2e.browsers import SHOTS, VIEWPORTS, sign_in
 from tests.e2e.conftest import PASSWORD, csrf_of
-from tests.e2e.test_browser import SHOTS, VIEWPORTS, chromium, server, sign_in  # noqa: F401
 from web.auth.models import User
 from web.auth.passwords import hash_password
 from web.extensions import db
@@ -156,7 +156,7 @@ def test_a_manager_sees_only_the_programmes_of_their_country(as_person, managers
 
 
 @pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
-def test_a_manager_edits_a_deadline_in_the_browser(chromium, server, managers, web_app):  # noqa: F811
+def test_a_manager_edits_a_deadline_in_the_browser(chromium, server, managers, web_app):
     SHOTS.mkdir(exist_ok=True)
     page = chromium.new_page(viewport=VIEWPORTS["desktop"])
     sign_in(page, server, "marta")

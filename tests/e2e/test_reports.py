@@ -22,8 +22,8 @@ from sqlalchemy import select
 
 import engine
 from engine.persistence.models import Territory
+from tests.e2e.browsers import SHOTS, VIEWPORTS, sign_in
 from tests.e2e.conftest import PASSWORD, WEB, in_web_app
-from tests.e2e.test_browser import SHOTS, VIEWPORTS, chromium, server, sign_in  # noqa: F401
 from tests.integration.familias_report_seed import Story, live_through
 from tests.templates import Seed
 from web.auth.models import User
@@ -169,7 +169,7 @@ def test_an_unknown_programme_is_not_found(as_person):
 
 @pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
 @pytest.mark.parametrize("device", list(VIEWPORTS))
-def test_a_supervisor_opens_the_familias_report_in_a_browser(chromium, server, seeded,  # noqa: F811
+def test_a_supervisor_opens_the_familias_report_in_a_browser(chromium, server, seeded,
                                                              device):
     SHOTS.mkdir(exist_ok=True)
     page = chromium.new_page(viewport=VIEWPORTS[device])
