@@ -229,3 +229,18 @@ def caseworker(territories):
 def supervisor(territories):
     """Jorge, head of the Antofagasta unit."""
     return jorge(territories)
+
+
+@pytest.fixture
+def manager(territories):
+    """Marta, who manages the programmes of Antofagasta (Chile)."""
+    return engine.Actor("marta", frozenset({"manager"}),
+                        frozenset({territories["antofagasta"].id}))
+
+
+@pytest.fixture
+def deployed(session, real_forms, territories):
+    """Programa Familias deployed from processes/familias (its first version)."""
+    with engine.unit_of_work(session):
+        return engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms,
+                                    "equipo-procesos")

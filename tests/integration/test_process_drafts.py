@@ -37,19 +37,6 @@ CALL_FORM = {"type": "object", "title": "Llamada previa", "required": ["fecha"],
 
 
 @pytest.fixture
-def deployed(session, real_forms, territories):
-    with unit_of_work(session):
-        return engine.deploy_folder(session, FOLDER, real_forms, "equipo-procesos")
-
-
-@pytest.fixture
-def manager(territories):
-    """Marta, who manages the programmes of Antofagasta (Chile)."""
-    return engine.Actor("marta", frozenset({"manager"}),
-                        frozenset({territories["antofagasta"].id}))
-
-
-@pytest.fixture
 def other_manager(territories):
     """Rosa, another manager of Antofagasta."""
     return engine.Actor("rosa", frozenset({"manager"}),

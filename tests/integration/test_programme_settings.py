@@ -27,19 +27,6 @@ ALLOCATED = date(2026, 3, 2)
 
 
 @pytest.fixture
-def deployed(session, real_forms, territories):
-    with unit_of_work(session):
-        return engine.deploy_folder(session, FOLDER, real_forms, "equipo-procesos")
-
-
-@pytest.fixture
-def manager(territories):
-    """Marta, who manages the programmes of Antofagasta (Chile)."""
-    return engine.Actor("marta", frozenset({"manager"}),
-                        frozenset({territories["antofagasta"].id}))
-
-
-@pytest.fixture
 def family(session, real_forms, deployed, caseworker, supervisor):
     case = FamiliaCase(session, real_forms, caseworker, supervisor, ALLOCATED)
     yield case
