@@ -44,7 +44,7 @@ def test_a_manager_lists_the_forms_of_the_published_version_and_opens_one(as_per
     assert grid == {"x-reference": "matriz_bienestar", "title": "Matriz de Bienestar"}
     assert config["references"] == ["matriz_bienestar"]
     assert config["words"]["addField"] == "Agregar campo"
-    assert "build/form-editor.js" in text
+    assert "build/form-editor/index.js" in text
 
 
 def test_a_new_form_key_of_the_programme_opens_an_empty_form_and_others_are_not_found(

@@ -1,6 +1,6 @@
 // Acompaña's form editor: the fields of a JSON-Schema task form, a JSON view for the rest, a
 // live preview drawn by the caseworker's renderer, and the problems of the schema beside the
-// fields they concern. Plain DOM, no framework; bundled by esbuild into build/form-editor.js.
+// fields they concern. Plain DOM, no framework; bundled by esbuild into build/form-editor/index.js.
 
 import { debounce, h } from "./dom.js";
 import { fieldList } from "./field-list.js";
