@@ -174,7 +174,6 @@ def import_and_check(data: bytes, file: str, forms: FormLibrary, *,
     result.sources |= {name: text for name, text in (decisions or {}).items()
                        if name.endswith(".dmn")}
     result.problems += check_sources(result.sources, result.settings, forms)
-    result.problems += service_task_problems(result)
     return result
 
 
@@ -309,23 +308,6 @@ def _carry_decision(task, file: str, notes: list) -> None:
     etree.SubElement(ext, f"{{{SPIFF}}}calledDecisionId").text = decision
     notes.append(_note(file, task, "decisionRef", decision,
                        "as the decision it calls; import its DMN file too", carried=True))
-
-
-def service_task_problems(result: ImportResult) -> list[ProcessProblem]:
-    """Service tasks of the imported process: Acompaña calls no external services, so one
-    would stop the case with an incident."""
-    problems = []
-    for name, text in result.sources.items():
-        if not name.endswith(".bpmn"):
-            continue
-        root = etree.fromstring(text.encode("utf-8"), SAFE_PARSER)
-        for task in root.iter(f"{{{BPMN}}}serviceTask"):
-            fix = "make it a script task (Python) or a user task"
-            problems.append(ProcessProblem(
-                name, f"a service task: Acompaña calls no external services: {fix}",
-                task.get("id"), task.sourceline, task.get("name"), code="process.cannot_run",
-                extra={"tag": "serviceTask", "fix": fix}))
-    return problems
 
 
 def form_key(value: str) -> str:

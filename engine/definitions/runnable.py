@@ -3,8 +3,9 @@
 A case moves only through user tasks (a person's inbox), script and business rule tasks,
 gateways, timers and the messages the engine itself sends. A plain task, a receive or manual
 task, a process that starts on a message, a signal or a condition, or an event that waits for a
-signal or a condition would leave the case waiting with nothing in anyone's inbox; a pool other
-than the programme's process, a message flow, a data store or a global task would be dropped
+signal or a condition would leave the case waiting with nothing in anyone's inbox; a service
+task would stop it with an incident (Acompaña calls no external services); a pool other than
+the programme's process, a message flow, a data store or a global task would be dropped
 without a word. Every such element is a problem here, found at once with the others.
 """
 
@@ -36,6 +37,8 @@ CANNOT_RUN = {  # tag: (what it is, the fix)
                   "delete it and keep the data in the case's forms"),
     "messageFlow": ("a message flow between pools: only one pool runs, so it is ignored",
                     "delete it; for a wait on another party use a user task"),
+    "serviceTask": ("a service task: Acompaña calls no external services",
+                    "make it a script task (Python) or a user task"),
     "globalTask": ("a global task: Acompaña cannot call it", "make it a user task in the process"),
     "globalUserTask": ("a global user task: Acompaña cannot call it",
                        "make it a user task in the process"),

@@ -68,10 +68,6 @@ HIDING_PLACES = [
      "codigo_aviso", "correlation expression", "attribute '__class__' is not allowed"),
     ("lint.bpmn", '{"nivel": nivel_alerta}', '{"nivel": eval("1")}', "alerta",
      "payload expression", "'eval' is not allowed"),
-    ("lint.bpmn", 'value="rut_titular"', 'value="rut_titular.__class__"', "consultar",
-     "service parameter 'rut'", "attribute '__class__' is not allowed"),
-    ("lint.bpmn", 'resultVariable="registro"', 'resultVariable="__class__"', "consultar",
-     "service result variable", "'__class__' is not a usable data name"),
     ("lint.bpmn", "revisado = True", "revisado = open('x')", "revisar", "script",
      "'open' is not allowed"),
     ("lint.bpmn", "cerrado = True", "import os", "cerrar", "script",
@@ -163,6 +159,39 @@ def test_a_condition_written_as_a_statement_says_how_to_write_it(session, fixtur
     assert problem.message == "syntax error: invalid syntax; write it as a single Python expression"
 
 
+SERVICE_TASK = """
+    <bpmn:serviceTask id="consultar_registro" name="Consultar el registro">
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="registro/consultar" resultVariable="__class__">
+          <spiffworkflow:parameters>
+            <spiffworkflow:parameter id="rut" type="str" value="rut_titular.__class__" />
+          </spiffworkflow:parameters>
+        </spiffworkflow:serviceTaskOperator>
+      </bpmn:extensionElements>
+      <bpmn:incoming>f16</bpmn:incoming>
+      <bpmn:outgoing>f17</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f17" sourceRef="consultar_registro" targetRef="fin" />"""
+
+
+def test_a_service_task_is_refused_and_its_code_still_checked(session, fixture_forms):
+    """Acompaña calls no external services: a deployed service task would stop every case
+    there with an incident, so deploy refuses it — and still names the code hidden in it."""
+    bpmn = BPMN.replace('<bpmn:sequenceFlow id="f16" sourceRef="consultar" targetRef="fin" />',
+                        '<bpmn:sequenceFlow id="f16" sourceRef="consultar" '
+                        'targetRef="consultar_registro" />' + SERVICE_TASK)
+    bpmn = bpmn.replace("<bpmn:incoming>f16</bpmn:incoming>\n    </bpmn:endEvent>",
+                        "<bpmn:incoming>f17</bpmn:incoming>\n    </bpmn:endEvent>")
+    problems = refused(session, fixture_forms, {"lint.bpmn": bpmn, "lint.dmn": DMN})
+    by_what = {p.what or p.code: p for p in problems if p.element == "consultar_registro"}
+    assert len(problems) == len(by_what) == 3
+    cannot_run = next(p for p in problems if p.code == "process.cannot_run")
+    assert "a service task" in cannot_run.message
+    assert "make it a script task" in cannot_run.message
+    assert "attribute '__class__' is not allowed" in by_what["service parameter 'rut'"].message
+    assert "'__class__' is not a usable data name" in by_what["service result variable"].message
+
+
 NEVER_RUN = {  # (element, part): words of the explanation
     ("inicio", "post-script"): "a start event does not run a post-script",
     ("calcular", "pre-script"): "a script task does not run its pre-script",
@@ -228,9 +257,6 @@ class Recording(RestrictedEnvironment):
     def execute(self, script, context, external_context=None):
         self.seen.append(script)
         return super().execute(script, context, external_context)
-
-    def call_service(self, context, operation_name=None, operation_params=None, task_data=None):
-        return "{}"
 
 
 def run_fixture(fixture_forms, edad: int) -> list[str]:
