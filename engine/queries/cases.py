@@ -81,14 +81,35 @@ def search_cases(session: Session, actor: Actor, search: CaseSearch | None = Non
 
 def case_page(session: Session, actor: Actor, search: CaseSearch) -> CasePage:
     """Page ``search.page`` (``search.limit`` rows each) of the cases ``actor`` may see that
-    match ``search``; a page past the last is the last."""
+    match ``search``; a page past the last is the last.
+
+    When names or ids narrow the households, the few cases found are counted in the same
+    statement (a window count), so the search runs once; otherwise the count is its own
+    statement and the page walks an index, stopping at the page's last row."""
     per_page = max(1, min(search.limit, MAX_FOUND))
+    page = max(1, min(search.page, MAX_PAGE))
+    if _narrowed(search):
+        cases, total = _page_counted(session, actor, search, per_page, page)
+        if cases or page == 1:
+            return _page(session, cases, total, page, per_page)
     total = session.scalar(_matching(actor, select(func.count(Case.id)), search)) or 0
-    pages = max(1, -(-total // per_page))
-    page = max(1, min(search.page, pages, MAX_PAGE))
+    page = max(1, min(page, -(-total // per_page)))
     query = _cases(actor, search).limit(per_page).offset((page - 1) * per_page)
-    cases = list(session.scalars(query))
-    return CasePage(_rows(session, cases), total, page, pages, per_page)
+    return _page(session, list(session.scalars(query)), total, page, per_page)
+
+
+def _page_counted(session: Session, actor: Actor, search: CaseSearch, per_page: int,
+                  page: int) -> tuple[list[Case], int]:
+    """The cases of one page and how many match in all (0 when the page is empty)."""
+    query = (_cases(actor, search).add_columns(func.count().over())
+             .limit(per_page).offset((page - 1) * per_page))
+    found = session.execute(query).all()
+    return [case for case, _ in found], (found[0][1] if found else 0)
+
+
+def _page(session: Session, cases: list[Case], total: int, page: int,
+          per_page: int) -> CasePage:
+    return CasePage(_rows(session, cases), total, page, max(1, -(-total // per_page)), per_page)
 
 
 def case_territories(session: Session, actor: Actor) -> list[Territory]:
@@ -121,6 +142,11 @@ def _matching(actor: Actor, query: Select, search: CaseSearch) -> Select:
 
 def _about_household(search: CaseSearch) -> bool:
     return bool(search.family or search.name or search.national_keys or search.sort == FAMILY)
+
+
+def _narrowed(search: CaseSearch) -> bool:
+    """Whether names or ids narrow the households to a few."""
+    return bool(search_text.terms(search.name or "") or search.national_keys)
 
 
 def _cases(actor: Actor, search: CaseSearch) -> Select:
@@ -175,9 +201,8 @@ def _ordered(query: Select, search: CaseSearch) -> Select:
     """``query`` in the order asked for. When names or ids narrow the households, the order is
     an expression no index gives: PostgreSQL then finds the few matching households first and
     sorts them, instead of walking every case by date (or family) looking for them."""
-    narrowed = bool(search_text.terms(search.name or "") or search.national_keys)
     family, opened = Household.family_name, Case.opened_at
-    if narrowed:
+    if _narrowed(search):
         family, opened = func.coalesce(family, family), func.coalesce(opened, opened)
     if search.sort == FAMILY:
         return query.order_by(family, Case.id)

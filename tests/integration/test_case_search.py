@@ -132,6 +132,25 @@ def test_sorted_and_paged_with_a_total(session, world):
     assert rows[cases["closed"]].steps == []
 
 
+def test_a_name_search_is_paged_and_counted_like_any_other(session, world):
+    """A search narrowed by name counts in the same statement as its page: the total, the
+    pages and a page past the last must still be right."""
+    cases, _ = world
+
+    def page(number):
+        return queries.case_page(session, everyone(), CaseSearch(name="soto", sort="family",
+                                                                 limit=1, page=number))
+    first, second, past = page(1), page(2), page(9)
+    assert [(p.total, p.pages, p.page) for p in (first, second, past)] == [(2, 2, 1),
+                                                                          (2, 2, 2),
+                                                                          (2, 2, 2)]
+    assert [r.case.id for r in first.rows] == [cases["munoz"]]
+    assert [r.case.id for r in second.rows] == [r.case.id for r in past.rows] == [
+        cases["paused"]]
+    nobody = queries.case_page(session, everyone(), CaseSearch(name="zzz", page=3))
+    assert (nobody.total, nobody.pages, nobody.page, nobody.rows) == (0, 1, 1, [])
+
+
 def test_the_policy_decides_what_is_found(session, world):
     cases, ids = world
     chile, italy = ids["antofagasta"], ids["somma_lombardo"]
