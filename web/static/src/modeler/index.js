@@ -20,6 +20,7 @@ import 'dmn-js/dist/assets/dmn-js-literal-expression.css';
 import 'dmn-js/dist/assets/dmn-font/css/dmn.css';
 
 import { client } from './api.js';
+import { importer } from './importing.js';
 import lintConfig from './lint-config.js';
 import { problemView } from './problems.js';
 import AcompanaPropertiesProvider from './provider.js';
@@ -194,7 +195,8 @@ function start(root) {
     }
   }
 
-  async function load() {
+  // ``problems``: those of an import, shown instead of asking the server to validate again
+  async function load(problems) {
     const answer = await api.draft();
     if (!answer.ok) { warn(answer.body.message || strings.failed); return; }
     const draft = answer.body;
@@ -210,7 +212,8 @@ function start(root) {
     say(strings.loaded.replace('{revision}', draft.revision)
       .replace('{version}', draft.based_on_version));
     for (const id of ['modeler-save', 'modeler-discard', 'modeler-publish']) $(id).disabled = false;
-    const checked = await api.validate();
+    imports.enable();
+    const checked = Array.isArray(problems) ? { ok: true, body: { problems } } : await api.validate();
     if (checked.ok) showProblems(checked.body.problems);
   }
 
@@ -300,11 +303,22 @@ function start(root) {
     changed();
   });
   $('modeler-save').addEventListener('click', save);
-  $('modeler-reload').addEventListener('click', load);
+  $('modeler-reload').addEventListener('click', () => load());
   $('modeler-publish').addEventListener('click', publish);
   $('modeler-discard').addEventListener('click', discard);
   window.addEventListener('beforeunload', (event) => {
     if (state.changes !== state.savedChanges) event.preventDefault();
+  });
+  const imports = importer(root, {
+    state, load, say, warn, notice,
+    unsaved: () => state.changes !== state.savedChanges || state.formsChanged,
+    async settle() { clearTimeout(state.timer); if (state.saving) await state.saving; },
+    conflicted() {
+      state.conflict = true;
+      $('modeler-reload').hidden = false;
+      $('modeler-save').disabled = true;
+      $('modeler-publish').disabled = true;
+    },
   });
   window.acompanaModeler = { bpmn, dmn, state, save, load };
   load();
