@@ -199,3 +199,13 @@ def test_the_export_is_the_cli_export_and_imports_back(marta, web_app, tmp_path)
     assert (back["revision"], back["problems"], back["process"]) == (2, [], "familias v1")
     page = marta.get(BASE).get_data(as_text=True)
     assert 'id="modeler-export-version"' in page and "importó familias-v1.zip" in page
+
+
+def test_a_refusal_is_worded_in_her_language(marta):
+    marta.post("/account/language", {"locale": "en", "next": "/"})
+    answer = upload(marta, b"  ", "blank.bpmn").get_json()
+    assert answer["message"] == ("blank.bpmn cannot be imported: the file is empty. The draft "
+                                 "is as it was.")
+    marta.post("/account/language", {"locale": "it", "next": "/"})
+    answer = upload(marta, b"<a/>", "a.bpmn").get_json()
+    assert answer["message"].startswith("a.bpmn non si può importare: è XML, ma non")
