@@ -4,6 +4,7 @@ person's language that leaves the draft as it was; every import is in the page's
 
 import io
 import re
+import zipfile
 
 import pytest
 from sqlalchemy import select
@@ -108,6 +109,10 @@ def test_a_file_with_several_pools_asks_which_then_imports_the_one_chosen(marta,
     assert sum("messageFlow" in n["text"] for n in chosen["notes"]) == 2
     _, events = draft_and_events(web_app)
     assert [e.data["process"] for e in events] == ["Process_Service"]
+    unknown = upload(marta, fixture("collaboration.bpmn"), "collaboration.bpmn", revision=2,
+                     process="Nope")
+    assert unknown.status_code == 422 and "no tiene el proceso elegido" in unknown.get_json()[
+        "message"]
 
 
 def test_a_latin_1_file_is_read_and_the_encoding_is_a_problem_in_her_language(marta):
@@ -199,6 +204,7 @@ def test_the_export_is_the_cli_export_and_imports_back(marta, web_app, tmp_path)
     assert (back["revision"], back["problems"], back["process"]) == (2, [], "familias v1")
     page = marta.get(BASE).get_data(as_text=True)
     assert 'id="modeler-export-version"' in page and "importó familias-v1.zip" in page
+    assert f'href="{BASE}/export"' in marta.get("/programmes").get_data(as_text=True)
 
 
 def test_a_refusal_is_worded_in_her_language(marta):
@@ -209,3 +215,19 @@ def test_a_refusal_is_worded_in_her_language(marta):
     marta.post("/account/language", {"locale": "it", "next": "/"})
     answer = upload(marta, b"<a/>", "a.bpmn").get_json()
     assert answer["message"].startswith("a.bpmn non si può importare: è XML, ma non")
+
+
+def test_a_zip_with_hostile_xml_inside_is_refused_and_the_draft_stays(marta, web_app):
+    exported = zipfile.ZipFile(io.BytesIO(marta.get(BASE + "/export").data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in exported.infolist():
+            data = exported.read(info)
+            if info.filename == "process/familias.bpmn":
+                data = b'<!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data
+            archive.writestr(info.filename, data)
+    answer = upload(marta, buffer.getvalue(), "hostil.zip")
+    assert 400 <= answer.status_code < 500 and answer.get_json()["message"]
+    draft, events = draft_and_events(web_app)
+    assert (draft.revision, events) == (1, [])
+    assert "<!DOCTYPE" not in draft.sources["familias.bpmn"]
