@@ -93,3 +93,34 @@ def test_a_manager_imports_a_two_pool_file_and_downloads_the_export(
         event = db.session.scalars(select(ProgrammeEvent).where(
             ProgrammeEvent.kind == "draft_imported")).one()
         assert (event.actor, event.data["process"]) == ("marta", "Process_Service")
+
+
+def test_in_italian_a_stale_page_is_told_and_the_encoding_is_a_problem(
+        chromium, server, web_app, marta):
+    page = new_page(chromium, {"width": 1280, "height": 900})
+    sign_in(page, server, marta)
+    page.goto(server + "/programmes/familias/modeler")
+    page.select_option("select[name=locale]", "it")
+    page.wait_for_selector("#modeler-status:has-text('Bozza aperta')", timeout=15_000)
+    page.on("dialog", lambda dialog: dialog.accept())
+    with web_app.app_context():  # Rosa saves the same draft meanwhile
+        import engine
+        from engine.commands import process_drafts
+
+        rosa = engine.Actor("rosa", frozenset({"manager"}), None)
+        with engine.unit_of_work(db.session):
+            process_drafts.save_draft(db.session, "familias", rosa, revision=1)
+    latin1 = str(FIXTURES / "imports" / "latin1_declared_utf8.bpmn")
+    page.set_input_files("#modeler-import-file", latin1)
+    page.wait_for_selector("#modeler-alert:has-text('rosa ha salvato questa bozza')")
+    assert page.is_visible("#modeler-reload")
+    page.click("#modeler-reload")  # and imports at once: the import's problems win
+    page.wait_for_selector("#modeler-status:has-text('revisione 2')")
+    page.set_input_files("#modeler-import-file", latin1)
+    page.wait_for_selector("#modeler-notice:has-text('importato nella bozza (revisione 3)')",
+                           timeout=15_000)
+    first = page.locator(".modeler__problem").first.inner_text()
+    assert "dichiara" in first and "UTF-8" in first, first
+    page.screenshot(path=str(SHOTS / "modeler-import-3-italiano.png"), full_page=True)
+    assert_no_csp_violation(page)
+    page.close()

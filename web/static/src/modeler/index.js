@@ -95,6 +95,7 @@ function start(root) {
     },
   };
   const codeAnswers = {};
+  let loads = 0;
 
   const bpmn = new BpmnModeler({
     container: $('modeler-canvas'),
@@ -197,7 +198,9 @@ function start(root) {
 
   // ``problems``: those of an import, shown instead of asking the server to validate again
   async function load(problems) {
+    const ticket = ++loads; // a later load (a reload, an import) wins over this one
     const answer = await api.draft();
+    if (ticket !== loads) return;
     if (!answer.ok) { warn(answer.body.message || strings.failed); return; }
     const draft = answer.body;
     Object.assign(state, { revision: draft.revision, sources: draft.sources, forms: draft.forms,
@@ -214,7 +217,7 @@ function start(root) {
     for (const id of ['modeler-save', 'modeler-discard', 'modeler-publish']) $(id).disabled = false;
     imports.enable();
     const checked = Array.isArray(problems) ? { ok: true, body: { problems } } : await api.validate();
-    if (checked.ok) showProblems(checked.body.problems);
+    if (checked.ok && ticket === loads) showProblems(checked.body.problems);
   }
 
   async function save() {
