@@ -35,6 +35,7 @@ from ..definitions.forms import FormLibrary
 from ..persistence.models import ProcessDefinition, ProcessDraft, Programme, ProgrammeEvent
 from ..persistence.uow import command
 from .process_drafts import (
+    MAX_SOURCES_BYTES,
     _check_parts,
     _check_revision,
     draft_forms,
@@ -43,7 +44,7 @@ from .process_drafts import (
 )
 
 IMPORTED = "draft_imported"
-MAX_BYTES = importing.MAX_BYTES
+MAX_BYTES = MAX_SOURCES_BYTES  # what a draft holds (the command line takes importing.MAX_BYTES)
 MAX_NAME = 120
 UnusableImport = importing.UnusableImport
 FoundProcess = importing.FoundProcess
@@ -92,6 +93,9 @@ def import_into_draft(session: Session, programme_key: str, actor: Actor, data: 
     refusal; a file whose process must be chosen changes nothing."""
     programme = _programme(session, programme_key, actor)
     file = file_name(file)
+    if len(data) > MAX_BYTES:
+        raise UnusableImport(file, f"the file is larger than {MAX_BYTES // 2**20} MB",
+                             "too_large")
     draft = open_draft(session, programme_key, actor)
     _check_revision(draft, revision)
     if bundle_zip.is_zip(data):

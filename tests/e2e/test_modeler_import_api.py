@@ -125,7 +125,7 @@ def test_a_latin_1_file_is_read_and_the_encoding_is_a_problem_in_her_language(ma
     assert "Revisión de la solicitud" in draft["sources"]["familias.bpmn"]
 
 
-TOO_BIG = b"<x>" + b" " * (5 * 1024 * 1024) + b"</x>"
+TOO_BIG = b"<x>" + b" " * (2 * 1024 * 1024) + b"</x>"  # what a draft may hold
 
 
 @pytest.mark.parametrize("data, words", [
@@ -135,7 +135,7 @@ TOO_BIG = b"<x>" + b" " * (5 * 1024 * 1024) + b"</x>"
     (b"<a/>", "no un diagrama BPMN"),
     (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e "x">]><d>&e;</d>', "DTD"),
     (b"PK\x03\x04 not really a zip", "no es un archivo .zip"),
-    (TOO_BIG, "5 MB"),
+    (TOO_BIG, "2 MB"),
 ])
 def test_unusable_files_are_refused_and_the_draft_stays(marta, web_app, data, words):
     answer = upload(marta, data, "x.bpmn")
@@ -148,8 +148,8 @@ def test_unusable_files_are_refused_and_the_draft_stays(marta, web_app, data, wo
 
 
 def test_a_body_far_over_the_limit_is_a_413_before_it_is_read(marta):
-    answer = upload(marta, b"a" * (6 * 1024 * 1024), "big.bpmn")
-    assert answer.status_code == 413 and "5 MB" in answer.get_json()["message"]
+    answer = upload(marta, b"a" * (3 * 1024 * 1024), "big.bpmn")
+    assert answer.status_code == 413 and "2 MB" in answer.get_json()["message"]
 
 
 def test_a_stale_revision_is_a_409_and_changes_nothing(marta, web_app):

@@ -29,6 +29,7 @@ from .views import BadBody, _refusal, _revision, api, bp
 LIMIT_MB = process_import.MAX_BYTES // (1024 * 1024)
 REQUEST_LIMIT = process_import.MAX_BYTES + 256 * 1024  # the file and the form around it
 MAX_PROCESS_ID = 200
+MAX_SHOWN = 300  # problems sent to the page (the message says how many there are in all)
 REASONS = {
     "empty": _l("el archivo está vacío."),
     "too_large": _l("el archivo supera el tamaño máximo de %(mb)s MB."),
@@ -125,7 +126,7 @@ def _answer(outcome: process_import.ImportOutcome) -> dict:
             "history": " · ".join((current_app.jinja_env.filters["when"](outcome.draft.saved_at),
                                    outcome.draft.saved_by,
                                    imported_line(outcome.file, outcome.chosen, count))),
-            "problems": [as_json(p) for p in outcome.problems],
+            "problems": [as_json(p) for p in outcome.problems[:MAX_SHOWN]],
             "notes": [{"element": n.element, "line": n.line, "text": word_problem(n)}
                       for n in outcome.notes]}
 
