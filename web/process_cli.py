@@ -21,10 +21,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 import engine
-from engine.definitions import bundle_zip, bundles, importing, versions
+from engine.commands import process_import as imports
+from engine.definitions import bundle_zip, bundles, importing
 from engine.definitions.forms import BundledForms, FormLibrary
 from engine.definitions.parsing import read_sources
-from engine.persistence.models import Programme
 from engine.programmes import settings_toml
 
 from .extensions import db
@@ -118,14 +118,10 @@ def _verdict(problems) -> int:
 def process_export(key: str, version: int | None, output: Path) -> None:
     """Export a version of programme KEY (BPMN with its diagram, DMN, forms, settings)."""
     try:
-        definition = versions.find_version(db.session, key, version)
+        definition, data = imports.version_zip(db.session, key, version)
     except engine.EngineError as error:
         raise click.ClickException(f"{key}: no such version; nothing written") from error
-    programme = db.session.get(Programme, key)
-    table = (programme.file_settings or programme.settings or {}).get("programa", {}) \
-        if programme else {}
-    bundle = bundle_zip.from_version(definition, table)
-    output.write_bytes(bundle_zip.write_zip(bundle))
+    output.write_bytes(data)
     click.echo(f"{key}: version {definition.version} written to {output} "
                f"(content hash {definition.content_hash})")
 

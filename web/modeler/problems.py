@@ -21,6 +21,12 @@ FIXES = {
     "process.not_valid_bpmn": _l("Revise el elemento señalado: sus conexiones y "
                                  "propiedades."),
     "process.no_bpmn": _l("Agregue un diagrama BPMN al borrador."),
+    "process.foreign_expression": _l("Reescríbalo en Python en el panel de propiedades "
+                                     "(p. ej. aprobado == True)."),
+    "process.cannot_run": _l("Cámbielo por una tarea de usuario o una tarea de script, o "
+                             "elimínelo."),
+    "import.encoding_fallback": _l("Revise los acentos de los nombres; en la otra "
+                                   "herramienta, guarde el archivo como UTF-8."),
 }
 GENERIC_FIX = _l("Revise el elemento señalado.")
 

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 import engine
 from engine import policy, unit_of_work
-from engine.commands import process_drafts
+from engine.commands import process_drafts, process_import
 from engine.core.roles import ROLES
 from engine.definitions import catalog
 
@@ -42,7 +42,8 @@ def page(key: str):
     programme = catalog.programme(db.session, key)
     require(policy.MANAGE_PROGRAMME, programme)
     return render_template("modeler/page.html", programme=programme,
-                           history=process_drafts.history(db.session, key, limit=10))
+                           history=process_drafts.history(db.session, key, limit=10),
+                           versions=process_import.versions_of(db.session, key, actor()))
 
 
 @api.get("/draft")

@@ -20,6 +20,7 @@ import 'dmn-js/dist/assets/dmn-js-literal-expression.css';
 import 'dmn-js/dist/assets/dmn-font/css/dmn.css';
 
 import { client } from './api.js';
+import { importer } from './importing.js';
 import lintConfig from './lint-config.js';
 import { problemView } from './problems.js';
 import AcompanaPropertiesProvider from './provider.js';
@@ -94,6 +95,7 @@ function start(root) {
     },
   };
   const codeAnswers = {};
+  let loads = 0;
 
   const bpmn = new BpmnModeler({
     container: $('modeler-canvas'),
@@ -194,8 +196,11 @@ function start(root) {
     }
   }
 
-  async function load() {
+  // ``problems``: those of an import, shown instead of asking the server to validate again
+  async function load(problems) {
+    const ticket = ++loads; // a later load (a reload, an import) wins over this one
     const answer = await api.draft();
+    if (ticket !== loads) return;
     if (!answer.ok) { warn(answer.body.message || strings.failed); return; }
     const draft = answer.body;
     Object.assign(state, { revision: draft.revision, sources: draft.sources, forms: draft.forms,
@@ -210,8 +215,9 @@ function start(root) {
     say(strings.loaded.replace('{revision}', draft.revision)
       .replace('{version}', draft.based_on_version));
     for (const id of ['modeler-save', 'modeler-discard', 'modeler-publish']) $(id).disabled = false;
-    const checked = await api.validate();
-    if (checked.ok) showProblems(checked.body.problems);
+    imports.enable();
+    const checked = Array.isArray(problems) ? { ok: true, body: { problems } } : await api.validate();
+    if (checked.ok && ticket === loads) showProblems(checked.body.problems);
   }
 
   async function save() {
@@ -300,11 +306,22 @@ function start(root) {
     changed();
   });
   $('modeler-save').addEventListener('click', save);
-  $('modeler-reload').addEventListener('click', load);
+  $('modeler-reload').addEventListener('click', () => load());
   $('modeler-publish').addEventListener('click', publish);
   $('modeler-discard').addEventListener('click', discard);
   window.addEventListener('beforeunload', (event) => {
     if (state.changes !== state.savedChanges) event.preventDefault();
+  });
+  const imports = importer(root, {
+    state, load, say, warn, notice,
+    unsaved: () => state.changes !== state.savedChanges || state.formsChanged,
+    async settle() { clearTimeout(state.timer); if (state.saving) await state.saving; },
+    conflicted() {
+      state.conflict = true;
+      $('modeler-reload').hidden = false;
+      $('modeler-save').disabled = true;
+      $('modeler-publish').disabled = true;
+    },
   });
   window.acompanaModeler = { bpmn, dmn, state, save, load };
   load();
