@@ -66,7 +66,7 @@ def _blueprints(app: Flask) -> None:
     from .form_editor.views import bp as form_editor_bp
     from .inbox.views import bp as inbox_bp
     from .incidents.views import bp as incidents_bp
-    from .modeler import new_programme  # noqa: F401 - its route is on the modeler's blueprint
+    from .modeler import history, new_programme  # noqa: F401 - routes on the modeler's blueprints
     from .modeler.views import api as modeler_api
     from .modeler.views import bp as modeler_bp
     from .notifications.views import bp as notifications_bp
