@@ -102,6 +102,9 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     page.select_option("#bio-properties-panel-acompana-deadline", "__new__")  # a new deadline
     page.fill("#bio-properties-panel-acompana-deadline-amount", "5")
     page.select_option("#bio-properties-panel-acompana-deadline-unit", "habiles")
+    escalation = "#bio-properties-panel-acompana-deadline-escalation"
+    assert page.input_value(escalation) == "supervisor"  # unless she says otherwise
+    page.select_option(escalation, "manager")  # overdue: the programme's managers are told
     page.click("[data-element-id=aviso_llamada]", force=True)  # the timer builder
     page.select_option("#bio-properties-panel-acompana-timer-mode", "reminder")
     assert page.input_value("#bio-properties-panel-acompana-timer-deadline") == "llamada_previa"
@@ -109,7 +112,11 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     page.click("#modeler-save")
     page.wait_for_selector(".djs-element.acompana-problem[data-element-id=llamada_previa]")
     problem = page.locator(".modeler__problem[data-element=llamada_previa]").first
-    assert "llamada_previa" in problem.inner_text()
+    assert "la tarea llamada_previa no tiene formulario: elija uno o créelo" in \
+        problem.inner_text()  # in her language; the engine's English text folded under it
+    assert problem.locator("details summary").inner_text() == "Detalle técnico"
+    assert "has no form" in problem.locator("details code").text_content()
+    assert page.locator(".bjsl-button").inner_text().strip().startswith("Errores: ")
     shot("2-missing-form")
 
     problem.locator("button").click()  # the list selects the element
@@ -170,7 +177,8 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
         live = catalog.settings_of(catalog.programme(db.session, "familias"))
         assert live.roles["Gestor Familiar"] == "caseworker"  # the lane's role, set in the panel
         rule = live.values["plazos"]["llamada_previa"]  # the deadline defined in the panel
-        assert (rule["titulo"], rule["dias"], rule["tipo"]) == ("Llamada previa", 5, "habiles")
+        assert (rule["titulo"], rule["dias"], rule["tipo"], rule["escala_a"]) == (
+            "Llamada previa", 5, "habiles", "manager")
     # the XML Acompaña's processes are written in (processes/familias/familias.bpmn)
     step = bpmn[bpmn.index('<bpmn:userTask id="llamada_previa"'):]
     step = step[:step.index("</bpmn:userTask>")]

@@ -3,7 +3,7 @@ in the reader's language, and what to do about it."""
 
 from flask_babel import lazy_gettext as _l
 
-from ..messages import word_problem
+from ..messages import REASON_WORDINGS, word_problem
 
 FIXES = {
     "process.user_task": _l("Selecciónela y complete el grupo Acompaña: formulario, plazo "
@@ -26,7 +26,11 @@ GENERIC_FIX = _l("Revise el elemento señalado.")
 
 
 def as_json(problem) -> dict:
-    """``problem`` (a ProcessProblem) as the modeler's problem list and markers read it."""
+    """``problem`` (a ProcessProblem) as the modeler's problem list and markers read it: the
+    reason worded, the fix (a common case's wording says it already) and the engine's own
+    English text as ``detail``, which the page shows folded."""
+    worded_fix = f"{problem.code}:{problem.params.get('reason')}" in REASON_WORDINGS
+    fix = "" if worded_fix else str(FIXES.get(problem.code, GENERIC_FIX))
     return {"file": problem.file, "element": problem.element, "line": problem.line,
-            "code": problem.code, "text": word_problem(problem),
-            "fix": str(FIXES.get(problem.code, GENERIC_FIX)), "detail": problem.message}
+            "code": problem.code, "text": word_problem(problem), "fix": fix,
+            "detail": problem.message}

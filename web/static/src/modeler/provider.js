@@ -193,6 +193,16 @@ const DeadlineReminder = (props) => ruleEntry(props, 'acompana-deadline-reminder
     setValue: (value) => update({ aviso_dias: Number(value) || 0 }),
   }));
 
+// Whom the step is escalated to when its deadline passes (besides whoever holds it).
+const ESCALATE_TO = ['supervisor', 'manager', 'caseworker'];
+const DeadlineEscalation = (props) => ruleEntry(props, 'acompana-deadline-escalation',
+  ({ element, ctx, rule, update, id }) => jsx(SelectEntry, {
+    element, id, label: ctx.t('deadline_escalation'), description: ctx.t('deadline_escalation_help'),
+    getValue: () => rule.escala_a || 'supervisor',
+    setValue: (whom) => update({ escala_a: whom === 'supervisor' ? undefined : whom }),
+    getOptions: () => ESCALATE_TO.map((w) => ({ value: w, label: ctx.t(`escalate_${w}`) })),
+  }));
+
 function timerUpdate(element, services, change) {
   writeTimer(element, { ...readTimer(element), ...change }, services);
 }
@@ -356,6 +366,7 @@ function entriesFor(element, ctx) {
       list.push(entry('acompana-deadline-unit', DeadlineUnit, isSelectEntryEdited, element));
       list.push(entry('acompana-deadline-from', DeadlineFrom, isSelectEntryEdited, element));
       list.push(entry('acompana-deadline-reminder', DeadlineReminder, isNumberFieldEntryEdited, element));
+      list.push(entry('acompana-deadline-escalation', DeadlineEscalation, isSelectEntryEdited, element));
     }
     return list;
   }
