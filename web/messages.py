@@ -298,26 +298,23 @@ def word_error(error) -> str:
 # ``detail`` (which the modeler shows apart, folded)
 REASON_WORDINGS = {
     "process.user_task:no_form": N_(
-        "%(file)s, línea %(line)s: la tarea %(element)s no tiene formulario: elija uno o "
-        "créelo en el grupo Acompaña."),
+        "%(file)s, línea %(line)s: la tarea %(element)s no tiene formulario."),
     "process.user_task:form_missing": N_(
         "%(file)s, línea %(line)s: la tarea %(element)s usa el formulario «%(form)s», que el "
-        "borrador no tiene: elija otro o créelo."),
+        "borrador no tiene."),
     "process.user_task:form_invalid": N_(
         "%(file)s, línea %(line)s: el formulario «%(form)s» de la tarea %(element)s no es "
-        "válido: ábralo en el editor de formularios."),
+        "válido."),
     "process.user_task:no_lane": N_(
-        "%(file)s, línea %(line)s: la tarea %(element)s no está en ningún carril: muévala a "
-        "un carril que tenga rol."),
+        "%(file)s, línea %(line)s: la tarea %(element)s no está en ningún carril."),
     "process.user_task:lane_without_role": N_(
-        "%(file)s, línea %(line)s: el carril «%(lane)s» de la tarea %(element)s no tiene rol: "
-        "selecciónelo y elija su rol en el grupo Acompaña."),
+        "%(file)s, línea %(line)s: el carril «%(lane)s» de la tarea %(element)s no tiene rol."),
     "process.user_task:deadline_unknown": N_(
         "%(file)s, línea %(line)s: la tarea %(element)s usa el plazo «%(deadline)s», que los "
-        "ajustes del programa no tienen: elija otro o defínalo."),
+        "ajustes del programa no tienen."),
     "process.user_task:assignee_invalid": N_(
         "%(file)s, línea %(line)s: no se entiende quién recibe la tarea %(element)s "
-        "(«%(assignee)s»): elíjalo en el grupo Acompaña."),
+        "(«%(assignee)s»)."),
     "process.not_valid_bpmn:unexpected_element": N_(
         "%(file)s, línea %(line)s, %(element)s: el BPMN no admite <%(tag)s> en este lugar."),
     "process.not_valid_bpmn:attribute_not_allowed": N_(
@@ -325,7 +322,29 @@ REASON_WORDINGS = {
         "este elemento."),
     "process.not_valid_bpmn:unknown_decision": N_(
         "%(file)s, línea %(line)s, %(element)s: llama a la decisión «%(decision)s», que "
-        "ninguna tabla DMN tiene: agregue su archivo DMN o corrija la decisión."),
+        "ninguna tabla DMN tiene."),
+}
+REASON_FIXES = {  # what to do about each of them
+    "process.user_task:no_form": N_(
+        "Elija uno en el grupo Acompaña o créelo con «Crear formulario»."),
+    "process.user_task:form_missing": N_(
+        "Elija otro formulario o créelo con «Crear formulario»."),
+    "process.user_task:form_invalid": N_(
+        "Ábralo en el editor de formularios y corrija lo que señala."),
+    "process.user_task:no_lane": N_(
+        "Muévala a un carril que tenga rol."),
+    "process.user_task:lane_without_role": N_(
+        "Seleccione el carril y elija su rol en el grupo Acompaña."),
+    "process.user_task:deadline_unknown": N_(
+        "Elija otro plazo o defina uno nuevo en el grupo Acompaña."),
+    "process.user_task:assignee_invalid": N_(
+        "Elija quién la recibe en el grupo Acompaña."),
+    "process.not_valid_bpmn:unexpected_element": N_(
+        "Quite el elemento o póngalo donde el BPMN lo admite."),
+    "process.not_valid_bpmn:attribute_not_allowed": N_(
+        "Quite el atributo o corrija cómo está escrito."),
+    "process.not_valid_bpmn:unknown_decision": N_(
+        "Agregue su archivo DMN o corrija la decisión que llama."),
 }
 
 

@@ -112,8 +112,8 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     page.click("#modeler-save")
     page.wait_for_selector(".djs-element.acompana-problem[data-element-id=llamada_previa]")
     problem = page.locator(".modeler__problem[data-element=llamada_previa]").first
-    assert "la tarea llamada_previa no tiene formulario: elija uno o créelo" in \
-        problem.inner_text()  # in her language; the engine's English text folded under it
+    assert "la tarea llamada_previa no tiene formulario." in problem.inner_text()
+    assert "créelo con «Crear formulario»" in problem.locator(".modeler__fix").inner_text()
     assert problem.locator("details summary").inner_text() == "Detalle técnico"
     assert "has no form" in problem.locator("details code").text_content()
     assert page.locator(".bjsl-button").inner_text().strip().startswith("Errores: ")

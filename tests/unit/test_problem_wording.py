@@ -38,7 +38,7 @@ def test_a_task_whose_form_is_not_in_the_draft_says_so_in_each_language(app):
     spanish, = worded(app, "es", found)
     assert "usa el formulario «mini/no», que el borrador no tiene" in spanish["text"]
     assert "not found" in spanish["detail"] and "not found" not in spanish["text"]
-    assert spanish["fix"] == ""  # the wording says what to do
+    assert spanish["fix"] == "Elija otro formulario o créelo con «Crear formulario»."
     assert "uses form «mini/no», which the draft does not have" in worded(app, "en", found)[0][
         "text"]
     assert "usa il modulo «mini/no»" in worded(app, "it", found)[0]["text"]
@@ -84,3 +84,23 @@ def test_a_check_that_crashed_says_nothing_was_lost(app):
     spanish, = worded(app, "es", [crash])
     assert "lo guardado no se perdió" in spanish["text"]
     assert "nothing saved was lost" in worded(app, "en", [crash])[0]["text"]
+
+
+def test_every_common_case_reads_in_italian_and_english_with_its_placeholders(app):
+    import re
+
+    from web.messages import REASON_FIXES, REASON_WORDINGS
+
+    sample = {"file": "f.bpmn", "line": 3, "element": "e", "form": "x/y", "lane": "L",
+              "deadline": "d", "assignee": "a", "tag": "t", "decision": "k"}
+    for key, msgid in {**REASON_WORDINGS, **REASON_FIXES}.items():
+        placeholders = set(re.findall(r"%\((\w+)\)s", msgid))
+        assert placeholders <= set(sample), key
+        with app.test_request_context():
+            texts = {}
+            for lang in ("es", "it", "en"):
+                with force_locale(lang):
+                    from flask_babel import gettext
+
+                    texts[lang] = gettext(msgid) % sample
+        assert texts["it"] != texts["es"] and texts["en"] != texts["es"], key

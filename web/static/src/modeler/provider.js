@@ -59,7 +59,11 @@ function CreateForm(props) {
   const { element } = props;
   const ctx = useService('acompanaContext');
   const bo = getBusinessObject(element);
-  const [key, setKey] = useState(() => ctx.suggestFormKey(bo.id, bo.name));
+  // the key the step already names (a form the draft lacks), else one from the step
+  const [key, setKey] = useState(() => {
+    const named = getProperty(element, 'formKey');
+    return named && !ctx.formKeyProblem(named) ? named : ctx.suggestFormKey(bo.id, bo.name);
+  });
   const problem = ctx.formKeyProblem(key);
   const id = 'bio-properties-panel-acompana-new-form';
   return jsxs('div', { class: 'bio-properties-panel-entry acompana-create-form',
