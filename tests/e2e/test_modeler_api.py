@@ -167,7 +167,9 @@ def save_form(person: Browser, key: str, schema: dict, revision):
 def test_the_modeler_and_the_form_editor_save_the_same_draft_in_turn(manager):
     draft = manager.get(BASE + "/draft").get_json()  # the modeler opens revision 1
     editor = manager.get("/programmes/familias/forms/familias/llamada_previa/edit?from=modeler")
-    assert '"revision": 1' in editor.get_data(as_text=True)  # so does the editor
+    page = editor.get_data(as_text=True)
+    assert '"revision": 1' in page  # so does the editor, with its way back to the modeler
+    assert '"fromModeler": true' in page and f'"modelerUrl": "{BASE}"' in page
     sources = draft["sources"]
     assert send(manager, "PUT", "/draft", {"revision": 1, "sources": sources}
                 ).get_json()["revision"] == 2  # the modeler's autosave

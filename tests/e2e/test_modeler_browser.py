@@ -215,6 +215,8 @@ def test_the_modeler_speaks_italian(chromium, server, web_app, manager):
       m.get('selection').select(m.get('elementRegistry').get('primer_contacto')); }""")
     page.click("[data-group-id=group-acompana] .bio-properties-panel-group-header")
     assert page.locator("label[for=bio-properties-panel-acompana-formKey]").inner_text() == "Modulo"
+    assert page.locator("label[for=bio-properties-panel-acompana-deadline-escalation]"
+                        ).inner_text() == "Alla scadenza, avvisare anche"
     page.evaluate("""() => { const m = window.acompanaModeler.bpmn;
       m.get('selection').select(m.get('elementRegistry').get('activar_bono')); }""")
     page.fill("#bio-properties-panel-acompana-script", "import os")  # checked while typing
@@ -237,6 +239,7 @@ def test_the_modeler_speaks_italian(chromium, server, web_app, manager):
     alert.wait_for(timeout=15_000)
     assert "rosa ha salvato questa bozza" in alert.inner_text()
     assert page.is_disabled("#modeler-save") and page.is_disabled("#modeler-publish")
+    page.wait_for_selector("#modeler-history li:has-text('rosa')")  # whose save, in the list
     page.screenshot(path=str(SHOTS / "modeler-6-conflitto.png"), full_page=True)
     page.click("#modeler-reload")  # Rosa's revision, without the change made here
     page.wait_for_selector("#modeler-status:has-text('revisione 2')")

@@ -271,6 +271,7 @@ function start(root) {
         return true;
       }
       if (answer.status === 409) {
+        refreshHistory();  // whose save it met is in the list too
         state.conflict = true;
         $('modeler-reload').hidden = false;
         $('modeler-save').disabled = true;
