@@ -66,9 +66,10 @@ def _blueprints(app: Flask) -> None:
     from .form_editor.views import bp as form_editor_bp
     from .inbox.views import bp as inbox_bp
     from .incidents.views import bp as incidents_bp
-    from .modeler import (
-        importing,  # noqa: F401 - its routes are on the modeler's blueprints
-        new_programme,  # noqa: F401 - its route is on the modeler's blueprint
+    from .modeler import (  # noqa: F401 - their routes are on the modeler's blueprints
+        history,
+        importing,
+        new_programme,
     )
     from .modeler.views import api as modeler_api
     from .modeler.views import bp as modeler_bp

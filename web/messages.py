@@ -95,24 +95,27 @@ WORDINGS: dict[str, str] = {
     "incident.unexpected": N_("Falló algo que el motor no esperaba (%(kind)s): avise a quien "
                               "administra Acompaña; el detalle técnico está aquí abajo."),
     # deploy problems (the command line words them in English; these are for pages)
-    "process.problem": N_("%(file)s, línea %(line)s, %(element)s: %(detail)s"),
+    "process.problem": N_("%(file)s, línea %(line)s, %(element)s: el proceso tiene un problema "
+                          "en este elemento (el detalle técnico va aparte)."),
     "process.no_bpmn": N_("No hay ningún archivo .bpmn que publicar."),
-    "process.xml_syntax": N_("%(file)s, línea %(line)s: el XML no es válido (%(detail)s)."),
+    "process.xml_syntax": N_("%(file)s, línea %(line)s: el XML no es válido: el archivo está "
+                             "dañado o incompleto."),
     "process.unsupported_element": N_("%(file)s, línea %(line)s: el elemento <%(tag)s> "
                                       "(%(element)s) no está soportado."),
     "process.no_start_event": N_("%(file)s, línea %(line)s: el proceso %(element)s no tiene "
                                  "evento de inicio."),
-    "process.settings_invalid": N_("%(file)s: los ajustes no son válidos (%(detail)s)."),
+    "process.settings_invalid": N_("%(file)s: los ajustes del programa no son válidos."),
+    # the reason of code is the Python check's own text: it is the content, not folded
     "process.never_runs": N_("%(file)s, línea %(line)s, %(element)s: código que nunca se "
                              "ejecuta (%(what)s): %(detail)s"),
     "process.unsafe_code": N_("%(file)s, línea %(line)s, %(element)s: código no permitido "
                               "(%(what)s): %(detail)s"),
     "process.subprocess_in_lane": N_("%(file)s, línea %(line)s: el subproceso %(element)s "
                                      "tiene carriles propios pero está dentro de otro carril."),
-    "process.not_valid_bpmn": N_("%(file)s, línea %(line)s, %(element)s: el BPMN no es "
-                                 "válido: %(detail)s"),
+    "process.not_valid_bpmn": N_("%(file)s, línea %(line)s, %(element)s: el BPMN de este "
+                                 "elemento no es válido."),
     "process.user_task": N_("%(file)s, línea %(line)s: la tarea %(element)s no está bien "
-                            "definida: %(detail)s"),
+                            "definida."),
     # task forms (engine.definitions.form_checks)
     "form.not_an_object": N_("El formulario debe ser un objeto JSON ({…})."),
     "form.not_json": N_("Lo enviado no es JSON válido."),
@@ -179,7 +182,9 @@ WORDINGS: dict[str, str] = {
     "process.foreign_expression": N_("%(file)s, línea %(line)s, %(element)s: escrito en "
                                      "%(language)s; reescríbalo en Python (el original: "
                                      "%(original)s)."),
-    "process.check_failed": N_("%(file)s: los archivos no se pudieron revisar."),
+    "process.check_failed": N_("%(file)s: la revisión falló por un error inesperado "
+                               "(%(kind)s); lo guardado no se perdió. Avise a quien "
+                               "administra Acompaña."),
     "process.too_large": N_("%(file)s es demasiado grande (más de %(limit_mb)s MB): ¿es el "
                             "archivo correcto?"),
     "import.unusable": N_("%(file)s no se puede importar: %(detail)s"),
@@ -289,9 +294,83 @@ def word_error(error) -> str:
     return word(error.code, error.params)
 
 
+# the common cases of a problem (its ``reason`` param), worded without the engine's English
+# ``detail`` (which the modeler shows apart, folded)
+REASON_WORDINGS = {
+    "process.user_task:no_form": N_(
+        "%(file)s, línea %(line)s: la tarea %(element)s no tiene formulario."),
+    "process.user_task:form_missing": N_(
+        "%(file)s, línea %(line)s: la tarea %(element)s usa el formulario «%(form)s», que el "
+        "borrador no tiene."),
+    "process.user_task:form_invalid": N_(
+        "%(file)s, línea %(line)s: el formulario «%(form)s» de la tarea %(element)s no es "
+        "válido."),
+    "process.user_task:no_lane": N_(
+        "%(file)s, línea %(line)s: la tarea %(element)s no está en ningún carril."),
+    "process.user_task:lane_without_role": N_(
+        "%(file)s, línea %(line)s: el carril «%(lane)s» de la tarea %(element)s no tiene rol."),
+    "process.user_task:deadline_unknown": N_(
+        "%(file)s, línea %(line)s: la tarea %(element)s usa el plazo «%(deadline)s», que los "
+        "ajustes del programa no tienen."),
+    "process.user_task:assignee_invalid": N_(
+        "%(file)s, línea %(line)s: no se entiende quién recibe la tarea %(element)s "
+        "(«%(assignee)s»)."),
+    "process.not_valid_bpmn:unexpected_element": N_(
+        "%(file)s, línea %(line)s, %(element)s: el BPMN no admite <%(tag)s> en este lugar."),
+    "process.not_valid_bpmn:attribute_not_allowed": N_(
+        "%(file)s, línea %(line)s, %(element)s: el BPMN no admite el atributo «%(tag)s» en "
+        "este elemento."),
+    "process.not_valid_bpmn:unknown_decision": N_(
+        "%(file)s, línea %(line)s, %(element)s: llama a la decisión «%(decision)s», que "
+        "ninguna tabla DMN tiene."),
+}
+REASON_FIXES = {  # what to do about each of them
+    "process.user_task:no_form": N_(
+        "Elija uno en el grupo Acompaña o créelo con «Crear formulario»."),
+    "process.user_task:form_missing": N_(
+        "Elija otro formulario o créelo con «Crear formulario»."),
+    "process.user_task:form_invalid": N_(
+        "Ábralo en el editor de formularios y corrija lo que señala."),
+    "process.user_task:no_lane": N_(
+        "Muévala a un carril que tenga rol."),
+    "process.user_task:lane_without_role": N_(
+        "Seleccione el carril y elija su rol en el grupo Acompaña."),
+    "process.user_task:deadline_unknown": N_(
+        "Elija otro plazo o defina uno nuevo en el grupo Acompaña."),
+    "process.user_task:assignee_invalid": N_(
+        "Elija quién la recibe en el grupo Acompaña."),
+    "process.not_valid_bpmn:unexpected_element": N_(
+        "Quite el elemento o póngalo donde el BPMN lo admite."),
+    "process.not_valid_bpmn:attribute_not_allowed": N_(
+        "Quite el atributo o corrija cómo está escrito."),
+    "process.not_valid_bpmn:unknown_decision": N_(
+        "Agregue su archivo DMN o corrija la decisión que llama."),
+}
+
+
 def word_problem(problem) -> str:
-    """One problem of a process (deploy time) in the reader's language."""
-    return word(problem.code, problem.params)
+    """One problem of a process (deploy time) in the reader's language: its common cases
+    (``reason``; a setting and the rule it broke) in plain words, the others by code."""
+    params = problem.params
+    reason = REASON_WORDINGS.get(f"{problem.code}:{params.get('reason')}")
+    if reason is not None:
+        return gettext(reason) % _prepared(params)
+    if problem.code == "process.settings_invalid" and params.get("field") and params.get("rule"):
+        return _setting_problem(params)
+    return word(problem.code, params)
+
+
+def _setting_problem(params: dict) -> str:
+    """A setting that broke a rule, as the settings page words it beside its field."""
+    from engine import FieldError
+
+    from .field_errors import message as field_message
+    from .programmes.forms import SETTING_MESSAGES
+
+    error = FieldError(params["field"], params["rule"], params.get("detail") or "",
+                       params.get("limit"))
+    return gettext("%(file)s, %(field)s: %(reason)s") % _prepared(
+        {**params, "reason": field_message(error, SETTING_MESSAGES)})
 
 
 def word_event(event) -> str:

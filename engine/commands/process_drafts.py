@@ -2,8 +2,11 @@
 
 A programme has at most one open draft: its BPMN and DMN, its forms and its raw settings,
 begun from the published version (:func:`open_draft`). Every save names the ``revision`` it
-was based on; a save based on an older one is refused with ``draft.changed_meanwhile`` (who
-saved it and when) — never a silent overwrite. Publishing goes through
+was based on and is refused with ``draft.changed_meanwhile`` (who saved it and when) when a
+save made since that revision changed a part this one writes — never a silent overwrite. The
+parts are the sources, the settings and each form (``forms:<key>``): the modeler (sources and
+settings) and the form editor (one form) save the same draft in turn without refusing each
+other, two people editing the diagram do not. Publishing goes through
 :func:`engine.commands.deploy.deploy`, so the version bundle is built exactly as ``flask
 deploy`` builds it; the new version records who published it, when, and their comment.
 Running cases stay on their version.
@@ -90,7 +93,9 @@ def save_draft(session: Session, programme_key: str, actor: Actor, *, revision: 
     if draft is None:
         raise NotFound(f"no open draft of {programme_key}", code="draft.not_found",
                        programme=programme_key)
-    _check_revision(draft, revision)
+    parts = [name for name, part in (("sources", sources), ("forms", forms),
+                                     ("settings", settings)) if part is not None]
+    _check_revision(session, draft, revision, parts)
     now = clock.now()
     if sources is not None:
         draft.sources = dict(sources)
@@ -98,10 +103,32 @@ def save_draft(session: Session, programme_key: str, actor: Actor, *, revision: 
         draft.forms = dict(forms)
     if settings is not None:
         draft.settings = dict(settings)
+    return _saved(session, draft, actor, now, parts)
+
+
+@command
+def save_form(session: Session, programme_key: str, actor: Actor, form_key: str,
+              schema: dict, *, revision: int) -> ProcessDraft:
+    """Keep one form of the draft (the form editor's save); refused only when that form was
+    changed by a save made since ``revision`` (:class:`Conflict`)."""
+    _programme(session, programme_key, actor)
+    _check_parts(None, {form_key: schema}, None)
+    draft = _draft(session, programme_key, lock=True)
+    if draft is None:
+        raise NotFound(f"no open draft of {programme_key}", code="draft.not_found",
+                       programme=programme_key)
+    part = f"forms:{form_key}"
+    _check_revision(session, draft, revision, [part])
+    draft.forms = {**(draft.forms or {}), form_key: schema}
+    return _saved(session, draft, actor, clock.now(), [part])
+
+
+def _saved(session: Session, draft: ProcessDraft, actor: Actor, now: datetime,
+           parts: list[str]) -> ProcessDraft:
     draft.revision += 1
     draft.saved_by, draft.saved_at = actor.id, now
-    _record(session, programme_key, SAVED, actor, now, revision=draft.revision,
-            files=sorted(draft.sources), forms=sorted(draft.forms))
+    _record(session, draft.programme_key, SAVED, actor, now, revision=draft.revision,
+            files=sorted(draft.sources), forms=sorted(draft.forms), parts=parts)
     session.flush()
     return draft
 
@@ -115,7 +142,7 @@ def discard_draft(session: Session, programme_key: str, actor: Actor, *,
     if draft is None:
         raise NotFound(f"no open draft of {programme_key}", code="draft.not_found",
                        programme=programme_key)
-    _check_revision(draft, revision)
+    _check_revision(session, draft, revision)
     _record(session, programme_key, DISCARDED, actor, clock.now(), revision=draft.revision)
     session.delete(draft)
     session.flush()
@@ -158,7 +185,7 @@ def publish_draft(session: Session, programme_key: str, actor: Actor, *, revisio
     if draft is None:
         raise NotFound(f"no open draft of {programme_key}", code="draft.not_found",
                        programme=programme_key)
-    _check_revision(draft, revision)
+    _check_revision(session, draft, revision)
     forms = draft_forms(session, draft, fallback)
     problems = check_draft(draft.sources, draft.settings, forms)
     if not problems and draft.settings.get("programa", {}).get("clave") != programme_key:
@@ -219,13 +246,53 @@ def _draft(session: Session, programme_key: str, *, lock: bool) -> ProcessDraft 
     return session.scalars(query).first()
 
 
-def _check_revision(draft: ProcessDraft, revision: int) -> None:
-    if revision != draft.revision:
-        raise Conflict(f"the draft of {draft.programme_key} was saved by {draft.saved_by} at "
-                       f"{draft.saved_at:%Y-%m-%d %H:%M} UTC since revision {revision}",
+def _check_revision(session: Session, draft: ProcessDraft, revision: int,
+                    parts: list[str] | None = None) -> None:
+    """Refuse ``revision`` unless it is the draft's or, for a save writing ``parts``, no save
+    since it wrote any of them (``None``: the whole draft — discarding, publishing)."""
+    if revision == draft.revision:
+        return
+    conflict = None
+    if parts is not None and isinstance(revision, int) and 1 <= revision < draft.revision:
+        conflict = _overlapping_save(session, draft, revision, parts)
+    else:
+        conflict = ProgrammeEvent(actor=draft.saved_by, at=draft.saved_at)
+    if conflict is not None:
+        raise Conflict(f"the draft of {draft.programme_key} was saved by {conflict.actor} at "
+                       f"{conflict.at:%Y-%m-%d %H:%M} UTC since revision {revision}",
                        code="draft.changed_meanwhile", programme=draft.programme_key,
-                       by=draft.saved_by, at=draft.saved_at.isoformat(),
+                       by=conflict.actor, at=conflict.at.isoformat(),
                        revision=draft.revision)
+
+
+def _overlapping_save(session: Session, draft: ProcessDraft, revision: int,
+                      parts: list[str]) -> ProgrammeEvent | None:
+    """The latest save of this draft after ``revision`` that wrote one of ``parts``."""
+    closed = (select(ProgrammeEvent.id)
+              .where(ProgrammeEvent.programme_key == draft.programme_key,
+                     ProgrammeEvent.kind.in_((DISCARDED, PUBLISHED)))
+              .order_by(ProgrammeEvent.id.desc()).limit(1))
+    since = session.scalar(closed) or 0
+    query = (select(ProgrammeEvent)
+             .where(ProgrammeEvent.programme_key == draft.programme_key,
+                    ProgrammeEvent.kind == SAVED, ProgrammeEvent.id > since)
+             .order_by(ProgrammeEvent.id.desc()))
+    for event in session.scalars(query):
+        saved = (event.data or {}).get("revision")
+        if not isinstance(saved, int) or saved <= revision:
+            break
+        written = (event.data or {}).get("parts", ["*"])  # saves before parts were recorded
+        if any(_overlap(mine, theirs) for mine in parts for theirs in written):
+            return event
+    return None
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Whether two parts of a draft are (or contain) the same thing."""
+    if "*" in (one, other) or one == other:
+        return True
+    return {one.partition(":")[0], other.partition(":")[0]} == {"forms"} and (
+        ":" not in one or ":" not in other)
 
 
 def _bundle_of(session: Session, programme: Programme, definition_id: int

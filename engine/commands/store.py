@@ -13,7 +13,7 @@ from ..definitions import catalog, versions
 from ..persistence import audit, mirror
 from ..persistence.models import Case, ProcessDefinition, ProcessInstance
 from ..programmes.calendars import TerritoryCalendar
-from ..programmes.settings import ProgrammeSettings
+from ..programmes.settings import ESCALATE_TO, ProgrammeSettings
 from ..runtime import limits
 from ..runtime import workflow as runtime
 from ..runtime.compaction import compact
@@ -160,6 +160,9 @@ def _record_steps(session: Session, loaded: LoadedCase) -> None:
         if described is None:
             continue
         kind, data = described
+        if kind == "escalation":  # whom it goes to, as the case's settings say now
+            rule = loaded.settings.deadlines.get(data.get("deadline"))
+            data["escalate_to"] = rule.escalate_to if rule else ESCALATE_TO[0]
         if kind == "case_closed":
             loaded.case.outcome = data["outcome"]
         code, params = audit.step_message(task, kind, data)

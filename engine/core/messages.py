@@ -76,13 +76,17 @@ PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy t
     "process.xml_syntax": ("file", "line", "detail"),
     "process.unsupported_element": ("file", "line", "element", "tag"),
     "process.no_start_event": ("file", "line", "element"),
-    "process.settings_invalid": ("file", "detail"),
+    # ``field``/``rule``/``limit``: the setting and the rule it broke (FieldError), if known
+    "process.settings_invalid": ("file", "detail", "field", "rule", "limit"),
     # the checks below explain themselves in English (``detail``); the wording says what kind
     "process.never_runs": ("file", "line", "element", "name", "what", "detail"),
     "process.unsafe_code": ("file", "line", "element", "name", "what", "detail"),
     "process.subprocess_in_lane": ("file", "line", "element", "detail"),
-    "process.not_valid_bpmn": ("file", "line", "element", "detail"),
-    "process.user_task": ("file", "line", "element", "detail"),
+    # ``reason``: which of the common cases it is (the pages word those without ``detail``)
+    "process.not_valid_bpmn": ("file", "line", "element", "detail", "reason", "tag",
+                               "decision"),
+    "process.user_task": ("file", "line", "element", "detail", "reason", "form", "lane",
+                          "deadline", "assignee"),
     # task forms (engine.definitions.form_checks): ``path`` is a JSON pointer into the form
     "form.not_an_object": ("path",),
     "form.not_json": ("path",),
@@ -171,7 +175,7 @@ FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field
     # the engine's own checks of commands, drafts, territories and settings
     "characters", "unknown_person", "not_caseworker", "not_in_territory", "unknown", "nul",
     "size", "duplicate", "country", "timezone", "amount", "whole_number", "reminder", "title",
-    "duration", "version_anchor", "needed_by_version",
+    "duration", "version_anchor", "needed_by_version", "escalation",
     # households: the national id (RUT, codice fiscale) and its uniqueness per territory
     "national_id_checksum", "national_id_format", "household_exists",
 })

@@ -251,8 +251,8 @@ def _task_checks(spec, subs, settings: ProgrammeSettings, forms: FormLibrary, tr
         line = line_of(trees.get(file), task_spec.bpmn_id)
         props = task_spec.extensions.get("properties", {})
         reasons = _user_task_reasons(task_spec, props, settings, forms)
-        problems += [ProcessProblem(file, r, task_spec.bpmn_id, line, code="process.user_task")
-                     for r in reasons]
+        problems += [ProcessProblem(file, r, task_spec.bpmn_id, line, code="process.user_task",
+                                    extra=extra) for r, extra in reasons]
     return problems
 
 
@@ -272,8 +272,8 @@ def _xml_task_checks(trees: dict, settings: ProgrammeSettings, forms: FormLibrar
                                             "spiff:property", ns)}
             spec = _XmlTask(lanes.get(task.get("id")))
             problems += [ProcessProblem(file, r, task.get("id"), task.sourceline,
-                                        code="process.user_task")
-                         for r in _user_task_reasons(spec, props, settings, forms)]
+                                        code="process.user_task", extra=extra)
+                         for r, extra in _user_task_reasons(spec, props, settings, forms)]
     return problems
 
 
@@ -282,21 +282,31 @@ class _XmlTask:
     lane: str | None
 
 
-def _user_task_reasons(task_spec, props, settings, forms) -> list[str]:
+def _user_task_reasons(task_spec, props, settings, forms) -> list[tuple[str, dict]]:
+    """Why a user task cannot run: the English text, and a ``reason`` (with what it names)
+    the pages word in the reader's language."""
     reasons = []
     form_key = props.get("formKey")
-    reasons += forms.check(form_key) if form_key else [
-        "user task has no form: give it a formKey property naming a form"]
+    if not form_key:
+        reasons.append(("user task has no form: give it a formKey property naming a form",
+                        {"reason": "no_form"}))
+    else:
+        missing = not forms.exists(form_key)
+        reasons += [(text, {"reason": "form_missing" if missing else "form_invalid",
+                            "form": form_key}) for text in forms.check(form_key)]
     if not task_spec.lane:
-        reasons.append("user task is in no lane: put it in a lane whose name is listed "
-                       "under [roles] in the programme settings")
+        reasons.append(("user task is in no lane: put it in a lane whose name is listed "
+                        "under [roles] in the programme settings", {"reason": "no_lane"}))
     elif settings.role_for_lane(task_spec.lane) is None:
-        reasons.append(f"lane '{task_spec.lane}' has no role in the programme settings: add "
-                       f'"{task_spec.lane}" = "caseworker" (or another role) under [roles]')
+        reasons.append((f"lane '{task_spec.lane}' has no role in the programme settings: add "
+                        f'"{task_spec.lane}" = "caseworker" (or another role) under [roles]',
+                        {"reason": "lane_without_role", "lane": task_spec.lane}))
     deadline = props.get("deadline")
     if deadline and deadline not in settings.deadlines:
-        reasons.append(f"deadline '{deadline}' is not in the programme settings")
+        reasons.append((f"deadline '{deadline}' is not in the programme settings",
+                        {"reason": "deadline_unknown", "deadline": deadline}))
     assignee = props.get("assignee")
     if assignee and not ASSIGNEE.match(assignee):
-        reasons.append(f"assignee '{assignee}' must be pool, caseworker or field:NAME")
+        reasons.append((f"assignee '{assignee}' must be pool, caseworker or field:NAME",
+                        {"reason": "assignee_invalid", "assignee": assignee}))
     return reasons

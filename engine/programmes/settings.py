@@ -15,6 +15,9 @@ STEP_START = "inicio_paso"
 REQUIRED = ("clave", "nombre", "pais")
 MAXIMUM = {"dias": 3660, "meses": 120, "aviso_dias": 3660}  # ten years
 MAX_TITLE = 200
+# whom an overdue step is escalated to, besides the person holding it (``escala_a``): the
+# territory's supervisors, the programme's managers of the territory, the case's caseworker
+ESCALATE_TO = ("supervisor", "manager", "caseworker")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class DeadlineRule:
     kind: str = "corridos"
     anchor: str = STEP_START
     reminder_days: int = 0
+    escalate_to: str = ESCALATE_TO[0]
 
     def describe(self) -> str:
         """The rule in words, e.g. ``15 días hábiles desde fecha_asignacion``."""
@@ -75,7 +79,9 @@ def settings_from_dict(raw: dict, source: str = SETTINGS_FILE) -> ProgrammeSetti
     """Build settings from their parsed form (as stored in the database)."""
     problems = settings_problems(raw)
     if problems:
-        raise InvalidProcess([ProcessProblem(source, p.message, code="process.settings_invalid")
+        raise InvalidProcess([ProcessProblem(source, p.message, code="process.settings_invalid",
+                                             extra={"field": p.field, "rule": p.code,
+                                                    "limit": p.limit})
                               for p in problems])
     programme = raw["programa"]
     return ProgrammeSettings(
@@ -116,6 +122,10 @@ def rule_problems(key: str, table: dict) -> list[FieldError]:
                                    f"{where}.titulo must be text of 1 to {MAX_TITLE} characters"))
     if not isinstance(table.get("desde", STEP_START), str) or not table.get("desde", STEP_START):
         problems.append(FieldError(f"{where}.desde", "type", f"{where}.desde must name a field"))
+    if table.get("escala_a", ESCALATE_TO[0]) not in ESCALATE_TO:
+        problems.append(FieldError(f"{where}.escala_a", "escalation",
+                                   f"{where}.escala_a must be one of {list(ESCALATE_TO)}",
+                                   list(ESCALATE_TO)))
     return problems or _reminder_problems(where, table)
 
 
@@ -142,6 +152,7 @@ def _rule(key: str, table: dict) -> DeadlineRule:
         key=key, title=table.get("titulo", key), days=table.get("dias"),
         months=table.get("meses"), kind=table.get("tipo", "corridos"),
         anchor=table.get("desde", STEP_START), reminder_days=table.get("aviso_dias", 0),
+        escalate_to=table.get("escala_a", ESCALATE_TO[0]),
     )
 
 

@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from ..core.errors import FieldError
 from .settings import STEP_START, rule_problems, settings_problems
 
-RULE_FIELDS = ("titulo", "dias", "meses", "tipo", "desde", "aviso_dias")
+RULE_FIELDS = ("titulo", "dias", "meses", "tipo", "desde", "aviso_dias", "escala_a")
 AMOUNTS = ("dias", "meses")
 # What a deploy compares as one value: changing the unit of a deadline changes its amount too.
-RULE_GROUPS = (("titulo",), ("dias", "meses", "tipo"), ("desde",), ("aviso_dias",))
+RULE_GROUPS = (("titulo",), ("dias", "meses", "tipo"), ("desde",), ("aviso_dias",),
+               ("escala_a",))
 DURATION = re.compile(r"P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
 
 

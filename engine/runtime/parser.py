@@ -64,7 +64,8 @@ def schema_problems(name: str, root) -> list[ProcessProblem]:
     for error in schema.error_log:
         element = element_at(root, error.line)
         problems.append(ProcessProblem(name, plain_message(error.message), element,
-                                       error.line or None, code="process.not_valid_bpmn"))
+                                       error.line or None, code="process.not_valid_bpmn",
+                                       extra=_schema_reason(error.message)))
     return problems
 
 
@@ -109,8 +110,27 @@ def _from_validation(err: ValidationException, trees: dict) -> ProcessProblem:
     if not file and element:  # the element's own file, when SpiffWorkflow did not say
         file = next((name for name, root in trees.items() if line_of(root, element)), None)
     line = getattr(err, "line_number", None) or line_of(trees.get(file), element)
+    found = NO_DECISION.match(plain_message(str(err)))
+    extra = {"reason": "unknown_decision", "decision": found.group(1)} if found else {}
     return ProcessProblem(file or "(programme)", _reworded(plain_message(str(err))), element,
-                          line or None, code="process.not_valid_bpmn")
+                          line or None, code="process.not_valid_bpmn", extra=extra)
+
+
+UNEXPECTED = re.compile(r"Element '(?:\{[^}]*\})?([\w:.-]+)': This element is not expected")
+NOT_ALLOWED = re.compile(r"Element '(?:\{[^}]*\})?([\w:.-]+)', attribute '[^']*': The "
+                         r"attribute '([^']*)' is not allowed")
+
+
+def _schema_reason(message: str) -> dict:
+    """The common schema violations by name (an element or attribute the BPMN schema does
+    not allow where it is), for the pages to word; ``{}`` for the others."""
+    found = UNEXPECTED.search(str(message))
+    if found:
+        return {"reason": "unexpected_element", "tag": found.group(1)}
+    found = NOT_ALLOWED.search(str(message))
+    if found:
+        return {"reason": "attribute_not_allowed", "tag": found.group(2)}
+    return {}
 
 
 NO_DECISION = re.compile(r'No DMN Diagram available with id "([^"]*)", Available DMN ids are: '

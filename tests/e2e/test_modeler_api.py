@@ -152,3 +152,62 @@ def test_code_is_checked_as_it_is_typed(manager):
     assert broken.get_json()["problems"][0]["text"]
     assert send(manager, "POST", "/check-code", {"code": "x", "mode": "rm"}).status_code == 422
     assert send(manager, "POST", "/check-code", {"code": 7, "mode": "eval"}).status_code == 422
+
+
+NEW_FORM = {"type": "object", "title": "Llamada previa",
+            "properties": {"resultado": {"type": "string", "title": "Resultado"}}}
+
+
+def save_form(person: Browser, key: str, schema: dict, revision):
+    return person.client.post(f"/programmes/familias/forms/{key}",
+                              json={"schema": schema, "revision": revision},
+                              headers={"X-CSRFToken": person.token})
+
+
+def test_the_modeler_and_the_form_editor_save_the_same_draft_in_turn(manager):
+    draft = manager.get(BASE + "/draft").get_json()  # the modeler opens revision 1
+    editor = manager.get("/programmes/familias/forms/familias/llamada_previa/edit?from=modeler")
+    page = editor.get_data(as_text=True)
+    assert '"revision": 1' in page  # so does the editor, with its way back to the modeler
+    assert '"fromModeler": true' in page and f'"modelerUrl": "{BASE}"' in page
+    sources = draft["sources"]
+    assert send(manager, "PUT", "/draft", {"revision": 1, "sources": sources}
+                ).get_json()["revision"] == 2  # the modeler's autosave
+    form = save_form(manager, "familias/llamada_previa", NEW_FORM, 1)  # the editor, on 1
+    assert form.status_code == 200
+    assert (form.get_json()["revision"], form.get_json()["previous_revision"]) == (3, 2)
+    diagram = send(manager, "PUT", "/draft", {"revision": 2, "sources": sources})  # on 2
+    assert diagram.status_code == 200 and diagram.get_json()["revision"] == 4
+    assert diagram.get_json()["form_titles"]["familias/llamada_previa"] == "Llamada previa"
+    assert manager.get(BASE + "/draft").get_json()["forms"]["familias/llamada_previa"] == NEW_FORM
+
+
+def test_a_genuine_conflict_is_still_refused_naming_who_saved(manager):
+    draft = manager.get(BASE + "/draft").get_json()
+    assert save_form(manager, "familias/llamada_previa", NEW_FORM, 1).status_code == 200
+    changed = {**NEW_FORM, "title": "Otra"}  # the same form, from a page opened on 1
+    stale = save_form(manager, "familias/llamada_previa", changed, 1)
+    assert stale.status_code == 409 and "marta guardó este borrador" in stale.get_json()["message"]
+    assert send(manager, "PUT", "/draft", {"revision": 2, "sources": draft["sources"]}
+                ).status_code == 200  # the diagram: revision 3
+    stale = send(manager, "PUT", "/draft", {"revision": 2, "sources": draft["sources"]})
+    assert stale.status_code == 409  # the diagram saved since from elsewhere
+    assert send(manager, "PUT", "/draft", {"revision": 1, "forms": draft["forms"]}
+                ).status_code == 409  # every form at once, on 1: the new one was saved since
+
+
+def test_the_history_is_given_again_after_a_save_in_the_readers_language(manager):
+    draft = manager.get(BASE + "/draft").get_json()
+    assert manager.get(BASE + "/history").get_json()["lines"] == []
+    send(manager, "PUT", "/draft", {"revision": 1, "sources": draft["sources"]})
+    lines = manager.get(BASE + "/history").get_json()["lines"]
+    assert len(lines) == 1 and lines[0].endswith("· marta · guardó el borrador (revisión 2)")
+    send(manager, "POST", "/publish", {"revision": 2, "comment": "igual"})
+    manager.post("/account/language", {"locale": "it", "next": "/"})
+    lines = manager.get(BASE + "/history").get_json()["lines"]
+    assert "marta" in lines[0] and "«igual»" in lines[0] and "2" in lines[1]
+    assert lines[0] != lines[1]
+
+
+def test_a_caseworker_gets_no_history(as_person):
+    assert as_person("ana").get(BASE + "/history").status_code in (403, 404)

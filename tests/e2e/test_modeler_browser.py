@@ -2,10 +2,11 @@
 
 Marta (a manager of Antofagasta) opens the modeler, adds a call before the first contact in
 the caseworker's lane, gives it a deadline in the Acompaña group of the properties panel,
-sees the missing-form marker on it, picks an existing form there, saves and publishes with a
-comment. A case opened afterwards reaches the new step; a case opened before stays on version
-1. (The issue's form-editor step is another helper's: here the step picks an existing form.)
-Screenshots land in tests/e2e/screenshots/modeler-*.png.
+sees the missing-form marker on it, creates its form there ("Crear formulario" opens the
+form editor in another tab, she adds a field and saves), comes back to the modeler, where the
+step has the form and the marker is gone, and publishes with a comment. A case opened
+afterwards reaches the new step, whose page shows the field she created; a case opened before
+stays on version 1. Screenshots land in tests/e2e/screenshots/modeler-*.png.
 """
 
 import pytest
@@ -22,7 +23,7 @@ from web.auth.passwords import hash_password
 from web.extensions import db
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
-FORM = "familias/revision_atraso"
+FORM = "familias/llamada_previa"  # created in the form editor from the modeler
 ADD_STEP = """() => {
   const m = window.acompanaModeler.bpmn;
   const reg = m.get('elementRegistry'), modeling = m.get('modeling');
@@ -48,6 +49,10 @@ ADD_STEP = """() => {
   return m.get('elementRegistry').get('carril_afi').businessObject.flowNodeRef
     .map((n) => n.id).includes('llamada_previa');
 }"""
+
+RENAME_END = """() => { const m = window.acompanaModeler.bpmn;
+  const end = m.get('elementRegistry').get('aviso_llamada').outgoing[0].target;
+  m.get('modeling').updateProperties(end, { name: 'Aviso de llamada enviado' }); }"""
 
 
 @pytest.fixture
@@ -97,6 +102,9 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     page.select_option("#bio-properties-panel-acompana-deadline", "__new__")  # a new deadline
     page.fill("#bio-properties-panel-acompana-deadline-amount", "5")
     page.select_option("#bio-properties-panel-acompana-deadline-unit", "habiles")
+    escalation = "#bio-properties-panel-acompana-deadline-escalation"
+    assert page.input_value(escalation) == "supervisor"  # unless she says otherwise
+    page.select_option(escalation, "manager")  # overdue: the programme's managers are told
     page.click("[data-element-id=aviso_llamada]", force=True)  # the timer builder
     page.select_option("#bio-properties-panel-acompana-timer-mode", "reminder")
     assert page.input_value("#bio-properties-panel-acompana-timer-deadline") == "llamada_previa"
@@ -104,16 +112,46 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     page.click("#modeler-save")
     page.wait_for_selector(".djs-element.acompana-problem[data-element-id=llamada_previa]")
     problem = page.locator(".modeler__problem[data-element=llamada_previa]").first
-    assert "llamada_previa" in problem.inner_text()
+    assert "la tarea llamada_previa no tiene formulario." in problem.inner_text()
+    assert "créelo con «Crear formulario»" in problem.locator(".modeler__fix").inner_text()
+    assert problem.locator("details summary").inner_text() == "Detalle técnico"
+    assert "has no form" in problem.locator("details code").text_content()
+    assert page.locator(".bjsl-button").inner_text().strip().startswith("Errores: ")
     shot("2-missing-form")
 
     problem.locator("button").click()  # the list selects the element
-    page.select_option("#bio-properties-panel-acompana-formKey", FORM)
-    page.click("#modeler-save")
-    page.wait_for_selector("#modeler-problems-none:visible")
-    assert page.locator(".djs-element.acompana-problem").count() == 0
-    shot("3-valid")
+    assert page.input_value("#bio-properties-panel-acompana-new-form") == FORM  # suggested
+    page.fill("#bio-properties-panel-acompana-new-form", "familias/revision_atraso")
+    taken = page.locator("[data-entry-id=acompana-create-form] .bio-properties-panel-error")
+    assert "Ya hay un formulario" in taken.inner_text()
+    assert page.is_disabled("#acompana-create-form")
+    page.fill("#bio-properties-panel-acompana-new-form", FORM)
+    with page.context.expect_page() as opened:
+        page.click("#acompana-create-form")
+    editor = opened.value
+    editor.wait_for_selector("#form-editor[data-ready=true]", timeout=15_000)
+    assert FORM in editor.locator("h1").inner_text()
+    editor.fill("#fe-form-title", "Llamada previa")
+    editor.click("button[data-fe-add='/']")
+    card = editor.locator(".fe-fields-box > .fe-field-list > .fe-fields > li").last
+    card.locator(".fe-name").fill("resultado_llamada")
+    card.locator(".fe-label").fill("Resultado de la llamada")
+    card.locator(".fe-required").check()
+    editor.frame_locator(".fe-preview-frame").locator("label[for=f-resultado_llamada]").wait_for()
+    page.evaluate(RENAME_END)  # meanwhile the modeler's autosave saves the diagram again
+    page.wait_for_selector("#modeler-status:has-text('Guardado (revisión 4)')", timeout=15_000)
+    editor.click(".fe-save")
+    editor.wait_for_selector(".fe-status:has-text('Formulario guardado en el borrador.')")
+    editor.screenshot(path=str(SHOTS / "modeler-3-form-editor.png"), full_page=True)
+    editor.click("#fe-back-modeler")  # closes the tab: back to the modeler
 
+    page.bring_to_front()
+    page.wait_for_selector("#modeler-problems-none:visible", timeout=15_000)
+    assert page.locator(".djs-element.acompana-problem").count() == 0
+    assert page.input_value("#bio-properties-panel-acompana-formKey") == FORM
+    assert "Formulario familias/llamada_previa guardado" in page.inner_text("#modeler-notice")
+    assert page.is_hidden("#modeler-alert")
+    shot("3-valid")
 
     page.click("[data-element-id=carril_gestor]", position={"x": 300, "y": 60})  # a lane
     page.select_option("#bio-properties-panel-acompana-role", "caseworker")
@@ -125,6 +163,8 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     page.fill("#modeler-comment", "Llamada previa antes del primer contacto")
     page.click("#modeler-publish")
     page.wait_for_selector("#modeler-notice:has-text('Publicada la versión 2')", timeout=20_000)
+    page.wait_for_selector("#modeler-history li:has-text('publicó la versión 2')")  # no reload
+    assert "Llamada previa antes del primer contacto" in page.inner_text("#modeler-history")
     shot("4-published")
     assert_no_csp_violation(page)
     page.close()
@@ -137,7 +177,8 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
         live = catalog.settings_of(catalog.programme(db.session, "familias"))
         assert live.roles["Gestor Familiar"] == "caseworker"  # the lane's role, set in the panel
         rule = live.values["plazos"]["llamada_previa"]  # the deadline defined in the panel
-        assert (rule["titulo"], rule["dias"], rule["tipo"]) == ("Llamada previa", 5, "habiles")
+        assert (rule["titulo"], rule["dias"], rule["tipo"], rule["escala_a"]) == (
+            "Llamada previa", 5, "habiles", "manager")
     # the XML Acompaña's processes are written in (processes/familias/familias.bpmn)
     step = bpmn[bpmn.index('<bpmn:userTask id="llamada_previa"'):]
     step = step[:step.index("</bpmn:userTask>")]
@@ -151,6 +192,14 @@ def test_a_manager_adds_a_step_with_a_deadline_and_publishes_it(
     after = start_case("Después Soto")
     assert steps_and_version(web_app, after) == ({"llamada_previa"}, 2)
     assert steps_and_version(web_app, before) == ({"primer_contacto"}, 1)
+    with web_app.app_context():
+        task = db.session.scalars(select(HumanTask.id).where(HumanTask.case_id == after)).one()
+    caseworker = new_page(chromium, {"width": 1200, "height": 900})
+    sign_in(caseworker, server, "ana")
+    caseworker.goto(f"{server}/tasks/{task}")  # the form created in the editor
+    assert "Resultado de la llamada" in caseworker.inner_text("label[for=f-resultado_llamada]")
+    caseworker.screenshot(path=str(SHOTS / "modeler-4-new-step-form.png"), full_page=True)
+    caseworker.close()
 
 
 def test_the_modeler_speaks_italian(chromium, server, web_app, manager):
@@ -166,6 +215,8 @@ def test_the_modeler_speaks_italian(chromium, server, web_app, manager):
       m.get('selection').select(m.get('elementRegistry').get('primer_contacto')); }""")
     page.click("[data-group-id=group-acompana] .bio-properties-panel-group-header")
     assert page.locator("label[for=bio-properties-panel-acompana-formKey]").inner_text() == "Modulo"
+    assert page.locator("label[for=bio-properties-panel-acompana-deadline-escalation]"
+                        ).inner_text() == "Alla scadenza, avvisare anche"
     page.evaluate("""() => { const m = window.acompanaModeler.bpmn;
       m.get('selection').select(m.get('elementRegistry').get('activar_bono')); }""")
     page.fill("#bio-properties-panel-acompana-script", "import os")  # checked while typing
@@ -178,7 +229,9 @@ def test_the_modeler_speaks_italian(chromium, server, web_app, manager):
     with web_app.app_context():  # Rosa saves the same draft meanwhile
         rosa = engine.Actor("rosa", frozenset({"manager"}), None)
         with unit_of_work(db.session):
-            process_drafts.save_draft(db.session, "familias", rosa, revision=1)
+            draft = process_drafts.current_draft(db.session, "familias", rosa)
+            process_drafts.save_draft(db.session, "familias", rosa, revision=1,
+                                      sources=dict(draft.sources))
     page.evaluate("""() => { const m = window.acompanaModeler.bpmn;
       m.get('modeling').updateProperties(m.get('elementRegistry').get('primer_contacto'),
                                          { name: 'Primo contatto' }); }""")
@@ -186,6 +239,7 @@ def test_the_modeler_speaks_italian(chromium, server, web_app, manager):
     alert.wait_for(timeout=15_000)
     assert "rosa ha salvato questa bozza" in alert.inner_text()
     assert page.is_disabled("#modeler-save") and page.is_disabled("#modeler-publish")
+    page.wait_for_selector("#modeler-history li:has-text('rosa')")  # whose save, in the list
     page.screenshot(path=str(SHOTS / "modeler-6-conflitto.png"), full_page=True)
     page.click("#modeler-reload")  # Rosa's revision, without the change made here
     page.wait_for_selector("#modeler-status:has-text('revisione 2')")

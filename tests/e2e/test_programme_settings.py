@@ -111,6 +111,24 @@ def test_a_bad_value_is_shown_beside_its_field_and_nothing_is_saved(as_person, m
     assert recorded(web_app) == []
 
 
+def test_a_manager_chooses_whom_an_overdue_step_is_escalated_to(as_person, managers,
+                                                               web_app):
+    marta = as_person("marta")
+    assert submit(marta, **{"plazo_plan-escala_a": "caseworker"}).status_code == 302
+    with web_app.app_context():
+        rules = catalog.settings_of(catalog.programme(db.session, "familias")).deadlines
+        assert rules["plan"].escalate_to == "caseworker"
+        assert rules["diagnostico"].escalate_to == "supervisor"  # the default
+    page = marta.get(SETTINGS).get_data(as_text=True)
+    assert ("Firma del Plan Familiar de Desarrollo · al vencer, avisar además a: <del>—</del> "
+            "→ <ins>la persona a cargo del caso</ins>") in page
+    refused = submit(marta, **{"plazo_plan-escala_a": "alcalde"})
+    assert refused.status_code == 422
+    plan = refused.get_data(as_text=True).split('id="plazo-plan"')[1].split("</fieldset>")[0]
+    assert ("Elija a quién más avisar: la supervisión del territorio, la gestión del programa "
+            "en el territorio, la persona a cargo del caso.") in plan
+
+
 def test_a_form_without_its_csrf_token_is_refused(as_person, managers, web_app):
     marta = as_person("marta")
     values = form_values(marta.get(SETTINGS).get_data(as_text=True))

@@ -123,3 +123,56 @@ def test_an_italian_supervisor_gets_the_digest_in_italian(session, overdue_cases
     assert body.startswith("Buongiorno Chiara Conti,") and "Ha questi avvisi" in body
     assert "Scadenza superata: Visita" in body and " · Pérez" in body
     assert "Plazo vencido" not in body and "Tiene estos" not in body
+
+
+@pytest.fixture
+def escalating_to(session, fixture_forms, people, caseworker, territories, tmp_path):
+    """The mini programme with its deadline escalating to ``whom`` (``escala_a``), one case
+    held by ana swept past its escalation; Marta manages Antofagasta."""
+    import shutil
+
+    session.add(User(username="marta", full_name="Marta Ibáñez", roles="manager",
+                     password_hash="-", territories=[territories["antofagasta"]]))
+    session.commit()
+
+    def make(whom: str) -> None:
+        folder = tmp_path / "mini"
+        shutil.copytree(FIXTURES / "mini", folder)
+        settings = folder / "settings.toml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace(
+            "aviso_dias = 2", f'aviso_dias = 2\nescala_a = "{whom}"'), encoding="utf-8")
+        with unit_of_work(session):
+            engine.deploy_folder(session, folder, fixture_forms, "tester")
+        with unit_of_work(session):
+            engine.start_case(session, engine.StartCase("mini", "antofagasta", "ana", "Pérez"),
+                              caseworker, START)
+        sweep(session, AFTER_ESCALATION)
+
+    return make
+
+
+def test_an_escalation_to_the_managers_reaches_them_not_the_supervisors(session,
+                                                                        escalating_to):
+    escalating_to("manager")
+    assert inbox_of(session, "ana") == ["reminder", "escalation"]
+    assert inbox_of(session, "marta") == ["escalation"]
+    assert inbox_of(session, "jorge") == []
+
+
+def test_an_escalation_to_the_caseworker_stays_with_the_case(session, escalating_to):
+    escalating_to("caseworker")
+    assert inbox_of(session, "ana") == ["reminder", "escalation"]
+    assert inbox_of(session, "jorge") == inbox_of(session, "marta") == []
+
+
+def test_a_rule_escalating_to_nobody_known_is_refused(session, fixture_forms, tmp_path):
+    import shutil
+
+    folder = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", folder)
+    settings = folder / "settings.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "aviso_dias = 2", 'aviso_dias = 2\nescala_a = "alcalde"'), encoding="utf-8")
+    with pytest.raises(engine.InvalidProcess) as refused, unit_of_work(session):
+        engine.deploy_folder(session, folder, fixture_forms, "tester")
+    assert "plazos.visita.escala_a must be one of" in str(refused.value)

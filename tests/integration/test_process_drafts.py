@@ -268,3 +268,28 @@ def test_a_programme_key_must_be_new_and_well_formed(session, territories, manag
                                         ("nuevo", "CL", italian, engine.NotAllowed)):
         with pytest.raises(error), unit_of_work(session):
             create_programme(session, person, key=key, name="Nuevo", country=country)
+
+
+def test_the_diagram_and_one_form_are_saved_in_turn_but_the_same_part_is_not(
+        session, new_session, deployed, manager, other_manager):
+    with unit_of_work(session):
+        sources = dict(drafts.open_draft(session, "familias", manager).sources)
+    with unit_of_work(session):  # the modeler's autosave: 1 → 2
+        drafts.save_draft(session, "familias", manager, revision=1,
+                          sources={**sources, "familias.bpmn": with_call_step(
+                              sources["familias.bpmn"])})
+    with unit_of_work(session):  # the form editor, opened on 1: only its form → 3
+        saved = drafts.save_form(session, "familias", manager, "familias/llamada_previa",
+                                 CALL_FORM, revision=1)
+    assert saved.revision == 3
+    rosa = new_session()
+    with pytest.raises(engine.Conflict) as refused, unit_of_work(rosa):  # the same form, on 2
+        drafts.save_form(rosa, "familias", other_manager, "familias/llamada_previa",
+                         {**CALL_FORM, "title": "Otra"}, revision=2)
+    assert refused.value.params["by"] == "marta" and refused.value.params["revision"] == 3
+    with pytest.raises(engine.Conflict), unit_of_work(rosa):  # the diagram, on 1
+        drafts.save_draft(rosa, "familias", other_manager, revision=1, sources=sources)
+    kept = drafts.current_draft(new_session(), "familias", manager)
+    assert kept.forms["familias/llamada_previa"] == CALL_FORM
+    assert "llamada_previa" in kept.sources["familias.bpmn"]
+    assert drafts.validate_draft(new_session(), kept, engine.FormLibrary(ROOT / "forms")) == []

@@ -1,8 +1,9 @@
 """The one place a saved form goes to the drafts storage (``engine.commands.process_drafts``).
 
 A form is saved into the programme's open draft (begun from the published version when there
-is none), beside the draft's other forms; a save based on an older revision of the draft is
-refused by the storage (``engine.Conflict``), never an overwrite.
+is none), beside the draft's other forms; a save based on an older revision of the draft is refused
+by the storage (``engine.Conflict``) only when this form was saved since — the modeler
+saving the diagram in between is no conflict — never an overwrite.
 """
 
 from sqlalchemy.orm import Session
@@ -17,9 +18,8 @@ def save_form(session: Session, programme_key: str, actor: Actor, form_key: str,
     work commits); ``revision`` is the draft revision the editor opened (None: the form was
     opened from the published version, before any draft)."""
     draft = process_drafts.open_draft(session, programme_key, actor)
-    forms = {**(draft.forms or {}), form_key: schema}
-    return process_drafts.save_draft(session, programme_key, actor, forms=forms,
-                                     revision=draft.revision if revision is None else revision)
+    return process_drafts.save_form(session, programme_key, actor, form_key, schema,
+                                    revision=draft.revision if revision is None else revision)
 
 
 def draft_forms(session: Session, programme_key: str, actor: Actor):

@@ -77,7 +77,9 @@ def edit(key: str, form_key: str):
     config = {"formKey": form_key, "schema": schema or EMPTY_FORM, "isNew": schema is None,
               "previewUrl": url_for("form_editor.preview_form", key=key),
               "saveUrl": url_for("form_editor.save", key=key, form_key=form_key),
-              "revision": forms.revision,
+              "revision": forms.revision, "programme": key,
+              "fromModeler": request.args.get("from") == "modeler",
+              "modelerUrl": url_for("modeler.page", key=key),
               "references": sorted(forms.references), "words": editor_words()}
     return render_template("form_editor/edit.html", programme=programme, form_key=form_key,
                            config=config, config_json=script_json(config),
@@ -127,7 +129,9 @@ def save(key: str, form_key: str):
                                      body.get("revision"))
     except engine.Conflict as conflict:
         return jsonify(saved=False, problems=[], message=word_error(conflict)), 409
-    return jsonify(saved=True, problems=[], revision=getattr(saved, "revision", None),
+    revision = getattr(saved, "revision", None)
+    return jsonify(saved=True, problems=[], revision=revision,
+                   previous_revision=None if revision is None else revision - 1,
                    message=_("Formulario guardado en el borrador."))
 
 

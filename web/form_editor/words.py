@@ -46,6 +46,7 @@ WORDS = {
     "failed": _l("No se pudo contactar al servidor."),
     "newField": _l("Campo nuevo"),
     "wholeForm": _l("Formulario"),
+    "backToModeler": _l("Volver al modelador"),
 }
 
 

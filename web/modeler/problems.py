@@ -1,9 +1,10 @@
 """A process problem as the modeler shows it: where (file, element, line), the reason worded
 in the reader's language, and what to do about it."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from ..messages import word_problem
+from ..messages import REASON_FIXES, word_problem
 
 FIXES = {
     "process.user_task": _l("Selecciónela y complete el grupo Acompaña: formulario, plazo "
@@ -32,7 +33,11 @@ GENERIC_FIX = _l("Revise el elemento señalado.")
 
 
 def as_json(problem) -> dict:
-    """``problem`` (a ProcessProblem) as the modeler's problem list and markers read it."""
+    """``problem`` (a ProcessProblem) as the modeler's problem list and markers read it: the
+    reason worded, the fix (the common cases' own, else the code's) and the engine's own
+    English text as ``detail``, which the page shows folded."""
+    own = REASON_FIXES.get(f"{problem.code}:{problem.params.get('reason')}")
+    fix = gettext(own) if own else str(FIXES.get(problem.code, GENERIC_FIX))
     return {"file": problem.file, "element": problem.element, "line": problem.line,
-            "code": problem.code, "text": word_problem(problem),
-            "fix": str(FIXES.get(problem.code, GENERIC_FIX)), "detail": problem.message}
+            "code": problem.code, "text": word_problem(problem), "fix": fix,
+            "detail": problem.message}

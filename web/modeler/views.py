@@ -41,8 +41,10 @@ def page(key: str):
     require(policy.MANAGE_PROGRAMME)
     programme = catalog.programme(db.session, key)
     require(policy.MANAGE_PROGRAMME, programme)
+    from .history import history_lines
+
     return render_template("modeler/page.html", programme=programme,
-                           history=process_drafts.history(db.session, key, limit=10),
+                           history=history_lines(key),
                            versions=process_import.versions_of(db.session, key, actor()))
 
 
@@ -68,6 +70,7 @@ def put_draft(key: str):
         problems = process_drafts.validate_draft(db.session, draft, _library())
         answer = {"revision": draft.revision, "saved_by": draft.saved_by,
                   "saved_at": draft.saved_at.isoformat(),
+                  "form_titles": _form_titles(draft),
                   "problems": [as_json(p) for p in problems]}
     return jsonify(answer)
 
@@ -151,8 +154,7 @@ def _draft_json(draft) -> dict:
     deadlines = {str(key): str(table.get("titulo") or key)
                  for key, table in (plazos.items() if isinstance(plazos, dict) else ())
                  if isinstance(table, dict)}
-    forms = {key: str(schema.get("title") or key) for key, schema in (draft.forms or {}).items()
-             if isinstance(schema, dict)}
+    forms = _form_titles(draft)
     return {"programme": draft.programme_key, "revision": draft.revision,
             "based_on_version": draft.based_on_version, "saved_by": draft.saved_by,
             "saved_at": draft.saved_at.isoformat(), "sources": draft.sources,
@@ -160,6 +162,11 @@ def _draft_json(draft) -> dict:
             "deadlines": deadlines,
             "cycles": sorted(map(str, ciclos)) if isinstance(ciclos, dict) else [],
             "roles": list(ROLES)}
+
+
+def _form_titles(draft) -> dict[str, str]:
+    return {key: str(schema.get("title") or key) for key, schema in (draft.forms or {}).items()
+            if isinstance(schema, dict)}
 
 
 def _refusal(status: int, code: str, message: str, **extra):

@@ -1,8 +1,10 @@
 """Turning reminder, escalation and alert events into notifications for the right people.
 
-Reminders go to the person holding the task; escalations go to that person and to every
-supervisor of the case's territory; alerts (e.g. a possible rights violation) go to every
-supervisor of the territory. They are made by a handler of the engine's ``Recorded`` domain
+Reminders go to the person holding the task; escalations go to that person and to whom the
+deadline's rule escalates (``escala_a``, recorded on the event as ``escalate_to``): every
+supervisor of the case's territory (the default), every manager of it, or the case's
+caseworker; alerts (e.g. a possible rights violation) go to every supervisor of the
+territory. They are made by a handler of the engine's ``Recorded`` domain
 event (engine.persistence.events), in the unit of work that recorded the event: a reminder the sweep
 fires is in the person's notifications when the sweep commits, and an undone step notifies
 nobody.
@@ -19,7 +21,6 @@ from ..auth.models import User, user_territory
 from .models import Notification
 
 KINDS = ("reminder", "escalation", "alert")
-TO_SUPERVISORS = ("escalation", "alert")
 
 
 @handles(Recorded)
@@ -35,15 +36,19 @@ def notify(session: Session, recorded: Recorded) -> int:
 def _notify(session: Session, event: Event) -> int:
     # one query for where the case is, whose it is and who holds the task; nothing is flushed
     # meanwhile, so the unit of work writes every notification at once when it commits
-    query = (select(Case.territory_id, Household.family_name, HumanTask.id, HumanTask.assignee)
+    query = (select(Case.territory_id, Case.caseworker, Household.family_name, HumanTask.id,
+                    HumanTask.assignee)
              .join(Household, Household.id == Case.household_id)
              .outerjoin(HumanTask, HumanTask.id == event.data.get("task"))
              .where(Case.id == event.case_id))
     with session.no_autoflush:
-        territory_id, family_name, task_id, assignee = session.execute(query).one()
+        territory_id, caseworker, family_name, task_id, assignee = session.execute(query).one()
         people = {assignee} if assignee else set()
-        if event.kind in TO_SUPERVISORS:
+        if event.kind == "alert":
             people |= supervisors_of(session, territory_id)
+        elif event.kind == "escalation":
+            people |= _escalated_to(session, event.data.get("escalate_to"), territory_id,
+                                    caseworker)
     title = f"{event.title} · {family_name}"
     for username in people:
         session.add(Notification(username=username, event=event, case_id=event.case_id,
@@ -52,10 +57,26 @@ def _notify(session: Session, event: Event) -> int:
     return len(people)
 
 
+def _escalated_to(session: Session, whom: str | None, territory_id: int,
+                  caseworker: str) -> set[str]:
+    """Who an escalation goes to besides the holder (events before ``escala_a``: the
+    supervisors)."""
+    if whom == policy.CASEWORKER:
+        return {caseworker}
+    if whom == policy.MANAGER:
+        return people_of(session, territory_id, policy.MANAGER)
+    return supervisors_of(session, territory_id)
+
+
 def supervisors_of(session: Session, territory_id: int) -> set[str]:
     """Usernames of the active supervisors of a territory."""
+    return people_of(session, territory_id, policy.SUPERVISOR)
+
+
+def people_of(session: Session, territory_id: int, role: str) -> set[str]:
+    """Usernames of the active people of a territory who have ``role``."""
     query = (select(User.username, User.roles)
              .join(user_territory, user_territory.c.user_id == User.id)
              .where(user_territory.c.territory_id == territory_id, User.active.is_(True)))
     return {username for username, roles in session.execute(query)
-            if policy.SUPERVISOR in roles.split(",")}
+            if role in roles.split(",")}

@@ -14,7 +14,7 @@ from wtforms import Form, FormField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from engine import FieldError
-from engine.programmes.settings import ProgrammeSettings
+from engine.programmes.settings import ESCALATE_TO, ProgrammeSettings
 
 from ..deadline_text import anchor_name
 from ..field_errors import MESSAGES
@@ -22,13 +22,18 @@ from ..field_errors import message as field_message
 
 UNITS = {"habiles": _l("días hábiles"), "corridos": _l("días corridos"), "meses": _l("meses")}
 INPUT_OF = {"titulo": "titulo", "dias": "cantidad", "meses": "cantidad", "tipo": "unidad",
-            "desde": "desde", "aviso_dias": "aviso_dias"}
+            "desde": "desde", "aviso_dias": "aviso_dias", "escala_a": "escala_a"}
+ESCALATIONS = {"supervisor": _l("la supervisión del territorio"),
+               "manager": _l("la gestión del programa en el territorio"),
+               "caseworker": _l("la persona a cargo del caso")}
 SETTING_MESSAGES = {
     **MESSAGES,
     "whole_number": lambda limit: _("Debe ser un número entero mayor o igual que 0."),
     "reminder": lambda limit: _("El aviso no puede llegar antes de que empiece el plazo: "
                                 "como máximo %(limit)s días.", limit=limit),
     "title": lambda limit: _("Escriba un título de 1 a 200 caracteres."),
+    "escalation": lambda limit: _("Elija a quién más avisar: %(options)s.", options=", ".join(
+        str(ESCALATIONS[w]) for w in ESCALATE_TO)),
     "duration": lambda limit: _("Use una duración ISO 8601 en años, meses, semanas o días, "
                                 "p. ej. P1M o P14D."),
     "version_anchor": lambda limit: _(
@@ -50,6 +55,9 @@ class DeadlineForm(Form):
                          validate_choice=False)
     desde = SelectField(_l("Desde"), validate_choice=False)
     aviso_dias = StringField(_l("Aviso (días antes)"))
+    escala_a = SelectField(_l("Al vencer, avisar además a"),
+                           choices=[SelectChoice(value, ESCALATIONS[value])
+                                    for value in ESCALATE_TO], validate_choice=False)
 
 
 def settings_form(settings: ProgrammeSettings, anchors: dict[str, list[str]],
@@ -75,7 +83,7 @@ def initial_values(settings: ProgrammeSettings) -> dict:
         values[f"plazo_{key}"] = {
             "titulo": rule.title, "cantidad": str(rule.months if months else rule.days),
             "unidad": "meses" if months else rule.kind, "desde": rule.anchor,
-            "aviso_dias": str(rule.reminder_days)}
+            "aviso_dias": str(rule.reminder_days), "escala_a": rule.escalate_to}
     values |= {f"ciclo_{key}": period for key, period in settings.cycles.items()}
     return values
 
@@ -104,7 +112,7 @@ def _rule_changes(key: str, before: dict, after: dict) -> dict[str, object]:
             changes[where + "meses"] = amount
         else:
             changes |= {where + "dias": amount, where + "tipo": after["unidad"]}
-    for name in ("titulo", "desde"):
+    for name in ("titulo", "desde", "escala_a"):
         if after[name] != before[name]:
             changes[where + name] = after[name]
     if after["aviso_dias"] != before["aviso_dias"]:

@@ -13,12 +13,13 @@ from engine.persistence.models import ProcessDefinition, Programme, SettingsChan
 from engine.programmes.settings import DAY_KINDS, ProgrammeSettings
 
 from ..deadline_text import anchor_name
-from .forms import UNITS
+from .forms import ESCALATIONS, UNITS
 
 DEADLINE_MENTION = re.compile(
     r'name="deadline" value="([^"]+)"|(?:plazo|recordatorio)\(\s*["\']([^"\']+)["\']')
 FIELD_LABELS = {"titulo": _l("título"), "dias": _l("días"), "meses": _l("meses"),
-                "tipo": _l("unidad"), "desde": _l("desde"), "aviso_dias": _l("aviso (días antes)")}
+                "tipo": _l("unidad"), "desde": _l("desde"), "aviso_dias": _l("aviso (días antes)"),
+                "escala_a": _l("al vencer, avisar además a")}
 
 
 @dataclass(frozen=True)
@@ -92,4 +93,6 @@ def _value(path: str, value) -> str:
         return str(UNITS[value])
     if path.endswith(".desde"):
         return anchor_name(str(value))
+    if path.endswith(".escala_a") and value in ESCALATIONS:
+        return str(ESCALATIONS[value])
     return str(value)

@@ -7,6 +7,16 @@ import { fieldList } from "./field-list.js";
 import { postJson, previewFrame } from "./preview.js";
 import { showProblems } from "./problems.js";
 
+// The modeler of the programme (another tab, often the one that opened this editor) learns
+// that a form was saved into the draft: it adds it to its picker and gives it to its step.
+function announce(config, schema, answer) {
+  if (!window.BroadcastChannel) return;
+  const channel = new BroadcastChannel(`acompana-draft:${config.programme}`);
+  channel.postMessage({ type: "form-saved", key: config.formKey, schema,
+    revision: answer.revision, previous: answer.previous_revision });
+  channel.close();
+}
+
 function start() {
   const root = document.getElementById("form-editor");
   const configNode = document.getElementById("form-editor-config");
@@ -103,6 +113,7 @@ function start() {
         const { data } = await postJson(config.saveUrl, token, { schema: state.schema, revision: state.revision });
         status.textContent = (data && data.message) || words.failed;
         if (data && data.revision !== undefined) state.revision = data.revision;
+        if (data && data.saved) announce(config, state.schema, data);
         if (data && data.problems && data.problems.length) showProblems(fieldsBox, problemsBox, data.problems, words);
       } catch (error) {
         status.textContent = words.failed;
@@ -118,7 +129,7 @@ function start() {
         h("h2", { id: "fe-fields-title" }, words.fields), fieldsBox,
         h("details", { class: "fe-json-box" }, h("summary", {}, words.json),
           h("p", { class: "note" }, words.jsonHelp), jsonArea, jsonNote),
-        h("div", { class: "actions" }, save, status)),
+        h("div", { class: "actions" }, save, status, backLink(config, words))),
       h("section", { class: "fe-side", "aria-labelledby": "fe-preview-title" },
         h("h2", { id: "fe-problems-title" }, words.problems), problemsBox,
         h("h2", { id: "fe-preview-title" }, words.preview),
@@ -128,6 +139,19 @@ function start() {
   jsonArea.value = JSON.stringify(state.schema, null, 2);
   root.dataset.ready = "true";
   refresh();
+}
+
+// Opened from the modeler: back to it (the tab that opened this one, when it is still there).
+function backLink(config, words) {
+  if (!config.fromModeler) return null;
+  return h("a", { href: config.modelerUrl, class: "fe-back", id: "fe-back-modeler",
+    onclick: (event) => {
+      if (window.opener && !window.opener.closed) {
+        event.preventDefault();
+        window.opener.focus();
+        window.close();
+      }
+    } }, words.backToModeler);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -28,5 +28,6 @@ export function client(root) {
     publish: (body) => call('POST', root.dataset.publishUrl, body),
     discard: (body) => call('POST', root.dataset.discardUrl, body),
     checkCode: (body) => call('POST', root.dataset.checkCodeUrl, body),
+    history: () => call('GET', root.dataset.historyUrl),
   };
 }

@@ -26,13 +26,16 @@ import { problemView } from './problems.js';
 import AcompanaPropertiesProvider from './provider.js';
 import spiffworkflow from './spiffworkflow.json';
 import { translateModule } from './translate.js';
+import { setProperty } from './extensions.js';
 
 const AUTOSAVE_MS = 3000;
+const FORM_PART = /^[a-z0-9_]{1,64}$/;
 
 function start(root) {
   const strings = JSON.parse(document.getElementById('modeler-strings').textContent);
   const lang = (root.dataset.lang || 'es').slice(0, 2);
   const api = client(root);
+  const programme = root.dataset.programme;
   const $ = (id) => document.getElementById(id);
   const statusLine = $('modeler-status');
   const alertLine = $('modeler-alert');
@@ -80,6 +83,24 @@ function start(root) {
       return [...found];
     },
     cycles: () => state.cycles,
+    // a new form's key from the step (``familias/llamada_previa``), free in the draft
+    suggestFormKey(id, name) {
+      const slug = (text) => (text || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60);
+      const base = `${programme}/${slug(id) || slug(name) || 'formulario'}`;
+      let key = base;
+      for (let n = 2; state.formTitles[key]; n += 1) key = `${base}_${n}`;
+      return key;
+    },
+    formKeyProblem(key) {
+      const parts = (key || '').trim().split('/');
+      if (parts[0] !== programme || parts.length < 2 || parts.length > 4
+          || !parts.slice(1).every((part) => FORM_PART.test(part))) {
+        return strings.form_key_invalid.replace('{programme}', programme);
+      }
+      return state.formTitles[key.trim()] ? strings.form_key_taken : '';
+    },
+    createForm: (element, key) => createForm(element, key),
     // the restricted check's verdict on a script or condition: cached by text, asked for
     // once per text; ``onAnswer`` re-renders the panel when the answer arrives
     codeCheck(code, mode, onAnswer) {
@@ -196,6 +217,18 @@ function start(root) {
     }
   }
 
+  // the process history under the page, again after every save, discard and publication
+  async function refreshHistory() {
+    const answer = await api.history();
+    if (!answer.ok) return;
+    const lines = answer.body.lines.length ? answer.body.lines : [answer.body.empty];
+    $('modeler-history').replaceChildren(...lines.map((line) => {
+      const item = document.createElement('li');
+      item.textContent = line;
+      return item;
+    }));
+  }
+
   // ``problems``: those of an import, shown instead of asking the server to validate again
   async function load(problems) {
     const ticket = ++loads; // a later load (a reload, an import) wins over this one
@@ -218,6 +251,7 @@ function start(root) {
     imports.enable();
     const checked = Array.isArray(problems) ? { ok: true, body: { problems } } : await api.validate();
     if (checked.ok && ticket === loads) showProblems(checked.body.problems);
+    refreshHistory();
   }
 
   async function save() {
@@ -235,12 +269,15 @@ function start(root) {
         state.revision = answer.body.revision;
         state.savedChanges = at;
         state.formsChanged = false;
+        if (answer.body.form_titles) state.formTitles = answer.body.form_titles;
         warn('');
+        refreshHistory();
         say(state.changes === at ? strings.saved.replace('{revision}', state.revision) : strings.unsaved);
         showProblems(answer.body.problems);
         return true;
       }
       if (answer.status === 409) {
+        refreshHistory();  // whose save it met is in the list too
         state.conflict = true;
         $('modeler-reload').hidden = false;
         $('modeler-save').disabled = true;
@@ -252,6 +289,42 @@ function start(root) {
     })();
     state.saving = run;
     try { return await run; } finally { state.saving = null; }
+  }
+
+  // "Crear formulario": the diagram is saved first (nothing of this page is lost), then the
+  // form editor opens in another tab on the new key; when it saves the form into the draft,
+  // it says so on the programme's channel (formSaved below) and the step gets the form.
+  const pendingForms = new Map();
+  async function createForm(element, key) {
+    if (ctx.formKeyProblem(key)) return;
+    const editor = window.open('', `acompana-form-${key}`);  // during the click: no popup block
+    if (!(await save())) {
+      if (editor) editor.close();
+      return;
+    }
+    pendingForms.set(key, element.id);
+    const url = `${root.dataset.formsUrl}/${key}/edit?from=modeler`;
+    if (editor) editor.location.href = url; else window.location.assign(url);
+    notice(strings.form_opened.replace('{key}', key));
+  }
+
+  async function formSaved({ key, schema }) {
+    if (!key || !schema || typeof schema !== 'object') return;
+    state.forms = { ...state.forms, [key]: schema };
+    state.formTitles = { ...state.formTitles, [key]: schema.title || key };
+    const elementId = pendingForms.get(key);
+    const element = elementId && bpmn.get('elementRegistry').get(elementId);
+    pendingForms.delete(key);
+    if (element && isBpmn(state.current)) {
+      setProperty(element, 'formKey', key, { bpmnFactory: bpmn.get('bpmnFactory'),
+        commandStack: bpmn.get('commandStack') });
+      notice(strings.form_created.replace('{key}', key));
+      await save();  // re-validated: the missing-form marker goes
+      return;
+    }
+    bpmn.get('eventBus').fire('elements.changed', { elements: [] });
+    const checked = await api.validate();
+    if (checked.ok) showProblems(checked.body.problems);
   }
 
   async function publish() {
@@ -296,15 +369,14 @@ function start(root) {
       .map((issue) => ({ lint: true, element: id, text: translate(issue.message), file: state.current })));
     view.render(state.problems, state.lint);
   });
-  // the form editor (web/static/src/form-editor/) hands its forms to the draft this way
-  window.addEventListener('acompana:form-saved', (event) => {
-    const { key, schema } = event.detail || {};
-    if (!key || typeof schema !== 'object') return;
-    state.forms = { ...state.forms, [key]: schema };
-    state.formTitles = { ...state.formTitles, [key]: schema.title || key };
-    state.formsChanged = true;
-    changed();
-  });
+  // the form editor (web/static/src/form-editor/) says on the programme's channel which form it
+  // saved into the draft (it has saved it: the diagram's next save need not send forms)
+  if (window.BroadcastChannel) {
+    new BroadcastChannel(`acompana-draft:${programme}`).addEventListener('message', (event) => {
+      if (event.data && event.data.type === 'form-saved') formSaved(event.data);
+    });
+  }
+  window.addEventListener('acompana:form-saved', (event) => formSaved(event.detail || {}));
   $('modeler-save').addEventListener('click', save);
   $('modeler-reload').addEventListener('click', () => load());
   $('modeler-publish').addEventListener('click', publish);

@@ -62,6 +62,17 @@ export function problemView(list, count, none, strings, select) {
         fix.textContent = problem.fix;
         item.append(fix);
       }
+      if (problem.detail && !problem.text.includes(problem.detail)) {
+        // the engine's own (English) text, for whoever fixes it: folded, secondary
+        const folded = document.createElement('details');
+        folded.className = 'modeler__detail';
+        const summary = document.createElement('summary');
+        summary.textContent = strings.technical;
+        const code = document.createElement('code');
+        code.textContent = problem.detail;
+        folded.append(summary, code);
+        item.append(folded);
+      }
       list.append(item);
     }
   }

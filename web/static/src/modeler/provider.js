@@ -4,7 +4,8 @@
 import { SelectEntry, TextAreaEntry, TextFieldEntry, NumberFieldEntry,
   isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited,
   isNumberFieldEntryEdited } from '@bpmn-io/properties-panel';
-import { jsx } from '@bpmn-io/properties-panel/preact/jsx-runtime';
+import { useState } from '@bpmn-io/properties-panel/preact/hooks';
+import { jsx, jsxs } from '@bpmn-io/properties-panel/preact/jsx-runtime';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 
@@ -50,6 +51,32 @@ function FormKey(props) {
       return options(ctx.t('no_form'), keys.map((k) => [k, `${ctx.formTitles()[k] || k} (${k})`]));
     },
   });
+}
+
+// A new form for the step: a key suggested from the task (checked as it is typed: a safe
+// key of the programme, not taken) and the button opening the form editor on it.
+function CreateForm(props) {
+  const { element } = props;
+  const ctx = useService('acompanaContext');
+  const bo = getBusinessObject(element);
+  // the key the step already names (a form the draft lacks), else one from the step
+  const [key, setKey] = useState(() => {
+    const named = getProperty(element, 'formKey');
+    return named && !ctx.formKeyProblem(named) ? named : ctx.suggestFormKey(bo.id, bo.name);
+  });
+  const problem = ctx.formKeyProblem(key);
+  const id = 'bio-properties-panel-acompana-new-form';
+  return jsxs('div', { class: 'bio-properties-panel-entry acompana-create-form',
+    'data-entry-id': 'acompana-create-form', children: [
+      jsx('label', { for: id, class: 'bio-properties-panel-label', children: ctx.t('new_form_key') }),
+      jsx('input', { id, class: 'bio-properties-panel-input', value: key, spellcheck: false,
+        'aria-invalid': problem ? 'true' : 'false', onInput: (event) => setKey(event.target.value) }),
+      problem ? jsx('div', { class: 'bio-properties-panel-error', children: problem }) : null,
+      jsx('button', { type: 'button', id: 'acompana-create-form', class: 'acompana-create-form__button',
+        disabled: Boolean(problem), onClick: () => ctx.createForm(element, key.trim()),
+        children: ctx.t('create_form') }),
+      jsx('div', { class: 'bio-properties-panel-description', children: ctx.t('create_form_help') }),
+    ] });
 }
 
 function Instructions(props) {
@@ -168,6 +195,16 @@ const DeadlineReminder = (props) => ruleEntry(props, 'acompana-deadline-reminder
     debounce: useService('debounceInput'),
     getValue: () => rule.aviso_dias ?? 0,
     setValue: (value) => update({ aviso_dias: Number(value) || 0 }),
+  }));
+
+// Whom the step is escalated to when its deadline passes (besides whoever holds it).
+const ESCALATE_TO = ['supervisor', 'manager', 'caseworker'];
+const DeadlineEscalation = (props) => ruleEntry(props, 'acompana-deadline-escalation',
+  ({ element, ctx, rule, update, id }) => jsx(SelectEntry, {
+    element, id, label: ctx.t('deadline_escalation'), description: ctx.t('deadline_escalation_help'),
+    getValue: () => rule.escala_a || 'supervisor',
+    setValue: (whom) => update({ escala_a: whom === 'supervisor' ? undefined : whom }),
+    getOptions: () => ESCALATE_TO.map((w) => ({ value: w, label: ctx.t(`escalate_${w}`) })),
   }));
 
 function timerUpdate(element, services, change) {
@@ -311,16 +348,19 @@ function entry(id, component, isEdited, element) {
   return { id, component, isEdited, element };
 }
 
-function entriesFor(element) {
+function entriesFor(element, ctx) {
   if (is(element, 'bpmn:Lane')) {
     return [entry('acompana-role', LaneRole, isSelectEntryEdited, element)];
   }
   if (is(element, 'bpmn:UserTask')) {
     const list = [
       entry('acompana-formKey', FormKey, isSelectEntryEdited, element),
-      entry('acompana-instructions', Instructions, isTextAreaEntryEdited, element),
-      entry('acompana-assignee', Assignee, isSelectEntryEdited, element),
     ];
+    if (!ctx.formTitles()[getProperty(element, 'formKey')]) {  // none yet, or not in the draft
+      list.push(entry('acompana-create-form', CreateForm, () => false, element));
+    }
+    list.push(entry('acompana-instructions', Instructions, isTextAreaEntryEdited, element),
+      entry('acompana-assignee', Assignee, isSelectEntryEdited, element));
     if (assigneeMode(element) === 'field') {
       list.push(entry('acompana-assignee-field', AssigneeField, isTextFieldEntryEdited, element));
     }
@@ -330,6 +370,7 @@ function entriesFor(element) {
       list.push(entry('acompana-deadline-unit', DeadlineUnit, isSelectEntryEdited, element));
       list.push(entry('acompana-deadline-from', DeadlineFrom, isSelectEntryEdited, element));
       list.push(entry('acompana-deadline-reminder', DeadlineReminder, isNumberFieldEntryEdited, element));
+      list.push(entry('acompana-deadline-escalation', DeadlineEscalation, isSelectEntryEdited, element));
     }
     return list;
   }
@@ -362,7 +403,7 @@ function entriesFor(element) {
 
 export default function AcompanaPropertiesProvider(propertiesPanel, acompanaContext) {
   this.getGroups = (element) => (groups) => {
-    const entries = entriesFor(element);
+    const entries = entriesFor(element, acompanaContext);
     if (entries.length) {
       groups.splice(1, 0, { id: 'acompana', label: acompanaContext.t('group'), entries });
     }

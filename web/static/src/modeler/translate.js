@@ -88,6 +88,9 @@ const ES = {
   'Toggle linting': 'Mostrar u ocultar la revisión del diagrama',
   'Errors': 'Errores',
   'Warnings': 'Advertencias',
+  // bpmnlint's button (no plural forms there: a count after its noun reads right with any)
+  '{errors} Errors, {warnings} Warnings': 'Errores: {errors} · Advertencias: {warnings}',
+  'No Issues': 'Sin problemas de diagrama',
   'Element is missing label/name': 'Al elemento le falta un nombre',
   'Element is not connected': 'El elemento no está conectado',
   'Element is missing end event': 'Falta un evento de fin',
@@ -200,6 +203,8 @@ const IT = {
   'Toggle linting': 'Mostra o nascondi la revisione del diagramma',
   'Errors': 'Errori',
   'Warnings': 'Avvisi',
+  '{errors} Errors, {warnings} Warnings': 'Errori: {errors} · Avvisi: {warnings}',
+  'No Issues': 'Nessun problema di diagramma',
   'Element is missing label/name': 'All\'elemento manca un nome',
   'Element is not connected': 'L\'elemento non è collegato',
   'Element is missing end event': 'Manca un evento di fine',
@@ -224,7 +229,11 @@ const IT = {
   'Acompaña': 'Acompaña',
 };
 
-const DICTIONARIES = { es: ES, it: IT };
+const EN = {
+  '{errors} Errors, {warnings} Warnings': 'Errors: {errors} · Warnings: {warnings}',
+};
+
+const DICTIONARIES = { es: ES, it: IT, en: EN };
 
 export function translator(lang, extra = {}) {
   const words = { ...(DICTIONARIES[lang] || {}), ...(extra[lang] || {}) };
