@@ -48,6 +48,8 @@ MAX_COMMENT = 2000
 SOURCE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.(bpmn|dmn)$")
 FORM_KEY = re.compile(r"^[a-z0-9_]{1,64}(/[a-z0-9_]{1,64}){0,3}$")
 SAVED, DISCARDED, PUBLISHED = "draft_saved", "draft_discarded", "draft_published"
+IMPORTED = "draft_imported"  # engine.commands.process_import
+WRITES = (SAVED, IMPORTED)  # the events that wrote parts of a draft
 
 
 @dataclass(frozen=True)
@@ -275,13 +277,14 @@ def _overlapping_save(session: Session, draft: ProcessDraft, revision: int,
     since = session.scalar(closed) or 0
     query = (select(ProgrammeEvent)
              .where(ProgrammeEvent.programme_key == draft.programme_key,
-                    ProgrammeEvent.kind == SAVED, ProgrammeEvent.id > since)
+                    ProgrammeEvent.kind.in_(WRITES), ProgrammeEvent.id > since)
              .order_by(ProgrammeEvent.id.desc()))
     for event in session.scalars(query):
         saved = (event.data or {}).get("revision")
         if not isinstance(saved, int) or saved <= revision:
             break
-        written = (event.data or {}).get("parts", ["*"])  # saves before parts were recorded
+        # an import, and saves made before parts were recorded, wrote the whole draft
+        written = (event.data or {}).get("parts", ["*"])
         if any(_overlap(mine, theirs) for mine in parts for theirs in written):
             return event
     return None

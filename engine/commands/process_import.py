@@ -35,6 +35,7 @@ from ..definitions.forms import FormLibrary
 from ..persistence.models import ProcessDefinition, ProcessDraft, Programme, ProgrammeEvent
 from ..persistence.uow import command
 from .process_drafts import (
+    IMPORTED,
     MAX_SOURCES_BYTES,
     _check_parts,
     _check_revision,
@@ -43,7 +44,6 @@ from .process_drafts import (
     validate_draft,
 )
 
-IMPORTED = "draft_imported"
 MAX_BYTES = MAX_SOURCES_BYTES  # what a draft holds (the command line takes importing.MAX_BYTES)
 MAX_NAME = 120
 UnusableImport = importing.UnusableImport
@@ -97,7 +97,7 @@ def import_into_draft(session: Session, programme_key: str, actor: Actor, data: 
         raise UnusableImport(file, f"the file is larger than {MAX_BYTES // 2**20} MB",
                              "too_large")
     draft = open_draft(session, programme_key, actor)
-    _check_revision(draft, revision)
+    _check_revision(session, draft, revision)  # an import rewrites the whole draft
     if bundle_zip.is_zip(data):
         outcome = _from_zip(session, draft, data, file, fallback)
     else:

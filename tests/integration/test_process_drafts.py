@@ -293,3 +293,28 @@ def test_the_diagram_and_one_form_are_saved_in_turn_but_the_same_part_is_not(
     assert kept.forms["familias/llamada_previa"] == CALL_FORM
     assert "llamada_previa" in kept.sources["familias.bpmn"]
     assert drafts.validate_draft(new_session(), kept, engine.FormLibrary(ROOT / "forms")) == []
+
+
+def test_an_import_rewrites_the_whole_draft_so_any_older_save_meets_it(
+        session, new_session, deployed, manager, real_forms):
+    """A form editor opened before an import must not write its form into the imported
+    draft unseen: an import counts as a save of every part."""
+    from engine.commands import process_import
+
+    with unit_of_work(session):
+        draft = drafts.open_draft(session, "familias", manager)
+        bpmn = draft.sources["familias.bpmn"].encode("utf-8")
+    with unit_of_work(session):
+        imported = process_import.import_into_draft(
+            session, "familias", manager, bpmn, "familias.bpmn", revision=1,
+            fallback=real_forms)
+    assert imported.draft.revision == 2
+    later = new_session()
+    with pytest.raises(engine.Conflict), unit_of_work(later):
+        drafts.save_form(later, "familias", manager, "familias/llamada_previa", CALL_FORM,
+                         revision=1)
+    with pytest.raises(engine.Conflict), unit_of_work(later):  # and an import on 1 again
+        process_import.import_into_draft(later, "familias", manager, bpmn, "familias.bpmn",
+                                         revision=1, fallback=real_forms)
+    assert "familias/llamada_previa" not in drafts.current_draft(
+        new_session(), "familias", manager).forms
