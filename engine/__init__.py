@@ -10,6 +10,7 @@ each other, :mod:`engine.persistence.events`.
 from . import policy, queries
 from .commands import event_handlers
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
+from .commands.corrections import Change, Correction, correct_step
 from .commands.deploy import DeployResult, deploy, deploy_folder
 from .commands.drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
@@ -39,6 +40,7 @@ from .persistence import events
 from .persistence.models import Base
 from .persistence.uow import NoUnitOfWork, UnitOfWork, handles, unit_of_work
 from .queries.completions import Completion, completion_of
+from .queries.recorded import RecordedStep, may_correct, recorded_step
 from .runtime.limits import configure as configure_limits
 
 __all__ = [
@@ -54,4 +56,5 @@ __all__ = [
     "update_settings", "visible_case", "configure_limits", "policy", "queries",
     "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
     "handles", "events", "event_handlers", "check_sources",
+    "Change", "Correction", "RecordedStep", "correct_step", "may_correct", "recorded_step",
 ]

@@ -61,6 +61,10 @@ WORDINGS: dict[str, str] = {
     "deadlines.not_paused": N_("Los plazos de este caso no están en pausa."),
     "policy.pause_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor "
                                       "de su territorio puede pausar o reanudar sus plazos."),
+    "policy.correct_not_allowed": N_("Solo quien completó el paso o un supervisor de su "
+                                     "territorio puede corregirlo."),
+    "policy.household_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor "
+                                       "de su territorio puede modificar los datos del hogar."),
     "place.already_enrolled": N_("El caso ya tiene un cupo o espera uno."),
     "place.none_configured": N_("No hay cupos de «%(modality)s» en %(territory)s: hay que "
                                 "agregarlos a los ajustes del programa."),
@@ -216,6 +220,8 @@ WORDINGS: dict[str, str] = {
     "event.place_released": N_("Cupo liberado: %(modality)s"),
     "event.incident_retried": N_("Incidente reintentado: %(step)s"),
     "event.incident_cancelled": N_("Incidente cancelado (%(step)s): %(reason)s"),
+    "event.step_corrected": N_("Corregido: %(step)s (motivo: %(reason)s)"),
+    "event.household_changed": N_("Datos del hogar modificados: %(fields)s"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)

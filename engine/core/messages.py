@@ -46,6 +46,8 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "policy.supervisor_only": ("action", "task"),
     "policy.task_held_by_other": ("action", "assignee", "task"),
     "policy.pause_not_allowed": ("action", "case"),
+    "policy.correct_not_allowed": ("action", "case"),
+    "policy.household_not_allowed": ("action", "case"),
     "policy.not_in_country": ("action", "programme", "country"),
     "policy.not_allowed": ("action", "roles"),
     "policy.holder_or_supervisor": ("action", "task"),
@@ -162,6 +164,8 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.place_released": ("modality",),
     "event.incident_retried": ("step",),
     "event.incident_cancelled": ("step", "reason"),
+    "event.step_corrected": ("step", "reason"),
+    "event.household_changed": ("fields",),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke
@@ -174,6 +178,8 @@ FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field
     "duration", "version_anchor", "needed_by_version",
     # households: the national id (RUT, codice fiscale) and its uniqueness per territory
     "national_id_checksum", "national_id_format", "household_exists",
+    # corrections of a recorded step
+    "no_change",
 })
 
 
