@@ -40,7 +40,9 @@ from .persistence import events
 from .persistence.models import Base
 from .persistence.uow import NoUnitOfWork, UnitOfWork, handles, unit_of_work
 from .queries.completions import Completion, completion_of
+from .queries.plans import Plan, current_plan
 from .queries.recorded import RecordedStep, may_correct, recorded_step
+from .queries.trajectory import Trajectory, trajectory
 from .runtime.limits import configure as configure_limits
 
 __all__ = [
@@ -57,4 +59,5 @@ __all__ = [
     "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
     "handles", "events", "event_handlers", "check_sources",
     "Change", "Correction", "RecordedStep", "correct_step", "may_correct", "recorded_step",
+    "Plan", "Trajectory", "current_plan", "trajectory",
 ]

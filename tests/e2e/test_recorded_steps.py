@@ -10,6 +10,7 @@ import engine
 from engine import unit_of_work
 from engine.persistence.models import Event
 from tests.conftest import ROOT
+from tests.e2e.recorded_cases import walk_soto_fuentes
 from web.demo_data import contacto
 from web.extensions import db
 
@@ -132,3 +133,25 @@ def test_an_open_or_unknown_step_has_nothing_to_correct(as_person, start_case):
 def _corrections(web_app) -> list[Event]:
     with web_app.app_context():
         return list(db.session.scalars(select(Event).where(Event.kind == "step_corrected")))
+
+
+@pytest.fixture
+def soto_fuentes(web_app):
+    return walk_soto_fuentes(web_app)
+
+
+def test_the_case_file_shows_the_matriz_over_time_and_the_current_plan(as_person,
+                                                                       soto_fuentes):
+    html = as_person("pedro").get(f"/cases/{soto_fuentes}").get_data(as_text=True)
+    assert "Matriz de Bienestar en el tiempo" in html
+    assert html.count('class="trajectory-grid"') == 5  # one table per dimension
+    assert "cell--better" in html and "provisional" in html
+    assert "Plan vigente" in html and "Empleo estable" in html and "Postular a Yo Trabajo" in html
+    assert as_person("giulia").get(f"/cases/{soto_fuentes}").status_code == 404
+
+
+def test_the_case_file_speaks_italian_to_an_italian_reader(as_person, soto_fuentes):
+    jorge = as_person("jorge")
+    jorge.post("/account/language", {"locale": "it", "next": "/"})
+    html = jorge.get(f"/cases/{soto_fuentes}").get_data(as_text=True)
+    assert "Matriz de Bienestar nel tempo" in html and "Piano in corso" in html

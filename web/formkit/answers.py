@@ -25,13 +25,16 @@ class _Reading(Context):
     """A rendering context that also knows which fields a correction changed."""
 
     changed: frozenset[str] = frozenset()
+    dates: Callable[[str], str] | None = None
 
 
 def render_answers(schema: dict, values: dict, *, translate: Callable[[str], str] = lambda s: s,
-                   references: dict | None = None, changed: frozenset[str] = frozenset()
-                   ) -> Markup:
-    """The answers of one completed form, read-only, in schema order."""
-    ctx = _Reading({}, translate, references or {}, changed=frozenset(changed))
+                   references: dict | None = None, changed: frozenset[str] = frozenset(),
+                   dates: Callable[[str], str] | None = None) -> Markup:
+    """The answers of one completed form, read-only, in schema order; ``dates`` words an
+    ISO date in the reader's language (else it is shown as submitted)."""
+    ctx = _Reading({}, translate, references or {}, changed=frozenset(changed),
+                   dates=dates)
     return el("div", {"class": "answers"}, _object(ctx, schema, "", values))
 
 
@@ -51,7 +54,8 @@ def _entry(ctx: Context, node: dict, path: str, value) -> Markup:
     changed = _touched(ctx, path)
     mark = (el("span", {"class": "badge badge--corrected"}, ctx.t(CORRECTED))
             if changed else None)
-    classes = "answers-entry" + (" answers-entry--changed" if changed else "")
+    classes = f"answers-entry answers-entry--{kind(node)}" + (
+        " answers-entry--changed" if changed else "")
     return el("div", {"class": classes, "data-field": path},
               el("dt", {}, title(node, path), " " if mark else None, mark),
               el("dd", {}, _value(ctx, node, path, value)))
@@ -75,6 +79,8 @@ def _value(ctx: Context, node: dict, path: str, value) -> Markup:
 
 
 def _plain(ctx: Context, node: dict, value) -> str:
+    if node.get("format") == "date" and isinstance(value, str) and ctx.dates:
+        return ctx.dates(value)
     if isinstance(value, bool):
         return ctx.t(YES) if value else ctx.t(NO)
     for option, _text, shown in options(node):
@@ -151,9 +157,10 @@ def label_of(schema: dict, path: str) -> str:
     return " › ".join(parts)
 
 
-def shown_value(schema: dict, path: str, value, translate: Callable[[str], str]) -> str:
+def shown_value(schema: dict, path: str, value, translate: Callable[[str], str],
+                dates: Callable[[str], str] | None = None) -> str:
     """One answer (before or after a correction) as text, options by their labels."""
-    ctx = _Reading({}, translate, {})
+    ctx = _Reading({}, translate, {}, dates=dates)
     if value is None or value == [] or value == {}:
         return ctx.t(UNANSWERED)
     nodes = node_at(schema, path)

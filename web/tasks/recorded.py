@@ -5,7 +5,10 @@
 reason through the engine: a new event in the trail, the original kept.
 """
 
+from datetime import date
+
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -26,6 +29,14 @@ def _library() -> engine.FormLibrary:
     return current_app.extensions["acompana.forms"]
 
 
+def day(iso: str) -> str:
+    """An ISO date as the reader writes it (the text as it is when it is not a date)."""
+    try:
+        return format_date(date.fromisoformat(iso), "medium")
+    except ValueError:
+        return iso
+
+
 def _step(task_id: str) -> engine.RecordedStep:
     return engine.recorded_step(db.session, task_id, actor(), _library())
 
@@ -35,8 +46,8 @@ def _history(step: engine.RecordedStep) -> list[dict]:
     schema = step.schema or {"properties": {}}
     return [{"by": full_name(c.by), "at": c.at, "reason": c.reason,
              "changes": [{"label": label_of(schema, change.field),
-                          "before": shown_value(schema, change.field, change.before, _),
-                          "after": shown_value(schema, change.field, change.after, _)}
+                          "before": shown_value(schema, change.field, change.before, _, day),
+                          "after": shown_value(schema, change.field, change.after, _, day)}
                          for change in c.changes]}
             for c in step.corrections]
 
@@ -46,7 +57,7 @@ def recorded_page(task_id: str):
     step = _step(task_id)
     changed = frozenset(change.field for c in step.corrections for change in c.changes)
     answers = (render_answers(step.schema, step.answers, translate=_,
-                              references=step.references, changed=changed)
+                              references=step.references, changed=changed, dates=day)
                if step.schema else None)
     may_correct = step.schema is not None and engine.may_correct(db.session, actor(), step)
     said = explanation(engine.Completion(step.task_id, step.case.id, step.title, step.form_key,

@@ -1,0 +1,21 @@
+"""A Familias case with a long record (diagnosis, plan, a follow-up and the final
+evaluation), walked through the engine as the demo walks its cases, for the pages that show
+what was recorded."""
+
+from tests.integration.recorded_walk import walk
+from web import demo_data
+from web.demo_data import _accompanied
+from web.extensions import db
+
+SOTO_FUENTES = {"family": "Soto Fuentes", "programme": "familias", "territory": "antofagasta",
+                "caseworker": "ana",
+                "steps": [*_accompanied(2), ("seguimiento", 5), ("evaluacion_final", 700)]}
+
+
+def walk_soto_fuentes(web_app) -> int:
+    """Open and walk the Soto Fuentes case (held by Ana); return its id."""
+    with web_app.app_context():
+        forms = web_app.extensions["acompana.forms"]
+        case_id = walk(db.session, db.engine, forms, demo_data, SOTO_FUENTES)
+        db.session.remove()
+        return case_id

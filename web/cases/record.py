@@ -1,0 +1,35 @@
+"""What the case file shows of what was recorded: the assessments over time (the Matriz de
+Bienestar, Il Mondo del Bambino) and the current plan, for ``cases/_record.html``."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+
+import engine
+
+from ..access import actor
+from ..auth.people import full_name
+from ..extensions import db
+from .views import bp
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """The parts of the case file read from its completed steps."""
+
+    trajectory: engine.Trajectory | None
+    plan: engine.Plan | None
+    planner: str | None
+    today: str
+
+
+@bp.app_template_global("case_record")
+def case_record(case) -> CaseRecord:
+    """The trajectory and the current plan of ``case`` (the page already checked access;
+    the queries check it again)."""
+    forms = current_app.extensions["acompana.forms"]
+    who = actor()
+    plan = engine.current_plan(db.session, case.id, who, forms)
+    return CaseRecord(engine.trajectory(db.session, case.id, who, forms), plan,
+                      full_name(plan.by) if plan else None, date.today().isoformat())
