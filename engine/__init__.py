@@ -13,6 +13,7 @@ from .commands.cases import CaseView, StartCase, case_history, show_case, start_
 from .commands.corrections import Change, Correction, correct_step
 from .commands.deploy import DeployResult, deploy, deploy_folder
 from .commands.drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
+from .commands.household_changes import household_history, update_household
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
 from .commands.programme_settings import update_settings
 from .commands.programme_territories import disable_programme, enable_programme
@@ -59,5 +60,5 @@ __all__ = [
     "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
     "handles", "events", "event_handlers", "check_sources",
     "Change", "Correction", "RecordedStep", "correct_step", "may_correct", "recorded_step",
-    "Plan", "Trajectory", "current_plan", "trajectory",
+    "Plan", "Trajectory", "current_plan", "trajectory", "household_history", "update_household",
 ]

@@ -221,7 +221,7 @@ WORDINGS: dict[str, str] = {
     "event.incident_retried": N_("Incidente reintentado: %(step)s"),
     "event.incident_cancelled": N_("Incidente cancelado (%(step)s): %(reason)s"),
     "event.step_corrected": N_("Corregido: %(step)s (motivo: %(reason)s)"),
-    "event.household_changed": N_("Datos del hogar modificados: %(fields)s"),
+    "event.household_changed": N_("Datos del hogar modificados: %(parts)s"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)
@@ -246,8 +246,18 @@ def _moment(value) -> str:
     return format_datetime(moment, "short")
 
 
+HOUSEHOLD_PARTS = {"family_name": _l("familia"), "address": _l("dirección"),
+                   "members": _l("integrantes")}
+
+
+def _parts(value) -> str:
+    """The parts of a household that changed (``household_changed``), worded."""
+    parts = value if isinstance(value, list) else [value]
+    return ", ".join(str(HOUSEHOLD_PARTS.get(p, p)) for p in parts)
+
+
 FORMATS: dict[str, Callable[[object], str]] = {
-    "at": _moment, "due": _moment,
+    "at": _moment, "due": _moment, "parts": _parts,
     "role": lambda role: str(ROLE_NAMES.get(role, role)),
 }
 

@@ -165,7 +165,7 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.incident_retried": ("step",),
     "event.incident_cancelled": ("step", "reason"),
     "event.step_corrected": ("step", "reason"),
-    "event.household_changed": ("fields",),
+    "event.household_changed": ("parts",),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke

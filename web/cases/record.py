@@ -7,8 +7,9 @@ from datetime import date
 from flask import current_app
 
 import engine
+from engine import policy
 
-from ..access import actor
+from ..access import actor, may
 from ..auth.people import full_name
 from ..extensions import db
 from .views import bp
@@ -22,6 +23,7 @@ class CaseRecord:
     plan: engine.Plan | None
     planner: str | None
     today: str
+    may_edit_household: bool = False
 
 
 @bp.app_template_global("case_record")
@@ -32,4 +34,5 @@ def case_record(case) -> CaseRecord:
     who = actor()
     plan = engine.current_plan(db.session, case.id, who, forms)
     return CaseRecord(engine.trajectory(db.session, case.id, who, forms), plan,
-                      full_name(plan.by) if plan else None, date.today().isoformat())
+                      full_name(plan.by) if plan else None, date.today().isoformat(),
+                      may(policy.EDIT_HOUSEHOLD, case))
