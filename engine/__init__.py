@@ -12,6 +12,7 @@ from .commands import event_handlers
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .commands.corrections import Change, Correction, correct_step
 from .commands.deploy import DeployResult, deploy, deploy_folder
+from .commands.documents import attach_document, document, documents_of
 from .commands.drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
 from .commands.household_changes import household_history, update_household
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
@@ -61,4 +62,5 @@ __all__ = [
     "handles", "events", "event_handlers", "check_sources",
     "Change", "Correction", "RecordedStep", "correct_step", "may_correct", "recorded_step",
     "Plan", "Trajectory", "current_plan", "trajectory", "household_history", "update_household",
+    "attach_document", "document", "documents_of",
 ]

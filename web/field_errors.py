@@ -42,6 +42,7 @@ MESSAGES = {
           name=limit["family_name"]) if isinstance(limit, dict)
         else _("Ya hay una familia registrada con este documento en el territorio.")),
     "no_change": lambda limit: _("La corrección no cambia ninguna respuesta."),
+    "file_type": lambda limit: _("Solo se aceptan archivos PDF, PNG o JPEG."),
 }
 
 

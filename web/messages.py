@@ -65,6 +65,10 @@ WORDINGS: dict[str, str] = {
                                      "territorio puede corregirlo."),
     "policy.household_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor "
                                        "de su territorio puede modificar los datos del hogar."),
+    "policy.attach_not_allowed": N_("Solo quien completó el paso, la profesional a cargo del "
+                                    "caso o un supervisor de su territorio puede adjuntar "
+                                    "documentos."),
+    "document.not_found": N_("No hay un documento %(document)s."),
     "place.already_enrolled": N_("El caso ya tiene un cupo o espera uno."),
     "place.none_configured": N_("No hay cupos de «%(modality)s» en %(territory)s: hay que "
                                 "agregarlos a los ajustes del programa."),
@@ -222,6 +226,7 @@ WORDINGS: dict[str, str] = {
     "event.incident_cancelled": N_("Incidente cancelado (%(step)s): %(reason)s"),
     "event.step_corrected": N_("Corregido: %(step)s (motivo: %(reason)s)"),
     "event.household_changed": N_("Datos del hogar modificados: %(parts)s"),
+    "event.document_attached": N_("Documento adjuntado a %(step)s: %(name)s"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)

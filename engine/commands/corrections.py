@@ -92,17 +92,24 @@ def described(corrections: list[Event]) -> list[Correction]:
 def corrected(session: Session, events: list[Event]) -> list[Event]:
     """``events`` with each corrected ``task_completed`` replaced by a detached copy whose
     ``submitted`` is its current answers (never added to the session: nothing is written)."""
-    completions = {e.id: e for e in events if e.kind == COMPLETED}
+    completions = [e for e in events if e.kind == COMPLETED]
     if not completions:
         return events
-    case_ids = sorted({e.case_id for e in completions.values()})
-    latest: dict[int, dict] = {}
-    query = (select(Event.data).where(Event.case_id.in_(case_ids), Event.kind == CORRECTED)
+    case_ids = sorted({e.case_id for e in completions})
+    query = (select(Event).where(Event.case_id.in_(case_ids), Event.kind == CORRECTED)
              .order_by(Event.id))
-    for data in session.scalars(query):
-        target = (data or {}).get("corrects")
-        if target in completions and isinstance(data.get("values"), dict):
-            latest[target] = data["values"]
+    return apply(events, list(session.scalars(query)))
+
+
+def apply(events: list[Event], made: list[Event]) -> list[Event]:
+    """``events`` with the corrections ``made`` (``step_corrected`` events, in order) applied
+    to the completions they correct, as :func:`corrected` does; reads nothing."""
+    ids = {e.id for e in events if e.kind == COMPLETED}
+    latest: dict[int, dict] = {}
+    for event in made:
+        data = event.data or {}
+        if data.get("corrects") in ids and isinstance(data.get("values"), dict):
+            latest[data["corrects"]] = data["values"]
     if not latest:
         return events
     return [_with_answers(e, latest[e.id]) if e.id in latest else e for e in events]

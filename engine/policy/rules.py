@@ -24,6 +24,7 @@ RELEASE_TASK, REASSIGN_TASK, PAUSE_DEADLINES = "release_task", "reassign_task", 
 READ_DRAFT, SUPERVISE, READ_REPORTS = "read_draft", "supervise", "read_reports"
 MANAGE_PROGRAMME, ENABLE_PROGRAMME = "manage_programme", "enable_programme"
 CORRECT_STEP, EDIT_HOUSEHOLD = "correct_step", "edit_household"
+ATTACH_DOCUMENT = "attach_document"
 
 STARTERS = frozenset({CASEWORKER, SUPERVISOR, ADMIN, SYSTEM_ROLE})
 OVERSEERS = frozenset({SUPERVISOR, MANAGER, ADMIN, SYSTEM_ROLE})
@@ -180,6 +181,17 @@ def _correct_step(session: Session, actor: Actor, step: Authored) -> Refusal:
         refusal = not_allowed(actor, CORRECT_STEP, "only the step's author or a supervisor "
                               "of its territory may correct it",
                               code="policy.correct_not_allowed", case=step.case.id)
+    return refusal
+
+
+@_rule(ATTACH_DOCUMENT)
+def _attach_document(session: Session, actor: Actor, step: Authored) -> Refusal:
+    refusal = unseen_case(actor, step.case)
+    if refusal is None and actor.id not in (step.author, step.case.caseworker) and not \
+            supervises(actor, step.case.territory_id):
+        refusal = not_allowed(actor, ATTACH_DOCUMENT, "only the step's author, the case's "
+                              "caseworker or a supervisor of its territory may",
+                              code="policy.attach_not_allowed", case=step.case.id)
     return refusal
 
 

@@ -116,11 +116,12 @@ def case_events(session: Session, case_ids: Iterable[int],
     found: dict[int, list[Event]] = {i: [] for i in ids}
     if not ids:
         return found
-    query = (select(Event).where(Event.case_id.in_(ids), Event.kind.in_(kinds))
+    asked = kinds + ([corrections.CORRECTED] if corrections.COMPLETED in kinds else [])
+    query = (select(Event).where(Event.case_id.in_(ids), Event.kind.in_(asked))
              .order_by(Event.id))
-    events = list(session.scalars(query))
-    if "task_completed" in kinds:
-        events = corrections.corrected(session, events)
+    events = list(session.scalars(query))  # corrections in the same query: one round trip
+    made = [e for e in events if e.kind == corrections.CORRECTED]
+    events = corrections.apply([e for e in events if e.kind in kinds], made)
     for event in events:
         found[event.case_id].append(event)
     return found

@@ -2,10 +2,16 @@
 evaluation), walked through the engine as the demo walks its cases, for the pages that show
 what was recorded."""
 
+from datetime import date
+
+import engine
+from engine import unit_of_work
 from tests.integration.recorded_walk import walk
 from web import demo_data
-from web.demo_data import _accompanied
+from web.demo_data import _accompanied, contacto
 from web.extensions import db
+
+ANA = engine.Actor("ana", frozenset({"caseworker"}), None)
 
 SOTO_FUENTES = {"family": "Soto Fuentes", "programme": "familias", "territory": "antofagasta",
                 "caseworker": "ana",
@@ -19,3 +25,14 @@ def walk_soto_fuentes(web_app) -> int:
         case_id = walk(db.session, db.engine, forms, demo_data, SOTO_FUENTES)
         db.session.remove()
         return case_id
+
+
+def first_contact_done(web_app, case_id: int, task_id: str) -> None:
+    """Ana takes and completes the first contact of ``case_id`` (two attempts)."""
+    with web_app.app_context():
+        forms = web_app.extensions["acompana.forms"]
+        with unit_of_work(db.session):
+            engine.claim(db.session, task_id, ANA)
+        with unit_of_work(db.session):
+            engine.complete(db.session, forms, task_id, contacto(date(2026, 3, 5)), ANA)
+        db.session.remove()

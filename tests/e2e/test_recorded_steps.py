@@ -1,34 +1,20 @@
 """A completed step opens read-only with its answers, who and when; corrections add, never
 overwrite; and only those who may see the case see it."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
-import engine
-from engine import unit_of_work
 from engine.persistence.models import Event
-from tests.conftest import ROOT
-from tests.e2e.recorded_cases import walk_soto_fuentes
-from web.demo_data import contacto
+from tests.e2e.recorded_cases import first_contact_done, walk_soto_fuentes
 from web.extensions import db
-
-ANA = engine.Actor("ana", frozenset({"caseworker"}), None)
 
 
 @pytest.fixture
 def done_step(web_app, start_case, as_person):
     """A case whose first contact Ana completed (two attempts); returns (case, task)."""
     case_id = start_case()
-    ana = as_person("ana")
-    task_id = ana.open_tasks(case_id)["primer_contacto"]
-    with web_app.app_context():
-        forms = engine.FormLibrary(ROOT / "forms")
-        with unit_of_work(db.session):
-            engine.claim(db.session, task_id, ANA)
-        with unit_of_work(db.session):
-            engine.complete(db.session, forms, task_id, contacto(date(2026, 3, 5)), ANA)
+    task_id = as_person("ana").open_tasks(case_id)["primer_contacto"]
+    first_contact_done(web_app, case_id, task_id)
     return case_id, task_id
 
 

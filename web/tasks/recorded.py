@@ -14,12 +14,14 @@ from flask_login import login_required
 
 import engine
 from engine import unit_of_work
+from engine.commands.documents import MAX_BYTES
 
 from ..access import actor, refuse
 from ..auth.people import full_name
 from ..extensions import db
 from ..field_errors import translated
 from ..formkit import label_of, parse_form, render_answers, render_form, shown_value
+from . import documents
 from .completed import explanation
 
 REASON = "reason"
@@ -60,11 +62,17 @@ def recorded_page(task_id: str):
                               references=step.references, changed=changed, dates=day)
                if step.schema else None)
     may_correct = step.schema is not None and engine.may_correct(db.session, actor(), step)
+    documents_here = engine.documents_of(db.session, task_id, actor())
+    may_attach = engine.policy.may(db.session, actor(), engine.policy.ATTACH_DOCUMENT,
+                                   engine.policy.Authored(step.case, step.by))
     said = explanation(engine.Completion(step.task_id, step.case.id, step.title, step.form_key,
                                          step.by, step.at))
     return render_template("tasks/recorded.html", step=step, case=step.case, answers=answers,
                            author=full_name(step.by), corrections=_history(step),
-                           may_correct=may_correct, message=said)
+                           may_correct=may_correct, message=said, documents=documents_here,
+                           may_attach=may_attach, kinds=documents.kinds(),
+                           kind_labels=dict(documents.kinds()), people=full_name,
+                           max_mb=MAX_BYTES // (1024 * 1024))
 
 
 @login_required

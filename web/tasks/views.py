@@ -15,11 +15,13 @@ from ..deadline_text import describe_rule
 from ..extensions import db
 from ..field_errors import translated
 from ..formkit import parse_form, render_form
-from . import recorded
+from . import documents, recorded
 from .completed import completed_page, references
 
 bp = Blueprint("tasks", __name__)
 bp.add_url_rule("/tasks/<task_id>/correct", "correct", recorded.correct, methods=["GET", "POST"])
+bp.add_url_rule("/tasks/<task_id>/documents", "upload", documents.upload, methods=["POST"])
+bp.add_url_rule("/documents/<int:document_id>", "document", documents.download)
 
 
 def _library() -> engine.FormLibrary:
