@@ -7,7 +7,7 @@ Screenshots land in tests/e2e/screenshots/recorded-*.png for a person to look at
 import pytest
 
 from tests.e2e.browsers import SHOTS, VIEWPORTS, assert_no_csp_violation, new_page, sign_in
-from tests.e2e.recorded_cases import walk_soto_fuentes
+from tests.e2e.recorded_cases import walk_demo_case, walk_soto_fuentes
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
 
@@ -43,7 +43,8 @@ def test_the_matriz_over_time_a_read_only_step_and_its_correction(chromium, serv
 
     page.locator("section.trajectory thead a").first.click()  # the diagnosis, read-only
     page.wait_for_selector("section[aria-labelledby=answers-title]")
-    assert page.locator("main input:not([type=hidden]), main textarea").count() == 0
+    answers = page.locator("section[aria-labelledby=answers-title]")
+    assert answers.locator("input, textarea, select").count() == 0  # read-only
     assert "Ana Castro" in page.locator(".recorded-status").inner_text() or \
         "Usted ya completó" in page.locator(".recorded-status").inner_text()
     shot("2-read-only")
@@ -59,5 +60,32 @@ def test_the_matriz_over_time_a_read_only_step_and_its_correction(chromium, serv
     shot("3-corrected")
     page.locator("section.corrections").screenshot(
         path=str(SHOTS / f"recorded-{device}-3-correction-history.png"))
+    assert_no_csp_violation(page)
+    page.close()
+
+
+@pytest.fixture
+def bruno_galli(web_app):
+    return walk_demo_case(web_app, "pippi", "Bruno Galli")
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_il_mondo_del_bambino_t0_t1_t2_side_by_side_in_italian(chromium, server, bruno_galli,
+                                                               device):
+    SHOTS.mkdir(exist_ok=True)
+    page = new_page(chromium, VIEWPORTS[device])
+    sign_in(page, server, "marco")
+    page.wait_for_url(server + "/")
+    page.goto(f"{server}/cases/{bruno_galli}")
+    trajectory = page.locator("section.trajectory")
+    trajectory.wait_for()
+    assert "Il Mondo del Bambino" in trajectory.inner_text()
+    first = trajectory.locator(".trajectory-scroll").first
+    assert first.locator("thead th").count() == 4  # the item, T0, T1, T2
+    assert first.locator("tr.trajectory-average td.cell--better").count() == 2
+    first.screenshot(path=str(SHOTS / f"recorded-{device}-4-mondo-crescere.png"))
+    plan = page.locator("section.current-plan")
+    assert "Raggiunto" in plan.inner_text()
+    plan.screenshot(path=str(SHOTS / f"recorded-{device}-4-progetto-quadro.png"))
     assert_no_csp_violation(page)
     page.close()

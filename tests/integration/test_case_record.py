@@ -7,7 +7,7 @@ import engine
 from engine import unit_of_work
 from tests.conftest import ROOT
 from tests.integration.recorded_walk import walk
-from web import demo_data, demo_data_pippi
+from web import demo_data, demo_data_crece, demo_data_pippi
 from web.demo_data import _accompanied
 
 FAMILIAS = {"family": "Soto Fuentes", "programme": "familias", "territory": "antofagasta",
@@ -93,3 +93,18 @@ def test_il_mondo_del_bambino_t0_t1_t2_with_side_averages(session, sql_engine, r
         engine.trajectory(session, case_id, giulia_elsewhere, real_forms)
     with pytest.raises(engine.NotFound):
         engine.current_plan(session, case_id, giulia_elsewhere, real_forms)
+
+
+def test_the_current_pii_shows_each_goal_as_the_latest_review_left_it(session, sql_engine,
+                                                                      real_forms, supervisor):
+    _deploy(session, real_forms, "comunidad_crece")
+    spec = next(c for c in demo_data_crece.DEMO_CASES if c["family"] == "Ignacio Vega")
+    case_id = walk(session, sql_engine, real_forms, demo_data_crece,
+                   {**spec, "territory": "antofagasta", "caseworker": "ana"})
+    plan = engine.current_plan(session, case_id, supervisor, real_forms)
+    assert plan.title.startswith("Plan de Intervención Individual")
+    assert len(plan.goals) == len(demo_data_crece.METAS)
+    school = next(g for g in plan.goals if g.area == "Escuela")
+    assert school.actions[0].who == "Dupla y joven" and school.actions[0].due
+    assert school.state is not None and school.reviewed_in
+    assert engine.trajectory(session, case_id, supervisor, real_forms) is None  # no instrument
