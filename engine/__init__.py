@@ -10,8 +10,11 @@ each other, :mod:`engine.persistence.events`.
 from . import policy, queries
 from .commands import event_handlers
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
+from .commands.corrections import Change, Correction, correct_step
 from .commands.deploy import DeployResult, deploy, deploy_folder
+from .commands.documents import attach_document, document, documents_of
 from .commands.drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
+from .commands.household_changes import household_history, update_household
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
 from .commands.programme_settings import update_settings
 from .commands.programme_territories import disable_programme, enable_programme
@@ -39,6 +42,9 @@ from .persistence import events
 from .persistence.models import Base
 from .persistence.uow import NoUnitOfWork, UnitOfWork, handles, unit_of_work
 from .queries.completions import Completion, completion_of
+from .queries.plans import Plan, current_plan
+from .queries.recorded import RecordedStep, may_correct, recorded_step
+from .queries.trajectory import Trajectory, trajectory
 from .runtime.limits import configure as configure_limits
 
 __all__ = [
@@ -54,4 +60,7 @@ __all__ = [
     "update_settings", "visible_case", "configure_limits", "policy", "queries",
     "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
     "handles", "events", "event_handlers", "check_sources",
+    "Change", "Correction", "RecordedStep", "correct_step", "may_correct", "recorded_step",
+    "Plan", "Trajectory", "current_plan", "trajectory", "household_history", "update_household",
+    "attach_document", "document", "documents_of",
 ]

@@ -41,6 +41,8 @@ MESSAGES = {
         _("Ya hay una familia registrada con este documento en el territorio: %(name)s.",
           name=limit["family_name"]) if isinstance(limit, dict)
         else _("Ya hay una familia registrada con este documento en el territorio.")),
+    "no_change": lambda limit: _("La corrección no cambia ninguna respuesta."),
+    "file_type": lambda limit: _("Solo se aceptan archivos PDF, PNG o JPEG."),
 }
 
 

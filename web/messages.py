@@ -61,6 +61,14 @@ WORDINGS: dict[str, str] = {
     "deadlines.not_paused": N_("Los plazos de este caso no están en pausa."),
     "policy.pause_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor "
                                       "de su territorio puede pausar o reanudar sus plazos."),
+    "policy.correct_not_allowed": N_("Solo quien completó el paso o un supervisor de su "
+                                     "territorio puede corregirlo."),
+    "policy.household_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor "
+                                       "de su territorio puede modificar los datos del hogar."),
+    "policy.attach_not_allowed": N_("Solo quien completó el paso, la profesional a cargo del "
+                                    "caso o un supervisor de su territorio puede adjuntar "
+                                    "documentos."),
+    "document.not_found": N_("No hay un documento %(document)s."),
     "place.already_enrolled": N_("El caso ya tiene un cupo o espera uno."),
     "place.none_configured": N_("No hay cupos de «%(modality)s» en %(territory)s: hay que "
                                 "agregarlos a los ajustes del programa."),
@@ -221,6 +229,9 @@ WORDINGS: dict[str, str] = {
     "event.place_released": N_("Cupo liberado: %(modality)s"),
     "event.incident_retried": N_("Incidente reintentado: %(step)s"),
     "event.incident_cancelled": N_("Incidente cancelado (%(step)s): %(reason)s"),
+    "event.step_corrected": N_("Corregido: %(step)s (motivo: %(reason)s)"),
+    "event.household_changed": N_("Datos del hogar modificados: %(parts)s"),
+    "event.document_attached": N_("Documento adjuntado a %(step)s: %(name)s"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)
@@ -245,8 +256,18 @@ def _moment(value) -> str:
     return format_datetime(moment, "short")
 
 
+HOUSEHOLD_PARTS = {"family_name": _l("familia"), "address": _l("dirección"),
+                   "members": _l("integrantes")}
+
+
+def _parts(value) -> str:
+    """The parts of a household that changed (``household_changed``), worded."""
+    parts = value if isinstance(value, list) else [value]
+    return ", ".join(str(HOUSEHOLD_PARTS.get(p, p)) for p in parts)
+
+
 FORMATS: dict[str, Callable[[object], str]] = {
-    "at": _moment, "due": _moment,
+    "at": _moment, "due": _moment, "parts": _parts,
     "role": lambda role: str(ROLE_NAMES.get(role, role)),
 }
 

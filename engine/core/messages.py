@@ -46,6 +46,10 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "policy.supervisor_only": ("action", "task"),
     "policy.task_held_by_other": ("action", "assignee", "task"),
     "policy.pause_not_allowed": ("action", "case"),
+    "policy.correct_not_allowed": ("action", "case"),
+    "policy.household_not_allowed": ("action", "case"),
+    "policy.attach_not_allowed": ("action", "case"),
+    "document.not_found": ("document",),
     "policy.not_in_country": ("action", "programme", "country"),
     "policy.not_allowed": ("action", "roles"),
     "policy.holder_or_supervisor": ("action", "task"),
@@ -166,6 +170,9 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.place_released": ("modality",),
     "event.incident_retried": ("step",),
     "event.incident_cancelled": ("step", "reason"),
+    "event.step_corrected": ("step", "reason"),
+    "event.household_changed": ("parts",),
+    "event.document_attached": ("step", "name"),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke
@@ -178,6 +185,10 @@ FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field
     "duration", "version_anchor", "needed_by_version", "escalation",
     # households: the national id (RUT, codice fiscale) and its uniqueness per territory
     "national_id_checksum", "national_id_format", "household_exists",
+    # corrections of a recorded step
+    "no_change",
+    # documents attached to a step
+    "file_type",
 })
 
 

@@ -1,7 +1,8 @@
 """A programme's manifest: what code outside the BPMN needs from its process.
 
 ``processes/<programme>/manifest.toml`` lists, per consumer (``report``: the programme's
-outcome report; ``demo``: the demo data; ``deadline_texts``: how deadlines read), the steps,
+outcome report; ``demo``: the demo data; ``deadline_texts``: how deadlines read; ``case_file``:
+the assessments over time and the current plan on the case file), the steps,
 outcomes and data fields it reads, and names the programme's household schema::
 
     household_schema = "household.schema.json"
@@ -32,7 +33,7 @@ from ..core.errors import InvalidProcess, ProcessProblem
 
 FILE = "manifest.toml"
 CONSUMERS = {"report": "the {programme} report", "demo": "the demo",
-             "deadline_texts": "the deadline texts"}
+             "deadline_texts": "the deadline texts", "case_file": "the case file"}
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "processes"
 
 

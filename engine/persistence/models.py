@@ -7,7 +7,17 @@ this ``Base`` to Flask-SQLAlchemy (``SQLAlchemy(model_class=Base)``), which make
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry, relationship
 from sqlalchemy.types import TypeDecorator
@@ -331,3 +341,24 @@ class Incident(Base):
     closed_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class Document(Base):
+    """A file attached to a completed step (the signed Carta de Compromiso, a consent), kept
+    in the database with the case it belongs to (engine.commands.documents); ``content`` is
+    deferred, so listing documents never reads the files."""
+
+    __tablename__ = "document"
+    __table_args__ = (Index("ix_document_task", "task_id", "id"),
+                      Index("ix_document_case", "case_id", "id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
+    task_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(128))
+    uploaded_at: Mapped[datetime]
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)

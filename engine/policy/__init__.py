@@ -18,6 +18,11 @@ applies (engine.queries). The rules, by action (and the thing it is about):
 - ``release_task``, ``read_draft`` (HumanTask): its holder or a supervisor of its territory;
   ``reassign_task``: a supervisor of its territory.
 - ``pause_deadlines`` (Case): the case's caseworker or a supervisor of its territory.
+- ``correct_step`` (:class:`Authored`): the step's author or a supervisor of the case's
+  territory (``policy.correct_not_allowed``); ``edit_household`` (Case): the case's
+  caseworker or a supervisor of its territory (``policy.household_not_allowed``);
+  ``attach_document`` (:class:`Authored`): the step's author, the case's caseworker or a
+  supervisor of its territory (``policy.attach_not_allowed``).
 - ``supervise`` (the dashboard) and ``read_reports``: supervisors, managers and
   administrators, over their own territories.
 - ``manage_programme`` (Programme: its settings and incidents): managers and administrators
@@ -46,7 +51,10 @@ from ..definitions import catalog
 from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
 from .rules import (
+    ATTACH_DOCUMENT,
     CLAIM_TASK,
+    CORRECT_STEP,
+    EDIT_HOUSEHOLD,
     ENABLE_PROGRAMME,
     MANAGE_PROGRAMME,
     MANAGERS,
@@ -64,6 +72,7 @@ from .rules import (
     STARTERS,
     SUPERVISE,
     WORK_TASK,
+    Authored,
     Opening,
     countries,
 )
@@ -75,7 +84,8 @@ if TYPE_CHECKING:
 ACTIONS = tuple(RULES)
 
 __all__ = [
-    "ACTIONS", "ADMIN", "CASEWORKER", "CLAIM_TASK", "ENABLE_PROGRAMME", "MANAGE_PROGRAMME",
+    "ACTIONS", "ADMIN", "ATTACH_DOCUMENT", "Authored", "CASEWORKER", "CLAIM_TASK", "CORRECT_STEP",
+    "EDIT_HOUSEHOLD", "ENABLE_PROGRAMME", "MANAGE_PROGRAMME",
     "MANAGER", "MANAGERS", "OPEN_TASK", "OVERSEERS", "PAUSE_DEADLINES", "READ_DRAFT",
     "READ_REPORTS", "REASSIGN_TASK", "RELEASE_TASK", "ROLES", "SEE_CASE", "SEE_TASK",
     "START_CASE", "STARTERS", "SUPERVISE", "SUPERVISOR", "SYSTEM_ROLE", "WORK_TASK", "Opening",

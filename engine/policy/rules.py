@@ -23,6 +23,8 @@ START_CASE, CLAIM_TASK, WORK_TASK = "start_case", "claim_task", "work_task"
 RELEASE_TASK, REASSIGN_TASK, PAUSE_DEADLINES = "release_task", "reassign_task", "pause_deadlines"
 READ_DRAFT, SUPERVISE, READ_REPORTS = "read_draft", "supervise", "read_reports"
 MANAGE_PROGRAMME, ENABLE_PROGRAMME = "manage_programme", "enable_programme"
+CORRECT_STEP, EDIT_HOUSEHOLD = "correct_step", "edit_household"
+ATTACH_DOCUMENT = "attach_document"
 
 STARTERS = frozenset({CASEWORKER, SUPERVISOR, ADMIN, SYSTEM_ROLE})
 OVERSEERS = frozenset({SUPERVISOR, MANAGER, ADMIN, SYSTEM_ROLE})
@@ -45,6 +47,14 @@ class Opening:
     def country(self) -> str:
         """The programme's country (from its settings)."""
         return catalog.settings_of(self.programme).country
+
+
+@dataclass(frozen=True)
+class Authored:
+    """A step recorded in ``case`` by ``author`` (a correction's subject)."""
+
+    case: Case
+    author: str
 
 
 def _rule(*actions: str):
@@ -160,6 +170,39 @@ def _pause_deadlines(session: Session, actor: Actor, case: Case) -> Refusal:
         refusal = not_allowed(actor, PAUSE_DEADLINES, "only the case's caseworker or a "
                               "supervisor of its territory may", code="policy.pause_not_allowed",
                               case=case.id)
+    return refusal
+
+
+@_rule(CORRECT_STEP)
+def _correct_step(session: Session, actor: Actor, step: Authored) -> Refusal:
+    refusal = unseen_case(actor, step.case)
+    if refusal is None and actor.id != step.author and not supervises(actor,
+                                                                      step.case.territory_id):
+        refusal = not_allowed(actor, CORRECT_STEP, "only the step's author or a supervisor "
+                              "of its territory may correct it",
+                              code="policy.correct_not_allowed", case=step.case.id)
+    return refusal
+
+
+@_rule(ATTACH_DOCUMENT)
+def _attach_document(session: Session, actor: Actor, step: Authored) -> Refusal:
+    refusal = unseen_case(actor, step.case)
+    if refusal is None and actor.id not in (step.author, step.case.caseworker) and not \
+            supervises(actor, step.case.territory_id):
+        refusal = not_allowed(actor, ATTACH_DOCUMENT, "only the step's author, the case's "
+                              "caseworker or a supervisor of its territory may",
+                              code="policy.attach_not_allowed", case=step.case.id)
+    return refusal
+
+
+@_rule(EDIT_HOUSEHOLD)
+def _edit_household(session: Session, actor: Actor, case: Case) -> Refusal:
+    refusal = unseen_case(actor, case)
+    if refusal is None and actor.id != case.caseworker and not supervises(actor,
+                                                                          case.territory_id):
+        refusal = not_allowed(actor, EDIT_HOUSEHOLD, "only the case's caseworker or a "
+                              "supervisor of its territory may",
+                              code="policy.household_not_allowed", case=case.id)
     return refusal
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..commands import corrections
 from ..definitions import households
 from ..persistence.models import Case, Event
 
@@ -109,14 +110,19 @@ def completions(session: Session, case_ids: Iterable[int]) -> dict[int, list[Eve
 
 def case_events(session: Session, case_ids: Iterable[int],
                 kinds: Iterable[str]) -> dict[int, list[Event]]:
-    """The events of ``kinds`` of each case, in order (empty list for none), in one query."""
-    ids = list(case_ids)
+    """The events of ``kinds`` of each case, in order (empty list for none), in one query;
+    completions carry their corrected answers (engine.commands.corrections)."""
+    ids, kinds = list(case_ids), list(kinds)
     found: dict[int, list[Event]] = {i: [] for i in ids}
     if not ids:
         return found
-    query = (select(Event).where(Event.case_id.in_(ids), Event.kind.in_(list(kinds)))
+    asked = kinds + ([corrections.CORRECTED] if corrections.COMPLETED in kinds else [])
+    query = (select(Event).where(Event.case_id.in_(ids), Event.kind.in_(asked))
              .order_by(Event.id))
-    for event in session.scalars(query):
+    events = list(session.scalars(query))  # corrections in the same query: one round trip
+    made = [e for e in events if e.kind == corrections.CORRECTED]
+    events = corrections.apply([e for e in events if e.kind in kinds], made)
+    for event in events:
         found[event.case_id].append(event)
     return found
 

@@ -83,7 +83,7 @@ def test_a_field_dropped_from_a_form_is_refused(session, real_forms, familias, t
 def test_a_manifest_field_naming_an_unknown_step_is_refused(session, real_forms, familias):
     manifest = familias / "manifest.toml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
-        '"diagnosis.matriz"', '"diagnosys.matriz"'), encoding="utf-8")
+        '"diagnosis.matriz"', '"diagnosys.matriz"', 1), encoding="utf-8")
     problems = refused(session, familias, real_forms)
     assert problems == ['manifest.toml: field "diagnosys.matriz" of [report] names step '
                         '"diagnosys", which [report.steps] does not list']

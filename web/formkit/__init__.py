@@ -5,7 +5,8 @@ sends back into the data the engine validates. No Flask here: the app passes its
 ``translate``; the browser side is web/static/formkit/formkit.{js,css}.
 """
 
+from .answers import label_of, render_answers, shown_value
 from .parse import parse_form
 from .render import render_form
 
-__all__ = ["parse_form", "render_form"]
+__all__ = ["label_of", "parse_form", "render_answers", "render_form", "shown_value"]

@@ -15,9 +15,13 @@ from ..deadline_text import describe_rule
 from ..extensions import db
 from ..field_errors import translated
 from ..formkit import parse_form, render_form
+from . import documents, recorded
 from .completed import completed_page, references
 
 bp = Blueprint("tasks", __name__)
+bp.add_url_rule("/tasks/<task_id>/correct", "correct", recorded.correct, methods=["GET", "POST"])
+bp.add_url_rule("/tasks/<task_id>/documents", "upload", documents.upload, methods=["POST"])
+bp.add_url_rule("/documents/<int:document_id>", "document", documents.download)
 
 
 def _library() -> engine.FormLibrary:
@@ -93,10 +97,11 @@ def _rule_text(row) -> str | None:
 @bp.route("/tasks/<task_id>")
 @login_required
 def show(task_id: str):
-    """The step's instructions and form (with the saved draft, for those who may read it)."""
+    """The step's instructions and form (with the saved draft, for those who may read it);
+    a completed step, read-only with its answers (web.tasks.recorded)."""
     row, done = _open_or_done(task_id)
     if done:
-        return completed_page(_done_forms(done), done, status=200)
+        return recorded.recorded_page(task_id)
     draft = engine.draft_for(db.session, row, actor())
     return _page(row, draft.data if draft else {}, {}, draft=draft)
 
