@@ -9,6 +9,7 @@ each other, :mod:`engine.persistence.events`.
 
 from . import policy, queries
 from .commands import event_handlers
+from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .commands.deploy import DeployResult, deploy, deploy_folder
 from .commands.drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
@@ -42,6 +43,7 @@ from .queries.completions import Completion, completion_of
 from .runtime.limits import configure as configure_limits
 
 __all__ = [
+    "Act", "case_acts", "may_act", "move_destinations", "perform_act",
     "MAX_DRAFT_BYTES", "AlreadyCompleted", "Completion", "Draft", "completion_of", "draft_for",
     "may_pause", "may_read_draft", "save_draft",
     "SYSTEM", "Actor", "Base", "CaseView", "Conflict", "DeployResult", "EngineError",

@@ -62,6 +62,10 @@ WORDINGS: dict[str, str] = {
     "policy.pause_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor "
                                       "de su territorio puede pausar o reanudar sus plazos."),
     "place.already_enrolled": N_("El caso ya tiene un cupo o espera uno."),
+    "act.case_closed": N_("El caso está cerrado: ya no admite acciones."),
+    "act.not_offered": N_("La versión del proceso de este caso no ofrece esa acción."),
+    "policy.act_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor de su "
+                                 "territorio puede registrar acciones en él."),
     "place.none_configured": N_("No hay cupos de «%(modality)s» en %(territory)s: hay que "
                                 "agregarlos a los ajustes del programa."),
     "policy.not_allowed": N_("Su rol no le permite hacer esto."),
@@ -208,6 +212,8 @@ WORDINGS: dict[str, str] = {
     "event.system_step": N_("Paso automático: %(step)s"),
     "event.decision": N_("Decisión: %(step)s"),
     "event.deadlines_paused": N_("Plazos en pausa: %(reason)s"),
+    "event.act_recorded": N_("Acción registrada: %(act)s"),
+    "event.case_moved": N_("Caso trasladado de %(from)s a %(to)s"),
     "event.place_assigned": N_("Cupo asignado: %(modality)s"),
     "event.place_assigned_from_list": N_("Cupo asignado desde la lista de espera: "
                                          "%(modality)s"),

@@ -18,6 +18,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
 - ``release_task``, ``read_draft`` (HumanTask): its holder or a supervisor of its territory;
   ``reassign_task``: a supervisor of its territory.
 - ``pause_deadlines`` (Case): the case's caseworker or a supervisor of its territory.
+- ``act_on_case`` (Case: a withdrawal, a move... from the case file): the same people
+  (``policy.act_not_allowed``).
 - ``supervise`` (the dashboard) and ``read_reports``: supervisors, managers and
   administrators, over their own territories.
 - ``manage_programme`` (Programme: its settings and incidents): managers and administrators
@@ -46,6 +48,7 @@ from ..definitions import catalog
 from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
 from .rules import (
+    ACT_ON_CASE,
     CLAIM_TASK,
     ENABLE_PROGRAMME,
     MANAGE_PROGRAMME,
@@ -75,6 +78,7 @@ if TYPE_CHECKING:
 ACTIONS = tuple(RULES)
 
 __all__ = [
+    "ACT_ON_CASE",
     "ACTIONS", "ADMIN", "CASEWORKER", "CLAIM_TASK", "ENABLE_PROGRAMME", "MANAGE_PROGRAMME",
     "MANAGER", "MANAGERS", "OPEN_TASK", "OVERSEERS", "PAUSE_DEADLINES", "READ_DRAFT",
     "READ_REPORTS", "REASSIGN_TASK", "RELEASE_TASK", "ROLES", "SEE_CASE", "SEE_TASK",
