@@ -87,6 +87,7 @@ PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy t
     "process.subprocess_in_lane": ("file", "line", "element", "detail"),
     "process.not_valid_bpmn": ("file", "line", "element", "detail"),
     "process.user_task": ("file", "line", "element", "detail"),
+    "process.act_form": ("file", "line", "element", "detail"),
     # task forms (engine.definitions.form_checks): ``path`` is a JSON pointer into the form
     "form.not_an_object": ("path",),
     "form.not_json": ("path",),
