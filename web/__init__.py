@@ -61,6 +61,7 @@ def _transport(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from . import cli, errors, health
     from .auth.views import bp as auth_bp
+    from .cases import acts as _acts  # noqa: F401 - its routes are on the cases blueprint
     from .cases.views import bp as cases_bp
     from .dashboard.views import bp as dashboard_bp
     from .form_editor.views import bp as form_editor_bp

@@ -117,6 +117,8 @@ WORDINGS: dict[str, str] = {
                                  "válido: %(detail)s"),
     "process.user_task": N_("%(file)s, línea %(line)s: la tarea %(element)s no está bien "
                             "definida: %(detail)s"),
+    "process.act_form": N_("%(file)s, línea %(line)s: la acción %(element)s no tiene un "
+                           "formulario válido: %(detail)s"),
     # task forms (engine.definitions.form_checks)
     "form.not_an_object": N_("El formulario debe ser un objeto JSON ({…})."),
     "form.not_json": N_("Lo enviado no es JSON válido."),
