@@ -25,6 +25,7 @@ from ..definitions.forms import FormLibrary
 from ..persistence import audit, mirror
 from ..persistence.models import (
     Case,
+    Household,
     HumanTask,
     ProcessInstance,
     ProgrammeTerritory,
@@ -99,7 +100,8 @@ def perform_act(session: Session, forms: FormLibrary, case_id: int, act_key: str
     (``policy.act_not_allowed``), :class:`Conflict` when the case is closed
     (``act.case_closed``) or its version has no such act (``act.not_offered``),
     :class:`InvalidTaskData` when the form refuses ``data`` and :class:`InvalidInput` when a
-    move names a territory it may not go to or a person who may not hold it there.
+    move names a territory it may not go to, one where the family is registered already, or
+    (when ``staff`` looks people up) a person who may not hold the case there.
     """
     inputs.refuse_if("perform_act", inputs.character_errors({"act": act_key, "data": data}))
     with clock.frozen_at(now) as moment:
@@ -170,6 +172,9 @@ def _move(session: Session, loaded: store.LoadedCase, act: Act, data: dict, acto
     holder = data.get(act.caseworker_field) if act.caseworker_field else None
     if destination is not None and holder is not None:
         errors += _holder_errors(act.caseworker_field, holder, destination, staff)
+    if destination is not None and _registered_there(session, case, destination):
+        errors.append(FieldError(act.move_field, "duplicate", "La persona de referencia de "
+                                 "esta familia ya está registrada en ese territorio."))
     if errors:
         raise InvalidInput("perform_act", errors)
     origin = case.territory
@@ -183,6 +188,18 @@ def _move(session: Session, loaded: store.LoadedCase, act: Act, data: dict, acto
     if holder is not None:
         case.caseworker = holder
     return origin
+
+
+def _registered_there(session: Session, case: Case, where: Territory) -> bool:
+    """Whether another household of ``where`` has this household's national id (a household
+    is unique per territory by it)."""
+    key = case.household.national_key
+    if not key:
+        return False
+    query = select(Household.id).where(Household.territory_id == where.id,
+                                       Household.national_key == key,
+                                       Household.id != case.household_id)
+    return session.scalar(query.limit(1)) is not None
 
 
 def _holder_errors(field: str, username: str, where: Territory,

@@ -185,3 +185,22 @@ def test_acts_are_refused_to_a_colleague_bad_data_and_unknown_acts(family, terri
     assert unknown.value.code == "act.not_offered"
     assert f.session.scalars(select(Event).where(Event.kind == "act_recorded")).all() == []
     assert f.session.get(Case, f.case.id).status == "open"
+
+
+def test_a_move_where_the_family_is_registered_already_is_refused(family, calama, supervisor):
+    f = family
+    both = engine.Actor("rosa", frozenset({"caseworker", "supervisor"}),
+                        frozenset({calama.id, f.case.territory_id}))
+    with unit_of_work(f.session):
+        here = engine.start_case(f.session, engine.StartCase(
+            "familias", "antofagasta", "ana", "Soto Vega", national_id="12.345.678-5"), both)
+        engine.start_case(f.session, engine.StartCase(
+            "familias", "calama", "rosa", "Soto Vega", national_id="12.345.678-5"), both)
+    f.case = here
+    with pytest.raises(InvalidInput) as refused:
+        act(f, "traslado", {"fecha": "2026-03-10", "territorio_destino": "calama",
+                            "profesional_destino": "rosa", "motivo": "Vuelve a Calama"},
+            staff={"rosa": both}.get)
+    assert [(e.field, e.code) for e in refused.value.errors] == [
+        ("territorio_destino", "duplicate")]
+    assert f.refreshed_case().territory.code == "antofagasta"
