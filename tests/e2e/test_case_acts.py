@@ -125,7 +125,7 @@ def test_a_move_offers_the_programmes_territories_and_their_caseworkers(
     assert case_row(web_app, case_id).territory_id != serena_id
     moved = ana.post(f"{page}/acts/traslado", {**bad, "territorio_destino": "la_serena"},
                      token_from=page)
-    assert moved.status_code == 302
+    assert moved.status_code == 302 and moved.location.endswith("/")  # to the inbox
     case = case_row(web_app, case_id)
     assert (case.territory_id, case.caseworker) == (serena_id, "rosa")
     assert ana.get(page).status_code == 404  # Antofagasta no longer sees it

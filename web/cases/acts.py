@@ -17,7 +17,7 @@ import engine
 from engine import unit_of_work
 from engine.core.errors import InvalidInput
 
-from ..access import actor
+from ..access import actor, may
 from ..auth.models import User
 from ..auth.people import staff_member
 from ..extensions import db
@@ -117,7 +117,15 @@ def act_submit(case_id: int, key: str):
         status = 403 if isinstance(refused, engine.NotAllowed) else 409
         return _page(_fresh(case_id), act, data, {}, status, word_error(refused))
     flash(_("Acción registrada: %(act)s.", act=act.name), "success")
+    if not may(engine.policy.SEE_CASE, _moved(case_id)):  # moved out of the person's territories
+        flash(_("El caso pasó a otro territorio: ya no está entre sus casos."), "info")
+        return redirect(url_for("inbox.index"))
     return redirect(url_for("cases.show", case_id=case_id))
+
+
+def _moved(case_id: int):
+    """The case as it is now (perhaps in another territory), whoever may see it."""
+    return engine.visible_case(db.session, case_id, engine.SYSTEM)
 
 
 def _fresh(case_id: int):
