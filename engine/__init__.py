@@ -9,6 +9,7 @@ each other, :mod:`engine.persistence.events`.
 
 from . import policy, queries
 from .commands import event_handlers
+from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .commands.corrections import Change, Correction, correct_step
 from .commands.deploy import DeployResult, deploy, deploy_folder
@@ -48,6 +49,7 @@ from .queries.trajectory import Trajectory, trajectory
 from .runtime.limits import configure as configure_limits
 
 __all__ = [
+    "Act", "case_acts", "may_act", "move_destinations", "perform_act",
     "MAX_DRAFT_BYTES", "AlreadyCompleted", "Completion", "Draft", "completion_of", "draft_for",
     "may_pause", "may_read_draft", "save_draft",
     "SYSTEM", "Actor", "Base", "CaseView", "Conflict", "DeployResult", "EngineError",

@@ -61,6 +61,7 @@ def _transport(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from . import cli, errors, health
     from .auth.views import bp as auth_bp
+    from .cases import acts as _acts  # noqa: F401 - its routes are on the cases blueprint
     from .cases import household as _household  # noqa: F401 - its routes are on cases
     from .cases import record as _case_record  # noqa: F401 - the case file's record parts
     from .cases.views import bp as cases_bp

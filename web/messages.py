@@ -70,6 +70,10 @@ WORDINGS: dict[str, str] = {
                                     "documentos."),
     "document.not_found": N_("No hay un documento %(document)s."),
     "place.already_enrolled": N_("El caso ya tiene un cupo o espera uno."),
+    "act.case_closed": N_("El caso está cerrado: ya no admite acciones."),
+    "act.not_offered": N_("La versión del proceso de este caso no ofrece esa acción."),
+    "policy.act_not_allowed": N_("Solo la profesional a cargo del caso o un supervisor de su "
+                                 "territorio puede registrar acciones en él."),
     "place.none_configured": N_("No hay cupos de «%(modality)s» en %(territory)s: hay que "
                                 "agregarlos a los ajustes del programa."),
     "policy.not_allowed": N_("Su rol no le permite hacer esto."),
@@ -124,6 +128,8 @@ WORDINGS: dict[str, str] = {
                                  "elemento no es válido."),
     "process.user_task": N_("%(file)s, línea %(line)s: la tarea %(element)s no está bien "
                             "definida."),
+    "process.act_form": N_("%(file)s, línea %(line)s: la acción %(element)s no tiene un "
+                           "formulario válido: %(detail)s"),
     # task forms (engine.definitions.form_checks)
     "form.not_an_object": N_("El formulario debe ser un objeto JSON ({…})."),
     "form.not_json": N_("Lo enviado no es JSON válido."),
@@ -221,6 +227,8 @@ WORDINGS: dict[str, str] = {
     "event.system_step": N_("Paso automático: %(step)s"),
     "event.decision": N_("Decisión: %(step)s"),
     "event.deadlines_paused": N_("Plazos en pausa: %(reason)s"),
+    "event.act_recorded": N_("Acción registrada: %(act)s"),
+    "event.case_moved": N_("Caso trasladado de %(from)s a %(to)s"),
     "event.place_assigned": N_("Cupo asignado: %(modality)s"),
     "event.place_assigned_from_list": N_("Cupo asignado desde la lista de espera: "
                                          "%(modality)s"),

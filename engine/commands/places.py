@@ -257,3 +257,11 @@ def _record(session: Session, row: Enrolment, kind: str, now: datetime, what: st
     audit.record(session, row.case_id, kind, SYSTEM.id, now, title=f"{what} — {name}",
                  data={"modality": modality, **details}, code=code,
                  params={"modality": name, **details})
+
+
+def lock_case_pool(session: Session, case_id: int, now: datetime) -> None:
+    """Before a command moves the workflow of a case that holds or waits for a place (an act
+    from the case file), lock the case's pool first (the lock order)."""
+    held = _active(session, case_id)
+    if held is not None:
+        _lock(session, held.pool_id, now)

@@ -40,6 +40,9 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "deadlines.not_paused": ("case",),
     "place.already_enrolled": ("case",),
     "place.none_configured": ("element", "modality", "territory"),
+    # acts outside the schedule (engine.commands.acts)
+    "act.case_closed": ("case",),
+    "act.not_offered": ("case", "act"),
     # the access policy (engine.policy)
     "policy.not_in_territory": ("action", "territory"),
     "policy.needs_task_role": ("action", "role", "task", "title"),
@@ -50,6 +53,7 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "policy.household_not_allowed": ("action", "case"),
     "policy.attach_not_allowed": ("action", "case"),
     "document.not_found": ("document",),
+    "policy.act_not_allowed": ("action", "case"),
     "policy.not_in_country": ("action", "programme", "country"),
     "policy.not_allowed": ("action", "roles"),
     "policy.holder_or_supervisor": ("action", "task"),
@@ -91,6 +95,7 @@ PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy t
                                "decision"),
     "process.user_task": ("file", "line", "element", "detail", "reason", "form", "lane",
                           "deadline", "assignee"),
+    "process.act_form": ("file", "line", "element", "detail"),
     # task forms (engine.definitions.form_checks): ``path`` is a JSON pointer into the form
     "form.not_an_object": ("path",),
     "form.not_json": ("path",),
@@ -162,6 +167,8 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.system_step": ("step",),
     "event.decision": ("step",),
     "event.deadlines_paused": ("reason",),
+    "event.act_recorded": ("act",),
+    "event.case_moved": ("from", "to"),
     "event.deadlines_resumed": ("days",),
     "event.place_assigned": ("modality", "from_waiting_list"),
     "event.place_assigned_from_list": ("modality", "from_waiting_list"),

@@ -112,3 +112,10 @@ def forget_instance(session: Session, instance_id: int, now: datetime) -> None:
     for row in session.scalars(overdue):
         _close_row(session, row, now)
     session.execute(delete(HumanTask).where(HumanTask.instance_id == instance_id))
+
+
+def default_assignee_after_move(task: Task, case: Case, settings: ProgrammeSettings) -> str | None:
+    """Who an open step goes to once its case moved territory: as a new step would, but a
+    person named in the case data (a tutor of the old territory) gives way to the pool."""
+    wanted = str(properties(task).get("assignee") or "")
+    return None if wanted.startswith(ASSIGNEE_FIELD) else _default_assignee(task, case, settings)

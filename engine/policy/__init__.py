@@ -23,6 +23,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   caseworker or a supervisor of its territory (``policy.household_not_allowed``);
   ``attach_document`` (:class:`Authored`): the step's author, the case's caseworker or a
   supervisor of its territory (``policy.attach_not_allowed``).
+- ``act_on_case`` (Case: a withdrawal, a move... from the case file): the same people
+  (``policy.act_not_allowed``).
 - ``supervise`` (the dashboard) and ``read_reports``: supervisors, managers and
   administrators, over their own territories.
 - ``manage_programme`` (Programme: its settings and incidents): managers and administrators
@@ -51,6 +53,7 @@ from ..definitions import catalog
 from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
 from .rules import (
+    ACT_ON_CASE,
     ATTACH_DOCUMENT,
     CLAIM_TASK,
     CORRECT_STEP,
@@ -84,6 +87,7 @@ if TYPE_CHECKING:
 ACTIONS = tuple(RULES)
 
 __all__ = [
+    "ACT_ON_CASE",
     "ACTIONS", "ADMIN", "ATTACH_DOCUMENT", "Authored", "CASEWORKER", "CLAIM_TASK", "CORRECT_STEP",
     "EDIT_HOUSEHOLD", "ENABLE_PROGRAMME", "MANAGE_PROGRAMME",
     "MANAGER", "MANAGERS", "OPEN_TASK", "OVERSEERS", "PAUSE_DEADLINES", "READ_DRAFT",

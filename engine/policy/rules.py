@@ -273,3 +273,18 @@ def countries(session: Session, actor: Actor, asked: set[str]) -> set[str]:
         return set(asked)
     query = select(Territory.country).where(Territory.id.in_(sorted(actor.territories)))
     return set(session.scalars(query)) & set(asked)
+
+
+ACT_ON_CASE = "act_on_case"
+
+
+@_rule(ACT_ON_CASE)
+def _act_on_case(session: Session, actor: Actor, case: Case) -> Refusal:
+    """Acts outside the schedule (a withdrawal, a move...): the case's caseworker or a
+    supervisor of its territory."""
+    refusal = unseen_case(actor, case)
+    if refusal is None and actor.id != case.caseworker and not supervises(actor,
+                                                                          case.territory_id):
+        refusal = not_allowed(actor, ACT_ON_CASE, "only the case's caseworker or a supervisor "
+                              "of its territory may", code="policy.act_not_allowed", case=case.id)
+    return refusal

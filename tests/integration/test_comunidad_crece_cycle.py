@@ -17,6 +17,7 @@ from engine import unit_of_work
 from tests.conftest import ROOT
 from tests.integration.crece_driver import CreceCase, Team, add_coquimbo, team
 from tests.integration.familias_driver import local, local_day
+from tests.unit.act_samples import SAMPLES as ACTS
 from tests.unit.test_formkit_roundtrip import BrowserSubmission, submitted
 from web.auth.models import User
 from web.demo_data_crece import (
@@ -303,6 +304,7 @@ SAMPLES = {
     "aprobar_egreso": {"aprobado": False, "observaciones": "Falta la meta de pares"},
     "registrar_desistimiento": desistimiento(date(2026, 3, 5)),
     "revision_atraso": {"accion": "otro", "comentario": "Licencia médica del tutor"},
+    **ACTS["comunidad_crece"],  # the acts recorded from the case file
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from engine.definitions.forms import FormLibrary
 from tests.conftest import ROOT
+from tests.unit.act_samples import SAMPLES as ACTS
 from tests.unit.test_formkit_roundtrip import BrowserSubmission, submitted
 from web import demo_data_pippi as d
 from web.formkit import parse_form, render_form
@@ -21,6 +22,7 @@ SAMPLES = {
     "incontro_em": d.incontro_em(DAY, sicurezza=True), "chiusura": d.chiusura(DAY, "B"),
     "validazione_chiusura": d.validazione(DAY, validata=False),
     "valutazione_sicurezza": d.valutazione_sicurezza(DAY), "revisione_ritardo": d.revisione(DAY),
+    **ACTS["pippi"],  # the acts recorded from the case file
 }
 
 

@@ -1,0 +1,50 @@
+"""What a person enters in each short form of an act recorded from the case file (and of the
+steps those acts start), per programme: sample data for the forms' round-trip tests."""
+
+SAMPLES = {
+    "familias": {
+        "acto_desistimiento": {"fecha": "2026-03-10", "motivo": "decision_familia",
+                               "detalle": "La familia deja el programa.",
+                               "mesa_analisis_caso": True},
+        "acto_traslado": {"fecha": "2026-03-10", "territorio_destino": "calama",
+                          "profesional_destino": "rosa", "motivo": "Cambio de trabajo"},
+        "recibir_traslado": {"fecha_recepcion": "2026-03-12", "primer_contacto": False,
+                             "observaciones": "Visita agendada"},
+        "acto_alerta": {"fecha": "2026-03-10", "gravedad": "urgente",
+                        "descripcion": "Marcas de golpes"},
+        "atender_alerta": {"fecha_atencion": "2026-03-10", "derivacion": "oln",
+                           "medidas": "Derivada a la OLN"},
+        "acto_contacto": {"fecha": "2026-03-10", "tipo": "llamada", "resumen": "Consulta"},
+    },
+    "pippi": {
+        "atto_ritiro": {"data": "2026-05-04", "motivo": "altro", "dettaglio": "Trasloco"},
+        "atto_trasferimento": {"data": "2026-05-04", "ambito_destinazione": "gallarate",
+                               "operatore_destinazione": "sara", "motivo": "Nuova casa"},
+        "presa_in_carico_trasferimento": {"data_presa_in_carico": "2026-05-06",
+                                          "primo_contatto": True},
+        "atto_sicurezza": {"data": "2026-05-04", "gravita": "alta",
+                           "descrizione": "Il bambino riferisce violenze"},
+        "atto_contatto": {"data": "2026-05-04", "tipo": "visita", "sintesi": "Visita breve"},
+    },
+    "comunidad_crece": {
+        "acto_desistimiento": {"fecha": "2026-03-30", "quien_decide": "ambos",
+                               "motivo": "Empezó a trabajar"},
+        "acto_traslado": {"fecha": "2026-03-30", "territorio_destino": "la_serena",
+                          "dupla_destino": "ines", "motivo": "Se muda con su abuela"},
+        "recibir_traslado": {"fecha_recepcion": "2026-04-01", "tutor_asignado": True,
+                             "observaciones": "Tutor: Tomás"},
+        "acto_alerta": {"fecha": "2026-03-30", "tipo": "explotacion",
+                        "descripcion": "Reclutamiento"},
+        "atender_alerta_derechos": {"fecha_atencion": "2026-03-30", "medida": "denuncia",
+                                    "detalle": "Denuncia a Fiscalía"},
+        "acto_contacto": {"fecha": "2026-03-31", "tipo": "tutoria", "resumen": "Tutoría extra"},
+    },
+    "triple_p": {
+        "acto_retiro": {"fecha": "2026-08-03", "motivo": "horario", "detalle": "Turnos"},
+        "acto_preocupacion": {"fecha": "2026-08-03", "gravedad": "media",
+                              "descripcion": "Llega con hambre"},
+        "atender_preocupacion": {"fecha_atencion": "2026-08-03", "derivacion": "salud_mental",
+                                 "medidas": "Hora en el COSAM"},
+        "acto_contacto": {"fecha": "2026-08-04", "tipo": "sesion", "resumen": "Sesión extra"},
+    },
+}
