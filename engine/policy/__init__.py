@@ -23,8 +23,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   caseworker or a supervisor of its territory (``policy.household_not_allowed``);
   ``attach_document`` (:class:`Authored`): the step's author, the case's caseworker or a
   supervisor of its territory (``policy.attach_not_allowed``).
-- ``act_on_case`` (Case: a withdrawal, a move... from the case file): the same people
-  (``policy.act_not_allowed``).
+- ``act_on_case`` (Case: a withdrawal, a move... from the case file): the case's caseworker
+  or a supervisor of its territory (``policy.act_not_allowed``).
 - ``supervise`` (the dashboard) and ``read_reports``: supervisors, managers and
   administrators, over their own territories.
 - ``manage_programme`` (Programme: its settings and incidents): managers and administrators
