@@ -15,6 +15,7 @@ from .commands.drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, 
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
 from .commands.programme_settings import update_settings
 from .commands.programme_territories import disable_programme, enable_programme
+from .commands.routing import transfer_case
 from .commands.sweep import SweepResult, fire_due_timers
 from .commands.tasks import claim, complete, get_task, list_tasks, reassign, release
 from .core.actors import SYSTEM, Actor
@@ -53,5 +54,5 @@ __all__ = [
     "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
     "update_settings", "visible_case", "configure_limits", "policy", "queries",
     "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
-    "handles", "events", "event_handlers", "check_sources",
+    "handles", "events", "event_handlers", "check_sources", "transfer_case",
 ]

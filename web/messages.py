@@ -55,6 +55,16 @@ WORDINGS: dict[str, str] = {
     "policy.needs_task_role": N_("La tarea «%(title)s» requiere el rol %(role)s."),
     "policy.supervisor_only": N_("Solo un supervisor de este territorio puede reasignar "
                                     "tareas."),
+    "policy.transfer_not_allowed": N_("Solo un supervisor de este territorio puede "
+                                      "transferir el caso."),
+    "policy.name_not_allowed": N_("Solo la persona a cargo del caso o un supervisor de su "
+                                  "territorio puede cambiar a quién se asigna."),
+    "routing.unknown_person": N_("No hay una persona activa llamada «%(person)s»."),
+    "routing.needs_role": N_("%(person)s no puede recibir «%(what)s»: no tiene el rol "
+                             "%(role)s."),
+    "routing.not_in_territory": N_("%(person)s no puede recibir «%(what)s»: no trabaja en el "
+                                   "territorio del caso."),
+    "routing.already_holds": N_("%(person)s ya tiene a cargo este caso."),
     "task.invalid_data": N_("Revise los campos marcados: no se guardó nada."),
     "input.invalid": N_("Revise los campos marcados: no se guardó nada."),
     "deadlines.already_paused": N_("Los plazos de este caso ya están en pausa."),
@@ -216,6 +226,8 @@ WORDINGS: dict[str, str] = {
     "event.place_released": N_("Cupo liberado: %(modality)s"),
     "event.incident_retried": N_("Incidente reintentado: %(step)s"),
     "event.incident_cancelled": N_("Incidente cancelado (%(step)s): %(reason)s"),
+    "event.case_transferred": N_("Caso transferido de %(from)s a %(to)s (pasos abiertos "
+                                 "que lo siguieron: %(moved)s)"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)

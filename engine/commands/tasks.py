@@ -20,7 +20,7 @@ from ..persistence.models import HumanTask
 from ..queries.completions import COMPLETED, completion_of
 from ..queries.tasks import task_list
 from ..runtime import workflow as runtime
-from . import incidents, places, store
+from . import incidents, places, routing, store
 
 
 def list_tasks(session: Session, actor: Actor, *, mine: bool = True,
@@ -63,11 +63,16 @@ def release(session: Session, task_id: str, actor: Actor, now: datetime | None =
 
 @uow.command
 def reassign(session: Session, task_id: str, to_user: str, actor: Actor,
-             now: datetime | None = None) -> HumanTask:
-    """A supervisor gives a task to someone else."""
+             now: datetime | None = None, staff: routing.Staff | None = None) -> HumanTask:
+    """A supervisor gives a task to someone else. With ``staff`` (the people directory) the
+    person must be an active one the policy lets take the task (``take_task``): otherwise
+    :class:`NotAllowed` says why (``routing.unknown_person``, ``routing.needs_role``,
+    ``routing.not_in_territory``) and nothing changes."""
     with clock.frozen_at(now) as moment:
         row = locked_row(session, task_id, actor)
         policy.require(session, actor, policy.REASSIGN_TASK, row)
+        if staff is not None:
+            to_user = routing.receiver(session, staff, to_user, policy.TAKE_TASK, row).id
         assign(session, row, to_user, actor, moment, "task_reassigned")
         return row
 

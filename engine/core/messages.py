@@ -51,6 +51,13 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "policy.holder_or_supervisor": ("action", "task"),
     "policy.programme_not_enabled": ("action", "programme", "territory"),
     "policy.country_mismatch": ("action", "programme", "country", "territory", "territory_country"),
+    "policy.transfer_not_allowed": ("action", "case"),
+    "policy.name_not_allowed": ("action", "case"),
+    # who a case or a step is given to (engine.commands.routing)
+    "routing.unknown_person": ("person",),
+    "routing.needs_role": ("action", "person", "role", "what"),
+    "routing.not_in_territory": ("action", "person", "what"),
+    "routing.already_holds": ("person", "case"),
     # programmes, settings, reports, incidents
     "programme.not_found": ("programme",),
     "programme.not_deployed": ("programme",),
@@ -162,6 +169,7 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.place_released": ("modality",),
     "event.incident_retried": ("step",),
     "event.incident_cancelled": ("step", "reason"),
+    "event.case_transferred": ("from", "to", "moved"),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke

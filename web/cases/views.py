@@ -136,3 +136,6 @@ def _new_case_form() -> NewCaseForm:
     if not form.is_submitted() and current_user.has_role(policy.CASEWORKER):
         form.caseworker.data = current_user.username
     return form
+
+
+from . import routing  # noqa: E402, F401 - the people panel's routes (web.cases.routing)
