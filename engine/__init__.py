@@ -9,12 +9,14 @@ each other, :mod:`engine.persistence.events`.
 
 from . import policy, queries
 from .commands import event_handlers
+from .commands.case_people import NamedPost, name_case_person, posts_of_case, posts_of_programme
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .commands.deploy import DeployResult, deploy, deploy_folder
 from .commands.drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
 from .commands.programme_settings import update_settings
 from .commands.programme_territories import disable_programme, enable_programme
+from .commands.reviews import reviewed_row
 from .commands.routing import transfer_case
 from .commands.sweep import SweepResult, fire_due_timers
 from .commands.tasks import claim, complete, get_task, list_tasks, reassign, release
@@ -55,4 +57,5 @@ __all__ = [
     "update_settings", "visible_case", "configure_limits", "policy", "queries",
     "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
     "handles", "events", "event_handlers", "check_sources", "transfer_case",
+    "reviewed_row", "NamedPost", "name_case_person", "posts_of_case", "posts_of_programme",
 ]

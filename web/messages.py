@@ -65,6 +65,7 @@ WORDINGS: dict[str, str] = {
     "routing.not_in_territory": N_("%(person)s no puede recibir «%(what)s»: no trabaja en el "
                                    "territorio del caso."),
     "routing.already_holds": N_("%(person)s ya tiene a cargo este caso."),
+    "post.not_found": N_("El proceso de este caso no tiene el puesto «%(post)s»."),
     "task.invalid_data": N_("Revise los campos marcados: no se guardó nada."),
     "input.invalid": N_("Revise los campos marcados: no se guardó nada."),
     "deadlines.already_paused": N_("Los plazos de este caso ya están en pausa."),
@@ -226,6 +227,15 @@ WORDINGS: dict[str, str] = {
     "event.place_released": N_("Cupo liberado: %(modality)s"),
     "event.incident_retried": N_("Incidente reintentado: %(step)s"),
     "event.incident_cancelled": N_("Incidente cancelado (%(step)s): %(reason)s"),
+    "event.review_closed": N_("Revisión cerrada sola: %(late_step)s"),
+    "event.review_closed_step_done": N_("Revisión cerrada sola: «%(late_step)s» ya se "
+                                        "completó"),
+    "event.review_closed_duplicate": N_("Revisión cerrada sola: «%(late_step)s» ya tenía "
+                                        "una revisión abierta"),
+    "event.urgent": N_("Paso urgente para %(to)s: %(step)s"),
+    "event.case_person_named": N_("%(post)s del caso: %(to)s (pasos abiertos que pasaron a "
+                                  "esa persona: %(moved)s)"),
+    "event.review_reminder": N_("Recordatorio enviado por la revisión de atraso: %(step)s"),
     "event.case_transferred": N_("Caso transferido de %(from)s a %(to)s (pasos abiertos "
                                  "que lo siguieron: %(moved)s)"),
 }

@@ -58,6 +58,7 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "routing.needs_role": ("action", "person", "role", "what"),
     "routing.not_in_territory": ("action", "person", "what"),
     "routing.already_holds": ("person", "case"),
+    "post.not_found": ("post",),
     # programmes, settings, reports, incidents
     "programme.not_found": ("programme",),
     "programme.not_deployed": ("programme",),
@@ -170,6 +171,12 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.incident_retried": ("step",),
     "event.incident_cancelled": ("step", "reason"),
     "event.case_transferred": ("from", "to", "moved"),
+    "event.review_closed": ("step", "late_step"),
+    "event.review_closed_step_done": ("step", "late_step"),
+    "event.review_closed_duplicate": ("step", "late_step"),
+    "event.review_reminder": ("step",),
+    "event.case_person_named": ("post", "to", "moved"),
+    "event.urgent": ("step", "to"),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke

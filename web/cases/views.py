@@ -107,7 +107,8 @@ def _start(form: NewCaseForm):
                                members=parse_members(form.members.data),
                                address=form.address.data or None,
                                household_id=request.form.get("household_id", type=int),
-                               national_id=form.national_id.data or None)
+                               national_id=form.national_id.data or None,
+                               people=routing.opening_people(request.form, form.programme.data))
     with unit_of_work(db.session):
         return engine.start_case(db.session, command, actor(), staff=staff_member)
 
