@@ -10,6 +10,7 @@ each other, :mod:`engine.persistence.events`.
 from . import policy, queries
 from .commands import event_handlers
 from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
+from .commands.case_people import NamedPost, name_case_person, posts_of_case, posts_of_programme
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .commands.corrections import Change, Correction, correct_step
 from .commands.deploy import DeployResult, deploy, deploy_folder
@@ -19,6 +20,8 @@ from .commands.household_changes import household_history, update_household
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
 from .commands.programme_settings import update_settings
 from .commands.programme_territories import disable_programme, enable_programme
+from .commands.reviews import reviewed_row
+from .commands.routing import transfer_case
 from .commands.sweep import SweepResult, fire_due_timers
 from .commands.tasks import claim, complete, get_task, list_tasks, reassign, release
 from .core.actors import SYSTEM, Actor
@@ -65,4 +68,6 @@ __all__ = [
     "Change", "Correction", "RecordedStep", "correct_step", "may_correct", "recorded_step",
     "Plan", "Trajectory", "current_plan", "trajectory", "household_history", "update_household",
     "attach_document", "document", "documents_of",
+    "transfer_case",
+    "reviewed_row", "NamedPost", "name_case_person", "posts_of_case", "posts_of_programme",
 ]

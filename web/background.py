@@ -14,6 +14,7 @@ from engine.core import clock
 
 from . import heartbeat
 from .extensions import db
+from .notifications import outbox
 
 log = logging.getLogger("acompana.background")
 DEFAULT_PERIOD = 5.0
@@ -32,6 +33,7 @@ class Sweeper(threading.Thread):
         with self.app.app_context():
             try:
                 result = engine.fire_due_timers(db.engine)
+                outbox.send_pending_now(db.session)  # urgent mails an outage held back
                 heartbeat.beat(db.session, heartbeat.SWEEPER, clock.now())
                 return result
             finally:

@@ -113,7 +113,8 @@ def _demo_case(forms: engine.FormLibrary, module, spec: dict):
     moment = now - timedelta(days=spec["days_ago"])
     command = engine.StartCase(spec["programme"], spec["territory"], spec["caseworker"],
                                spec["family"], members=spec.get("members", []),
-                               national_id=spec.get("national_id"))
+                               national_id=spec.get("national_id"),
+                               people=spec.get("people", {}))
     with unit_of_work(db.session):
         case = engine.start_case(db.session, command, DEMO_ACTOR, moment)
     for bpmn_id, days_later, *extra in spec["steps"]:

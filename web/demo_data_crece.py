@@ -150,7 +150,8 @@ def _tutored(nivel: str, sessions: int, every: int) -> list[tuple]:
 
 def _young(name: str, days_ago: int, steps: list, stage: str) -> dict:
     return {"family": name, "programme": "comunidad_crece", "territory": "coquimbo",
-            "caseworker": "valentina", "days_ago": days_ago, "steps": steps, "stage": stage}
+            "caseworker": "valentina", "days_ago": days_ago, "steps": steps, "stage": stage,
+            "people": {"tutor": "tomas", "coordinador": "rodrigo"}}
 
 
 DEMO_CASES = [

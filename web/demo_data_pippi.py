@@ -192,7 +192,13 @@ def _months(count: int) -> list[tuple]:
 _TO_T1 = _ENTERED + _STARTED + _months(5)  # consent on day 18: T1 opens on day ~261
 _TO_T2 = _TO_T1 + [("assessment_t1", 10)] + _months(7) + [("registro_gruppi", 1, "concluso")]
 
-DEMO_CASES = [
+USERS = [
+    # username, full name, roles, territories: the home educator of the Ambito's families
+    ("lorenza", "Lorenza Ferri (educatrice domiciliare)", "caseworker", ["somma_lombardo"]),
+]
+NAMED = {"educatore_domiciliare": "lorenza", "referente": "marco"}
+
+_CASES = [
     {"family": "Colombo", "programme": "pippi", "territory": "somma_lombardo",
      "caseworker": "giulia", "days_ago": 2, "steps": [], "stage": "segnalazione ricevuta",
      "national_id": "CLMMRA92E41F205J",
@@ -221,3 +227,4 @@ DEMO_CASES = [
      "caseworker": "giulia", "days_ago": 30, "steps": [("preassessment", 8, False)],
      "stage": "chiuso: famiglia non ammessa"},
 ]
+DEMO_CASES = [{**case, "people": NAMED} for case in _CASES]

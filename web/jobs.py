@@ -30,6 +30,7 @@ def _app():
 def sweep_timers() -> dict:
     """Fire every timer due now (notifying people as they fire); return what was done."""
     from web.extensions import db
+    from web.notifications import outbox
 
     totals = engine.SweepResult()
     with _app().app_context():
@@ -39,6 +40,8 @@ def sweep_timers() -> dict:
                 setattr(totals, name, getattr(totals, name) + getattr(result, name))
             if result.instances + result.skipped + result.failed < BATCH:
                 break
+        outbox.send_pending_now(db.session)  # urgent mails an SMTP outage held back
+        db.session.remove()
     if totals.fired or totals.skipped or totals.failed:
         log.info("sweep: fired %d timer(s) on %d case(s), %d skipped, %d failed", totals.fired,
                  totals.instances, totals.skipped, totals.failed)

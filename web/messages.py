@@ -55,6 +55,17 @@ WORDINGS: dict[str, str] = {
     "policy.needs_task_role": N_("La tarea «%(title)s» requiere el rol %(role)s."),
     "policy.supervisor_only": N_("Solo un supervisor de este territorio puede reasignar "
                                     "tareas."),
+    "policy.transfer_not_allowed": N_("Solo un supervisor de este territorio puede "
+                                      "transferir el caso."),
+    "policy.name_not_allowed": N_("Solo la persona a cargo del caso o un supervisor de su "
+                                  "territorio puede cambiar a quién se asigna."),
+    "routing.unknown_person": N_("No hay una persona activa llamada «%(person)s»."),
+    "routing.needs_role": N_("%(person)s no puede recibir «%(what)s»: no tiene el rol "
+                             "%(role)s."),
+    "routing.not_in_territory": N_("%(person)s no puede recibir «%(what)s»: no trabaja en el "
+                                   "territorio del caso."),
+    "routing.already_holds": N_("%(person)s ya tiene a cargo este caso."),
+    "post.not_found": N_("El proceso de este caso no tiene el puesto «%(post)s»."),
     "task.invalid_data": N_("Revise los campos marcados: no se guardó nada."),
     "input.invalid": N_("Revise los campos marcados: no se guardó nada."),
     "deadlines.already_paused": N_("Los plazos de este caso ya están en pausa."),
@@ -240,6 +251,17 @@ WORDINGS: dict[str, str] = {
     "event.step_corrected": N_("Corregido: %(step)s (motivo: %(reason)s)"),
     "event.household_changed": N_("Datos del hogar modificados: %(parts)s"),
     "event.document_attached": N_("Documento adjuntado a %(step)s: %(name)s"),
+    "event.review_closed": N_("Revisión cerrada sola: %(late_step)s"),
+    "event.review_closed_step_done": N_("Revisión cerrada sola: «%(late_step)s» ya se "
+                                        "completó"),
+    "event.review_closed_duplicate": N_("Revisión cerrada sola: «%(late_step)s» ya tenía "
+                                        "una revisión abierta"),
+    "event.urgent": N_("Paso urgente para %(to)s: %(step)s"),
+    "event.case_person_named": N_("%(post)s del caso: %(to)s (pasos abiertos que pasaron a "
+                                  "esa persona: %(moved)s)"),
+    "event.review_reminder": N_("Recordatorio enviado por la revisión de atraso: %(step)s"),
+    "event.case_transferred": N_("Caso transferido de %(from)s a %(to)s (pasos abiertos "
+                                 "que lo siguieron: %(moved)s)"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)

@@ -43,6 +43,7 @@ class StartCase:
     address: str | None = None
     household_id: int | None = None
     national_id: str | None = None
+    people: dict = field(default_factory=dict)  # post name -> username (the case's tutor…)
 
 
 Staff = Callable[[str], Actor | None]
@@ -79,6 +80,8 @@ def start_case(session: Session, command: StartCase, actor: Actor,
                     caseworker=command.caseworker, opened_at=moment)
         session.add(case)
         session.flush()
+        if command.people:
+            case.people = _named_people(session, case, definition, command.people, staff)
         settings = versions.settings_for(session, programme, definition.id)
         data = _start_data(case, territory, store.case_context(case, settings).today())
         loaded = store.create(session, case, definition, settings, data, moment)
@@ -88,6 +91,20 @@ def start_case(session: Session, command: StartCase, actor: Actor,
         loaded.advance()
         store.save(session, loaded, moment)
         return case
+
+
+def _named_people(session: Session, case: Case, definition, people: dict,
+                  staff: Staff | None) -> dict:
+    """The people named to the case's posts at opening, each checked by the policy."""
+    from .case_people import opening_errors, posts_of_definition  # it imports this module
+    settings = versions.settings_for(session, case.programme, definition.id)
+    posts = posts_of_definition(session, definition.id, settings)
+    if staff is None:  # the caller vouches for them (a test, the demo), as for the caseworker
+        names = {post.name for post in posts}
+        return {k: str(v) for k, v in people.items() if k in names and v}
+    kept, errors = opening_errors(session, case, posts, people, staff)
+    inputs.refuse_if("start_case", errors)
+    return kept
 
 
 def _household_errors(command: StartCase, territory: Territory,

@@ -15,12 +15,13 @@ from ..persistence.models import Case, ProcessDefinition, ProcessInstance
 from ..programmes.calendars import TerritoryCalendar
 from ..programmes.settings import ESCALATE_TO, ProgrammeSettings
 from ..runtime import limits
+from ..runtime import reviews as runtime_reviews
 from ..runtime import workflow as runtime
 from ..runtime.compaction import compact
 from ..runtime.helpers import CaseContext
 from ..runtime.serialization import SERIALIZER_VERSION, dump_state, load_state
 from ..runtime.workflow import BpmnWorkflow, Task
-from . import places
+from . import places, reviews
 
 # A case is always read as it is in the database now, even by a session that read it before
 # (the sweep's keeps what it read across its units of work): never act on a stale state.
@@ -114,6 +115,8 @@ def save(session: Session, loaded: LoadedCase, now: datetime) -> None:
     domain event handled by the unit of work.
     """
     instance, case, workflow = loaded.instance, loaded.case, loaded.workflow
+    reviews.settle(session, loaded, now)
+    runtime_reviews.stamp_own_deadlines(workflow)
     compact(workflow)
     instance.state = _checked_size(dump_state(workflow), loaded)
     instance.updated_at = now

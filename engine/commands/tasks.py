@@ -19,8 +19,9 @@ from ..persistence import audit, uow
 from ..persistence.models import HumanTask
 from ..queries.completions import COMPLETED, completion_of
 from ..queries.tasks import task_list
+from ..runtime import reviews as runtime_reviews
 from ..runtime import workflow as runtime
-from . import incidents, places, store
+from . import incidents, places, reviews, routing, store
 
 
 def list_tasks(session: Session, actor: Actor, *, mine: bool = True,
@@ -63,18 +64,23 @@ def release(session: Session, task_id: str, actor: Actor, now: datetime | None =
 
 @uow.command
 def reassign(session: Session, task_id: str, to_user: str, actor: Actor,
-             now: datetime | None = None) -> HumanTask:
-    """A supervisor gives a task to someone else."""
+             now: datetime | None = None, staff: routing.Staff | None = None) -> HumanTask:
+    """A supervisor gives a task to someone else. With ``staff`` (the people directory) the
+    person must be an active one the policy lets take the task (``take_task``): otherwise
+    :class:`NotAllowed` says why (``routing.unknown_person``, ``routing.needs_role``,
+    ``routing.not_in_territory``) and nothing changes."""
     with clock.frozen_at(now) as moment:
         row = locked_row(session, task_id, actor)
         policy.require(session, actor, policy.REASSIGN_TASK, row)
+        if staff is not None:
+            to_user = routing.receiver(session, staff, to_user, policy.TAKE_TASK, row).id
         assign(session, row, to_user, actor, moment, "task_reassigned")
         return row
 
 
 @uow.command
 def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
-             now: datetime | None = None) -> HumanTask:
+             now: datetime | None = None, staff: routing.Staff | None = None) -> HumanTask:
     """Validate ``data`` against the task's form and complete the task.
 
     The form is the one of the version the case runs on; ``forms`` (the library on disk) is
@@ -87,10 +93,14 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
     A script that fails raises :class:`ScriptFailure` and opens a ``step`` incident, kept
     even though the unit of work is undone; the next sweep after a completion that works
     resolves it (engine.commands.incidents).
+
+    An overdue review's outcome is carried out by the engine (engine.commands.reviews): the
+    person it names (``staff`` looks people up) must be one the policy lets take the step or
+    the case, or the review is refused beside that field and nothing changes.
     """
     with clock.frozen_at(now) as moment:
         try:
-            return _complete(session, forms, task_id, data, actor, moment)
+            return _complete(session, forms, task_id, data, actor, moment, staff)
         except ScriptFailure as failure:
             instance_id = session.scalar(select(HumanTask.instance_id)
                                          .where(HumanTask.id == task_id))
@@ -106,7 +116,7 @@ def _record_step_failure(session: Session, *, instance_id: int, error: ScriptFai
 
 
 def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
-              moment: datetime) -> HumanTask:
+              moment: datetime, staff: routing.Staff | None) -> HumanTask:
     places.lock_before_task(session, task_id, moment)  # the lock order of engine.commands.places
     row = locked_row(session, task_id, actor)
     policy.require(session, actor, policy.WORK_TASK, row)
@@ -121,6 +131,10 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
     if task is None or task.state != runtime.TaskState.READY:
         raise Conflict("this task was closed meanwhile (completed, or ended by a timer)",
                        code="task.closed_meanwhile", task=task_id)
+    review = runtime_reviews.is_review(task)
+    late = reviews.late_row(session, task) if review else None
+    if review:
+        reviews.check_outcome(session, task, row.form_key, data, staff)
     changed = {k: task.data.get(k) for k in data if task.data.get(k) != data[k]}
     task.data.update(data)
     audit.record(session, row.case_id, COMPLETED, actor.id, moment, task=task,
@@ -129,6 +143,8 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
     task.run()
     loaded.advance()
     store.save(session, loaded, moment)
+    if review:
+        reviews.carry_out(session, row, late, data, actor, moment, staff)
     return row
 
 

@@ -59,6 +59,14 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "policy.holder_or_supervisor": ("action", "task"),
     "policy.programme_not_enabled": ("action", "programme", "territory"),
     "policy.country_mismatch": ("action", "programme", "country", "territory", "territory_country"),
+    "policy.transfer_not_allowed": ("action", "case"),
+    "policy.name_not_allowed": ("action", "case"),
+    # who a case or a step is given to (engine.commands.routing)
+    "routing.unknown_person": ("person",),
+    "routing.needs_role": ("action", "person", "role", "what"),
+    "routing.not_in_territory": ("action", "person", "what"),
+    "routing.already_holds": ("person", "case"),
+    "post.not_found": ("post",),
     # programmes, settings, reports, incidents
     "programme.not_found": ("programme",),
     "programme.not_deployed": ("programme",),
@@ -180,6 +188,13 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.step_corrected": ("step", "reason"),
     "event.household_changed": ("parts",),
     "event.document_attached": ("step", "name"),
+    "event.case_transferred": ("from", "to", "moved"),
+    "event.review_closed": ("step", "late_step"),
+    "event.review_closed_step_done": ("step", "late_step"),
+    "event.review_closed_duplicate": ("step", "late_step"),
+    "event.review_reminder": ("step",),
+    "event.case_person_named": ("post", "to", "moved"),
+    "event.urgent": ("step", "to"),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke

@@ -16,6 +16,7 @@ from . import audit
 from .models import Case, HumanTask, ProcessInstance, Timer
 
 OVERDUE_CLOSED = "overdue_closed"  # audit kind: an overdue step was done or ended
+URGENT = "urgent"  # audit kind: an urgent step (property urgent=true) opened, and for whom
 ASSIGNEE_FIELD = "field:"  # assignee property: the person named in this field of the case data
 
 
@@ -52,6 +53,11 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
                 row.escalated_at = row.due_at or now
     created = [_new_row(task, instance, case, settings, now) for task in current.values()]
     session.add_all(created)
+    for task, row in zip(current.values(), created, strict=True):
+        if str(properties(task).get("urgent", "")).lower() == "true":
+            audit.record(session, case.id, URGENT, SYSTEM.id, now, task=task,
+                         data={"task": row.id, "to": row.assignee},
+                         params={"to": row.assignee})
     return created
 
 
@@ -74,8 +80,9 @@ def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: Progra
 def _default_assignee(task: Task, case: Case, settings: ProgrammeSettings) -> str | None:
     """Who a new step goes to. The step's ``assignee`` property says it (the modeler writes
     it): ``pool`` (the lane's role pool), ``caseworker`` (the case's caseworker) or
-    ``field:NAME`` (the username in the case data's field NAME, such as the tutor; the pool
-    when the field is empty). Without it, caseworker-lane tasks go straight to the case's
+    ``field:NAME`` (the person named to the case's post NAME, such as its tutor
+    (engine.commands.case_people), else the username in the case data's field NAME; the
+    pool when neither is set). Without it, caseworker-lane tasks go straight to the case's
     caseworker and others wait in a pool."""
     wanted = str(properties(task).get("assignee") or "")
     if wanted == "pool":
@@ -83,7 +90,8 @@ def _default_assignee(task: Task, case: Case, settings: ProgrammeSettings) -> st
     if wanted == "caseworker":
         return case.caseworker
     if wanted.startswith(ASSIGNEE_FIELD):
-        named = (task.data or {}).get(wanted.removeprefix(ASSIGNEE_FIELD))
+        field = wanted.removeprefix(ASSIGNEE_FIELD)
+        named = (case.people or {}).get(field) or (task.data or {}).get(field)
         return named if isinstance(named, str) and 0 < len(named) <= 128 else None
     role = settings.role_for_lane(task.task_spec.lane)
     return case.caseworker if role == "caseworker" else None

@@ -200,6 +200,9 @@ class Case(Base):
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     deadlines_paused_at: Mapped[datetime | None]
+    # the people named in the case beside its caseworker, by the process's field name:
+    # {"tutor": "tomas", "referente": "rodrigo"} (engine.commands.case_people)
+    people: Mapped[dict | None] = mapped_column(JsonData)
     household: Mapped[Household] = relationship(lazy="joined")
     territory: Mapped[Territory] = relationship(lazy="joined")
     programme: Mapped[Programme] = relationship(lazy="joined")

@@ -25,6 +25,13 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   supervisor of its territory (``policy.attach_not_allowed``).
 - ``act_on_case`` (Case: a withdrawal, a move... from the case file): the case's caseworker
   or a supervisor of its territory (``policy.act_not_allowed``).
+- ``transfer_case`` (Case): a supervisor of its territory (``policy.transfer_not_allowed``);
+  ``name_case_person`` (Case: its tutor, home educator, referent): the case's caseworker or a
+  supervisor of its territory (``policy.name_not_allowed``).
+- ``take_task`` (HumanTask) and ``take_post`` (:class:`Post`) are asked about the person a
+  task or a post would be given to, not the one giving it: they need the task's (post's)
+  role (``routing.needs_role``) in its territory (``routing.not_in_territory``). The people
+  pickers list exactly the people :func:`who_may` lets through.
 - ``supervise`` (the dashboard) and ``read_reports``: supervisors, managers and
   administrators, over their own territories.
 - ``manage_programme`` (Programme: its settings and incidents): managers and administrators
@@ -61,6 +68,7 @@ from .rules import (
     ENABLE_PROGRAMME,
     MANAGE_PROGRAMME,
     MANAGERS,
+    NAME_CASE_PERSON,
     OPEN_TASK,
     OVERSEERS,
     PAUSE_DEADLINES,
@@ -74,9 +82,13 @@ from .rules import (
     START_CASE,
     STARTERS,
     SUPERVISE,
+    TAKE_POST,
+    TAKE_TASK,
+    TRANSFER_CASE,
     WORK_TASK,
     Authored,
     Opening,
+    Post,
     countries,
 )
 from .scope import reach, sees_territory, supervises, territory_ids
@@ -94,7 +106,8 @@ __all__ = [
     "READ_REPORTS", "REASSIGN_TASK", "RELEASE_TASK", "ROLES", "SEE_CASE", "SEE_TASK",
     "START_CASE", "STARTERS", "SUPERVISE", "SUPERVISOR", "SYSTEM_ROLE", "WORK_TASK", "Opening",
     "countries", "may", "opening", "reach", "require", "sees_territory", "supervises",
-    "territory_ids", "visible",
+    "territory_ids", "visible", "NAME_CASE_PERSON", "TAKE_POST", "TAKE_TASK", "TRANSFER_CASE",
+    "Post", "who_may",
 ]
 
 
@@ -116,6 +129,12 @@ def _refusal(session: Session, actor: Actor, action: str, thing: object):
     if rule is None:
         raise ValueError(f"no access rule for the action {action!r}")
     return rule(session, actor, thing)
+
+
+def who_may(session: Session, people, action: str, thing: object) -> list:
+    """Of ``people`` (each an :class:`Actor`), those ``may`` lets do ``action`` to ``thing``,
+    in the order given: what a people picker offers."""
+    return [person for person in people if may(session, person, action, thing)]
 
 
 def visible(actor: Actor, query: Select, territory_column=Case.territory_id, *,

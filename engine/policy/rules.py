@@ -25,6 +25,8 @@ READ_DRAFT, SUPERVISE, READ_REPORTS = "read_draft", "supervise", "read_reports"
 MANAGE_PROGRAMME, ENABLE_PROGRAMME = "manage_programme", "enable_programme"
 CORRECT_STEP, EDIT_HOUSEHOLD = "correct_step", "edit_household"
 ATTACH_DOCUMENT = "attach_document"
+TRANSFER_CASE, NAME_CASE_PERSON = "transfer_case", "name_case_person"
+TAKE_TASK, TAKE_POST = "take_task", "take_post"
 
 STARTERS = frozenset({CASEWORKER, SUPERVISOR, ADMIN, SYSTEM_ROLE})
 OVERSEERS = frozenset({SUPERVISOR, MANAGER, ADMIN, SYSTEM_ROLE})
@@ -33,6 +35,16 @@ ADMINISTRATORS = frozenset({ADMIN, SYSTEM_ROLE})
 
 Refusal = EngineError | None
 RULES: dict[str, Callable[[Session, Actor, object], Refusal]] = {}
+
+
+@dataclass(frozen=True)
+class Post:
+    """A place a person is named to in a case: its caseworker, its tutor, its home educator,
+    its referent; ``role`` is the application role the post needs."""
+
+    case: Case
+    role: str
+    name: str = "caseworker"
 
 
 @dataclass(frozen=True)
@@ -288,3 +300,47 @@ def _act_on_case(session: Session, actor: Actor, case: Case) -> Refusal:
         refusal = not_allowed(actor, ACT_ON_CASE, "only the case's caseworker or a supervisor "
                               "of its territory may", code="policy.act_not_allowed", case=case.id)
     return refusal
+@_rule(TRANSFER_CASE)
+def _transfer_case(session: Session, actor: Actor, case: Case) -> Refusal:
+    refusal = unseen_case(actor, case)
+    if refusal is None and not supervises(actor, case.territory_id):
+        refusal = not_allowed(actor, TRANSFER_CASE, "only a supervisor of its territory may "
+                              "transfer a case", code="policy.transfer_not_allowed",
+                              case=case.id)
+    return refusal
+
+
+@_rule(NAME_CASE_PERSON)
+def _name_case_person(session: Session, actor: Actor, case: Case) -> Refusal:
+    refusal = unseen_case(actor, case)
+    if refusal is None and actor.id != case.caseworker and not supervises(actor,
+                                                                          case.territory_id):
+        refusal = not_allowed(actor, NAME_CASE_PERSON, "only the case's caseworker or a "
+                              "supervisor of its territory may", code="policy.name_not_allowed",
+                              case=case.id)
+    return refusal
+
+
+def _receiver(person: Actor, action: str, role: str | None, territory_id: int,
+              what: str) -> Refusal:
+    """Whether ``person`` may be given something that needs ``role`` in ``territory_id``:
+    the refusal says which of the two they lack."""
+    if role not in person.roles:
+        return not_allowed(person, action, f"{person.id} does not have the role {role!r}",
+                           code="routing.needs_role", person=person.id, role=role, what=what)
+    if not person.covers(territory_id):
+        return not_allowed(person, action, f"{person.id} does not work in this territory",
+                           code="routing.not_in_territory", person=person.id, what=what)
+    return None
+
+
+@_rule(TAKE_TASK)
+def _take_task(session: Session, person: Actor, task: HumanTask) -> Refusal:
+    """``person`` (the one a task would be given to) may hold ``task``."""
+    return _receiver(person, TAKE_TASK, task.role, task.territory_id, task.title)
+
+
+@_rule(TAKE_POST)
+def _take_post(session: Session, person: Actor, post: Post) -> Refusal:
+    """``person`` may be named to ``post`` in its case."""
+    return _receiver(person, TAKE_POST, post.role, post.case.territory_id, post.name)

@@ -29,6 +29,7 @@ from .limits import LimitError
 from .scripting import RestrictedScriptEngine
 
 MAX_TIMER_ROUNDS = 10_000
+OWN_DUE = "own_due"  # internal data of a step whose deadline is its own (no escalation timer)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def boundary_host(task: Task) -> Task | None:
 
 
 def deadline_moments(task: Task) -> tuple[datetime | None, datetime | None]:
-    """``(remind_at, due_at)`` of a user task, from its reminder and escalation timers.
+    """``(remind_at, due_at)`` of a user task, from its reminder and escalation timers (or,
+    without an escalation timer, its own deadline: engine.runtime.reviews).
 
     Read whether or not the timers have fired, so an overdue task keeps its due date.
     """
@@ -163,6 +165,9 @@ def deadline_moments(task: Task) -> tuple[datetime | None, datetime | None]:
         value = event._get_internal_data("event_value")
         if kind in ("reminder", "escalation") and isinstance(value, str):
             found[kind] = TimerEventDefinition.get_datetime(value)
+    own = task._get_internal_data(OWN_DUE)
+    if "escalation" not in found and isinstance(own, str):
+        found["escalation"] = TimerEventDefinition.get_datetime(own)
     return found.get("reminder"), found.get("escalation")
 
 

@@ -164,9 +164,11 @@ class DrivenCase(Timeline, CaseSteps):
         self.start_clock(first_day)
 
     def open_case(self, territory: str, holder: str, name: str, members: list[dict],
-                  by: engine.Actor) -> Case:
-        """``by`` starts the case (held by ``holder``) at the current moment."""
-        command = engine.StartCase(self.programme, territory, holder, name, members=members)
+                  by: engine.Actor, named: dict | None = None) -> Case:
+        """``by`` starts the case (held by ``holder``, with the people ``named`` to its
+        posts) at the current moment."""
+        command = engine.StartCase(self.programme, territory, holder, name, members=members,
+                                   people=named or {})
         with unit_of_work(self.session):
             self.case = engine.start_case(self.session, command, by)
         return self.case

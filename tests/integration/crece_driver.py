@@ -46,11 +46,12 @@ class CreceCase(DrivenCase):
         super().__init__(session, forms, people["valentina"], people["rodrigo"], received)
         self.people = people
         self.open_case(territory, "valentina", name, [{"name": name, "age": 15}],
-                       people["rodrigo"])
+                       people["rodrigo"], named={"tutor": "tomas", "coordinador": "rodrigo"})
 
     def actor(self, row: HumanTask, by: str | None = None) -> engine.Actor:
-        """``by`` (a name) if given, else the task's holder, or the coordinator for pool
-        tasks."""
+        """``by`` (a name) if given, else the task's holder (the tutor holds the tutorings,
+        the coordinator the alerts: both are named when the case is opened), or the
+        coordinator for pool tasks."""
         return self.people[by or row.assignee or "rodrigo"]
 
     def review_data(self) -> dict:

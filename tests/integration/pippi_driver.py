@@ -37,7 +37,8 @@ class PippiCase(DrivenCase):
         super().__init__(session, forms, caseworker, supervisor, referred)
         self.open_case("somma_lombardo", caseworker.id, family,
                        [{"name": "Maria Colombo", "age": 31, "relationship": "head"},
-                        {"name": "Luca Colombo", "age": 7, "relationship": "child"}], caseworker)
+                        {"name": "Luca Colombo", "age": 7, "relationship": "child"}], caseworker,
+                       named={"referente": supervisor.id})  # urgent steps go to the referente
 
     def review_data(self) -> dict:
         """The referente's review of an escalation."""

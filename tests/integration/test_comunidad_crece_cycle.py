@@ -177,7 +177,8 @@ def test_an_alert_reaches_the_coordinator_at_once_and_can_end_in_protection(rece
     c.complete("tutoria", tutoria(c.today, alerta=True), hour=(16, 45))
 
     alert = c.task("atender_alerta")
-    assert (alert.role, alert.assignee, alert.created_at) == ("supervisor", None, raised)
+    # straight to the case's coordinator, named when it was opened: no pool nobody owns
+    assert (alert.role, alert.assignee, alert.created_at) == ("supervisor", "rodrigo", raised)
     assert alert.id in [t.id for t in engine.list_tasks(session, people["rodrigo"])]
     assert alert.remind_at == local(date(2027, 2, 23), 8)  # 1 calendar day: due Tue 23 Feb
     assert alert.due_at == local(date(2027, 2, 24), 0)

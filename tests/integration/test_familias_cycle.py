@@ -127,15 +127,16 @@ def test_a_family_not_found_closes_the_case(family):
     assert family.open_tasks() == []
 
 
-def test_a_refusal_closes_the_case_after_the_overdue_contact_is_reviewed(family):
+def test_a_refusal_closes_the_case_and_the_overdue_contact_review_closes_by_itself(family):
     family.wait_until(date(2026, 3, 25))
     assert "revisar_atraso_primer_contacto" in family.bpmn_ids()
     family.complete("primer_contacto", contacto(family.today))
+    assert "revisar_atraso_primer_contacto" not in family.bpmn_ids()  # its step is done
+    assert [e.code for e in family.events("review_closed")] == [
+        "event.review_closed_step_done"]
     family.complete("ingreso", {"respuesta": "rechaza", "motivo_rechazo": "No desea participar"})
-    assert family.refreshed_case().outcome == "rechazo"
-    assert family.bpmn_ids() == ["revisar_atraso_primer_contacto"]
-    family.review_overdue_steps()
-    assert family.refreshed_case().status == "closed"
+    case = family.refreshed_case()
+    assert (case.status, case.outcome) == ("closed", "rechazo")
 
 
 def test_withdrawal_in_year_two_goes_to_the_head_of_unit(family):

@@ -245,7 +245,8 @@ def test_a_safety_concern_goes_straight_to_the_referente_and_closure_c(family, w
     assert [(e.title, local_day(e.at)) for e in alert] == [
         ("Segnala il rischio per la sicurezza", date(2027, 1, 4))]
     urgent = f.task("valutazione_sicurezza")
-    assert (urgent.role, urgent.assignee) == ("supervisor", None)
+    assert (urgent.role, urgent.assignee) == ("supervisor", "marco")  # the case's referente
+    assert [(e.code, e.params["to"]) for e in f.events("urgent")] == [("event.urgent", "marco")]
     # 2 working days from Mon 4 Jan 2027 skip the Epiphany (Wed 6 Jan): due Thu 7 Jan
     assert (urgent.remind_at, urgent.due_at) == (local(date(2027, 1, 5), 8),
                                                 local(date(2027, 1, 8), 0))
@@ -283,17 +284,17 @@ def test_a_family_outside_the_inclusion_criteria_is_not_admitted(family, answers
     assert family.open_tasks() == []
 
 
-def test_a_refused_consent_closes_the_case_once_the_late_step_is_reviewed(family):
+def test_a_refused_consent_closes_the_case_and_the_late_step_review_by_itself(family):
     family.wait_until(date(2026, 5, 5))
     family.complete("preassessment", d.segnalazione(family.today))
     family.wait_until(date(2026, 6, 8))  # consent due Thu 4 June (30 days from 5 May)
     assert family.alarms()[-2:] == [("reminder", "consenso", date(2026, 5, 30)),
                                     ("escalation", "consenso", date(2026, 6, 5))]
     family.complete("consenso", d.consenso(family.today, dato=False))
-    assert family.refreshed_case().outcome == "consenso_negato"
-    assert family.bpmn_ids() == ["revisione_consenso"]
-    family.review_overdue_steps()
-    assert family.refreshed_case().status == "closed"
+    case = family.refreshed_case()
+    assert (case.status, case.outcome) == ("closed", "consenso_negato")
+    assert [e.code for e in family.events("review_closed")] == [
+        "event.review_closed_step_done"]  # the consent's review closed with its step
     assert family.submitted("consenso")[0]["motivo_rifiuto"].startswith("I genitori")
 
 
@@ -309,17 +310,22 @@ def test_only_the_dispositivi_chosen_in_the_progetto_quadro_start(family, chosen
     f.complete("preassessment", d.segnalazione(f.today))
     f.complete("consenso", d.consenso(f.today))
     f.complete("assessment_t0", d.assessment_t0(f.today))
+    f.case.people = {**f.case.people, "educatore_domiciliare": "lorenza"}  # the home educator
+    f.session.commit()
     f.complete("progetto_quadro", d.progetto_quadro(f.today, chosen))
     assert f.bpmn_ids() == [*started, "incontro_em"]
     for row in f.open_tasks():
         if row.bpmn_id.startswith("avvio_"):
-            lane = "Educatore domiciliare" if row.bpmn_id == "avvio_educativa" else (
-                "Équipe multidisciplinare")
-            assert (row.lane, row.role, row.assignee) == (lane, "caseworker", "giulia")
+            home = row.bpmn_id == "avvio_educativa"  # to the home educator, not the EM's
+            lane = "Educatore domiciliare" if home else "Équipe multidisciplinare"
+            assert (row.lane, row.role, row.assignee) == (
+                lane, "caseworker", "lorenza" if home else "giulia")
             # 30 days from the Progetto Quadro (27 April): due 27 May, reminder 20 May
             assert (row.remind_at, row.due_at) == (local(date(2026, 5, 20), 8),
                                                   local(date(2026, 5, 28), 0))
+    educator = engine.Actor("lorenza", frozenset({"caseworker"}), f.caseworker.territories)
     for key in [s.removeprefix("avvio_") for s in started]:
-        f.complete(f"avvio_{key}", d.avvio(f.today))
-        f.complete(f"registro_{key}", d.registro(f.today, "concluso"))
+        by = educator if key == "educativa" else None
+        f.complete(f"avvio_{key}", d.avvio(f.today), by=by)
+        f.complete(f"registro_{key}", d.registro(f.today, "concluso"), by=by)
     assert f.bpmn_ids() == ["incontro_em"]

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from engine import Actor
+from engine import Actor, policy
 from engine.persistence.models import HumanTask
 
 from ..extensions import db
@@ -14,10 +14,35 @@ from .sessions import end_all
 
 
 def candidates(task: HumanTask) -> list[User]:
-    """Active people with the task's role in its territory."""
+    """Active people the policy lets take ``task`` (``take_task``): the reassign picker."""
+    return who_may(policy.TAKE_TASK, task)
+
+
+def who_may(action: str, thing: object) -> list[User]:
+    """Active people, by name, the engine policy lets take ``thing`` (``take_task``,
+    ``take_post``): what a people picker offers."""
     users = db.session.scalars(select(User).where(User.active.is_(True))
                                .order_by(User.full_name)).all()
-    return [u for u in users if u.actor().may_work(task.role, task.territory_id)]
+    allowed = {a.id for a in policy.who_may(db.session, [u.actor() for u in users],
+                                            action, thing)}
+    return [u for u in users if u.username in allowed]
+
+
+def pickers(tasks) -> dict[str, list[User]]:
+    """For each task (by id), the people who may take it; asked once per role and territory."""
+    users = db.session.scalars(select(User).where(User.active.is_(True))
+                               .order_by(User.full_name)).all()
+    actors = [u.actor() for u in users]
+    by_post: dict[tuple, list[User]] = {}
+    found = {}
+    for task in tasks:
+        post = (task.role, task.territory_id)
+        if post not in by_post:
+            allowed = {a.id for a in policy.who_may(db.session, actors, policy.TAKE_TASK,
+                                                    task)}
+            by_post[post] = [u for u in users if u.username in allowed]
+        found[task.id] = by_post[post]
+    return found
 
 
 def eligible_assignee(task: HumanTask, username: str) -> User | None:

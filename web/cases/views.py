@@ -107,7 +107,8 @@ def _start(form: NewCaseForm):
                                members=parse_members(form.members.data),
                                address=form.address.data or None,
                                household_id=request.form.get("household_id", type=int),
-                               national_id=form.national_id.data or None)
+                               national_id=form.national_id.data or None,
+                               people=routing.opening_people(request.form, form.programme.data))
     with unit_of_work(db.session):
         return engine.start_case(db.session, command, actor(), staff=staff_member)
 
@@ -136,3 +137,6 @@ def _new_case_form() -> NewCaseForm:
     if not form.is_submitted() and current_user.has_role(policy.CASEWORKER):
         form.caseworker.data = current_user.username
     return form
+
+
+from . import routing  # noqa: E402, F401 - the people panel's routes (web.cases.routing)

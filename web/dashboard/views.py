@@ -9,6 +9,7 @@ from engine import policy, queries
 from engine.core import clock
 
 from ..access import actor, require
+from ..auth.people import full_name, pickers
 from ..csv_export import csv_response
 from ..extensions import db
 
@@ -30,7 +31,8 @@ def index():
     troubled = queries.cases_with_open_incident(db.session, who)
     return render_template("dashboard/index.html", tasks=tasks, figures=figures,
                            buckets=[name for name, *_ in queries.BUCKETS], peak=peak,
-                           incident_cases=troubled)
+                           incident_cases=troubled,
+                           people=pickers([row.task for row in tasks]), full_name=full_name)
 
 
 @bp.route("/overdue.csv")

@@ -100,9 +100,9 @@ def option_set(ctx: Context, node: dict, path: str, required: bool,
 
 
 def choice_field(ctx: Context, node: dict, path: str, value, required: bool) -> Markup:
-    """Radios for a few options, a ``<select>`` for more."""
+    """Radios for a few options, a ``<select>`` for more (and for a people picker)."""
     pairs = choice_pairs(node, [value])
-    if len(pairs) > MAX_RADIOS:
+    if len(pairs) > MAX_RADIOS or "x-people" in node:
         return single_field(ctx, node, path, value, required)
     checked = set() if value is None else {as_text(value)}
     return option_set(ctx, node, path, required, ("radio", pairs, checked))

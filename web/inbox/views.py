@@ -10,8 +10,10 @@ from engine.core import clock
 from engine.queries import InboxFilter
 
 from ..access import actor
-from ..auth.people import eligible_assignee
+from ..auth.people import full_name, staff_member
+from ..cases.routing import about_the_person
 from ..extensions import db
+from ..messages import word_error
 from ..redirects import safe_next
 
 bp = Blueprint("inbox", __name__)
@@ -53,14 +55,20 @@ def release(task_id: str):
 @bp.route("/tasks/<task_id>/reassign", methods=["POST"])
 @login_required
 def reassign(task_id: str):
-    """A supervisor gives a task to someone else."""
+    """A supervisor gives a task to someone the picker offered (the policy's ``take_task``);
+    anyone else is refused with why (unknown, lacking the role, another territory)."""
     row = engine.get_task(db.session, task_id, actor())
-    person = eligible_assignee(row, request.form.get("assignee", ""))
-    if person is None:
-        flash(_("Esa persona no puede recibir esta tarea."), "error")
-    else:
+    title = row.title
+    try:
         with unit_of_work(db.session):
-            engine.reassign(db.session, task_id, person.username, actor())
-        flash(_("Tarea «%(title)s» reasignada a %(user)s.", title=row.title,
-                user=person.full_name), "success")
+            done = engine.reassign(db.session, task_id, request.form.get("assignee", ""),
+                                   actor(), staff=staff_member)
+            to_user = done.assignee
+    except (engine.NotAllowed, engine.InvalidTaskData) as refused:
+        if not about_the_person(refused):
+            raise
+        flash(word_error(refused), "error")
+    else:
+        flash(_("Tarea «%(title)s» reasignada a %(user)s.", title=title,
+                user=full_name(to_user)), "success")
     return redirect(safe_next(request.form.get("next")))

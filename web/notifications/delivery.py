@@ -1,13 +1,16 @@
 """Turning reminder, escalation and alert events into notifications for the right people.
 
-Reminders go to the person holding the task; escalations go to that person and to whom the
-deadline's rule escalates (``escala_a``, recorded on the event as ``escalate_to``): every
-supervisor of the case's territory (the default), every manager of it, or the case's
-caseworker; alerts (e.g. a possible rights violation) go to every supervisor of the
-territory. They are made by a handler of the engine's ``Recorded`` domain
-event (engine.persistence.events), in the unit of work that recorded the event: a reminder the sweep
-fires is in the person's notifications when the sweep commits, and an undone step notifies
-nobody.
+Reminders (and those an overdue review sends) go to the person holding the task;
+escalations go to that person and to whom the deadline's rule escalates (``escala_a``,
+recorded on the event as ``escalate_to``): every supervisor of the case's territory (the
+default), every manager of it, or the case's caseworker; alerts (e.g. a possible rights
+violation) go to every supervisor of the territory; an urgent step (a safety evaluation, a
+rights alert) goes to the person it was given to (every supervisor of the territory when
+nobody named holds it) and is e-mailed at once (web.notifications.outbox).
+They are made by a handler of the engine's ``Recorded`` domain event
+(engine.persistence.events), in the unit of work that recorded the event: a reminder the
+sweep fires is in the person's notifications when the sweep commits, and an undone step
+notifies nobody.
 """
 
 from sqlalchemy import select
@@ -18,9 +21,11 @@ from engine.persistence.events import Recorded
 from engine.persistence.models import Case, Event, Household, HumanTask
 
 from ..auth.models import User, user_territory
+from . import outbox
 from .models import Notification
 
-KINDS = ("reminder", "escalation", "alert")
+KINDS = ("reminder", "escalation", "alert", "review_reminder", "urgent")
+URGENT = "urgent"  # an urgent step opened: to the person it went to, e-mailed at once
 
 
 @handles(Recorded)
@@ -43,8 +48,10 @@ def _notify(session: Session, event: Event) -> int:
              .where(Case.id == event.case_id))
     with session.no_autoflush:
         territory_id, caseworker, family_name, task_id, assignee = session.execute(query).one()
+        if event.kind == URGENT:  # its step opened in this unit of work, not flushed yet
+            task_id, assignee = event.data.get("task"), event.data.get("to")
         people = {assignee} if assignee else set()
-        if event.kind == "alert":
+        if event.kind == "alert" or (event.kind == URGENT and not people):
             people |= supervisors_of(session, territory_id)
         elif event.kind == "escalation":
             people |= _escalated_to(session, event.data.get("escalate_to"), territory_id,
@@ -54,6 +61,8 @@ def _notify(session: Session, event: Event) -> int:
         session.add(Notification(username=username, event=event, case_id=event.case_id,
                                  task_id=task_id, kind=event.kind, title=title,
                                  created_at=event.at))
+    if event.kind == URGENT and people:
+        outbox.send_after_commit(session)
     return len(people)
 
 

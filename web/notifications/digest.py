@@ -19,7 +19,8 @@ from ..i18n import language_of
 from ..messages import word_event
 from .models import Notification
 
-LABELS = {"reminder": _l("Recordatorio"), "escalation": _l("Plazo vencido"),
+LABELS = {"reminder": _l("Recordatorio"), "review_reminder": _l("Recordatorio"),
+          "escalation": _l("Plazo vencido"),
           "alert": _l("Alerta")}
 
 

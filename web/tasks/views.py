@@ -10,13 +10,15 @@ from engine import policy, unit_of_work
 from engine.queries.views import deadline_rule, instructions
 
 from ..access import actor, may, require
-from ..auth.people import candidates, full_name
+from ..auth.people import candidates, full_name, staff_member
 from ..deadline_text import describe_rule
 from ..extensions import db
 from ..field_errors import translated
 from ..formkit import parse_form, render_form
+from ..messages import word_error
 from . import documents, recorded
 from .completed import completed_page, references
+from .pickers import with_pickers
 
 bp = Blueprint("tasks", __name__)
 bp.add_url_rule("/tasks/<task_id>/correct", "correct", recorded.correct, methods=["GET", "POST"])
@@ -63,7 +65,7 @@ def _schema(row) -> dict:
 
 def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
     forms = _forms(row)
-    schema = _schema(row)
+    schema = with_pickers(_schema(row), row)
     who = actor()
     editable = may(policy.WORK_TASK, row)
     fields = render_form(schema, values, errors, translate=_,
@@ -120,10 +122,14 @@ def submit(task_id: str):
         return _save_draft(row, data)
     try:
         with unit_of_work(db.session):
-            engine.complete(db.session, _library(), task_id, data, actor())
+            engine.complete(db.session, _library(), task_id, data, actor(),
+                            staff=staff_member)
     except engine.InvalidTaskData as invalid:  # the unit of work undid everything
         flash(_("Revise los campos marcados: la tarea no se envió."), "error")
-        return _page(_workable(task_id), data, translated(invalid.errors), 422)
+        errors = translated(invalid.errors)
+        if (invalid.code or "").startswith("routing."):  # the person chosen, and why not
+            errors = {e.field: word_error(invalid) for e in invalid.errors}
+        return _page(_workable(task_id), data, errors, 422)
     except engine.Conflict:  # AlreadyCompleted, or the case changed under us
         return _lost(task_id, case_id)
     flash(_("«%(title)s» completada.", title=title), "success")
