@@ -12,6 +12,7 @@ from engine.queries import InboxFilter
 from ..access import actor
 from ..auth.people import eligible_assignee
 from ..extensions import db
+from ..names import step_name
 from ..redirects import safe_next
 
 bp = Blueprint("inbox", __name__)
@@ -36,7 +37,7 @@ def claim(task_id: str):
     """Take a task from the pool."""
     with unit_of_work(db.session):
         row = engine.claim(db.session, task_id, actor())
-    flash(_("Tarea «%(title)s» asignada a usted.", title=row.title), "success")
+    flash(_("Tarea «%(title)s» asignada a usted.", title=step_name(row)), "success")
     return redirect(safe_next(request.form.get("next"), url_for("tasks.show", task_id=task_id)))
 
 
@@ -61,6 +62,6 @@ def reassign(task_id: str):
     else:
         with unit_of_work(db.session):
             engine.reassign(db.session, task_id, person.username, actor())
-        flash(_("Tarea «%(title)s» reasignada a %(user)s.", title=row.title,
+        flash(_("Tarea «%(title)s» reasignada a %(user)s.", title=step_name(row),
                 user=person.full_name), "success")
     return redirect(safe_next(request.form.get("next")))

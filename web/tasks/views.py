@@ -15,6 +15,7 @@ from ..deadline_text import describe_rule
 from ..extensions import db
 from ..field_errors import translated
 from ..formkit import parse_form, render_form
+from ..names import step_name
 from .completed import completed_page, references
 
 bp = Blueprint("tasks", __name__)
@@ -109,7 +110,7 @@ def submit(task_id: str):
     row, done = _open_or_done(task_id)
     if done:
         return completed_page(_done_forms(done), done, request.form)
-    case_id, title = row.case_id, row.title  # the row is gone once the step is completed
+    case_id, title = row.case_id, step_name(row)  # the row is gone once the step is completed
     data = parse_form(_schema(row), request.form)
     if request.form.get("action") == "draft":
         return _save_draft(row, data)

@@ -1,0 +1,143 @@
+"""Names in the reader's language: programmes, steps, outcomes, lanes and people.
+
+A programme's process names its steps in one language; its version carries the other
+languages (``processes/<programme>/names.toml``, see :mod:`engine.definitions.names`). These
+helpers (also Jinja globals) read them once per request (one small query; each version's
+names are cached by the engine per definition id) and fall back to the process's own name
+when the reader's language has none:
+
+- :func:`step_name` ``(case_or_task, bpmn_id=None, fallback=None)``: a step;
+- :func:`programme_name` ``(programme_or_key)``, :func:`outcome_name` ``(case_or_key, code)``,
+  :func:`lane_name` ``(case_or_task, lane)``;
+- :func:`person_name` ``(username)``: a person's full name (every account read once per
+  request), the username when unknown.
+"""
+
+from flask import Flask, g, has_request_context
+from flask_babel import get_locale, gettext
+from sqlalchemy import select
+
+import engine
+from engine.persistence.models import Case
+
+from .auth.models import User
+from .extensions import db
+
+EMPTY = engine.Names()
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "es"
+
+
+def _all_names() -> dict:
+    if not has_request_context():
+        return engine.programme_names(db.session)
+    if "programme_names" not in g:
+        g.programme_names = engine.programme_names(db.session)
+    return g.programme_names
+
+
+def names_for(programme) -> engine.Names:
+    """The names of ``programme`` (a key, a Programme, or anything with ``programme_key``)."""
+    key = programme if isinstance(programme, str) else (
+        getattr(programme, "programme_key", None) or getattr(programme, "key", None))
+    return _all_names().get(key, EMPTY)
+
+
+def step_name(item, bpmn_id: str | None = None, fallback: str | None = None) -> str:
+    """How step ``bpmn_id`` (default: ``item.bpmn_id``) of ``item``'s programme reads in the
+    reader's language; else ``fallback`` (default: ``item.title``, the BPMN name)."""
+    bpmn_id = bpmn_id if bpmn_id is not None else getattr(item, "bpmn_id", None)
+    fallback = fallback if fallback is not None else getattr(item, "title", None)
+    names = names_for(item)
+    language = _language()
+    return (names.step(language, bpmn_id) or names.step_named(language, fallback)
+            or fallback or bpmn_id or "")
+
+
+def step_named(programme, bpmn_name: str | None) -> str | None:
+    """The step the BPMN calls ``bpmn_name`` in the reader's language (itself if unknown);
+    ``programme`` may also be a case id."""
+    if isinstance(programme, int):
+        programme = case_programme(programme)
+    return names_for(programme).step_named(_language(), bpmn_name) or bpmn_name
+
+
+def step_choice_name(bpmn_id: str, title: str, programme: str | None = None) -> str:
+    """A step of a filter menu (known by id and BPMN name, maybe not by programme): the
+    programme's when given, else the first programme whose BPMN names it so."""
+    language = _language()
+    if programme:
+        return names_for(programme).step(language, bpmn_id) or title
+    for found in _all_names().values():
+        if any(table.get(title) == bpmn_id for table in found.bpmn_names):
+            return found.step(language, bpmn_id) or title
+    return title
+
+
+def programme_name(programme) -> str:
+    """A programme's name in the reader's language (its settings' name when none)."""
+    key = programme if isinstance(programme, str) else getattr(programme, "key", None)
+    own = programme if isinstance(programme, str) else getattr(programme, "name", key)
+    return names_for(key).programme(_language()) or own or ""
+
+
+def outcome_name(item, code: str | None = None) -> str:
+    """How outcome ``code`` (default: ``item.outcome``) reads in the reader's language."""
+    code = code if code is not None else getattr(item, "outcome", None)
+    if not code:
+        return ""
+    names = names_for(item)
+    return (names.outcome(_language(), code) or names.outcome("es", code)
+            or names.outcome("it", code) or code.replace("_", " "))
+
+
+def lane_name(item, lane: str | None = None) -> str:
+    """A lane (as the BPMN names it; default ``item.lane``) in the reader's language."""
+    lane = lane if lane is not None else getattr(item, "lane", None)
+    return names_for(item).lane(_language(), lane) or lane or ""
+
+
+def case_programme(case_id: int | None) -> str | None:
+    """The programme key of case ``case_id`` (read once per case and request)."""
+    if case_id is None:
+        return None
+    cache = g.setdefault("case_programmes", {}) if has_request_context() else {}
+    if case_id not in cache:
+        cache[case_id] = db.session.scalar(select(Case.programme_key).where(Case.id == case_id))
+    return cache[case_id]
+
+
+def _people() -> dict[str, str]:
+    if has_request_context() and "people_names" in g:
+        return g.people_names
+    found = dict(db.session.execute(select(User.username, User.full_name)).all())
+    if has_request_context():
+        g.people_names = found
+    return found
+
+
+def person_name(username: str | None) -> str:
+    """How a person reads on a page: their full name, else the username (or a dash)."""
+    if not username:
+        return ""
+    return _people().get(username) or username
+
+
+def register(app: Flask) -> None:
+    """Make the helpers Jinja globals."""
+    app.jinja_env.globals.update(step_name=step_name, programme_name=programme_name,
+                                 outcome_name=outcome_name, lane_name=lane_name,
+                                 person_name=person_name, step_choice_name=step_choice_name,
+                                 overdue_person=overdue_person, step_named=step_named)
+    app.jinja_env.filters["step_label"] = lambda title, item: step_named(item, title)
+
+
+def overdue_person(username: str | None) -> str:
+    """Who an overdue step waits on, by name; nobody's (the engine's "(sin asignar)") in the
+    reader's language."""
+    if not username or username == engine.queries.UNASSIGNED:
+        return gettext("nadie (por tomar)")
+    return person_name(username)
