@@ -13,7 +13,11 @@ when the reader's language has none:
   request), the username when unknown.
 """
 
-from flask import Flask, g, has_request_context
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import Flask, g, has_app_context, has_request_context
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
@@ -24,6 +28,36 @@ from .auth.models import User
 from .extensions import db
 
 EMPTY = engine.Names()
+_outside: ContextVar[tuple | None] = ContextVar("names_outside_requests", default=None)
+
+
+@contextmanager
+def reading_from(session) -> Iterator[None]:
+    """Let the helpers read names and people through ``session`` outside a request (a
+    background job such as the e-mail digest), cached until the block ends."""
+    token = _outside.set((session, {}))
+    try:
+        yield
+    finally:
+        _outside.reset(token)
+
+
+def _cached(key: str, build):
+    """``build(session)`` once per request (or per :func:`reading_from` block); ``None`` when
+    there is no session to read from."""
+    outside = _outside.get()
+    if outside is not None:
+        session, cache = outside
+        if key not in cache:
+            cache[key] = build(session)
+        return cache[key]
+    if not has_app_context():
+        return None
+    if not has_request_context():
+        return build(db.session)
+    if key not in g:
+        setattr(g, key, build(db.session))
+    return getattr(g, key)
 
 
 def _language() -> str:
@@ -32,11 +66,7 @@ def _language() -> str:
 
 
 def _all_names() -> dict:
-    if not has_request_context():
-        return engine.programme_names(db.session)
-    if "programme_names" not in g:
-        g.programme_names = engine.programme_names(db.session)
-    return g.programme_names
+    return _cached("programme_names", engine.programme_names) or {}
 
 
 def names_for(programme) -> engine.Names:
@@ -104,19 +134,18 @@ def case_programme(case_id: int | None) -> str | None:
     """The programme key of case ``case_id`` (read once per case and request)."""
     if case_id is None:
         return None
-    cache = g.setdefault("case_programmes", {}) if has_request_context() else {}
+    known = _cached("case_programmes", lambda session: (session, {}))
+    if known is None:
+        return None
+    session, cache = known
     if case_id not in cache:
-        cache[case_id] = db.session.scalar(select(Case.programme_key).where(Case.id == case_id))
+        cache[case_id] = session.scalar(select(Case.programme_key).where(Case.id == case_id))
     return cache[case_id]
 
 
 def _people() -> dict[str, str]:
-    if has_request_context() and "people_names" in g:
-        return g.people_names
-    found = dict(db.session.execute(select(User.username, User.full_name)).all())
-    if has_request_context():
-        g.people_names = found
-    return found
+    return _cached("people_names", lambda session: dict(
+        session.execute(select(User.username, User.full_name)).all())) or {}
 
 
 def person_name(username: str | None) -> str:
