@@ -53,7 +53,8 @@ def test_the_forms_cover_every_acompana_keyword_the_meta_schema_describes():
         used |= set(_keywords(FormLibrary(ROOT / "forms").schema(
             f"{path.parent.name}/{path.stem}")))
     described = {k for k in meta_schema()["$defs"]["node"]["properties"] if k.startswith("x-")}
-    assert described == {"x-labels", "x-reference", "x-dimension", "x-codigos-de", "x-widget"}
+    assert described == {"x-labels", "x-reference", "x-dimension", "x-codigos-de", "x-widget",
+                         "x-provenance"}
     assert described - {"x-widget"} <= used  # x-widget is read by the renderer, unused so far
 
 
