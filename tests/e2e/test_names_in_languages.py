@@ -159,3 +159,42 @@ def test_a_step_the_names_file_does_not_name_reads_as_the_bpmn_names_it(late_cas
             assert names.outcome_name("familias", "codigo_nuevo") == "codigo nuevo"
             assert names.person_name("ana") == "Ana Castro"
             assert names.person_name("nadie") == "nadie"
+
+
+def _queries_for(web_app, person, path: str) -> int:
+    from sqlalchemy import event
+
+    with web_app.app_context():
+        engine_ = db.engine
+    counted = []
+
+    def count(*_args):
+        counted.append(1)
+
+    event.listen(engine_, "before_cursor_execute", count)
+    try:
+        assert person.get(path).status_code == 200
+    finally:
+        event.remove(engine_, "before_cursor_execute", count)
+    return len(counted)
+
+
+@pytest.mark.parametrize("path", ["/", "/dashboard/", "/cases"])
+def test_naming_steps_programmes_and_people_costs_no_query_per_row(web_app, as_person,
+                                                                   start_case, path):
+    with time_machine.travel(MARCH_2, tick=False):
+        start_case("Uno")
+    with time_machine.travel(APRIL_10, tick=False), web_app.app_context():
+        sweep(db.session)
+    with time_machine.travel(APRIL_10, tick=False):
+        reader = in_english(as_person("jorge" if path != "/" else "ana"))
+        reader.get(path)  # caches warm (versions' names, specs)
+        one = _queries_for(web_app, reader, path)
+    with time_machine.travel(MARCH_2, tick=False):
+        for n in range(8):
+            start_case(f"Familia {n}")
+    with time_machine.travel(APRIL_10, tick=False), web_app.app_context():
+        sweep(db.session)
+    with time_machine.travel(APRIL_10, tick=False):
+        nine = _queries_for(web_app, reader, path)
+    assert nine == one, (one, nine)
