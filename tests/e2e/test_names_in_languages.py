@@ -127,7 +127,8 @@ def test_the_outcome_report_reads_in_english(late_case, as_person, web_app):
                     "Graduated (support completed)", "Families graduated",
                     "Sessions by trajectory", "Trajectory"):
         assert english in page, english
-    for spanish in ("Cierres por tipo", "Familias egresadas", "Tipo de cierre"):
+    assert "0 ongoing, 1 closed" in page and "of 1 closed case" in page  # figure details
+    for spanish in ("Cierres por tipo", "Familias egresadas", "Tipo de cierre", "en curso"):
         assert spanish not in page
     assert "Ana Castro,Family not located" in body
 
@@ -198,3 +199,23 @@ def test_naming_steps_programmes_and_people_costs_no_query_per_row(web_app, as_p
     with time_machine.travel(APRIL_10, tick=False):
         nine = _queries_for(web_app, reader, path)
     assert nine == one, (one, nine)
+
+
+@pytest.mark.parametrize("language, detail, worded", [
+    ("en", "2 su 3 famiglie chiuse; obiettivo dell'Ambito: almeno il 50.0% — sotto l'obiettivo",
+     "2 of 3 closed families; the Ambito's target: at least 50.0% — below the target"),
+    ("es", "1 su 1 famiglia chiusa; obiettivo dell'Ambito: almeno il 50.0%",
+     "1 de 1 familia cerrada; meta del Ambito: al menos el 50.0%"),
+    ("es", "punti sulla scala da 1 a 6, 4 famiglie con T0 e T2",
+     "puntos en la escala de 1 a 6, 4 familias con T0 y T2"),
+    ("it", "3 en curso, 1 cerrado", "3 in corso, 1 chiuso"),
+    ("en", "una frase que el catálogo no tiene: 3", "una frase que el catálogo no tiene: 3"),
+    ("it", "2 su 3 famiglie chiuse", "2 su 3 famiglie chiuse"),  # the report's own language
+])
+def test_a_figures_detail_is_worded_with_its_numbers_kept(web_app, language, detail, worded):
+    from flask_babel import force_locale
+
+    from web.reports.words import report_detail
+
+    with web_app.test_request_context(), force_locale(language):
+        assert report_detail(detail) == worded

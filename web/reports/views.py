@@ -23,7 +23,8 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 @bp.app_context_processor
 def _report_words() -> dict:
-    return {"report_word": words.report_word, "report_provenance": words.provenance,
+    return {"report_word": words.report_word, "report_detail": words.report_detail,
+            "report_provenance": words.provenance,
             "report_title": words.report_title}
 
 

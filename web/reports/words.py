@@ -5,15 +5,19 @@ The engine's reports label figures, tables and rows in the programme's language 
 Italian for P.I.P.P.I.); those labels are msgids of the catalogues (appended under "outcome
 reports"), so :func:`report_word` gives them in the reader's language. A label made of two
 known parts (``Cambio promedio: Conducta infantil (ECBI)``) is worded part by part; anything
-else stays as written. The figures' detail lines (numbers in a sentence) are not worded yet.
+else stays as written. A figure's detail line (numbers in a sentence, ``3 en curso, 2
+cerrados``) is looked up with its numbers as ``{}`` (``{} en curso, {} cerrados``) and the
+numbers put back in the same order (:func:`report_detail`).
 """
 
+import re
 from fnmatch import fnmatch
 
 from flask_babel import gettext
 
 from ..names import programme_name
 
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?")
 SEPARATOR = ": "
 PERCENT = "% "
 RECONSTRUCTED = "reconstructed"
@@ -44,6 +48,19 @@ def report_word(text: str | None) -> str:
         return worded
     head, tail = text.split(SEPARATOR, 1)
     return f"{gettext(head)}{SEPARATOR}{gettext(tail)}"
+
+
+def report_detail(text: str | None) -> str:
+    """A figure's detail line in the reader's language, its numbers kept (as written when
+    the catalogue lacks its shape)."""
+    if not text:
+        return text or ""
+    numbers = NUMBER.findall(text)
+    shape = NUMBER.sub("{}", text.replace("{", "(").replace("}", ")"))
+    worded = gettext(shape)
+    if worded == shape or worded.count("{}") != len(numbers):
+        return text
+    return worded.format(*numbers)
 
 
 def provenance(programme: str, key: str) -> tuple[str, str, str] | None:
