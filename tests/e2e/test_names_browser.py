@@ -117,3 +117,17 @@ def test_the_diagnosis_marks_the_provisional_matriz_indicators(chromium, server,
     marked.first.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"names-{device}-diagnosis-provisional.png"))
     assert_no_csp_violation(page)
+
+
+def test_an_english_reader_sees_the_outcome_report_in_english(chromium, server, cases):
+    SHOTS.mkdir(exist_ok=True)
+    page = new_page(chromium, VIEWPORTS["desktop"])
+    sign_in(page, server, "jorge")
+    page.goto(f"{server}/reports/familias")
+    page.wait_for_selector("text=Families Programme — Comprehensive Support — results")
+    text = page.inner_text("main")
+    assert "Closures by type" in text and "Cierres por tipo" not in text
+    figure = page.locator("[data-figure=indicadores_cumplidos]")
+    assert "provisional" in figure.inner_text()
+    page.screenshot(path=str(SHOTS / "names-desktop-report-en.png"), full_page=True)
+    assert_no_csp_violation(page)
