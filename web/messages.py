@@ -318,6 +318,9 @@ def _event_params(event, programme) -> dict:
         params["step"] = names.step_name(programme, step_id, params["step"])
     if params.get("host"):
         params["host"] = names.step_named(programme, params["host"])
+    if params.get("modality") and (event.data or {}).get("modality"):
+        params["modality"] = names.modality_name(programme, event.data["modality"],
+                                                 params["modality"])
     if event.code == "event.case_started" and programme is not None:
         params["programme"] = names.programme_name(
             programme if isinstance(programme, str) else programme.programme_key)

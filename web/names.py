@@ -124,6 +124,11 @@ def outcome_name(item, code: str | None = None) -> str:
             or names.outcome("it", code) or code.replace("_", " "))
 
 
+def modality_name(item, key: str, fallback: str) -> str:
+    """A places modality (by its settings key) in the reader's language, else ``fallback``."""
+    return names_for(item).modality(_language(), key) or fallback
+
+
 def lane_name(item, lane: str | None = None) -> str:
     """A lane (as the BPMN names it; default ``item.lane``) in the reader's language."""
     lane = lane if lane is not None else getattr(item, "lane", None)

@@ -48,7 +48,7 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
         programme_names, names_text = names.read(folder)
     except InvalidProcess as err:
         early += err.problems
-    early += _names_problems(programme_names, names_text, sources)
+    early += _names_problems(programme_names, names_text, sources, raw_settings)
     try:
         result = deploy(session, sources, raw_settings, forms, deployed_by, publish=publish,
                         household_schema=found.household_schema if found else None,
@@ -74,7 +74,7 @@ def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms:
     settings = settings_from_dict(raw_settings)
     parsed = parse_process(sources, settings, forms)
     if names:
-        names = names_kept(names, sources)
+        names = names_kept(names, sources, raw_settings)
     content = bundles.gather(parsed, raw_settings, forms, household_schema, names)
     now = clock.now()
     first = session.get(Programme, settings.key) is None
@@ -98,16 +98,23 @@ def _known_ids(sources: dict[str, str]) -> tuple[set, set, set] | None:
     return set(process.elements), process.outcomes, lanes
 
 
-def _names_problems(found: dict | None, text: str | None, sources: dict[str, str]) -> list:
-    """What in the folder's names file names nothing the process has."""
+def _modalities(raw_settings: dict) -> set:
+    found = raw_settings.get("modalidades")
+    return set(found) if isinstance(found, dict) else set()
+
+
+def _names_problems(found: dict | None, text: str | None, sources: dict[str, str],
+                    raw_settings: dict) -> list:
+    """What in the folder's names file names nothing the process (or its settings) has."""
     known = _known_ids(sources) if found else None
-    return names.problems(found, text, *known) if known else []
+    return names.problems(found, text, *known, _modalities(raw_settings)) if known else []
 
 
-def names_kept(found: dict, sources: dict[str, str]) -> dict:
+def names_kept(found: dict, sources: dict[str, str], raw_settings: dict) -> dict:
     """``found`` without what the process does not have (see :func:`names.without_unknown`)."""
     known = _known_ids(sources)
-    return names.without_unknown(found, *known) if known else found
+    return (names.without_unknown(found, *known, _modalities(raw_settings)) if known
+            else found)
 
 
 def _save_settings(session: Session, key: str, name: str, raw: dict, deployed_by: str,

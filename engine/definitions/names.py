@@ -17,6 +17,9 @@ name, its steps by BPMN id, its outcomes by code and its lanes by name (as the s
     [en.lanes]
     "Gestor Familiar" = "Family manager"
 
+    [en.modalities]     # places modalities, by their key in the settings' [modalidades]
+    charlas = "Large-group seminars"
+
 The names travel with the version (kept in its bundle with the forms, under ``names``), and
 whatever a language leaves out reads as the process names it (the BPMN name). Deploy refuses
 a file naming a step, outcome or lane the process does not have, with its file and line
@@ -34,7 +37,7 @@ from ..core.errors import InvalidProcess, ProcessProblem
 
 FILE = "names.toml"
 LANGUAGES = ("es", "it", "en")
-SECTIONS = ("steps", "outcomes", "lanes")
+SECTIONS = ("steps", "outcomes", "lanes", "modalities")
 BUNDLE_KEY = "names"  # the names, among a version bundle's forms
 
 
@@ -86,12 +89,13 @@ def _language(language: str, table: dict, text: str, found: list) -> dict:
 
 
 def problems(names: dict, text: str | None, steps: Iterable[str], outcomes: Iterable[str],
-             lanes: Iterable[str]) -> list[ProcessProblem]:
+             lanes: Iterable[str], modalities: Iterable[str] = ()) -> list[ProcessProblem]:
     """Every entry of ``names`` that names no step, outcome or lane of the process, with the
     line it is written on, e.g. ``names.toml:12 [diagnostic]: step "diagnostic" of [en.steps]
     is not in the process``."""
-    known = {"steps": set(steps), "outcomes": set(outcomes), "lanes": set(lanes)}
-    what = {"steps": "step", "outcomes": "outcome", "lanes": "lane"}
+    known = {"steps": set(steps), "outcomes": set(outcomes), "lanes": set(lanes),
+             "modalities": set(modalities)}
+    what = {"steps": "step", "outcomes": "outcome", "lanes": "lane", "modalities": "modality"}
     found = []
     for language, table in names.items():
         for section in SECTIONS:
@@ -106,10 +110,11 @@ def problems(names: dict, text: str | None, steps: Iterable[str], outcomes: Iter
 
 
 def without_unknown(names: dict, steps: Iterable[str], outcomes: Iterable[str],
-                    lanes: Iterable[str]) -> dict:
+                    lanes: Iterable[str], modalities: Iterable[str] = ()) -> dict:
     """``names`` without the entries the process does not have (a process redesigned in the
     modeler keeps the names of the steps it still has)."""
-    known = {"steps": set(steps), "outcomes": set(outcomes), "lanes": set(lanes)}
+    known = {"steps": set(steps), "outcomes": set(outcomes), "lanes": set(lanes),
+             "modalities": set(modalities)}
     return {language: {key: ({k: v for k, v in value.items() if k in known[key]}
                              if key in SECTIONS else value)
                        for key, value in table.items()}
@@ -175,6 +180,10 @@ class Names:
     def lane(self, language: str, lane: str | None) -> str | None:
         """The lane named ``lane`` in the BPMN, in ``language``, or None."""
         return self._find(language, "lanes", lane)
+
+    def modality(self, language: str, key: str | None) -> str | None:
+        """The places modality ``key`` (the settings' ``[modalidades.<key>]``), or None."""
+        return self._find(language, "modalities", key)
 
     def programme(self, language: str) -> str | None:
         """The programme's name in ``language``, or None."""

@@ -219,3 +219,27 @@ def test_a_figures_detail_is_worded_with_its_numbers_kept(web_app, language, det
 
     with web_app.test_request_context(), force_locale(language):
         assert report_detail(detail) == worded
+
+
+def test_a_places_modality_in_the_history_reads_in_the_readers_language(web_app):
+    import engine
+    from engine import unit_of_work
+    from engine.persistence.models import Event
+    from tests.conftest import ROOT
+    from web.messages import word_event
+
+    with web_app.app_context():
+        with unit_of_work(db.session):
+            engine.deploy_folder(db.session, ROOT / "processes" / "triple_p",
+                                 web_app.extensions["acompana.forms"], "manager")
+        db.session.commit()
+    event = Event(case_id=None, kind="place_assigned", actor="sistema", at=APRIL_10,
+                  code="event.place_assigned", params={"modality": "Charlas masivas"},
+                  data={"modality": "charlas"})
+    from flask_babel import force_locale
+
+    with web_app.test_request_context():
+        with force_locale("en"):
+            assert word_event(event, "triple_p") == "Place assigned: Large-group seminars"
+        with force_locale("es"):
+            assert word_event(event, "triple_p") == "Cupo asignado: Charlas masivas"

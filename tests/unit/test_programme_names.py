@@ -110,3 +110,13 @@ def test_every_programme_names_its_steps_and_outcomes_in_english(programme):
         assert outcome in english["outcomes"], outcome
     other = "es" if programme == "pippi" else "it"
     assert found[other]["steps"], f"{programme} has no [{other}.steps]"
+
+
+def test_places_modalities_are_named_by_their_settings_key_and_checked():
+    text = '[en.modalities]\ncharlas = "Large-group seminars"\nvisitas = "Home visits"\n'
+    parsed = names.parse(text)
+    assert Names((parsed,)).modality("en", "charlas") == "Large-group seminars"
+    problems = names.problems(parsed, text, steps=(), outcomes=(), lanes=(),
+                              modalities={"charlas", "talleres"})
+    assert [(p.line, p.element) for p in problems] == [(3, "visitas")]
+    assert "modality" in problems[0].message
