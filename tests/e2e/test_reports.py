@@ -131,7 +131,7 @@ def test_each_supervisor_counts_only_their_own_territory(as_person, seeded):
     carmen = as_person("carmen")
     page = carmen.get("/reports/familias").get_data(as_text=True)
     assert "1 caso in La Serena" in page  # carmen reads Italian
-    assert figure(page, "casos") == "1 | 0 en curso, 1 cerrado"
+    assert figure(page, "casos") == "1 | 0 in corso, 1 chiuso"  # its detail in Italian too
     assert "Rojas Pérez" not in carmen.get("/reports/familias.csv").get_data(as_text=True)
     assert as_person("marco").get("/reports/familias").status_code == 404  # not run in Italy
     jorge = as_person("jorge")
