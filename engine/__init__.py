@@ -41,7 +41,8 @@ from .core.errors import (
 )
 from .definitions.checks import check_sources
 from .definitions.forms import FormLibrary
-from .definitions.versions import forms_for_case, forms_for_instance
+from .definitions.names import Names
+from .definitions.versions import forms_for_case, forms_for_instance, programme_names
 from .persistence import events
 from .persistence.models import Base
 from .persistence.uow import NoUnitOfWork, UnitOfWork, handles, unit_of_work
@@ -57,7 +58,7 @@ __all__ = [
     "may_pause", "may_read_draft", "save_draft",
     "SYSTEM", "Actor", "Base", "CaseView", "Conflict", "DeployResult", "EngineError",
     "FieldError", "FormLibrary", "InvalidProcess", "InvalidSettings", "InvalidTaskData",
-    "forms_for_case", "forms_for_instance",
+    "forms_for_case", "forms_for_instance", "Names", "programme_names",
     "NotAllowed", "NotFound",
     "ProcessProblem", "ScriptFailure", "StartCase", "SweepResult", "UnsafeScript", "case_history",
     "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",

@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _extensions(app: Flask) -> None:
-    from . import i18n
+    from . import i18n, names
     from .auth import passwords, throttle
     from .auth.sessions import load_user
     from .notifications import delivery as _delivery  # noqa: F401 - subscribes to events
@@ -48,6 +48,7 @@ def _extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale,
                    timezone_selector=i18n.select_timezone)
     i18n.register(app)
+    names.register(app)
     app.extensions["acompana.forms"] = FormLibrary(Path(app.config["FORMS_DIR"]))
 
 

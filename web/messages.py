@@ -24,6 +24,8 @@ from datetime import datetime
 from flask_babel import format_datetime, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from . import names
+
 
 def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "translate when shown"
     """Mark ``msgid`` for translation; it is translated when worded."""
@@ -299,6 +301,7 @@ def _parts(value) -> str:
 FORMATS: dict[str, Callable[[object], str]] = {
     "at": _moment, "due": _moment, "parts": _parts,
     "role": lambda role: str(ROLE_NAMES.get(role, role)),
+    "to": names.person_name, "by": names.person_name, "assignee": names.person_name,
 }
 
 
@@ -424,12 +427,34 @@ def _setting_problem(params: dict) -> str:
         {**params, "reason": field_message(error, SETTING_MESSAGES)})
 
 
-def word_event(event) -> str:
-    """What an event of a case's trail says, in the reader's language. Events written before
-    codes existed (``code`` NULL) show their stored title."""
+def word_event(event, programme=None) -> str:
+    """What an event of a case's trail says, in the reader's language, its step, deadline host
+    and programme named in that language too (``programme``: the case's programme, a key or
+    anything with ``programme_key``; default: looked up from the event's case). Events
+    written before codes existed (``code`` NULL) show their stored title."""
+    programme = programme if programme is not None else names.case_programme(event.case_id)
     if event.code is None or not known(event.code):
-        return event.title or gettext(GENERIC_EVENT)
-    return word(event.code, event.params)
+        title = event.title
+        return (names.step_name(programme, event.bpmn_id, title) if title
+                else gettext(GENERIC_EVENT))
+    return word(event.code, _event_params(event, programme))
+
+
+def _event_params(event, programme) -> dict:
+    """The event's params with the process's names in the reader's language."""
+    params = dict(event.params or {})
+    if params.get("step"):
+        step_id = event.bpmn_id or (event.data or {}).get("step")
+        params["step"] = names.step_name(programme, step_id, params["step"])
+    if params.get("host"):
+        params["host"] = names.step_named(programme, params["host"])
+    if params.get("modality") and (event.data or {}).get("modality"):
+        params["modality"] = names.modality_name(programme, event.data["modality"],
+                                                 params["modality"])
+    if event.code == "event.case_started" and programme is not None:
+        params["programme"] = names.programme_name(
+            programme if isinstance(programme, str) else programme.programme_key)
+    return params
 
 
 def word_incident(incident) -> str:
@@ -441,6 +466,6 @@ def word_incident(incident) -> str:
 
 
 def word_actor(actor_id: str) -> str:
-    """Who did it: the person's username, or "System" in the reader's language."""
+    """Who did it: the person's full name, or "System" in the reader's language."""
     named = SYSTEM_ACTORS.get(actor_id)
-    return str(named) if named else actor_id
+    return str(named) if named else names.person_name(actor_id)

@@ -22,7 +22,7 @@ from flask.cli import AppGroup
 
 import engine
 from engine.commands import process_import as imports
-from engine.definitions import bundle_zip, bundles, importing
+from engine.definitions import bundle_zip, bundles, importing, names
 from engine.definitions.forms import BundledForms, FormLibrary
 from engine.definitions.parsing import read_sources
 from engine.programmes import settings_toml
@@ -99,6 +99,9 @@ def _import_zip(data, name, check, output) -> int:
         (output / BUNDLE_FORMS).write_text(json.dumps(bundle.forms, ensure_ascii=False),
                                            encoding="utf-8")
         _write_household(output, bundle.forms.get(bundles.HOUSEHOLD_KEY))
+        if bundle.forms.get(bundles.NAMES_KEY):
+            (output / names.FILE).write_text(names.to_toml(bundle.forms[bundles.NAMES_KEY]),
+                                             encoding="utf-8")
     return _verdict(problems)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..core import clock
 from ..core.errors import InvalidProcess
-from ..definitions import bundles, manifest_check, versions
+from ..definitions import bundles, manifest_check, names, versions
 from ..definitions.forms import FormLibrary
 from ..definitions.parsing import parse_process, read_sources
 from ..persistence.models import Programme
@@ -43,9 +43,16 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
         found = manifest_check.check_folder(folder, sources, forms)
     except InvalidProcess as err:
         early += err.problems
+    programme_names, names_text = None, None
+    try:
+        programme_names, names_text = names.read(folder)
+    except InvalidProcess as err:
+        early += err.problems
+    early += _names_problems(programme_names, names_text, sources, raw_settings)
     try:
         result = deploy(session, sources, raw_settings, forms, deployed_by, publish=publish,
-                        household_schema=found.household_schema if found else None)
+                        household_schema=found.household_schema if found else None,
+                        names=programme_names)
     except InvalidProcess as err:
         raise InvalidProcess(early + err.problems) from err
     if early:
@@ -56,15 +63,19 @@ def deploy_folder(session: Session, folder: Path, forms: FormLibrary,
 @command
 def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms: FormLibrary,
            deployed_by: str, *, publish: bool = True,
-           household_schema: dict | None = None) -> DeployResult:
+           household_schema: dict | None = None, names: dict | None = None) -> DeployResult:
     """Check and store one programme's process; an identical bundle keeps the current version.
 
     The new version is published (new cases start on it) unless ``publish`` is false, when it
-    stays a draft. ``household_schema`` (the manifest's) goes into the bundle.
+    stays a draft. ``household_schema`` (the manifest's) and ``names`` (the programme's names
+    by language, :mod:`engine.definitions.names`) go into the bundle; names of steps,
+    outcomes or lanes the process no longer has are left out.
     """
     settings = settings_from_dict(raw_settings)
     parsed = parse_process(sources, settings, forms)
-    content = bundles.gather(parsed, raw_settings, forms, household_schema)
+    if names:
+        names = names_kept(names, sources, raw_settings)
+    content = bundles.gather(parsed, raw_settings, forms, household_schema, names)
     now = clock.now()
     first = session.get(Programme, settings.key) is None
     _save_settings(session, settings.key, settings.name, raw_settings, deployed_by, now)
@@ -74,6 +85,36 @@ def deploy(session: Session, sources: dict[str, str], raw_settings: dict, forms:
     definition, created = versions.store_version(session, parsed, content, deployed_by, now,
                                                  publish=publish)
     return DeployResult(settings.key, definition.version, created, definition.id)
+
+
+def _known_ids(sources: dict[str, str]) -> tuple[set, set, set] | None:
+    """The element ids, outcomes and lane names (as ``[roles]`` names them) of the BPMN
+    (None: not well-formed XML)."""
+    process = manifest_check.facts(sources)
+    if process is None:
+        return None
+    lanes = {element.get("name") for element in process.elements.values()
+             if str(element.tag).endswith("}lane") and element.get("name")}
+    return set(process.elements), process.outcomes, lanes
+
+
+def _modalities(raw_settings: dict) -> set:
+    found = raw_settings.get("modalidades")
+    return set(found) if isinstance(found, dict) else set()
+
+
+def _names_problems(found: dict | None, text: str | None, sources: dict[str, str],
+                    raw_settings: dict) -> list:
+    """What in the folder's names file names nothing the process (or its settings) has."""
+    known = _known_ids(sources) if found else None
+    return names.problems(found, text, *known, _modalities(raw_settings)) if known else []
+
+
+def names_kept(found: dict, sources: dict[str, str], raw_settings: dict) -> dict:
+    """``found`` without what the process does not have (see :func:`names.without_unknown`)."""
+    known = _known_ids(sources)
+    return (names.without_unknown(found, *known, _modalities(raw_settings)) if known
+            else found)
 
 
 def _save_settings(session: Session, key: str, name: str, raw: dict, deployed_by: str,

@@ -162,6 +162,18 @@ def draft_forms(session: Session, draft: ProcessDraft, fallback: FormLibrary) ->
     return DraftForms(draft.forms or {}, references, fallback)
 
 
+def _base_names(session: Session, draft: ProcessDraft) -> dict | None:
+    """The names (names.toml) of the version the draft was begun from: a redesigned process
+    keeps the translations of the steps it still has."""
+    if draft.based_on_version is None:
+        return None
+    query = (select(ProcessDefinition.id)
+             .where(ProcessDefinition.programme_key == draft.programme_key,
+                    ProcessDefinition.version == draft.based_on_version))
+    found = session.scalar(query)
+    return versions.names_of(session, found) if found is not None else None
+
+
 def validate_draft(session: Session, draft: ProcessDraft,
                    fallback: FormLibrary) -> list[ProcessProblem]:
     """Every problem of the draft at once (``[]``: it can be published). Never raises."""
@@ -197,7 +209,8 @@ def publish_draft(session: Session, programme_key: str, actor: Actor, *, revisio
         raise InvalidProcess(problems)
     now = clock.now()
     result: DeployResult = deploy(session, draft.sources, draft.settings, forms, actor.id,
-                                  publish=True, household_schema=draft.household_schema)
+                                  publish=True, household_schema=draft.household_schema,
+                                  names=_base_names(session, draft))
     if result.created:
         definition = session.get(ProcessDefinition, result.definition_id)
         definition.comment = comment or None

@@ -28,6 +28,7 @@ from .parsing import parse_process
 FORMAT = "acompana-bundle/1"
 MAX_MEMBERS = 500
 HOUSEHOLD_FILE = "household.schema.json"  # the household schema, when the version has one
+NAMES_FILE = "names.json"  # the programme's names by language, when the version has them
 STAMP = (1980, 1, 1, 0, 0, 0)
 
 
@@ -59,6 +60,8 @@ def from_version(definition, programme_table: dict) -> ExportedBundle:
     forms = {"schemas": reordered(stored.get("schemas", {}), stored.get(ORDER_KEY)),
              "references": stored.get("references", {}),
              bundles.HOUSEHOLD_KEY: stored.get(bundles.HOUSEHOLD_KEY)}
+    if stored.get(bundles.NAMES_KEY):
+        forms[bundles.NAMES_KEY] = stored[bundles.NAMES_KEY]
     settings = {bundles.PROGRAMME_TABLE: dict(programme_table or {}),
                 **(definition.settings_schema or {})}
     return ExportedBundle(definition.programme_key, definition.version,
@@ -77,6 +80,8 @@ def write_zip(bundle: ExportedBundle) -> bytes:
                 for name, data in bundle.forms.get("references", {}).items()}
     if bundle.forms.get(bundles.HOUSEHOLD_KEY) is not None:
         members[HOUSEHOLD_FILE] = _json(bundle.forms[bundles.HOUSEHOLD_KEY], in_order=True)
+    if bundle.forms.get(bundles.NAMES_KEY):
+        members[NAMES_FILE] = _json(bundle.forms[bundles.NAMES_KEY])
     members["settings.json"] = _json(bundle.settings)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -127,7 +132,8 @@ def check_bundle(bundle: ExportedBundle) -> tuple[list[ProcessProblem], str | No
     except InvalidProcess as err:
         return err.problems, None
     household = bundle.forms.get(bundles.HOUSEHOLD_KEY)
-    return [], bundles.gather(parsed, bundle.settings, library, household).content_hash
+    return [], bundles.gather(parsed, bundle.settings, library, household,
+                              bundle.forms.get(bundles.NAMES_KEY)).content_hash
 
 
 def _bundle(members: dict[str, str], file: str) -> ExportedBundle:
@@ -135,6 +141,7 @@ def _bundle(members: dict[str, str], file: str) -> ExportedBundle:
         head = json.loads(members.pop("bundle.json"))
         settings = json.loads(members.pop("settings.json"))
         household = json.loads(members.pop(HOUSEHOLD_FILE, "null"))
+        programme_names = json.loads(members.pop(NAMES_FILE, "null"))
         sources, schemas, references = {}, {}, {}
         for name, text in members.items():
             path = PurePosixPath(name)
@@ -150,10 +157,11 @@ def _bundle(members: dict[str, str], file: str) -> ExportedBundle:
     if not isinstance(head, dict) or head.get("format") != FORMAT or not isinstance(
             settings, dict):
         raise UnusableImport(file, "the zip is not an Acompaña version bundle", "not_bundle")
-    return ExportedBundle(str(head.get("programme")), head.get("version"), sources,
-                          {"schemas": schemas, "references": references,
-                           bundles.HOUSEHOLD_KEY: household}, settings,
-                          head.get("content_hash"))
+    forms = {"schemas": schemas, "references": references, bundles.HOUSEHOLD_KEY: household}
+    if isinstance(programme_names, dict) and programme_names:
+        forms[bundles.NAMES_KEY] = programme_names
+    return ExportedBundle(str(head.get("programme")), head.get("version"), sources, forms,
+                          settings, head.get("content_hash"))
 
 
 def _safe(name: str) -> bool:

@@ -3,7 +3,8 @@
 A version bundle is the programme's BPMN and DMN, the forms its user tasks name by
 ``formKey`` (schemas with their reference data expanded, so nothing is read from ``forms/``
 afterwards), the household schema its manifest names (the members a new case's household
-must have; kept with the forms, under ``household``) and its settings schema: every
+must have; kept with the forms, under ``household``), the programme's names in each language
+when it has a ``names.toml`` (:mod:`names`, under ``names``) and its settings schema: every
 deadline, cycle, place and target table of the settings file it was deployed with, each key
 with its value as the default. One hash covers all of it, so a changed form, household
 schema or default is a new version and nothing else is.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from .field_order import ORDER_KEY, orders_of
 from .forms import REFERENCE_KEY, FormLibrary
+from .names import BUNDLE_KEY as NAMES_KEY
 from .parsing import ParsedProcess, content_hash
 
 HOUSEHOLD_KEY = "household"  # the household schema, among the bundle's forms
@@ -32,13 +34,15 @@ class BundleContent:
 
 
 def gather(parsed: ParsedProcess, raw_settings: dict, library: FormLibrary,
-           household_schema: dict | None = None) -> BundleContent:
-    """The bundle of a parsed (and checked) process, its settings file, the form library and
-    the programme's household schema (None: the default one)."""
+           household_schema: dict | None = None, names: dict | None = None) -> BundleContent:
+    """The bundle of a parsed (and checked) process, its settings file, the form library,
+    the programme's household schema (None: the default one) and its names (None: none)."""
     schemas = {key: library.schema(key) for key in sorted(form_keys(parsed))}
     references = {name: library.reference(name) for name in sorted(_reference_names(schemas))}
     forms = {"schemas": schemas, "references": references,
              HOUSEHOLD_KEY: copy.deepcopy(household_schema)}
+    if names:  # only when there are some: a version without names keeps its hash
+        forms[NAMES_KEY] = copy.deepcopy(names)
     schema = settings_schema(raw_settings)
     content_hash = bundle_hash(parsed.sources, forms, schema)  # as before the order was kept
     return BundleContent({**forms, ORDER_KEY: orders_of(schemas)}, schema, content_hash)

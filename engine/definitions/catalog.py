@@ -14,7 +14,7 @@ from ..runtime.serialization import spec_from_dict
 
 _specs: dict[int, tuple] = {}
 _settings: dict[tuple, ProgrammeSettings] = {}
-_bundles: dict[int, object] = {}
+_bundles: dict[object, object] = {}
 _lock = Lock()
 T = TypeVar("T")
 
@@ -43,7 +43,7 @@ def forget() -> None:
         _bundles.clear()
 
 
-def cached_bundle(definition_id: int, build: Callable[[], T]) -> T:
+def cached_bundle(definition_id, build: Callable[[], T]) -> T:
     """A version's bundle (see :mod:`engine.definitions.versions`), built once per process."""
     if definition_id not in _bundles:
         _bundles[definition_id] = build()

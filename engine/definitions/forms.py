@@ -15,6 +15,7 @@ from ..core import inputs
 from ..core.errors import FieldError
 
 REFERENCE_KEY = "x-reference"
+PROVISIONAL = "provisional"  # x-provenance of an indicator written for Acompaña ("conocido": false)
 
 
 class FormLibrary:
@@ -88,7 +89,9 @@ class FormLibrary:
         states = [s["codigo"] for s in data["estados"]]
         properties = {
             item["codigo"]: {"title": item["texto"], "enum": states,
-                             "x-dimension": item["dimension"]}
+                             "x-dimension": item["dimension"],
+                             **({"x-provenance": PROVISIONAL} if item.get("conocido") is False
+                                else {})}
             for item in data["indicadores"]
         }
         extra = {k: v for k, v in overrides.items() if k != REFERENCE_KEY}

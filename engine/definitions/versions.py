@@ -25,9 +25,10 @@ from ..programmes import version_settings
 from ..programmes.settings import ProgrammeSettings, settings_from_dict
 from ..runtime.serialization import spec_to_dict
 from . import catalog, manifest
-from .bundles import HOUSEHOLD_KEY, BundleContent
+from .bundles import HOUSEHOLD_KEY, NAMES_KEY, BundleContent
 from .field_order import ORDER_KEY, reordered
 from .forms import BundledForms, FormLibrary
+from .names import Names
 from .parsing import ParsedProcess
 
 DRAFT, PUBLISHED, RETIRED = VERSION_DRAFT, VERSION_PUBLISHED, VERSION_RETIRED
@@ -45,6 +46,7 @@ class Bundle:
     settings_schema: dict | None
     household_schema: dict | None = None
     has_household_schema: bool = False  # False: deployed before the bundle kept it
+    names: dict | None = None  # the programme's names by language (names.toml), if any
 
 
 def store_version(session: Session, parsed: ParsedProcess, content: BundleContent,
@@ -121,7 +123,8 @@ def _read_bundle(session: Session, definition_id: int) -> Bundle:
              if row.forms is not None else None)
     kept = row.forms is not None and HOUSEHOLD_KEY in row.forms
     return Bundle(definition_id, row.version, forms, row.settings_schema,
-                  row.forms.get(HOUSEHOLD_KEY) if kept else None, kept)
+                  row.forms.get(HOUSEHOLD_KEY) if kept else None, kept,
+                  (row.forms or {}).get(NAMES_KEY))
 
 
 def definition_of_instance(session: Session, instance_id: int) -> int:
@@ -159,6 +162,47 @@ def household_schema_of(session: Session, definition_id: int, programme_key: str
     if bundle.has_household_schema:
         return bundle.household_schema
     return manifest.household_schema(programme_key)
+
+
+def names_of(session: Session, definition_id: int) -> dict | None:
+    """The names (by language) a version was deployed with, or None."""
+    return bundle_of(session, definition_id).names
+
+
+def programme_names(session: Session) -> dict[str, Names]:
+    """Every programme's names (names.toml) by programme key, over its versions: the published
+    one first, then the others newest first (one small query; each version's names are read
+    once per process, with its bundle)."""
+    query = (select(ProcessDefinition.id, ProcessDefinition.programme_key)
+             .order_by(ProcessDefinition.programme_key,
+                       (ProcessDefinition.status == PUBLISHED).desc(),
+                       ProcessDefinition.version.desc()))
+    tables: dict[str, list[dict]] = {}
+    sources: dict[str, list[dict]] = {}
+    for definition_id, key in session.execute(query):
+        found = names_of(session, definition_id)
+        tables.setdefault(key, [])
+        if found:
+            tables[key].append(found)
+            sources.setdefault(key, []).append(_bpmn_names(session, definition_id))
+    return {key: Names(tuple(found), tuple(sources.get(key, ()))) for key, found in tables.items()}
+
+
+def _bpmn_names(session: Session, definition_id: int) -> dict[str, str]:
+    """``{BPMN name: BPMN id}`` of a version's elements (older events name a step only by its
+    BPMN name, e.g. the step a deadline belongs to), read once per process."""
+    def build() -> dict[str, str]:
+        spec, subprocesses = catalog.spec_by_id(session, definition_id)
+        found: dict[str, str] = {}
+        for process in (spec, *subprocesses.values()):
+            for task_spec in process.task_specs.values():
+                name, bpmn_id = getattr(task_spec, "bpmn_name", None), getattr(
+                    task_spec, "bpmn_id", None)
+                if name and bpmn_id:
+                    found.setdefault(name, bpmn_id)
+        return found
+
+    return catalog.cached_bundle(("bpmn_names", definition_id), build)
 
 
 def settings_for(session: Session, programme: Programme, definition_id: int) -> ProgrammeSettings:

@@ -17,6 +17,7 @@ The contracts that hold it are in pyproject.toml ([tool.importlinter]).
 from .cases import CasePage, CaseRow, CaseSearch, case_page, case_territories, search_cases
 from .dashboard import (
     BUCKETS,
+    UNASSIGNED,
     OverdueTask,
     Summary,
     cases_with_open_incident,
@@ -29,7 +30,8 @@ from .reports import chosen_territories, outcome_report, reader_territories, rep
 from .tasks import task_list
 
 __all__ = [
-    "BUCKETS", "CasePage", "CaseRow", "CaseSearch", "InboxFilter", "InboxPage", "InboxRow",
+    "BUCKETS", "UNASSIGNED", "CasePage", "CaseRow", "CaseSearch", "InboxFilter", "InboxPage",
+    "InboxRow",
     "OverdueTask", "Summary", "case_page", "case_territories",
     "cases_with_open_incident", "chosen_territories", "inbox_page", "outcome_report",
     "overdue_tasks", "programmes_in_reach", "reader_territories", "reportable_programmes",

@@ -42,8 +42,8 @@ def test_the_dashboard_counts_what_a_person_would_count(as_person, seeded):
     assert "3 pasos vencidos" in page  # A, C, E — not B or D (not yet due), not F (La Serena)
     for bucket, count in (("1–7", 1), ("8–30", 1), (">30", 1)):  # E 4 days, A 28, C 84
         assert f'data-bucket="{bucket}">{count}<' in page.replace("&gt;", ">")
-    assert "<th scope=\"row\">ana</th><td>2</td>" in page
-    assert "<th scope=\"row\">pedro</th><td>1</td>" in page
+    assert "<th scope=\"row\">Ana Castro</th><td>2</td>" in page  # people by name
+    assert "<th scope=\"row\">Pedro Morales</th><td>1</td>" in page
     assert "F Bianchi" not in page
     weekly = [int(n) for n in _bar_labels(page)]
     assert weekly == [1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3]
@@ -86,8 +86,8 @@ def test_caseload_counts_open_cases_per_caseworker(as_person, seeded):
     with time_machine.travel(NOW, tick=False):
         page = as_person("jorge").get("/dashboard/").get_data(as_text=True)
     section = page.split("Casos abiertos por profesional")[1].split("</section>")[0]
-    assert "<th scope=\"row\">ana</th><td>3</td>" in section
-    assert "<th scope=\"row\">pedro</th><td>2</td>" in section
+    assert "<th scope=\"row\">Ana Castro</th><td>3</td>" in section
+    assert "<th scope=\"row\">Pedro Morales</th><td>2</td>" in section
 
 
 def test_the_csv_lists_each_overdue_step(as_person, seeded):
@@ -95,7 +95,8 @@ def test_the_csv_lists_each_overdue_step(as_person, seeded):
         response = as_person("jorge").get("/dashboard/overdue.csv")
     lines = response.get_data(as_text=True).strip().splitlines()
     assert response.mimetype == "text/csv" and len(lines) == 4
-    assert lines[1].startswith("C Díaz,Antofagasta,familias,Primer contacto con la familia,ana,")
+    assert lines[1].startswith("C Díaz,Antofagasta,Programa Familias — Acompañamiento Integral,"
+                               "Primer contacto con la familia,Ana Castro,")
     assert [line.split(",")[6] for line in lines[1:]] == ["84", "28", "4"]
 
 

@@ -67,8 +67,8 @@ def test_a_colleague_pausing_someone_elses_case_is_told_why_not(as_person, case_
 
 
 @pytest.mark.parametrize("lang, said", [
-    ("es", "ana ya tomó esta tarea."),
-    ("it", "ana ha già preso in carico questa attività."),
+    ("es", "Ana Castro ya tomó esta tarea."),
+    ("it", "Ana Castro ha già preso in carico questa attività."),
 ])
 def test_claiming_a_task_someone_holds_says_who_holds_it(as_person, case_page, lang, said):
     case_id, _ = case_page

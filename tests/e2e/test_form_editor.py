@@ -204,7 +204,7 @@ def test_saving_checks_the_form_and_keeps_it_in_the_programmes_draft(as_person, 
     assert again.status_code == 200 and again.get_json()["revision"] == revision + 1
     marta.post("/account/language", {"locale": "en", "next": "/"})
     stale = post_json(marta, FORMS + "/familias/plan", {"schema": _form(), "revision": revision})
-    assert stale.status_code == 409 and "marta" in stale.get_json()["message"]
+    assert stale.status_code == 409 and "Marta Ibáñez" in stale.get_json()["message"]
     assert post_json(marta, FORMS + "/triple_p/plan", {"schema": _form()}).status_code == 404
 
 

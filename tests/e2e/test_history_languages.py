@@ -1,6 +1,7 @@
 """An Italian supervisor reads, in Italian, the history of a case a Chilean colleague worked
 in Spanish: the trail stores what happened as codes, worded when read in each reader's
-language; only the process's own names (its steps) stay as the process names them."""
+language, the steps and the programme named as the version's names.toml names them in that
+language, the people by their full names."""
 
 from datetime import UTC, datetime
 
@@ -19,6 +20,10 @@ APRIL_10 = datetime(2026, 4, 10, 12, tzinfo=UTC)  # the entry (30 days from 2 Ma
 CONTACT = {"familia_ubicada": "true", "fecha_contacto": "2026-03-05", "intentos": "1"}
 FIRST_CONTACT = "Primer contacto con la familia"
 ENTRY = "Invitación, ingreso y Carta de Compromiso"
+FIRST_CONTACT_IT = "Primo contatto con la famiglia"
+ENTRY_IT = "Invito, ingresso e Lettera d&#39;impegno"  # as the page escapes it
+FIRST_CONTACT_EN, ENTRY_EN = "First contact with the family", ("Invitation, enrolment and "
+                                                              "Commitment Letter")
 
 
 def timeline(page: str) -> str:
@@ -62,12 +67,12 @@ def test_an_italian_readers_history_of_a_chilean_case_is_in_italian(
         page = as_person(italian_supervisor).get(f"/cases/{worked_case}")
     assert page.status_code == 200
     history = timeline(page.get_data(as_text=True))
-    assert "Caso aperto in Programa Familias — Acompañamiento Integral (versione 1)" in history
-    assert f"Completato: {FIRST_CONTACT}" in history and "da ana" in history
-    assert f"Promemoria di scadenza: {ENTRY}" in history
-    assert f"Scadenza superata: {ENTRY}" in history and "da Sistema" in history
+    assert "Caso aperto in Programa Familias — Accompagnamento integrale (versione 1)" in history
+    assert f"Completato: {FIRST_CONTACT_IT}" in history and "da Ana Castro" in history
+    assert f"Promemoria di scadenza: {ENTRY_IT}" in history
+    assert f"Scadenza superata: {ENTRY_IT}" in history and "da Sistema" in history
     for spanish in ("Completado:", "Plazo vencido", "Aviso de plazo", "Caso abierto", "por ana",
-                    "por Sistema"):
+                    "por Sistema", FIRST_CONTACT, ENTRY, "da ana"):
         assert spanish not in history
     assert "05/03/26" in history  # the day ana completed the contact, as Italians write it
 
@@ -77,7 +82,7 @@ def test_a_spanish_reader_sees_the_same_events_in_spanish(worked_case, as_person
         history = timeline(as_person("jorge").get(f"/cases/{worked_case}").get_data(
             as_text=True))
     assert "Caso abierto en Programa Familias — Acompañamiento Integral (versión 1)" in history
-    assert f"Completado: {FIRST_CONTACT}" in history and "por ana" in history
+    assert f"Completado: {FIRST_CONTACT}" in history and "por Ana Castro" in history
     assert f"Aviso de plazo: {ENTRY}" in history
     assert f"Plazo vencido: {ENTRY}" in history and "por Sistema" in history
     for italian in ("Completato", "Scadenza", "Promemoria", "da ana"):
@@ -89,8 +94,10 @@ def test_an_english_reader_sees_english(worked_case, as_person):
         jorge = as_person("jorge")
         jorge.post("/account/language", {"locale": "en", "next": "/"})
         history = timeline(jorge.get(f"/cases/{worked_case}").get_data(as_text=True))
-    assert f"Completed: {FIRST_CONTACT}" in history and f"Deadline passed: {ENTRY}" in history
-    assert "by System" in history and "Completado" not in history
+    assert f"Completed: {FIRST_CONTACT_EN}" in history
+    assert f"Deadline passed: {ENTRY_EN}" in history
+    assert "by System" in history and "by Ana Castro" in history
+    assert "Completado" not in history and FIRST_CONTACT not in history
 
 
 def test_events_written_before_codes_keep_their_stored_title(
@@ -103,7 +110,7 @@ def test_events_written_before_codes_keep_their_stored_title(
     with time_machine.travel(APRIL_10, tick=False):
         page = as_person(italian_supervisor).get(f"/cases/{worked_case}")
     history = timeline(page.get_data(as_text=True))
-    assert "Visita domiciliaria" in history and f"Completato: {FIRST_CONTACT}" in history
+    assert "Visita domiciliaria" in history and f"Completato: {FIRST_CONTACT_IT}" in history
 
 
 def test_the_trail_stores_codes_and_params_not_sentences(worked_case, web_app):
@@ -121,5 +128,5 @@ def test_an_italian_supervisors_notifications_are_in_italian(
         italian_supervisor, worked_case, as_person):
     with time_machine.travel(APRIL_10, tick=False):
         page = as_person(italian_supervisor).get("/notifications/").get_data(as_text=True)
-    assert f"Scadenza superata: {ENTRY} · Rojas Pérez" in page
+    assert f"Scadenza superata: {ENTRY_IT} · Rojas Pérez" in page
     assert "Plazo vencido —" not in page

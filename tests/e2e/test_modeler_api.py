@@ -61,7 +61,7 @@ def test_a_stale_save_is_a_409_naming_who_saved(manager, web_app):
     stale = send(manager, "PUT", "/draft", {"revision": 1, "sources": draft["sources"]})
     assert stale.status_code == 409
     assert stale.get_json()["error"] == "draft.changed_meanwhile"
-    assert "marta guardó este borrador" in stale.get_json()["message"]
+    assert "Marta Ibáñez guardó este borrador" in stale.get_json()["message"]
 
 
 @pytest.mark.parametrize("body", [

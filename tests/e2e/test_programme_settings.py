@@ -86,11 +86,11 @@ def test_a_manager_changes_a_deadline_and_sees_it_in_the_history(as_person, mana
     assert "Cambios guardados" in page
     assert f'id="{DIAGNOSIS}" name="{DIAGNOSIS}" type="text" value="45"' in page
     history = page.split("Historial de cambios")[1]
-    assert "marta" in history
+    assert "Marta Ibáñez" in history  # by name
     assert "Diagnóstico con la Matriz de Bienestar · días: <del>60</del> → <ins>45</ins>" \
         in history
     assert diagnosis_days(web_app) == 45
-    assert "marta" in marta.get("/programmes").get_data(as_text=True)
+    assert "Marta Ibáñez" in marta.get("/programmes").get_data(as_text=True)
 
 
 def test_a_bad_value_is_shown_beside_its_field_and_nothing_is_saved(as_person, managers,

@@ -119,10 +119,11 @@ def test_the_csv_has_one_line_per_case_and_opens_in_excel(as_person, seeded):
     assert lines[0] == ("caso,familia,territorio,profesional,resultado,trayectoria,"
                         "sesiones_meta,sesiones_realizadas,acciones_plan,acciones_realizadas,"
                         "indicadores_por_lograr,indicadores_a_cumplido,integrantes")
-    assert lines[1:] == [
-        f"{seeded['Rojas Pérez']},Rojas Pérez,Antofagasta,ana,egreso,doble,16,16,2,1,4,1,1",
-        f"{seeded['Díaz Rivera']},Díaz Rivera,Antofagasta,ana,no_ubicada,,,0,,,,,1",
-        f"{seeded['Castillo Vega']},Castillo Vega,Antofagasta,ana,,simple,12,3,1,0,,,1",
+    assert lines[1:] == [  # people by name, outcomes in the reader's language
+        f"{seeded['Rojas Pérez']},Rojas Pérez,Antofagasta,Ana Castro,"
+        "Egreso (acompañamiento completo),doble,16,16,2,1,4,1,1",
+        f"{seeded['Díaz Rivera']},Díaz Rivera,Antofagasta,Ana Castro,Familia no ubicada,,,0,,,,,1",
+        f"{seeded['Castillo Vega']},Castillo Vega,Antofagasta,Ana Castro,,simple,12,3,1,0,,,1",
     ]
 
 
@@ -130,7 +131,7 @@ def test_each_supervisor_counts_only_their_own_territory(as_person, seeded):
     carmen = as_person("carmen")
     page = carmen.get("/reports/familias").get_data(as_text=True)
     assert "1 caso in La Serena" in page  # carmen reads Italian
-    assert figure(page, "casos") == "1 | 0 en curso, 1 cerrado"
+    assert figure(page, "casos") == "1 | 0 in corso, 1 chiuso"  # its detail in Italian too
     assert "Rojas Pérez" not in carmen.get("/reports/familias.csv").get_data(as_text=True)
     assert as_person("marco").get("/reports/familias").status_code == 404  # not run in Italy
     jorge = as_person("jorge")

@@ -47,6 +47,27 @@ def test_a_renamed_step_is_refused_naming_the_report_that_needs_it(session, real
             in problems)
 
 
+def test_a_name_for_a_step_the_process_lacks_is_refused_with_its_line(session, real_forms,
+                                                                      familias):
+    rename_step(familias, "diagnostico", "diagnostico_familiar")
+    manifest = familias / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        '"diagnostico"', '"diagnostico_familiar"'), encoding="utf-8")
+    lines = (familias / "names.toml").read_text(encoding="utf-8").splitlines()
+    english = lines.index('diagnostico = "Diagnosis with the Wellbeing Matrix"') + 1
+    problems = refused(session, familias, real_forms)
+    assert (f'names.toml:{english} [diagnostico]: step "diagnostico" of [en.steps] is not in '
+            "the process: correct the id or remove the line") in problems
+
+
+def test_a_names_file_with_an_unknown_language_is_refused(session, real_forms, familias):
+    names = familias / "names.toml"
+    names.write_text(names.read_text(encoding="utf-8") + '\n[fr]\nprogramme = "Familles"\n',
+                     encoding="utf-8")
+    problems = refused(session, familias, real_forms)
+    assert any(p.startswith("names.toml:") and "unknown language [fr]" in p for p in problems)
+
+
 def test_the_unchanged_copy_deploys(session, real_forms, familias):
     with unit_of_work(session):
         result = engine.deploy_folder(session, familias, real_forms, "equipo-procesos")
@@ -58,6 +79,9 @@ def test_the_renamed_step_deploys_once_the_manifest_follows(session, real_forms,
     manifest = familias / "manifest.toml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
         '"diagnostico"', '"diagnostico_familiar"'), encoding="utf-8")
+    names = familias / "names.toml"  # its names in other languages follow too
+    names.write_text(names.read_text(encoding="utf-8").replace(
+        "\ndiagnostico =", "\ndiagnostico_familiar ="), encoding="utf-8")
     with unit_of_work(session):
         assert engine.deploy_folder(session, familias, real_forms, "equipo-procesos").created
 

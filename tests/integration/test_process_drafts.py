@@ -162,6 +162,9 @@ def test_publishing_makes_version_two_with_the_drafts_forms_and_cases_keep_their
     assert (version.status, version.deployed_by, version.comment) == (
         "published", "marta", "Llamada antes del primer contacto")
     assert version.forms["schemas"]["familias/llamada_previa"] == CALL_FORM
+    english = version.forms["names"]["en"]["steps"]  # the names of version 1 come along
+    assert english["primer_contacto"] == "First contact with the family"
+    assert "llamada_previa" not in english  # a new step reads as the BPMN names it
     assert catalog.latest_definition(session, "familias").version == 2
     assert drafts.current_draft(session, "familias", manager) is None
     after = start(session, supervisor, "Soto")

@@ -140,13 +140,15 @@ def test_export_then_import_gives_the_same_content_hash(cli, app, tmp_path):
     assert code == 0 and f"content hash {stored}" in out
     names = zipfile.ZipFile(archive).namelist()
     assert {"bundle.json", "settings.json", "process/familias.bpmn",
-            "process/trayectoria.dmn"} <= set(names)
+            "process/trayectoria.dmn", "names.json"} <= set(names)  # names travel too
     assert any(n.startswith("forms/familias/") for n in names)
     assert "BPMNDiagram" in zipfile.ZipFile(archive).read("process/familias.bpmn").decode()
     code, out, _ = cli("process", "import", archive, "--check")
     assert code == 0 and f"content hash: {stored}" in out.splitlines(), out
     folder = tmp_path / "again"
     assert cli("process", "import", archive, "-o", folder)[0] == 0
+    assert 'primer_contacto = "First contact with the family"' in (
+        folder / "names.toml").read_text(encoding="utf-8")
     code, out, err = cli("deploy", folder)
     assert (code, out) == (0, "familias: version 1 (unchanged)\n"), (out, err)
     assert cli("process", "export", "familias", "--version", "1", "-o", tmp_path / "b.zip")[0] == 0

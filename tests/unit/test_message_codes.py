@@ -13,6 +13,7 @@ from engine.core import errors
 from engine.core.messages import ERRORS, EVENTS, FIELD_RULES, PROBLEMS, params_of
 from web import create_app
 from web import messages as wording
+from web.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "engine"
@@ -120,7 +121,11 @@ def test_every_wording_is_translated_to_italian_and_english_with_the_same_placeh
 
 @pytest.fixture(scope="module")
 def app():
-    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
+    """The app on an empty in-memory database (people are named from its accounts: none)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
+    with app.app_context():
+        db.create_all()
+    return app
 
 
 def say(app, lang: str, code: str, **params) -> str:

@@ -9,6 +9,7 @@ from engine import policy, queries
 from ..access import actor
 from ..auth.models import User
 from ..extensions import db
+from ..names import programme_name
 from .case_filter import Choices, read_filter
 
 
@@ -17,7 +18,8 @@ def cases_page():
     who = actor()
     territories = queries.case_territories(db.session, who)
     people = _people({t.id for t in territories})
-    choices = Choices(programmes=queries.programmes_in_reach(db.session, who),
+    choices = Choices(programmes=[(key, programme_name(key)) for key, _name in
+                                  queries.programmes_in_reach(db.session, who)],
                       caseworkers=[(u.username, u.full_name) for u in people
                                    if u.has_role(policy.CASEWORKER)],
                       territories=[(t.code, t.name) for t in territories])

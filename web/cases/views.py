@@ -15,6 +15,7 @@ from ..auth.models import User
 from ..auth.people import staff_member
 from ..extensions import db
 from ..input_checks import describe
+from ..names import programme_name
 from .forms import RELATIONSHIP_LABELS, NewCaseForm, parse_members
 from .household_errors import existing_household, placed_errors
 from .listing import cases_page
@@ -125,7 +126,8 @@ def _new_case_form() -> NewCaseForm:
     form = NewCaseForm()
     territories = queries.start_territories(db.session, actor())
     form.territory.choices = [(t.code, t.name) for t in territories]
-    programmes = queries.startable_programmes(db.session, actor())
+    programmes = [(key, programme_name(key))
+                  for key, _name in queries.startable_programmes(db.session, actor())]
     # nobody's programme is chosen for them: with more than one, the person picks
     form.programme.choices = (programmes if len(programmes) == 1
                               else [("", _("Elija un programa…")), *programmes])

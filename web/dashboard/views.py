@@ -12,6 +12,7 @@ from ..access import actor, require
 from ..auth.people import full_name, pickers
 from ..csv_export import csv_response
 from ..extensions import db
+from ..names import person_name, programme_name, step_name
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 LISTED = 100  # the most late steps shown on the page; the CSV has them all
@@ -38,10 +39,12 @@ def index():
 @bp.route("/overdue.csv")
 @login_required
 def overdue_csv():
-    """The overdue steps as a spreadsheet."""
+    """The overdue steps as a spreadsheet: the programme, step and person in the reader's
+    language (the header keeps its stable column names)."""
     require(policy.SUPERVISE)
-    rows = ([row.family_name, row.territory_name, row.task.programme_key, row.task.title,
-             row.task.assignee or "", row.task.due_at.date().isoformat(), row.days_late,
+    rows = ([row.family_name, row.territory_name, programme_name(row.task.programme_key),
+             step_name(row.task), person_name(row.task.assignee),
+             row.task.due_at.date().isoformat(), row.days_late,
              row.task.case_id, row.task.id]
             for row in queries.overdue_tasks(db.session, actor(), clock.now()))
     return csv_response("atrasos", CSV_COLUMNS, rows)

@@ -79,7 +79,7 @@ def single_field(ctx: Context, node: dict, path: str, value, required: bool) -> 
     """Label, help, error and one control."""
     text, anchor = title(node, path), dom_id(path)
     info = notes(ctx, node, path, anchor, text)
-    return wrapper("div", kind(node), info.invalid, label(ctx, anchor, text, required),
+    return wrapper("div", kind(node), info.invalid, label(ctx, anchor, text, required, node),
                    info.html, control(ctx, node, path, value, info.aria()))
 
 
@@ -95,7 +95,7 @@ def option_set(ctx: Context, node: dict, path: str, required: bool,
                 " ", shown)
              for n, (value, shown) in enumerate(pairs)]
     return wrapper("fieldset", "radios" if input_type == "radio" else "checkboxes",
-                   info.invalid, legend(ctx, text, required), info.html,
+                   info.invalid, legend(ctx, text, required, node), info.html,
                    el("div", {"class": "formkit-options"}, *boxes))
 
 

@@ -7,7 +7,7 @@ On a wide screen each dimension is a table (indicators as rows, states as column
 from markupsafe import Markup
 
 from .context import Context
-from .markup import el, error_paragraph, legend, notes, wrapper
+from .markup import el, error_paragraph, legend, notes, provenance_badge, wrapper
 from .messages import INDICATOR
 from .paths import child, dom_id
 from .schema import as_text, options, title
@@ -36,7 +36,7 @@ def grid_field(ctx: Context, node: dict, path: str, value, required: bool) -> Ma
     info = notes(ctx, node, path, f"{dom_id(child(path, first))}-0", title(node, path))
     tables = [_table(ctx, path, (dimension, codes), indicators, answers, labels)
               for dimension, codes in _by_dimension(indicators).items()]
-    return wrapper("fieldset", "grid", info.invalid, legend(ctx, title(node, path), required),
+    return wrapper("fieldset", "grid", info.invalid, legend(ctx, title(node, path), required, node),
                    info.html, *tables,
                    extra={"id": dom_id(path), "aria-describedby": " ".join(info.ids) or None})
 
@@ -70,7 +70,8 @@ def _row(ctx, path, indicator, current, columns) -> Markup:
     classes = "formkit-grid-row" + (" formkit-grid-row--error" if message is not None else "")
     header = el("th", {"scope": "row"},
                 el("span", {"class": "formkit-grid-indicator", "id": f"{base}-title"},
-                   el("span", {"class": "formkit-grid-code"}, code), " ", text),
+                   el("span", {"class": "formkit-grid-code"}, code), " ", text,
+                   *((" ", badge) if (badge := provenance_badge(ctx, node)) else ())),
                 None if message is None else error_paragraph(path, message))
     return el("tr", {"class": classes}, header, *cells)
 

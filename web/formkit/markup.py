@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .context import Context
-from .messages import REQUIRED
+from .messages import PROVISIONAL, PROVISIONAL_NOTE, RECONSTRUCTED, RECONSTRUCTED_NOTE, REQUIRED
 from .paths import dom_id
 
 _VOID = {"input", "br", "hr", "img"}
@@ -40,24 +40,43 @@ def hidden(*children) -> Markup:
     return el("span", {"class": "visually-hidden"}, *children)
 
 
-def label_content(ctx: Context, text: str, required: bool) -> Markup:
-    """A label's text, with a visible ``*`` and a spoken "(obligatorio)" when required."""
+PROVENANCE = {"reconstructed": (RECONSTRUCTED, RECONSTRUCTED_NOTE),
+              "provisional": (PROVISIONAL, PROVISIONAL_NOTE)}
+
+
+def provenance_badge(ctx: Context, node: dict | None) -> Markup | None:
+    """A small "reconstruido"/"provisional" badge for an item no published source gives
+    (``x-provenance``), its explanation as the tooltip and for screen readers."""
+    found = PROVENANCE.get((node or {}).get("x-provenance"))
+    if found is None:
+        return None
+    word, note = found
+    return el("span", {"class": f"badge formkit-provenance formkit-provenance--"
+                                f"{node['x-provenance']}", "title": ctx.t(note)},
+              ctx.t(word), hidden(f" — {ctx.t(note)}"))
+
+
+def label_content(ctx: Context, text: str, required: bool, node: dict | None = None) -> Markup:
+    """A label's text, with a visible ``*`` and a spoken "(obligatorio)" when required, and
+    the item's provenance badge when it has one."""
+    badge = provenance_badge(ctx, node)
     if not required:
-        return escape(text)
+        return join([escape(text), Markup(" ") if badge else None, badge])
     return join([escape(text),
                  el("span", {"class": "formkit-required", "aria-hidden": "true"}, " *"),
-                 hidden(f" ({ctx.t(REQUIRED)})")])
+                 hidden(f" ({ctx.t(REQUIRED)})"), Markup(" ") if badge else None, badge])
 
 
-def label(ctx: Context, for_id: str, text: str, required: bool) -> Markup:
+def label(ctx: Context, for_id: str, text: str, required: bool,
+          node: dict | None = None) -> Markup:
     """``<label for>`` of a single control."""
     return el("label", {"class": "formkit-label", "for": for_id},
-              label_content(ctx, text, required))
+              label_content(ctx, text, required, node))
 
 
-def legend(ctx: Context, text: str, required: bool) -> Markup:
+def legend(ctx: Context, text: str, required: bool, node: dict | None = None) -> Markup:
     """``<legend>`` of a fieldset."""
-    return el("legend", {"class": "formkit-label"}, label_content(ctx, text, required))
+    return el("legend", {"class": "formkit-label"}, label_content(ctx, text, required, node))
 
 
 @dataclass

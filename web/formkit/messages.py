@@ -20,3 +20,10 @@ SUMMARY = _("Revise lo siguiente:")
 UNANSWERED = _("Sin respuesta")
 CORRECTED = _("corregido")
 STATE = _("Estado")
+RECONSTRUCTED = _("reconstruido")
+PROVISIONAL = _("provisional")
+RECONSTRUCTED_NOTE = _("Ítem reconstruido: no viene de un documento publicado del programa, "
+                       "se rehízo a partir de descripciones parciales. Contrástelo con el "
+                       "material oficial antes de basar una decisión en él.")
+PROVISIONAL_NOTE = _("Ítem provisional: redactado para Acompaña mientras no se conozca el "
+                     "oficial (la lista completa no es pública); será reemplazado.")

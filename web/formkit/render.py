@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from . import fields, grid, repeat
 from .context import Context
-from .markup import el, join, legend, notes, wrapper
+from .markup import PROVENANCE, el, join, legend, notes, wrapper
 from .messages import SUMMARY
 from .paths import child, dom_id
 from .schema import kind, title
@@ -31,7 +31,30 @@ def render_form(schema: dict, values: dict, errors: dict[str, str], *,
     if not values and not errors:
         values = _defaults(schema)
     body = object_fields(ctx, schema, "", values)
-    return el("div", {"class": "formkit"}, summary(ctx), body)
+    return el("div", {"class": "formkit"}, summary(ctx), provenance_notes(ctx, schema), body)
+
+
+def provenances(node) -> set[str]:
+    """The ``x-provenance`` values anywhere in ``node``."""
+    if isinstance(node, dict):
+        found = {node["x-provenance"]} if node.get("x-provenance") in PROVENANCE else set()
+        return found.union(*(provenances(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(provenances(v) for v in node))
+    return set()
+
+
+def provenance_notes(ctx: Context, schema: dict) -> Markup | None:
+    """One line at the top of a form with reconstructed or provisional items, saying what
+    their badge means (the badge's tooltip says it again beside each item)."""
+    kinds = [k for k in PROVENANCE if k in provenances(schema)]
+    if not kinds:
+        return None
+    return el("div", {"class": "formkit-provenance-notes", "role": "note"},
+              *(el("p", {}, el("span", {"class": f"badge formkit-provenance "
+                                                 f"formkit-provenance--{k}"},
+                               ctx.t(PROVENANCE[k][0])), " ", ctx.t(PROVENANCE[k][1]))
+                for k in kinds))
 
 
 def _defaults(schema: dict) -> dict:
@@ -59,8 +82,9 @@ def field(ctx: Context, node: dict, path: str, value, required: bool) -> Markup:
 def _object_field(ctx: Context, node: dict, path: str, value, required: bool) -> Markup:
     """A nested object (not a grid): its fields inside a fieldset."""
     info = notes(ctx, node, path, dom_id(path), title(node, path))
-    return wrapper("fieldset", "object", info.invalid, legend(ctx, title(node, path), required),
-                   info.html, object_fields(ctx, node, path, value),
+    heading = legend(ctx, title(node, path), required, node)
+    return wrapper("fieldset", "object", info.invalid, heading, info.html,
+                   object_fields(ctx, node, path, value),
                    extra={"id": dom_id(path), "aria-describedby": " ".join(info.ids) or None})
 
 

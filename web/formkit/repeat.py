@@ -49,7 +49,7 @@ def _repeating(ctx: Context, node: dict, path: str, required: bool, parts: tuple
     token = f"__n{path.count('[')}__"
     return wrapper(
         "fieldset", field_kind, info.invalid,
-        legend(ctx, title(node, path), required), info.html,
+        legend(ctx, title(node, path), required, node), info.html,
         el("div", {"class": "formkit-rows", "id": f"{base}-rows", "data-formkit-path": path,
                    "data-formkit-min": int(node.get("minItems") or 0)}, *rows),
         el("template", {"id": f"{base}-template"}, template_row),

@@ -14,6 +14,7 @@ from ..auth.people import full_name, staff_member
 from ..cases.routing import about_the_person
 from ..extensions import db
 from ..messages import word_error
+from ..names import step_name
 from ..redirects import safe_next
 
 bp = Blueprint("inbox", __name__)
@@ -38,7 +39,7 @@ def claim(task_id: str):
     """Take a task from the pool."""
     with unit_of_work(db.session):
         row = engine.claim(db.session, task_id, actor())
-    flash(_("Tarea «%(title)s» asignada a usted.", title=row.title), "success")
+    flash(_("Tarea «%(title)s» asignada a usted.", title=step_name(row)), "success")
     return redirect(safe_next(request.form.get("next"), url_for("tasks.show", task_id=task_id)))
 
 
@@ -58,7 +59,6 @@ def reassign(task_id: str):
     """A supervisor gives a task to someone the picker offered (the policy's ``take_task``);
     anyone else is refused with why (unknown, lacking the role, another territory)."""
     row = engine.get_task(db.session, task_id, actor())
-    title = row.title
     try:
         with unit_of_work(db.session):
             done = engine.reassign(db.session, task_id, request.form.get("assignee", ""),
@@ -69,6 +69,6 @@ def reassign(task_id: str):
             raise
         flash(word_error(refused), "error")
     else:
-        flash(_("Tarea «%(title)s» reasignada a %(user)s.", title=title,
+        flash(_("Tarea «%(title)s» reasignada a %(user)s.", title=step_name(row),
                 user=full_name(to_user)), "success")
     return redirect(safe_next(request.form.get("next")))

@@ -15,6 +15,7 @@ from engine.definitions import catalog
 
 from ..access import require
 from ..extensions import db
+from ..names import person_name
 from .views import api
 
 LIMIT = 10
@@ -28,7 +29,7 @@ def history_lines(programme_key: str) -> list[str]:
 
 def _line(event) -> str:
     data = event.data or {}
-    head = f"{format_datetime(event.at, 'short')} · {event.actor} · "
+    head = f"{format_datetime(event.at, 'short')} · {person_name(event.actor)} · "
     if event.kind == process_drafts.PUBLISHED:
         text = _("publicó la versión %(version)s", version=data.get("version"))
         if data.get("comment"):

@@ -23,6 +23,7 @@ from engine.commands import process_import
 from ..access import actor, require
 from ..extensions import db
 from ..messages import word_problem
+from ..names import person_name
 from .problems import as_json
 from .views import BadBody, _refusal, _revision, api, bp
 
@@ -124,7 +125,7 @@ def _answer(outcome: process_import.ImportOutcome) -> dict:
     return {"choose": False, "file": outcome.file, "process": outcome.chosen,
             "revision": outcome.draft.revision, "message": message,
             "history": " · ".join((current_app.jinja_env.filters["when"](outcome.draft.saved_at),
-                                   outcome.draft.saved_by,
+                                   person_name(outcome.draft.saved_by),
                                    imported_line(outcome.file, outcome.chosen, count))),
             "problems": [as_json(p) for p in outcome.problems[:MAX_SHOWN]],
             "notes": [{"element": n.element, "line": n.line, "text": word_problem(n)}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.persistence.models import Case, Event, Household
 
+from .. import names
 from ..auth.models import User
 from ..i18n import language_of
 from ..messages import word_event
@@ -77,9 +78,11 @@ def _digest(session: Session, person: User, items: list[Notification]) -> EmailM
 
 def _worded(session: Session, items: list[Notification]) -> list[str]:
     """``<what happened> · <family>`` for each notification, in the current language."""
-    query = (select(Event, Household.family_name).join(Case, Case.id == Event.case_id)
+    query = (select(Event, Household.family_name, Case.programme_key)
+             .join(Case, Case.id == Event.case_id)
              .join(Household, Household.id == Case.household_id)
              .where(Event.id.in_({i.event_id for i in items})))
-    worded = {event.id: f"{word_event(event)} · {family}"
-              for event, family in session.execute(query)}
+    with names.reading_from(session):
+        worded = {event.id: f"{word_event(event, programme)} · {family}"
+                  for event, family, programme in session.execute(query)}
     return [worded.get(i.event_id, i.title) for i in items]

@@ -15,8 +15,17 @@ from engine.reports import Report
 from ..access import actor, require
 from ..csv_export import csv_response
 from ..extensions import db
+from ..names import outcome_name, person_name
+from . import words
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@bp.app_context_processor
+def _report_words() -> dict:
+    return {"report_word": words.report_word, "report_detail": words.report_detail,
+            "report_provenance": words.provenance,
+            "report_title": words.report_title}
 
 
 @bp.route("/")
@@ -45,8 +54,23 @@ def csv_file(programme: str):
     report, code, _ = _report(programme)
     day = clock.now().astimezone(get_timezone()).date().isoformat()
     name = "-".join(part for part in ("resultados", programme, code, day) if part)
-    rows = ([row.get(column) for column in report.columns] for row in report.rows)
+    rows = ([_cell(report.programme, column, row.get(column)) for column in report.columns]
+            for row in report.rows)
     return csv_response(name, report.columns, rows)
+
+
+PEOPLE_COLUMNS = frozenset({"profesional", "operatore", "facilitador"})
+OUTCOME_COLUMNS = frozenset({"resultado", "esito"})
+
+
+def _cell(programme: str, column: str, value):
+    """A CSV cell as the reader reads it: people by name, outcomes in their language (the
+    header keeps the report's stable column names)."""
+    if value and column in PEOPLE_COLUMNS:
+        return person_name(value)
+    if value and column in OUTCOME_COLUMNS:
+        return outcome_name(programme, value)
+    return value
 
 
 def _report(programme: str) -> tuple[Report, str | None, list]:

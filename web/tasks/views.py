@@ -16,6 +16,7 @@ from ..extensions import db
 from ..field_errors import translated
 from ..formkit import parse_form, render_form
 from ..messages import word_error
+from ..names import step_name
 from . import documents, recorded
 from .completed import completed_page, references
 from .pickers import with_pickers
@@ -116,7 +117,7 @@ def submit(task_id: str):
     row, done = _open_or_done(task_id)
     if done:
         return completed_page(_done_forms(done), done, request.form)
-    case_id, title = row.case_id, row.title  # the row is gone once the step is completed
+    case_id, title = row.case_id, step_name(row)  # the row is gone once the step is completed
     data = parse_form(_schema(row), request.form)
     if request.form.get("action") == "draft":
         return _save_draft(row, data)
