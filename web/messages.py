@@ -302,6 +302,7 @@ FORMATS: dict[str, Callable[[object], str]] = {
     "at": _moment, "due": _moment, "parts": _parts,
     "role": lambda role: str(ROLE_NAMES.get(role, role)),
     "to": names.person_name, "by": names.person_name, "assignee": names.person_name,
+    "from": names.person_name,  # a transfer's caseworker (a move's territory name reads as it is)
 }
 
 

@@ -54,7 +54,7 @@ def test_a_caseworker_records_a_withdrawal_from_the_case_file(chromium, server, 
     page.get_by_role("button", name="Registrar").click()
     page.wait_for_selector("text=Acción registrada: Desistimiento de la familia.")
     facts = page.inner_text("dl.facts")
-    assert "Cerrado" in facts and "desistimiento" in facts
+    assert "Cerrado (Desistimiento)" in facts
     assert page.locator(".acts-menu").count() == 0  # a closed case offers no more acts
     history = page.inner_text("ol.timeline")
     assert "Acción registrada: Desistimiento de la familia" in history
@@ -97,7 +97,7 @@ def test_a_caseworker_hands_a_family_over_to_another_comuna(chromium, server, st
     rosa.wait_for_selector("text=Bandeja")
     rosa.goto(f"{server}/cases/{case_id}")
     facts = rosa.inner_text("dl.facts")
-    assert "La Serena" in facts and "rosa" in facts
+    assert "La Serena" in facts and "Rosa Díaz" in facts
     assert "Recibir familia trasladada" in rosa.inner_text("ul.open-tasks")
     assert "Caso trasladado de Antofagasta a La Serena" in rosa.inner_text("ol.timeline")
     rosa.screenshot(path=str(SHOTS / f"acts-{device}-move-3-received.png"), full_page=True)

@@ -78,7 +78,7 @@ def test_the_case_file_changes_the_tutor_and_his_open_tutoring_moves(web_app, as
     assert tasks(web_app, case_id) == {"tutoria": "camila"}
     page = valentina.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Camila Vega quedó a cargo." in page
-    assert "Tutor/a del caso: camila (pasos abiertos que pasaron a esa persona: 1)" in page
+    assert "Tutor/a del caso: Camila Vega (pasos abiertos que pasaron a esa persona: 1)" in page
     with web_app.app_context():
         named = db.session.scalars(select(Event).where(Event.kind == "case_person_named")).one()
         assert (named.data["from"], named.data["to"], named.actor) == ("tomas", "camila",

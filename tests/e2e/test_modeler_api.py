@@ -187,7 +187,7 @@ def test_a_genuine_conflict_is_still_refused_naming_who_saved(manager):
     assert save_form(manager, "familias/llamada_previa", NEW_FORM, 1).status_code == 200
     changed = {**NEW_FORM, "title": "Otra"}  # the same form, from a page opened on 1
     stale = save_form(manager, "familias/llamada_previa", changed, 1)
-    assert stale.status_code == 409 and "marta guardó este borrador" in stale.get_json()["message"]
+    assert stale.status_code == 409 and "Marta Ibáñez guardó este borrador" in stale.get_json()["message"]
     assert send(manager, "PUT", "/draft", {"revision": 2, "sources": draft["sources"]}
                 ).status_code == 200  # the diagram: revision 3
     stale = send(manager, "PUT", "/draft", {"revision": 2, "sources": draft["sources"]})
@@ -201,11 +201,11 @@ def test_the_history_is_given_again_after_a_save_in_the_readers_language(manager
     assert manager.get(BASE + "/history").get_json()["lines"] == []
     send(manager, "PUT", "/draft", {"revision": 1, "sources": draft["sources"]})
     lines = manager.get(BASE + "/history").get_json()["lines"]
-    assert len(lines) == 1 and lines[0].endswith("· marta · guardó el borrador (revisión 2)")
+    assert len(lines) == 1 and lines[0].endswith("· Marta Ibáñez · guardó el borrador (revisión 2)")
     send(manager, "POST", "/publish", {"revision": 2, "comment": "igual"})
     manager.post("/account/language", {"locale": "it", "next": "/"})
     lines = manager.get(BASE + "/history").get_json()["lines"]
-    assert "marta" in lines[0] and "«igual»" in lines[0] and "2" in lines[1]
+    assert "Marta Ibáñez" in lines[0] and "«igual»" in lines[0] and "2" in lines[1]
     assert lines[0] != lines[1]
 
 

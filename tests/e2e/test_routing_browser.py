@@ -70,7 +70,7 @@ def test_the_coordinator_transfers_a_case_with_a_picker(chromium, server, web_ap
     page.select_option("form.transfer select[name=to]", "camila")
     page.get_by_role("button", name="Transferir").click()
     page.wait_for_selector("text=Caso transferido a Camila Vega.")
-    assert "Caso transferido de valentina a camila" in page.inner_text("main")
+    assert "Caso transferido de Valentina Pizarro a Camila Vega" in page.inner_text("main")
     shot("2-transferred")
     assert tasks(web_app, case_id) == {"tutoria": "camila"}
     assert_no_csp_violation(page)
@@ -92,7 +92,7 @@ def test_a_rights_alert_reaches_the_coordinator_at_once(chromium, server, web_ap
     shot("1-inbox")
     page.goto(f"{server}/notifications/")
     page.wait_for_selector("text=Urgente")
-    assert "Paso urgente para rodrigo: Atender alerta" in page.inner_text("main")
+    assert "Paso urgente para Rodrigo Cortés: Atender alerta" in page.inner_text("main")
     shot("2-notices")
     assert_no_csp_violation(page)
     page.close()

@@ -40,7 +40,7 @@ def test_a_supervisor_transfers_a_case_and_its_open_steps_follow(web_app, as_per
     assert [(e.data["from"], e.data["to"], len(e.data["tasks"])) for e in events] == [
         ("ana", "pedro", 1)]
     shown = jorge.get(f"/cases/{case_id}").get_data(as_text=True)
-    assert "Caso transferido de ana a pedro" in shown
+    assert "Caso transferido de Ana Castro a Pedro Morales" in shown
     assert "Rojas Pérez" in as_person("pedro").get("/").get_data(as_text=True)
     assert "Rojas Pérez" not in as_person("ana").get("/").get_data(as_text=True)
 
