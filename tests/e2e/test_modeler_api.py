@@ -187,7 +187,8 @@ def test_a_genuine_conflict_is_still_refused_naming_who_saved(manager):
     assert save_form(manager, "familias/llamada_previa", NEW_FORM, 1).status_code == 200
     changed = {**NEW_FORM, "title": "Otra"}  # the same form, from a page opened on 1
     stale = save_form(manager, "familias/llamada_previa", changed, 1)
-    assert stale.status_code == 409 and "Marta Ibáñez guardó este borrador" in stale.get_json()["message"]
+    assert stale.status_code == 409
+    assert "Marta Ibáñez guardó este borrador" in stale.get_json()["message"]
     assert send(manager, "PUT", "/draft", {"revision": 2, "sources": draft["sources"]}
                 ).status_code == 200  # the diagram: revision 3
     stale = send(manager, "PUT", "/draft", {"revision": 2, "sources": draft["sources"]})
