@@ -70,7 +70,8 @@ def test_the_coordinator_transfers_a_case_with_a_picker(chromium, server, web_ap
     page.select_option("form.transfer select[name=to]", "camila")
     page.get_by_role("button", name="Transferir").click()
     page.wait_for_selector("text=Caso transferido a Camila Vega.")
-    assert "Caso transferido de Valentina Pizarro a Camila Vega" in page.inner_text("main")
+    page.wait_for_selector("text=Caso transferido de Valentina Pizarro a Camila Vega",
+                           state="attached")  # the history line, however the page lays it out
     shot("2-transferred")
     assert tasks(web_app, case_id) == {"tutoria": "camila"}
     assert_no_csp_violation(page)
