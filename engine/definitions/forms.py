@@ -5,6 +5,7 @@ indicator grid such as the Matriz de Bienestar), so reference data lives in one 
 Submitted data is validated here, server-side, before the engine touches the case.
 """
 
+import functools
 import json
 from pathlib import Path
 
@@ -47,10 +48,10 @@ class FormLibrary:
         if not self.exists(form_key):
             return [f"form '{form_key}' not found at {self.path(form_key)}"]
         try:
-            Draft202012Validator.check_schema(self.schema(form_key))
-        except (ValueError, SchemaError, OSError) as err:
-            return [f"form '{form_key}' is not a valid JSON Schema: {err}"]
-        return []
+            problem = schema_problem(json.dumps(self.schema(form_key), sort_keys=True))
+        except (ValueError, OSError) as err:
+            problem = str(err)
+        return [f"form '{form_key}' is not a valid JSON Schema: {problem}"] if problem else []
 
     def validate(self, form_key: str, data: dict) -> list[FieldError]:
         """Every problem with ``data`` for this form, one per field, in field order."""
@@ -173,3 +174,16 @@ def _message(error: ValidationError) -> str:  # noqa: C901 - one branch per JSON
     if kind == "additionalProperties":
         return "Campo no previsto en el formulario: " + error.message
     return error.message
+
+
+@functools.lru_cache(maxsize=2048)
+def schema_problem(schema_json: str) -> str | None:
+    """Why the JSON Schema ``schema_json`` (canonical JSON) is not valid, or None. Checking a
+    schema against the meta-schema takes some 25 ms and every deploy checks every form, so
+    the answer is kept per schema text for the life of the process."""
+    try:
+        Draft202012Validator.check_schema(json.loads(schema_json))
+    except SchemaError as err:
+        return str(err)
+    return None
+
