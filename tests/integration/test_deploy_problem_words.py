@@ -7,7 +7,8 @@ import engine
 from engine import unit_of_work
 from tests.integration.test_deploy_checks import SOURCE, line_of, refused
 from web import create_app
-from web.messages import word_error, word_problem
+from web.messages import word_error
+from web.problem_words import word_problem
 
 
 @pytest.fixture(scope="module")

@@ -89,7 +89,7 @@ def test_a_check_that_crashed_says_nothing_was_lost(app):
 def test_every_common_case_reads_in_italian_and_english_with_its_placeholders(app):
     import re
 
-    from web.messages import REASON_FIXES, REASON_WORDINGS
+    from web.problem_words import REASON_FIXES, REASON_WORDINGS
 
     sample = {"file": "f.bpmn", "line": 3, "element": "e", "form": "x/y", "lane": "L",
               "deadline": "d", "assignee": "a", "tag": "t", "decision": "k"}

@@ -22,8 +22,8 @@ from engine.commands import process_import
 
 from ..access import actor, require
 from ..extensions import db
-from ..messages import word_problem
 from ..names import person_name
+from ..problem_words import word_problem
 from .problems import as_json
 from .views import BadBody, _refusal, _revision, api, bp
 

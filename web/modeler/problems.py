@@ -4,7 +4,7 @@ in the reader's language, and what to do about it."""
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from ..messages import REASON_FIXES, word_problem
+from ..problem_words import REASON_FIXES, word_problem
 
 FIXES = {
     "process.user_task": _l("Selecciónela y complete el grupo Acompaña: formulario, plazo "
