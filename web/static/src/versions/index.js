@@ -1,0 +1,128 @@
+// A programme's versions, read-only: one version's diagram and decision tables
+// (templates/versions/show.html), and two versions side by side (compare.html) with what
+// changed highlighted.
+//
+// Which elements changed comes from the engine (engine/definitions/version_diff, the same
+// list the page words): it reads lanes, form keys, deadlines and timers the way the engine
+// runs them. bpmn-js-differ runs here on the two diagrams for what the engine does not
+// compare on purpose, the drawing: an element only moved, resized or re-routed is marked
+// "moved". Its own added/removed/changed sets are kept on the page (data-differ-*) so a test
+// can check that both agree.
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import DmnViewer from 'dmn-js/lib/Viewer';
+import { BpmnModdle } from 'bpmn-moddle';
+import { diff } from 'bpmn-js-differ';
+
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
+import 'dmn-js/dist/assets/dmn-js-shared.css';
+import 'dmn-js/dist/assets/dmn-js-decision-table.css';
+import 'dmn-js/dist/assets/dmn-font/css/dmn.css';
+
+function json(id) {
+  const node = document.getElementById(id);
+  return node ? JSON.parse(node.textContent) : null;
+}
+
+async function showDiagram(box) {
+  const viewer = new NavigatedViewer({ container: box });
+  try {
+    await viewer.importXML(json(box.dataset.bpmn));
+    viewer.get('canvas').zoom('fit-viewport');
+    box.dataset.ready = 'true';
+  } catch (error) {
+    box.dataset.ready = 'error';
+    console.error(error);
+  }
+}
+
+async function showDecisions(box) {
+  // one viewer per decision table, each opened on its table (not on the requirements graph)
+  const xml = json(box.dataset.dmn);
+  try {
+    const probe = new DmnViewer({ container: document.createElement('div') });
+    await probe.importXML(xml);
+    const tables = probe.getViews().filter((view) => view.type === 'decisionTable');
+    probe.destroy();
+    for (const table of tables) {
+      const holder = document.createElement('div');
+      holder.className = 'version-dmn__table';
+      box.appendChild(holder);
+      const viewer = new DmnViewer({ container: holder });
+      await viewer.importXML(xml);
+      const view = viewer.getViews().find((v) => v.element.id === table.element.id);
+      await viewer.open(view);
+    }
+    box.dataset.ready = 'true';
+  } catch (error) {
+    box.dataset.ready = 'error';
+    console.error(error);
+  }
+}
+
+function marker(viewer, ids, cls) {
+  const registry = viewer.get('elementRegistry');
+  const canvas = viewer.get('canvas');
+  ids.forEach((id) => { if (registry.get(id)) { canvas.addMarker(id, cls); } });
+}
+
+async function differSets(oldXml, newXml) {
+  const moddle = new BpmnModdle();
+  const [before, after] = await Promise.all([moddle.fromXML(oldXml), moddle.fromXML(newXml)]);
+  const found = diff(before.rootElement, after.rootElement);
+  return {
+    added: Object.keys(found._added), removed: Object.keys(found._removed),
+    changed: Object.keys(found._changed), layout: Object.keys(found._layoutChanged),
+  };
+}
+
+function select(viewer, id) {
+  const element = viewer.get('elementRegistry').get(id);
+  if (!element) { viewer.get('selection').select(null); return false; }
+  viewer.get('selection').select(element);
+  viewer.get('canvas').scrollToElement(element, { top: 80, bottom: 80, left: 120, right: 120 });
+  return true;
+}
+
+async function showComparison(panes) {
+  const data = json('compare-data');
+  const old = new NavigatedViewer({ container: document.getElementById('compare-old') });
+  const now = new NavigatedViewer({ container: document.getElementById('compare-new') });
+  try {
+    await old.importXML(data.old);
+    await now.importXML(data.new);
+    [old, now].forEach((viewer) => viewer.get('canvas').zoom('fit-viewport'));
+    marker(old, data.marks.removed, 'diff-removed');
+    marker(old, data.marks.changed, 'diff-changed');
+    marker(now, data.marks.added, 'diff-added');
+    marker(now, data.marks.changed, 'diff-changed');
+    const sets = await differSets(data.old, data.new);
+    const engine = new Set([...data.marks.added, ...data.marks.removed, ...data.marks.changed]);
+    const moved = sets.layout.filter((id) => !engine.has(id));
+    marker(old, moved, 'diff-moved');
+    marker(now, moved, 'diff-moved');
+    Object.entries(sets).forEach(([kind, ids]) => { panes.dataset[`differ${kind[0].toUpperCase()}${kind.slice(1)}`] = ids.join(' '); });
+    panes.dataset.moved = moved.join(' ');
+    panes.dataset.ready = 'true';
+  } catch (error) {
+    panes.dataset.ready = 'error';
+    console.error(error);
+    return;
+  }
+  document.querySelectorAll('.diff-goto').forEach((button) => {
+    button.addEventListener('click', () => {
+      const id = button.dataset.element;
+      const shown = [select(old, id), select(now, id)];
+      document.querySelectorAll('.diff-goto[aria-current]').forEach((b) => b.removeAttribute('aria-current'));
+      button.setAttribute('aria-current', 'true');
+      panes.dataset.selected = shown.some(Boolean) ? id : '';
+      panes.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    });
+  });
+}
+
+document.querySelectorAll('[data-bpmn]').forEach(showDiagram);
+document.querySelectorAll('[data-dmn]').forEach(showDecisions);
+const panes = document.getElementById('compare');
+if (panes) { showComparison(panes); }
