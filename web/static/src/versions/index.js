@@ -77,11 +77,33 @@ async function differSets(oldXml, newXml) {
   };
 }
 
+function bounds(elements) {
+  const points = elements.flatMap((el) => (el.waypoints ? el.waypoints
+    : [{ x: el.x, y: el.y }, { x: el.x + el.width, y: el.y + el.height }]));
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  return { x: Math.min(...xs), y: Math.min(...ys), right: Math.max(...xs), bottom: Math.max(...ys) };
+}
+
+// Show ``ids`` (what changed) large enough to read: their bounding box with a margin, never
+// closer than 1:1; the whole diagram when none of them is on it.
+function focus(viewer, ids, margin = 160, least = { width: 900, height: 450 }) {
+  const registry = viewer.get('elementRegistry');
+  const canvas = viewer.get('canvas');
+  const found = ids.map((id) => registry.get(id)).filter((el) => el && !el.hidden);
+  if (!found.length) { canvas.zoom('fit-viewport'); return; }
+  const box = bounds(found);
+  const width = Math.max(box.right - box.x + 2 * margin, least.width);
+  const height = Math.max(box.bottom - box.y + 2 * margin, least.height);
+  const middle = { x: (box.x + box.right) / 2, y: (box.y + box.bottom) / 2 };
+  canvas.viewbox({ x: middle.x - width / 2, y: middle.y - height / 2, width, height });
+}
+
 function select(viewer, id) {
   const element = viewer.get('elementRegistry').get(id);
   if (!element) { viewer.get('selection').select(null); return false; }
   viewer.get('selection').select(element);
-  viewer.get('canvas').scrollToElement(element, { top: 80, bottom: 80, left: 120, right: 120 });
+  focus(viewer, [id], 200, { width: 800, height: 400 });
   return true;
 }
 
@@ -92,7 +114,6 @@ async function showComparison(panes) {
   try {
     await old.importXML(data.old);
     await now.importXML(data.new);
-    [old, now].forEach((viewer) => viewer.get('canvas').zoom('fit-viewport'));
     marker(old, data.marks.removed, 'diff-removed');
     marker(old, data.marks.changed, 'diff-changed');
     marker(now, data.marks.added, 'diff-added');
@@ -104,6 +125,9 @@ async function showComparison(panes) {
     marker(now, moved, 'diff-moved');
     Object.entries(sets).forEach(([kind, ids]) => { panes.dataset[`differ${kind[0].toUpperCase()}${kind.slice(1)}`] = ids.join(' '); });
     panes.dataset.moved = moved.join(' ');
+    const marked = [...data.marks.added, ...data.marks.removed, ...data.marks.changed];
+    focus(old, marked);
+    focus(now, marked);
     panes.dataset.ready = 'true';
   } catch (error) {
     panes.dataset.ready = 'error';
