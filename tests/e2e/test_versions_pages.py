@@ -156,6 +156,8 @@ def test_a_draft_is_compared_with_the_version_it_was_begun_from(world, as_person
     ("from=1&to=1", 422, "Elija dos versiones distintas para comparar."),
     ("from=uno&to=2", 422, "«uno» no es un número de versión."),
     ("from=1&to=-2", 422, "«-2» no es un número de versión."),
+    ("from=1&to=%C2%B2", 422, "«²» no es un número de versión."),
+    ("from=draft&to=draft", 422, "Elija dos versiones distintas para comparar."),
     ("from=1&to=99", 404, "No existe la versión familias v99 del proceso."),
     ("from=1&to=99999999999999999999", 422, "no es un número de versión."),
     ("from=1", 404, "no tiene un borrador abierto"),

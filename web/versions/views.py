@@ -117,7 +117,7 @@ def _label(text: str) -> int | str:
     text = (text or "").strip()
     if text == versions.DRAFT:
         return text
-    if not text.isdigit() or int(text) > MAX_NUMBER:
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_NUMBER:
         raise BadVersion(text[:40])
     return int(text)
 
