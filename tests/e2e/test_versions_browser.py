@@ -64,6 +64,23 @@ def stroke(page, pane: str, element_id: str) -> str:
         [pane, element_id])
 
 
+FOLLOWED = """(before) => {
+  const at = (id) => (document.querySelector(`#${id} .viewport`).getAttribute('transform')
+    .match(/-?[0-9.]+/g) || []).map(Number);
+  const [left, right] = [at('compare-old'), at('compare-new')];
+  return right.length === 6 && Math.abs(right[5] - before) > 1
+    && left.every((value, i) => Math.abs(value - right[i]) < 0.5);
+}"""
+
+
+def numbers(matrix: str) -> list[float]:
+    return [float(n) for n in re.findall(r"-?[0-9.]+", matrix)]
+
+
+def transform(page, pane: str) -> str:
+    return page.locator(f"#{pane} .viewport").first.get_attribute("transform")
+
+
 def element(page, pane: str, element_id: str):
     return page.locator(f'#{pane} .djs-element[data-element-id="{element_id}"]')
 
@@ -114,6 +131,11 @@ def test_a_manager_compares_the_draft_with_its_version_side_by_side(chromium, se
     assert stroke(page, "compare-old", "diagnostico") == RED
     assert stroke(page, "compare-new", "diagnostico_integral") == GREEN
     page.locator("#compare").screenshot(path=str(SHOTS / f"{size}-versions-compare-flow.png"))
+
+    before = transform(page, "compare-new")
+    page.locator("#compare-old").hover()
+    page.mouse.wheel(0, 300)  # the left diagram scrolled: the right one follows
+    page.wait_for_function(FOLLOWED, arg=numbers(before)[5])
     assert_no_csp_violation(page)
     page.close()
 

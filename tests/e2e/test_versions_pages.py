@@ -113,7 +113,7 @@ def test_comparing_version_one_and_two_lists_the_changes_in_words(world, as_pers
     assert "Plazo quitado «Sesión de acompañamiento (segundo año)»." in said
     assert ("«Sesión de acompañamiento»: campo nuevo obligatorio «Lugar de la sesión»."
             in said)
-    assert ("Cambió evento de borde «Aviso de plazo»: temporizador: "
+    assert ("Cambió evento de borde «Aviso de plazo (Sesión de acompañamiento)»: temporizador: "
             "«recordatorio(\"sesion_anio2\" if meses_desde(\"fecha_ingreso\") >= 12 else "
             "\"sesion_anio1\")» → «recordatorio(\"sesion_anio1\")».") in said
     data = json.loads(re.search(r'id="compare-data">(.*?)</script>',

@@ -39,6 +39,10 @@ def test_the_spanish_sentences_name_what_changed(app, diff):  # noqa: F811
             "→ la gestión del programa.") in said
     assert ("«Contacto»: el campo «Canal» cambió: obligatorio: no → sí; opciones nuevas "
             "«videollamada».") in said
+    assert ("Cambió flecha «Contacto → Llamada de seguimiento»: destino: «Visita "
+            "domiciliaria» → «Llamada de seguimiento».") in said
+    assert ("Cambió evento de borde «Aviso (Contacto)»: tipo de temporizador: fecha → "
+            "duración; temporizador: «recordatorio(\"contacto\")» → «\"P3D\"».") in said
     assert ("«Nivel de riesgo»: fila nueva 2 (si Puntaje [5..10[, entonces Nivel "
             "\"medio\").") in said
 

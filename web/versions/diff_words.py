@@ -71,7 +71,8 @@ def value(found) -> str:
 def change(item: dict) -> str:
     """One attribute's change: ``nombre: «A» → «B»`` (long texts: only that it changed)."""
     name = str(ATTRIBUTES.get(item.get("attribute"), item.get("attribute")))
-    before, after = item.get("before"), item.get("after")
+    before = item.get("before_name") or item.get("before")
+    after = item.get("after_name") or item.get("after")
     if item.get("attribute") == "enum" and (item.get("added") or item.get("removed")):
         parts = []
         if item.get("added"):
@@ -89,7 +90,14 @@ def change(item: dict) -> str:
 
 
 def _element(p: dict) -> dict:
-    return {"type": type_name(p.get("type")), "name": p.get("name") or p.get("element")}
+    """The element's type and name: a flow without a name by what it joins, a boundary event
+    with the step it is attached to (many share a name such as «Aviso de plazo»)."""
+    name = p.get("name")
+    if not name and p.get("source_name") and p.get("target_name"):
+        name = f"{p['source_name']} → {p['target_name']}"
+    elif name and p.get("host_name"):
+        name = f"{name} ({p['host_name']})"
+    return {"type": type_name(p.get("type")), "name": name or p.get("element")}
 
 
 def _changes(p: dict) -> str:

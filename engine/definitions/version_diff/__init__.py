@@ -6,11 +6,14 @@ as the compare page shows them (``diagram``, ``forms``, ``deadlines``, ``rules``
 each a :class:`Difference` ``(code, params)``, and the element ids added, removed and changed
 on the diagram (what the page highlights). Codes:
 
-- ``diagram.element_added`` / ``diagram.element_removed`` ``{element, type, name}``;
-  ``diagram.element_changed`` ``{element, type, name, changes: [{attribute, before, after}]}``
+- ``diagram.element_added`` / ``diagram.element_removed`` ``{element, type, name}`` (a flow
+  also ``source_name``, ``target_name``; a boundary event ``host_name``);
+  ``diagram.element_changed`` ``{element, type, name, …, changes: [{attribute, before,
+  after}]}``
   with ``attribute`` one of :data:`bpmn.ATTRIBUTES` (name, type, lane, form, deadline,
   assignee, timer, condition, script, documentation, instructions, decision, called, default,
-  attached_to, source, target, properties);
+  attached_to, source, target, properties; a change of what a flow joins, what an event is
+  attached to or a default flow also has ``before_name``/``after_name``);
 - ``form.added`` / ``form.removed`` ``{form, title}``; ``form.changed`` ``{form, title,
   changes}`` for the form's own title; ``form.field_added`` ``{form, field, title, type,
   required}``, ``form.field_removed`` ``{form, field, title}``, ``form.field_changed``

@@ -17,6 +17,7 @@ ATTRIBUTES = ("type", "name", "lane", "form", "deadline", "assignee", "event", "
               "instructions", "documentation", "properties")
 PROPERTIES = {"formKey": "form", "deadline": "deadline", "assignee": "assignee"}
 TIMERS = {"timeDate": "date", "timeDuration": "duration", "timeCycle": "cycle"}
+REFERENCES = ("source", "target", "attached_to", "default")  # say the element referred to
 SCRIPTS = {"preScript": "pre_script", "postScript": "post_script",
            "instructionsForEndUser": "instructions", "calledDecisionId": "decision"}
 
@@ -24,22 +25,40 @@ SCRIPTS = {"preScript": "pre_script", "postScript": "post_script",
 def differences(old_sources: list[str], new_sources: list[str]) -> list[Difference]:
     """Elements removed, added and changed from the old BPMN files to the new ones."""
     old, new = _elements(old_sources), _elements(new_sources)
-    found = [_said("removed", key, old[key]) for key in old if key not in new]
-    found += [_said("added", key, new[key]) for key in new if key not in old]
+    found = [_said("removed", key, old) for key in old if key not in new]
+    found += [_said("added", key, new) for key in new if key not in old]
     for key in (k for k in new if k in old):
         changed = changes(old[key], new[key], ATTRIBUTES)
+        for change in changed:
+            if change["attribute"] in REFERENCES:
+                change["before_name"] = _name_of(change["before"], old)
+                change["after_name"] = _name_of(change["after"], new)
         if changed:
             found.append(Difference("diagram.element_changed",
-                                    {**_named(key, new[key]), "changes": changed}))
+                                    {**_named(key, new), "changes": changed}))
     return found
 
 
-def _said(kind: str, key: str, attrs: dict) -> Difference:
-    return Difference(f"diagram.element_{kind}", _named(key, attrs))
+def _name_of(key: str | None, elements: dict[str, dict]) -> str | None:
+    return elements.get(key, {}).get("name") if key else None
 
 
-def _named(key: str, attrs: dict) -> dict:
-    return {"element": key, "type": attrs["type"], "name": attrs.get("name")}
+def _said(kind: str, key: str, elements: dict) -> Difference:
+    return Difference(f"diagram.element_{kind}", _named(key, elements))
+
+
+def _named(key: str, elements: dict[str, dict]) -> dict:
+    """What names the element: its id, type and name and, to tell apart elements that have
+    no name of their own or share one, the names of what it joins or is attached to
+    (``source_name``/``target_name`` of a flow, ``host_name`` of a boundary event)."""
+    attrs = elements[key]
+    named = {"element": key, "type": attrs["type"], "name": attrs.get("name")}
+    for param, ref in (("source_name", "source"), ("target_name", "target"),
+                       ("host_name", "attached_to")):
+        if attrs.get(ref):
+            other = elements.get(attrs[ref], {})
+            named[param] = other.get("name") or attrs[ref]
+    return named
 
 
 def _elements(sources: list[str]) -> dict[str, dict]:

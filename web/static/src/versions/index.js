@@ -107,6 +107,20 @@ function select(viewer, id) {
   return true;
 }
 
+// Panning or zooming one diagram moves the other the same way while "together" is ticked
+// (both drawings mostly share their layout, so the same place shows on both).
+function together(first, second, box) {
+  let following = false;
+  const follow = (from, to) => from.on('canvas.viewbox.changed', ({ viewbox }) => {
+    if (following || (box && !box.checked)) { return; }
+    following = true;
+    to.get('canvas').viewbox({ x: viewbox.x, y: viewbox.y, width: viewbox.width, height: viewbox.height });
+    following = false;
+  });
+  follow(first, second);
+  follow(second, first);
+}
+
 async function showComparison(panes) {
   const data = json('compare-data');
   const old = new NavigatedViewer({ container: document.getElementById('compare-old') });
@@ -128,6 +142,7 @@ async function showComparison(panes) {
     const marked = [...data.marks.added, ...data.marks.removed, ...data.marks.changed];
     focus(old, marked);
     focus(now, marked);
+    together(old, now, document.getElementById('compare-together'));
     panes.dataset.ready = 'true';
   } catch (error) {
     panes.dataset.ready = 'error';
