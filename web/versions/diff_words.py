@@ -73,6 +73,9 @@ def change(item: dict) -> str:
     name = str(ATTRIBUTES.get(item.get("attribute"), item.get("attribute")))
     before = item.get("before_name") or item.get("before")
     after = item.get("after_name") or item.get("after")
+    if before == after and item.get("before") != item.get("after"):  # same name, other element
+        before = f"{before} ({item.get('before')})"
+        after = f"{after} ({item.get('after')})"
     if item.get("attribute") == "enum" and (item.get("added") or item.get("removed")):
         parts = []
         if item.get("added"):
