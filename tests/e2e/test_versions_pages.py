@@ -180,3 +180,36 @@ def test_an_unknown_version_or_programme_is_not_found(world, as_person):
     assert marta.get("/programmes/pippi/versions/compare?from=1&to=2").status_code == 404
     with world.app_context():
         assert db.session.scalars(select(ProcessDraft)).first() is None
+
+
+def test_the_running_cases_of_every_version_cost_one_query_however_many_versions(world):
+    from sqlalchemy import event
+
+    from engine.persistence.models import ProcessDefinition
+    from engine.queries import versions
+
+    def queries() -> tuple[int, list[int]]:
+        counted = []
+        listener = lambda *_args: counted.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            rows = versions.overview(db.session, MARTA, "familias").versions
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(counted), [row.running for row in rows]
+
+    with world.app_context():
+        queries()  # the programme and the person's rights, read once and kept
+        few, running = queries()
+        assert running == [1, 2] and few <= 3
+        one = db.session.scalars(select(ProcessDefinition).filter_by(version=1)).one()
+        for number in range(3, 9):
+            db.session.add(ProcessDefinition(
+                programme_key="familias", process_id="familias", version=number,
+                content_hash=f"old{number}", sources={}, spec={}, status="retired",
+                deployed_by="marta", deployed_at=one.deployed_at))
+        db.session.commit()
+        db.session.expire_all()
+        many, running = queries()
+        assert running == [0] * 6 + [1, 2]
+        assert many == few
