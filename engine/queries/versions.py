@@ -5,7 +5,7 @@ Who may: ``manage_programme`` (managers and administrators of the programme's co
 running cases counted are all the programme's, since a version is the whole programme's.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -85,6 +85,7 @@ class Comparison:
     old: Content
     new: Content
     diff: VersionDiff
+    not_compared: tuple[str, ...] = ()  # "forms", "settings": one side did not keep them
 
 
 def overview(session: Session, actor: Actor, key: str) -> Overview:
@@ -120,7 +121,15 @@ def comparison(session: Session, actor: Actor, key: str, old: int,
     programme = _programme(session, actor, key)
     before = _content(session, programme, old)
     after = _content(session, programme, new)
-    return Comparison(programme, before, after, compare(before.side, after.side))
+    one, other = before.side, after.side
+    missing = []
+    if before.forms is None or after.forms is None:  # a version from before bundles
+        missing.append("forms")
+        other = replace(other, forms=one.forms)
+    if before.deadlines is None or after.deadlines is None:
+        missing.append("settings")
+        other = replace(other, settings=one.settings)
+    return Comparison(programme, before, after, compare(one, other), tuple(missing))
 
 
 def draft_base(session: Session, actor: Actor, key: str) -> int:

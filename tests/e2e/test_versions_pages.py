@@ -213,3 +213,24 @@ def test_the_running_cases_of_every_version_cost_one_query_however_many_versions
         many, running = queries()
         assert running == [0] * 6 + [1, 2]
         assert many == few
+
+
+def test_a_version_from_before_bundles_is_compared_by_its_diagram_only(world, as_person):
+    from sqlalchemy import update
+
+    from engine.definitions import catalog
+    from engine.persistence.models import ProcessDefinition
+
+    with world.app_context():
+        db.session.execute(update(ProcessDefinition).where(ProcessDefinition.version == 1)
+                           .values(forms=None, settings_schema=None))
+        db.session.commit()
+        catalog.forget()
+    marta = as_person("marta")
+    said = text(marta.get(f"{VERSIONS}/compare?from=1&to=2"))
+    assert "De versión 1 a versión 2: 2 diferencias." in said  # the two timers
+    assert "los formularios no se comparan" in said
+    assert "los plazos y ciclos no se comparan" in said
+    assert "Formulario nuevo" not in said and "Plazo nuevo" not in said
+    one = text(marta.get(f"{VERSIONS}/1"))
+    assert "antes de que las versiones guardaran sus formularios" in one
