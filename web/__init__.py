@@ -81,10 +81,11 @@ def _blueprints(app: Flask) -> None:
     from .programmes.views import bp as programmes_bp
     from .reports.views import bp as reports_bp
     from .tasks.views import bp as tasks_bp
+    from .versions.views import bp as versions_bp
 
     for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp,
                       programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
-                      modeler_bp, modeler_api):
+                      modeler_bp, modeler_api, versions_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)
