@@ -148,7 +148,7 @@ def move_case(session: Session, actor: Actor, case_id: int, to_task: str, reason
                      data={"from": [s.bpmn_id for s in plan.closing], "to": plan.to.bpmn_id,
                            "reason": reason.strip(), "closed": [s.task_id for s in plan.closing],
                            "undone": [u.task_id for u in plan.undone], "cleared": plan.cleared},
-                     params={"from": _names(plan.closing), "to": plan.to.name,
+                     params={"from_steps": _names(plan.closing), "to_step": plan.to.name,
                              "reason": reason.strip()})
         store.save(session, loaded, moment)
         return plan
@@ -261,9 +261,9 @@ def _changed(session: Session, case: Case) -> Conflict:
     query = select(Event).where(Event.case_id == case.id).order_by(Event.id.desc()).limit(1)
     last = (session.scalars(query.where(Event.actor != SYSTEM.id)).first()
             or session.scalars(query).first())
-    params = {"case": case.id, "who": last.actor if last else "?",
+    params = {"case": case.id, "by": last.actor if last else "?",
               "step": (last.title or last.kind) if last else "?",
               "at": last.at.isoformat() if last else ""}
     return Conflict(f"case {case.id} changed while the move was being planned "
-                    f"({params['who']}: {params['step']} at {params['at']}); nothing was moved",
+                    f"({params['by']}: {params['step']} at {params['at']}); nothing was moved",
                     code="move.case_changed", **params)

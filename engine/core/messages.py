@@ -86,7 +86,7 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "script.unsafe": ("detail",),
     # moving a case to another step (engine.commands.case_moves)
     "move.case_closed": ("case",),
-    "move.case_changed": ("case", "who", "step", "at"),
+    "move.case_changed": ("case", "by", "step", "at"),
     "move.parallel_branches": (),
     "move.nothing_open": (),
     "policy.move_not_allowed": ("action", "case"),
@@ -201,7 +201,7 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.review_reminder": ("step",),
     "event.case_person_named": ("post", "to", "moved"),
     "event.urgent": ("step", "to"),
-    "event.case_step_moved": ("from", "to", "reason"),
+    "event.case_step_moved": ("from_steps", "to_step", "reason"),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
 
-from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit, _EndJoin
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -68,7 +68,9 @@ def open_entry(workflow: BpmnWorkflow) -> Task | None:
     acts = set(getattr(workflow.spec.start, "trigger_specs", []))
     entries = {}
     for task in list(workflow.tasks.values()):
-        if task.state & OPEN and not _in_act(task, acts):
+        # the process's end join waits for every branch: it is no step of the path
+        if (task.state & OPEN and not isinstance(task.task_spec, _EndJoin)
+                and not _in_act(task, acts)):
             entry = _entry_of(task)
             entries[entry.id] = entry
     if len(entries) > 1:

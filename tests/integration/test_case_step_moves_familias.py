@@ -88,8 +88,8 @@ def test_a_wrong_branch_is_undone_by_going_back_to_the_deciding_step(family, adm
     assert family.data().get("respuesta") is None
     moved = family.events("case_step_moved")[-1]
     assert (moved.actor, moved.code, moved.params) == ("ines", "event.case_step_moved", {
-        "from": "Diagnóstico con la Matriz de Bienestar",
-        "to": "Invitación, ingreso y Carta de Compromiso", "reason": REASON})
+        "from_steps": "Diagnóstico con la Matriz de Bienestar",
+        "to_step": "Invitación, ingreso y Carta de Compromiso", "reason": REASON})
     assert moved.data["undone"] == [undone_task]
     # the undone completion stays in the history, and its recorded step still reads
     step = engine.recorded_step(family.session, undone_task, admin, family.forms)
@@ -136,7 +136,7 @@ def test_a_move_planned_before_someone_completed_a_step_is_refused(family, admin
     with pytest.raises(Conflict) as refused:
         move(family, admin, "ingreso", version=plan.lock_version)
     assert refused.value.code == "move.case_changed"
-    assert refused.value.params["who"] == "ana"
+    assert refused.value.params["by"] == "ana"
     assert "Diagnóstico" in refused.value.params["step"]
     family.session.rollback()
     assert family.bpmn_ids() == ["plan"]
