@@ -91,15 +91,17 @@ def _in_act(task: Task, acts: set[str]) -> bool:
 def _entry_of(task: Task) -> Task:
     """Walk up from an open task to the first task of its branch."""
     node = task
-    while node.parent is not None:
-        parent = node.parent
-        if isinstance(parent.task_spec, BoundaryEvent) or not _finished(parent):
-            node = parent
-        elif isinstance(parent.task_spec, BoundaryEventSplit) and not _finished(_host(parent)):
-            node = parent
-        else:
-            break
+    while node.parent is not None and _same_branch(node.parent):
+        node = node.parent
     return node
+
+
+def _same_branch(parent: Task) -> bool:
+    """Whether ``parent`` still belongs to its open child's branch: unfinished, a boundary
+    event, or the boundary-event split of a step still open."""
+    if isinstance(parent.task_spec, BoundaryEvent) or not _finished(parent):
+        return True
+    return isinstance(parent.task_spec, BoundaryEventSplit) and not _finished(_host(parent))
 
 
 def _host(split: Task) -> Task:

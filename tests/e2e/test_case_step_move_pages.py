@@ -155,13 +155,12 @@ def test_a_case_changed_since_the_dry_run_is_409_and_nothing_moves(as_person, we
 
 def test_a_closed_case_is_refused_in_words(as_person, web_app, wrong_branch):
     case_id, page = wrong_branch
-    with web_app.app_context():
-        with unit_of_work(db.session):
-            engine.perform_act(db.session, web_app.extensions["acompana.forms"], case_id,
-                               "desistimiento", {"fecha": "2026-03-10",
-                                                 "motivo": "decision_familia",
-                                                 "detalle": "Deja el programa."},
-                               engine.Actor("ana", frozenset({"caseworker"}), None))
+    with web_app.app_context(), unit_of_work(db.session):
+        engine.perform_act(db.session, web_app.extensions["acompana.forms"], case_id,
+                           "desistimiento", {"fecha": "2026-03-10",
+                                             "motivo": "decision_familia",
+                                             "detalle": "Deja el programa."},
+                           engine.Actor("ana", frozenset({"caseworker"}), None))
     ines = as_person("ines")
     assert "Mover a otro paso" not in ines.get(page).get_data(as_text=True)
     refused = ines.get(f"{page}/move")
