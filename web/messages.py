@@ -395,7 +395,9 @@ def _moved_step_names(params: dict, data: dict, programme) -> None:
     """A move's steps (``case_step_moved``) named in the reader's language."""
     if data.get("to"):
         params["to_step"] = names.step_name(programme, data["to"], params.get("to_step"))
-    steps = [names.step_name(programme, b, b) for b in data.get("from") or []]
+    ids = data.get("from") or []
+    steps = [names.step_name(programme, b, n)
+             for b, n in zip(ids, data.get("from_names") or ids, strict=False)]
     if steps:
         params["from_steps"] = ", ".join(dict.fromkeys(steps))
 

@@ -145,7 +145,8 @@ def move_case(session: Session, actor: Actor, case_id: int, to_task: str, reason
         plan = _rehearse(session, loaded, to_task, moment)
         audit.record(session, case.id, CASE_STEP_MOVED, actor.id, moment,
                      title=f"{_names(plan.closing)} → {plan.to.name}",
-                     data={"from": [s.bpmn_id for s in plan.closing], "to": plan.to.bpmn_id,
+                     data={"from": [s.bpmn_id for s in plan.closing],
+                           "from_names": [s.name for s in plan.closing], "to": plan.to.bpmn_id,
                            "reason": reason.strip(), "closed": [s.task_id for s in plan.closing],
                            "undone": [u.task_id for u in plan.undone], "cleared": plan.cleared},
                      params={"from_steps": _names(plan.closing), "to_step": plan.to.name,

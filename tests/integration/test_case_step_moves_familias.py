@@ -15,7 +15,9 @@ from engine import unit_of_work
 from engine.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.persistence.models import Event, HumanTask, Timer
 from tests.conftest import ROOT
+from tests.entry import run
 from tests.integration.familias_driver import FamiliaCase, local_day
+from tests.integration.test_concurrency import at_once
 from web.demo_data import contacto, diagnostico, ingreso
 
 ALLOCATED = date(2026, 3, 2)
@@ -178,3 +180,21 @@ def test_a_closed_case_is_not_moved(family, admin):
     assert len(family.session.scalars(select(Event).where(
         Event.kind == "case_step_moved")).all()) == 1
     assert family.session.scalars(select(HumanTask)).all() == []
+
+
+def test_two_administrators_moving_at_once_one_wins_and_the_other_is_told(family, admin,
+                                                                        new_session):
+    other = engine.Actor("tere", frozenset({"admin"}), admin.territories)
+    version = family.instance().lock_version
+    family.session.rollback()
+    outcomes = at_once(
+        lambda: run(new_session(), engine.move_case, admin, family.case.id, "ingreso", REASON,
+                    version),
+        lambda: run(new_session(), engine.move_case, other, family.case.id, "primer_contacto",
+                    REASON, version))
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], Conflict)
+    assert refused[0].code in ("move.case_changed", "case.changed_concurrently", "case.busy")
+    family.session.expire_all()
+    assert len(family.events("case_step_moved")) == 1
+    assert len(family.bpmn_ids()) == 1
