@@ -22,6 +22,8 @@ from web.demo_data import contacto, diagnostico, ingreso
 
 ALLOCATED = date(2026, 3, 2)
 REASON = "La familia rechazó participar; se registró «acepta» por error."
+ALERT = {"fecha": "2026-03-04", "gravedad": "urgente",
+         "descripcion": "Marcas de golpes en el menor."}
 REFUSAL = {"respuesta": "rechaza", "motivo_rechazo": "No desean participar"}
 
 
@@ -198,3 +200,14 @@ def test_two_administrators_moving_at_once_one_wins_and_the_other_is_told(family
     family.session.expire_all()
     assert len(family.events("case_step_moved")) == 1
     assert len(family.bpmn_ids()) == 1
+
+
+def test_an_act_in_progress_stays_open_when_the_main_path_moves(family, admin):
+    family.at(15)
+    with unit_of_work(family.session):
+        engine.perform_act(family.session, family.forms, family.case.id, "alerta_proteccion",
+                           ALERT, family.caseworker)
+    assert sorted(family.bpmn_ids()) == ["atender_alerta_proteccion", "diagnostico"]
+    plan = move(family, admin, "ingreso")
+    assert [s.bpmn_id for s in plan.closing] == ["diagnostico"]
+    assert sorted(family.bpmn_ids()) == ["atender_alerta_proteccion", "ingreso"]
