@@ -10,6 +10,7 @@ each other, :mod:`engine.persistence.events`.
 from . import policy, queries
 from .commands import event_handlers
 from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
+from .commands.case_moves import MovePlan, move_case, plan_case_move, step_destinations
 from .commands.case_people import NamedPost, name_case_person, posts_of_case, posts_of_programme
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .commands.corrections import Change, Correction, correct_step
@@ -70,5 +71,6 @@ __all__ = [
     "Plan", "Trajectory", "current_plan", "trajectory", "household_history", "update_household",
     "attach_document", "document", "documents_of",
     "transfer_case",
+    "MovePlan", "move_case", "plan_case_move", "step_destinations",
     "reviewed_row", "NamedPost", "name_case_person", "posts_of_case", "posts_of_programme",
 ]

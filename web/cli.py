@@ -32,6 +32,8 @@ def register(app: Flask) -> None:
     for command in (deploy, case, task, timers, territory, serve, demo, settings, user,
                     programme, process):
         app.cli.add_command(one_line(command))
+    from .case_move_cli import register as register_case_move
+    register_case_move(app)  # `flask cases move` (joined with web/cases_cli.py at merge)
 
 
 def _forms() -> engine.FormLibrary:

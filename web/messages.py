@@ -117,6 +117,14 @@ WORDINGS: dict[str, str] = {
                                  "quedó registrado como incidente."),
     "script.message_not_awaited": N_("El proceso no espera el mensaje «%(message)s»."),
     "script.unsafe": N_("Un script del proceso usa algo que no está permitido."),
+    "move.case_closed": N_("El caso está cerrado: no se puede mover a otro paso."),
+    "move.case_changed": N_("%(by)s registró «%(step)s» (%(at)s) mientras usted miraba el "
+                            "caso; no se movió nada. Revise el caso y elija de nuevo."),
+    "move.parallel_branches": N_("El caso está abierto en dos ramas de su recorrido "
+                                 "principal: no se puede mover como un todo."),
+    "move.nothing_open": N_("El caso no tiene ningún paso abierto en su recorrido principal."),
+    "policy.move_not_allowed": N_("Solo un administrador del territorio del caso puede "
+                                  "moverlo a otro paso."),
     "incident.unexpected": N_("Falló algo que el motor no esperaba (%(kind)s): avise a quien "
                               "administra Acompaña; el detalle técnico está aquí abajo."),
     # deploy problems (the command line words them in English; these are for pages)
@@ -264,6 +272,8 @@ WORDINGS: dict[str, str] = {
     "event.review_reminder": N_("Recordatorio enviado por la revisión de atraso: %(step)s"),
     "event.case_transferred": N_("Caso transferido de %(from)s a %(to)s (pasos abiertos "
                                  "que lo siguieron: %(moved)s)"),
+    "event.case_step_moved": N_("Caso movido al paso «%(to_step)s» desde «%(from_steps)s» "
+                                "(motivo: %(reason)s)"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)
@@ -373,10 +383,23 @@ def _event_params(event, programme) -> dict:
     if params.get("modality") and (event.data or {}).get("modality"):
         params["modality"] = names.modality_name(programme, event.data["modality"],
                                                  params["modality"])
+    if event.code == "event.case_step_moved":
+        _moved_step_names(params, event.data or {}, programme)
     if event.code == "event.case_started" and programme is not None:
         params["programme"] = names.programme_name(
             programme if isinstance(programme, str) else programme.programme_key)
     return params
+
+
+def _moved_step_names(params: dict, data: dict, programme) -> None:
+    """A move's steps (``case_step_moved``) named in the reader's language."""
+    if data.get("to"):
+        params["to_step"] = names.step_name(programme, data["to"], params.get("to_step"))
+    ids = data.get("from") or []
+    steps = [names.step_name(programme, b, n)
+             for b, n in zip(ids, data.get("from_names") or ids, strict=False)]
+    if steps:
+        params["from_steps"] = ", ".join(dict.fromkeys(steps))
 
 
 def word_incident(incident) -> str:

@@ -84,6 +84,12 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "script.too_many_timers": ("element", "limit"),
     "script.message_not_awaited": ("element", "message"),
     "script.unsafe": ("detail",),
+    # moving a case to another step (engine.commands.case_moves)
+    "move.case_closed": ("case",),
+    "move.case_changed": ("case", "by", "step", "at"),
+    "move.parallel_branches": (),
+    "move.nothing_open": (),
+    "policy.move_not_allowed": ("action", "case"),
 }
 
 PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy time
@@ -195,6 +201,7 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.review_reminder": ("step",),
     "event.case_person_named": ("post", "to", "moved"),
     "event.urgent": ("step", "to"),
+    "event.case_step_moved": ("from_steps", "to_step", "reason"),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke

@@ -38,6 +38,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   working in the programme's country (``policy.not_in_country``).
 - ``enable_programme`` (:class:`Opening`): administrators; the territory must be in the
   programme's country (``policy.country_mismatch``).
+- ``move_case_step`` (Case: moving it back to a step it passed, a repair): administrators
+  working in its territory (``policy.move_not_allowed``).
 
 A missing role is ``policy.not_allowed`` (params ``action``, ``roles``). An actor with the
 ``system`` role (the engine itself, the command line) passes every rule except those about
@@ -68,6 +70,7 @@ from .rules import (
     ENABLE_PROGRAMME,
     MANAGE_PROGRAMME,
     MANAGERS,
+    MOVE_CASE_STEP,
     NAME_CASE_PERSON,
     OPEN_TASK,
     OVERSEERS,
@@ -107,7 +110,7 @@ __all__ = [
     "START_CASE", "STARTERS", "SUPERVISE", "SUPERVISOR", "SYSTEM_ROLE", "WORK_TASK", "Opening",
     "countries", "may", "opening", "reach", "require", "sees_territory", "supervises",
     "territory_ids", "visible", "NAME_CASE_PERSON", "TAKE_POST", "TAKE_TASK", "TRANSFER_CASE",
-    "Post", "who_may",
+    "Post", "who_may", "MOVE_CASE_STEP",
 ]
 
 

@@ -344,3 +344,17 @@ def _take_task(session: Session, person: Actor, task: HumanTask) -> Refusal:
 def _take_post(session: Session, person: Actor, post: Post) -> Refusal:
     """``person`` may be named to ``post`` in its case."""
     return _receiver(person, TAKE_POST, post.role, post.case.territory_id, post.name)
+
+
+MOVE_CASE_STEP = "move_case_step"
+
+
+@_rule(MOVE_CASE_STEP)
+def _move_case_step(session: Session, actor: Actor, case: Case) -> Refusal:
+    """Moving a running case back to a step it passed (a repair): an administrator working
+    in the case's territory."""
+    refusal = unseen_case(actor, case)
+    if refusal is None and not actor.roles & ADMINISTRATORS:
+        refusal = not_allowed(actor, MOVE_CASE_STEP, "only an administrator may move a case to "
+                              "another step", code="policy.move_not_allowed", case=case.id)
+    return refusal
