@@ -312,12 +312,12 @@ def _restore(session: Session, row: CaseMigration, loaded: store.LoadedCase,
 
 
 def _moved_on(session: Session, row: CaseMigration) -> dict:
-    """When and by whom the case first moved on after its migration."""
+    """When and by whom the case moved on after its migration (the first event since)."""
     migrated = session.scalar(select(func.max(Event.id)).where(
         Event.case_id == row.case_id, Event.kind == MIGRATED))
     later = session.scalars(select(Event).where(Event.case_id == row.case_id,
                                                 Event.id > (migrated or 0))
-                            .order_by(Event.id.desc()).limit(1)).first()
+                            .order_by(Event.id).limit(1)).first()
     if later is None:
         return {"case": row.case_id, "at": None, "by": None}
     return {"case": row.case_id, "at": later.at.isoformat(), "by": later.actor,
