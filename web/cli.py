@@ -23,6 +23,7 @@ ROLES = engine.policy.ROLES
 
 def register(app: Flask) -> None:
     """Add the Acompaña command groups to ``app.cli``."""
+    from .cases_cli import cases
     from .demo import demo
     from .people_cli import user
     from .process_cli import process
@@ -30,7 +31,7 @@ def register(app: Flask) -> None:
     from .settings_cli import settings
 
     for command in (deploy, case, task, timers, territory, serve, demo, settings, user,
-                    programme, process):
+                    programme, process, cases):
         app.cli.add_command(one_line(command))
 
 

@@ -37,7 +37,6 @@ from ..persistence.models import (
     Event,
     MigrationBatch,
     ProcessDefinition,
-    ProcessInstance,
 )
 from ..persistence.uow import command, unit_of_work
 from ..policy import MIGRATE_CASES, require

@@ -172,7 +172,8 @@ def _plans(workflow: BpmnWorkflow, spec, subprocess_specs: dict,
         sub = workflow.subprocesses[sp_id]
         if diff is None:
             if not sub.is_completed():
-                raise MigrationRefused(CANNOT_MOVE, "migration.subprocess_gone", process=sub.spec.name)
+                raise MigrationRefused(CANNOT_MOVE, "migration.subprocess_gone",
+                                       process=sub.spec.name)
             continue
         plans.append(_plan(sub, subprocess_specs[sub.spec.name], diff, mapping))
         plans[-1].top = workflow

@@ -68,8 +68,12 @@ SURVEY = """    <bpmn:userTask id="encuesta_egreso" name="Encuesta de egreso">
     </bpmn:userTask>
     <bpmn:sequenceFlow id="sf_encuesta_fin" sourceRef="encuesta_egreso" targetRef="fin_egreso" />
 """
-SURVEY_DI = """      <bpmndi:BPMNShape id="encuesta_egreso_di" bpmnElement="encuesta_egreso"><dc:Bounds x="3850" y="380" width="100" height="80" /></bpmndi:BPMNShape>
-      <bpmndi:BPMNEdge id="sf_encuesta_fin_di" bpmnElement="sf_encuesta_fin"><di:waypoint x="3900" y="380" /><di:waypoint x="3910" y="288" /></bpmndi:BPMNEdge>
+SURVEY_DI = """      <bpmndi:BPMNShape id="encuesta_egreso_di" bpmnElement="encuesta_egreso">
+        <dc:Bounds x="3850" y="380" width="100" height="80" />
+      </bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="sf_encuesta_fin_di" bpmnElement="sf_encuesta_fin">
+        <di:waypoint x="3900" y="380" /><di:waypoint x="3910" y="288" />
+      </bpmndi:BPMNEdge>
 """
 SURVEY_FORM = {
     "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Encuesta de egreso",
@@ -109,7 +113,8 @@ def _forget_the_plan(folder: Path) -> None:
     """The manifest and the names no longer speak of the plan step."""
     manifest = folder / "manifest.toml"
     text = manifest.read_text(encoding="utf-8")
-    for old, new in (('family_plan = "plan"\n', ""), ('"family_plan.metas", ', ""), ('"diagnostico", "plan", ', '"diagnostico", '),
+    for old, new in (('family_plan = "plan"\n', ""), ('"family_plan.metas", ', ""),
+                     ('"diagnostico", "plan", ', '"diagnostico", '),
                      (',\n          "plan.metas"]', "]"), ('plan = "plan"\n', "")):
         assert old in text, old
         text = text.replace(old, new)
