@@ -143,6 +143,30 @@ def migrate(workflow: BpmnWorkflow, spec, subprocess_specs: dict, mapping: dict[
     return result
 
 
+def element_changes(workflow: BpmnWorkflow, spec, subprocess_specs: dict) -> dict[str, str]:
+    """The case's open elements the new version removes (``removed``) or changes
+    (``changed``), by bpmn id; those it keeps as they are are left out."""
+    registry = _SERIALIZER.registry
+    top, subs = diff_workflow(registry, workflow, spec, subprocess_specs)
+    found: dict[str, str] = {}
+    for diff in [top, *subs.values()]:
+        if diff is None:
+            continue
+        for task in diff.changed:
+            if task.state & OPEN and task.task_spec.bpmn_id:
+                found.setdefault(task.task_spec.bpmn_id, "changed")
+        for task in diff.removed:
+            if task.state & OPEN and task.task_spec.bpmn_id:
+                found[task.task_spec.bpmn_id] = "removed"
+    for sp_id, diff in subs.items():
+        sub = workflow.subprocesses[sp_id]
+        if diff is None and not sub.is_completed():
+            for task in sub.get_tasks(state=OPEN):
+                if task.task_spec.bpmn_id:
+                    found[task.task_spec.bpmn_id] = "removed"
+    return found
+
+
 def deadline_changes(before: BpmnWorkflow, kept: BpmnWorkflow | None,
                      recomputed: BpmnWorkflow | None, advance: Callable) -> list[DeadlineChange]:
     """Each running deadline of ``before`` with its date after either migration (the two

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import unit_of_work
-from engine.commands import migrations
+from engine.commands import migrations, process_drafts
 from engine.core.errors import Conflict, NotAllowed
 from engine.persistence.models import CaseMigration, Event, HumanTask, ProcessInstance
+from engine.queries.migration_impact import migration_impact
 from tests.integration.familias_driver import local_day
 from tests.integration.migration_world import build
 from web.demo_data import contacto, diagnostico, sesion
@@ -164,3 +165,24 @@ def test_a_refused_request_changes_nothing(session, world, caseworker, manager):
         migrations.start_batch(session, manager, migrations.MigrationRequest("familias", 2, 2))
     assert same.value.code == "migration.same_version"
     assert session.scalar(select(func.count()).select_from(CaseMigration)) == 0
+
+
+def test_the_impact_of_version_two_and_of_a_draft_like_it_counts_the_cases_at_the_removed_step(
+        session, world, manager, real_forms):
+    impact = migration_impact(session, manager, "familias", 2)
+    assert impact.sources == [1]
+    removed = {e.bpmn_id: e for e in impact.elements if e.change == "removed"}
+    plan = removed["plan"]
+    assert (plan.cases, dict(plan.by_territory)) == (3, {"antofagasta": 3})
+    assert dict(plan.outcomes) == {"needs_mapping": 3}
+    assert dict(impact.outcomes) == {"moves": 8, "needs_mapping": 3, "cannot_move": 1}
+    mapped = migration_impact(session, manager, "familias", 2, {"plan": "diagnostico"})
+    assert dict(mapped.outcomes) == {"moves": 8, "moves_mapped": 3, "cannot_move": 1}
+
+    with unit_of_work(session):
+        process_drafts.open_draft(session, "familias", manager)  # begun from version 2
+    drafted = migration_impact(session, manager, "familias", "draft", forms=real_forms)
+    assert drafted.target == "draft" and drafted.sources == [1, 2]
+    assert dict(drafted.outcomes) == dict(impact.outcomes)
+    assert {e.bpmn_id: e.cases for e in drafted.elements} == {
+        e.bpmn_id: e.cases for e in impact.elements}
