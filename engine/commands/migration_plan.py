@@ -195,7 +195,7 @@ def plan_case(session: Session, instance: ProcessInstance, target: Target,
                     found.reason, found.params, found.open, found.mapping)
     if with_deadlines and found.outcome in (runtime_migration.MOVES,
                                             runtime_migration.MOVES_MAPPED):
-        copies = [_migrated_copy(loaded, target, mapping, choice)
+        copies = [_migrated_copy(session, loaded, target, mapping, choice)
                   for choice in runtime_migration.DEADLINE_CHOICES]
         plan.deadlines = runtime_migration.deadline_changes(
             loaded.workflow, *copies, lambda w: runtime.advance(w, lambda _: None))
@@ -214,13 +214,21 @@ def classify_case(session: Session, loaded: store.LoadedCase, target: Target,
                                       mapping)
 
 
-def _migrated_copy(loaded: store.LoadedCase, target: Target, mapping: dict[str, str],
-                   deadlines: str):
+def _migrated_copy(session: Session, loaded: store.LoadedCase, target: Target,
+                   mapping: dict[str, str], deadlines: str):
     copy = load_state(loaded.instance.state, loaded.workflow.spec,
                       loaded.workflow.subprocess_specs)
     runtime.attach(copy, store.case_context(loaded.case, target.settings or loaded.settings))
-    runtime_migration.migrate(copy, target.spec, target.subprocess_specs, mapping, deadlines)
+    runtime_migration.migrate(copy, target.spec, target.subprocess_specs, mapping, deadlines,
+                              steps_opened(session, loaded.instance.id))
     return copy
+
+
+def steps_opened(session: Session, instance_id: int) -> dict:
+    """When each open step of the case opened (its human_task row's ``created_at``)."""
+    rows = session.execute(select(HumanTask.id, HumanTask.created_at)
+                           .where(HumanTask.instance_id == instance_id))
+    return dict(rows.all())
 
 
 def now_label(moment: datetime | None) -> str | None:

@@ -35,6 +35,7 @@ from ..persistence.models import (
     Case,
     CaseMigration,
     Event,
+    HumanTask,
     MigrationBatch,
     ProcessDefinition,
 )
@@ -53,6 +54,7 @@ from .migration_plan import (  # noqa: F401 - the public names of case migration
     definition_target,
     plan_migration,
     selected,
+    steps_opened,
 )
 
 MIGRATED, ROLLED_BACK = "case_migrated", "case_migration_rolled_back"  # audit kinds
@@ -181,10 +183,12 @@ def _migrate_row(session: Session, batch: MigrationBatch, row: CaseMigration) ->
     loaded.settings = target.settings
     runtime.attach(loaded.workflow, store.case_context(loaded.case, loaded.settings))
     runtime_migration.migrate(loaded.workflow, target.spec, target.subprocess_specs,
-                              batch.mapping, batch.deadlines)
+                              batch.mapping, batch.deadlines,
+                              steps_opened(session, instance.id))
     instance.definition_id = target.definition.id
     loaded.advance()
     store.save(session, loaded, now)
+    _renamed_steps(session, loaded)
     session.flush()
     row.lock_version_after = instance.lock_version
     row.status, row.outcome, row.migrated_at = CASE_MIGRATED, found.outcome, now
@@ -197,6 +201,20 @@ def _migrate_row(session: Session, batch: MigrationBatch, row: CaseMigration) ->
                  params={"from": _version(session, row.definition_before),
                          "to": _version(session, target.definition.id), "mapping": mapping,
                          "deadlines": batch.deadlines})
+
+
+def _renamed_steps(session: Session, loaded: store.LoadedCase) -> None:
+    """The open steps that kept their id (and claim, draft, assignee) take the new
+    version's name, form and deadline."""
+    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == loaded.instance.id))
+    for row in rows:
+        task = runtime.find_task(loaded.workflow, row.id)
+        if task is None:
+            continue
+        spec = task.task_spec
+        props = runtime.properties(task)
+        row.bpmn_id, row.title = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
+        row.form_key, row.deadline_key = props.get("formKey"), props.get("deadline")
 
 
 class _Busy(Exception):

@@ -16,8 +16,9 @@ Around it this module
 * keeps the ids of surviving open tasks (``migrate_workflow`` resets them in place), so the
   human_task mirror keeps claims, drafts and assignees; a mapped step is a new task;
 * keeps each surviving waiting timer's fire time (``deadlines="keep"``) or lets the new
-  version's rule compute it again as of the moment the wait started (``"recompute"``: the
-  task's ``last_state_change``; a mapped step's timers start from now).
+  version's rule compute it again as of the moment the wait started (``"recompute"``: when
+  its step opened, as the caller knows it, else the task's ``last_state_change``); the timers
+  of a mapped step start from now, as for a step just opened.
 """
 
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..core import clock
 from .serialization import _SERIALIZER
-from .workflow import OWN_DUE, waiting_timers
+from .workflow import OWN_DUE, boundary_host, waiting_timers
 
 MOVES, MOVES_MAPPED, NEEDS_MAPPING, CANNOT_MOVE = (
     "moves", "moves_mapped", "needs_mapping", "cannot_move")
@@ -121,9 +122,13 @@ def classify(workflow: BpmnWorkflow, spec, subprocess_specs: dict,
 
 
 def migrate(workflow: BpmnWorkflow, spec, subprocess_specs: dict, mapping: dict[str, str],
-            deadlines: str = KEEP) -> Classification:
+            deadlines: str = KEEP, wait_started: dict[str, datetime] | None = None
+            ) -> Classification:
     """Move ``workflow`` in place onto ``spec``; the caller runs its engine steps after.
 
+    ``wait_started`` (task id → moment) says when a step opened, so its timers are
+    recomputed from then (the human_task mirror's ``created_at``); a timer not named there
+    starts from the moment SpiffWorkflow last changed its state (the wall clock).
     Returns the classification; the workflow is only changed when it moves.
     """
     result = classify(workflow, spec, subprocess_specs, mapping)
@@ -139,32 +144,30 @@ def migrate(workflow: BpmnWorkflow, spec, subprocess_specs: dict, mapping: dict[
             anchor.reset_branch(None)
         _drop_leftovers(plan)
     workflow.subprocess_specs = subprocess_specs
-    _restore_deadlines(workflow, kept, deadlines)
+    _restore_deadlines(workflow, kept, deadlines, wait_started or {})
     return result
 
 
 def element_changes(workflow: BpmnWorkflow, spec, subprocess_specs: dict) -> dict[str, str]:
     """The case's open elements the new version removes (``removed``) or changes
     (``changed``), by bpmn id; those it keeps as they are are left out."""
-    registry = _SERIALIZER.registry
-    top, subs = diff_workflow(registry, workflow, spec, subprocess_specs)
+    top, subs = diff_workflow(_SERIALIZER.registry, workflow, spec, subprocess_specs)
     found: dict[str, str] = {}
     for diff in [top, *subs.values()]:
-        if diff is None:
-            continue
-        for task in diff.changed:
-            if task.state & OPEN and task.task_spec.bpmn_id:
-                found.setdefault(task.task_spec.bpmn_id, "changed")
-        for task in diff.removed:
-            if task.state & OPEN and task.task_spec.bpmn_id:
-                found[task.task_spec.bpmn_id] = "removed"
+        if diff is not None:
+            found.update(dict.fromkeys(_open_ids(diff.changed), "changed"))
+    for diff in [top, *subs.values()]:
+        if diff is not None:
+            found.update(dict.fromkeys(_open_ids(diff.removed), "removed"))
     for sp_id, diff in subs.items():
         sub = workflow.subprocesses[sp_id]
         if diff is None and not sub.is_completed():
-            for task in sub.get_tasks(state=OPEN):
-                if task.task_spec.bpmn_id:
-                    found[task.task_spec.bpmn_id] = "removed"
+            found.update(dict.fromkeys(_open_ids(sub.get_tasks(state=OPEN)), "removed"))
     return found
+
+
+def _open_ids(tasks) -> list[str]:
+    return [t.task_spec.bpmn_id for t in tasks if t.state & OPEN and t.task_spec.bpmn_id]
 
 
 def deadline_changes(before: BpmnWorkflow, kept: BpmnWorkflow | None,
@@ -306,7 +309,8 @@ def _kept_internal(workflow: BpmnWorkflow) -> dict:
     return kept
 
 
-def _restore_deadlines(workflow: BpmnWorkflow, kept: dict, deadlines: str) -> None:
+def _restore_deadlines(workflow: BpmnWorkflow, kept: dict, deadlines: str,
+                       wait_started: dict[str, datetime]) -> None:
     for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.FUTURE
                                    | TaskState.LIKELY):
         before = kept.get(task.id)
@@ -317,7 +321,9 @@ def _restore_deadlines(workflow: BpmnWorkflow, kept: dict, deadlines: str) -> No
             task.internal_data.update(values)
         elif values and isinstance(getattr(task.task_spec, "event_definition", None),
                                    TimerEventDefinition):
-            _recompute_from(task, datetime.fromtimestamp(started, UTC))
+            host = boundary_host(task)
+            start = wait_started.get(str(host.id if host else task.id))
+            _recompute_from(task, start or datetime.fromtimestamp(started, UTC))
 
 
 def _recompute_from(task: Task, started: datetime) -> None:
