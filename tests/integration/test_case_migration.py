@@ -8,6 +8,7 @@ plan need a mapping and the paused one cannot move; with ``plan=diagnostico`` th
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -186,3 +187,21 @@ def test_the_impact_of_version_two_and_of_a_draft_like_it_counts_the_cases_at_th
     assert dict(drafted.outcomes) == dict(impact.outcomes)
     assert {e.bpmn_id: e.cases for e in drafted.elements} == {
         e.bpmn_id: e.cases for e in impact.elements}
+
+
+def test_two_runners_on_one_batch_migrate_each_case_once(session, sql_engine, world, manager):
+    if sql_engine.dialect.name != "postgresql":
+        pytest.skip("row locks (skip_locked) are PostgreSQL's; SQLite runs one runner at a time")
+    with unit_of_work(session):
+        batch_id = migrations.start_batch(session, manager, MAPPED)
+    with ThreadPoolExecutor(2) as pool:
+        taken = [[], []]
+        runs = [pool.submit(migrations.run_batch, sql_engine, batch_id, on_case=taken[n].append)
+                for n in range(2)]
+        for r in runs:
+            r.result()
+    progress = migrations.batch_progress(session, batch_id)
+    assert (progress.migrated, progress.skipped, progress.failed) == (11, 1, 0)
+    assert len(taken[0]) + len(taken[1]) == 12
+    assert not {r.case_id for r in taken[0]} & {r.case_id for r in taken[1]}
+    assert migrated_events(session) == 11
