@@ -143,6 +143,9 @@ def migrate(workflow: BpmnWorkflow, spec, subprocess_specs: dict, mapping: dict[
             anchor.task_spec = new_spec
             anchor.reset_branch(None)
         _drop_leftovers(plan)
+    for sp_id, sub in list(workflow.subprocesses.items()):
+        if sub.spec.name not in subprocess_specs:  # finished (an open one refused the move)
+            workflow.subprocesses.pop(sp_id)
     workflow.subprocess_specs = subprocess_specs
     _restore_deadlines(workflow, kept, deadlines, wait_started or {})
     return result
@@ -193,15 +196,17 @@ def _plans(workflow: BpmnWorkflow, spec, subprocess_specs: dict,
            mapping: dict[str, str]) -> list[_Plan]:
     registry = _SERIALIZER.registry
     top, subs = diff_workflow(registry, workflow, spec, subprocess_specs)
+    for sp_id, diff in subs.items():  # a started subprocess that is gone stops everything
+        sub = workflow.subprocesses[sp_id]
+        if diff is None and not sub.is_completed():
+            raise MigrationRefused(CANNOT_MOVE, "migration.subprocess_gone",
+                                   process=sub.spec.name)
     plans = [_plan(workflow, spec, top, mapping)]
     plans[0].top = workflow
     for sp_id, diff in subs.items():
-        sub = workflow.subprocesses[sp_id]
         if diff is None:
-            if not sub.is_completed():
-                raise MigrationRefused(CANNOT_MOVE, "migration.subprocess_gone",
-                                       process=sub.spec.name)
             continue
+        sub = workflow.subprocesses[sp_id]
         plans.append(_plan(sub, subprocess_specs[sub.spec.name], diff, mapping))
         plans[-1].top = workflow
     return plans

@@ -205,3 +205,23 @@ def test_two_runners_on_one_batch_migrate_each_case_once(session, sql_engine, wo
     assert len(taken[0]) + len(taken[1]) == 12
     assert not {r.case_id for r in taken[0]} & {r.case_id for r in taken[1]}
     assert migrated_events(session) == 11
+
+
+def test_a_case_whose_migration_fails_is_marked_failed_and_the_batch_goes_on(
+        session, sql_engine, world, manager, monkeypatch):
+    broken = world.case_ids("ingreso")[0]
+    real = migrations.store.save
+
+    def breaks_one(session, loaded, now):
+        if loaded.case.id == broken:
+            raise RuntimeError("disk on fire")
+        return real(session, loaded, now)
+
+    monkeypatch.setattr(migrations.store, "save", breaks_one)
+    batch_id, progress = run(session, sql_engine, manager)
+    assert (progress.migrated, progress.skipped, progress.failed) == (10, 1, 1)
+    row = session.scalars(select(CaseMigration).where(CaseMigration.case_id == broken)).one()
+    assert (row.status, row.reason) == ("failed", "migration.failed")
+    assert "disk on fire" in row.params["detail"]
+    assert versions_of(session)[broken] == 1 and migrated_events(session, broken) == 0
+

@@ -143,3 +143,62 @@ def test_a_running_deadline_keeps_its_date_or_is_recomputed_from_the_start_of_th
     _, recomputed = moved(case_at("a", versions), versions, deadlines="recompute")
     assert [t.due_at for t in waiting_timers(kept)] == [T0 + timedelta(hours=48)]
     assert [t.due_at for t in waiting_timers(recomputed)] == [T0 + timedelta(hours=24)]
+
+
+SUB = ('<bpmn:subProcess id="sp" name="Sub"><bpmn:incoming>f0</bpmn:incoming>'
+       '<bpmn:outgoing>f1</bpmn:outgoing><bpmn:startEvent id="sp_start"><bpmn:outgoing>g0'
+       '</bpmn:outgoing></bpmn:startEvent>' + user("x", "g0", "g1")
+       + '<bpmn:endEvent id="sp_end"><bpmn:incoming>g1</bpmn:incoming></bpmn:endEvent>'
+       + flow("g0", "sp_start", "x") + flow("g1", "x", "sp_end") + '</bpmn:subProcess>')
+WITH_SUB = (HEAD + SUB + '<bpmn:endEvent id="end"><bpmn:incoming>f1</bpmn:incoming>'
+            '</bpmn:endEvent>' + flow("f0", "start", "sp") + flow("f1", "sp", "end") + TAIL)
+SUB_RENAMED = WITH_SUB.replace('"Paso x"', '"Paso x (nuevo nombre)"')
+WITHOUT_SUB = (HEAD + user("y", "f0", "f1") + '<bpmn:endEvent id="end"><bpmn:incoming>f1'
+               '</bpmn:incoming></bpmn:endEvent>' + flow("f0", "start", "y")
+               + flow("f1", "y", "end") + TAIL)
+
+
+def in_subprocess():
+    spec, subs = parsed(WITH_SUB)
+    workflow = BpmnWorkflow(spec, subs, script_engine=RestrictedScriptEngine())
+    with clock.frozen_at(T0):
+        advance(workflow, lambda t: None)
+    return workflow
+
+
+def test_a_started_subprocess_moves_with_its_own_new_spec():
+    workflow = in_subprocess()
+    before = ready_user_tasks(workflow)[0].id
+    result, after = moved(workflow, (None, parsed(SUB_RENAMED)))
+    assert result.outcome == "moves"
+    [task] = ready_user_tasks(after)
+    assert (task.id, task.task_spec.bpmn_name) == (before, "Paso x (nuevo nombre)")
+
+
+def test_a_started_subprocess_whose_spec_is_gone_cannot_move():
+    found = migration.classify(in_subprocess(), *parsed(WITHOUT_SUB), {"x": "y"})
+    assert (found.outcome, found.reason, found.params) == (
+        "cannot_move", "migration.subprocess_gone", {"process": "sp"})
+
+
+THEN_Z = (HEAD + SUB + user("z", "f1", "f2") + '<bpmn:endEvent id="end"><bpmn:incoming>f2'
+          '</bpmn:incoming></bpmn:endEvent>' + flow("f0", "start", "sp") + flow("f1", "sp", "z")
+          + flow("f2", "z", "end") + TAIL)
+ONLY_Z = (HEAD + user("z", "f0", "f2") + '<bpmn:endEvent id="end"><bpmn:incoming>f2'
+          '</bpmn:incoming></bpmn:endEvent>' + flow("f0", "start", "z")
+          + flow("f2", "z", "end") + TAIL)
+
+
+def test_a_finished_subprocess_whose_spec_is_gone_is_dropped_and_the_case_goes_on():
+    spec, subs = parsed(THEN_Z)
+    workflow = BpmnWorkflow(spec, subs, script_engine=RestrictedScriptEngine())
+    with clock.frozen_at(T0):
+        advance(workflow, lambda t: None)
+        ready_user_tasks(workflow)[0].run()
+        advance(workflow, lambda t: None)
+    assert ready_ids(workflow) == ["z"] and workflow.subprocesses
+    result, after = moved(workflow, (None, parsed(ONLY_Z)))
+    assert result.outcome == "moves" and not after.subprocesses
+    ready_user_tasks(after)[0].run()
+    advance(after, lambda t: None)
+    assert after.is_completed()
