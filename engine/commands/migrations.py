@@ -233,6 +233,8 @@ def _mark_failed(sql_engine: Engine, row_id: int, error: Exception) -> CaseMigra
         if row is None or row.status != CASE_PENDING:
             return row
         code = getattr(error, "code", None) if isinstance(error, EngineError) else None
+        if isinstance(error, runtime_migration.MigrationRefused):
+            code = error.reason
         row.status, row.outcome = CASE_FAILED, runtime_migration.CANNOT_MOVE
         row.reason = code or "migration.failed"
         row.params = dict(getattr(error, "params", None) or {}) if code else {

@@ -112,13 +112,18 @@ def open_elements(workflow: BpmnWorkflow) -> list[OpenElement]:
 def classify(workflow: BpmnWorkflow, spec, subprocess_specs: dict,
              mapping: dict[str, str]) -> Classification:
     """What migrating ``workflow`` to ``spec`` with ``mapping`` would do (nothing changes)."""
+    return _classified(workflow, spec, subprocess_specs, mapping)[0]
+
+
+def _classified(workflow: BpmnWorkflow, spec, subprocess_specs: dict,
+                mapping: dict[str, str]) -> tuple[Classification, list]:
     where = open_elements(workflow)
     try:
         plans = _plans(workflow, spec, subprocess_specs, mapping)
     except MigrationRefused as refused:
-        return Classification(refused.outcome, where, refused.reason, refused.params)
+        return Classification(refused.outcome, where, refused.reason, refused.params), []
     used = {old: new for plan in plans for _, _, old, new in plan.anchors}
-    return Classification(MOVES_MAPPED if used else MOVES, where, mapping=used)
+    return Classification(MOVES_MAPPED if used else MOVES, where, mapping=used), plans
 
 
 def migrate(workflow: BpmnWorkflow, spec, subprocess_specs: dict, mapping: dict[str, str],
@@ -131,10 +136,9 @@ def migrate(workflow: BpmnWorkflow, spec, subprocess_specs: dict, mapping: dict[
     starts from the moment SpiffWorkflow last changed its state (the wall clock).
     Returns the classification; the workflow is only changed when it moves.
     """
-    result = classify(workflow, spec, subprocess_specs, mapping)
+    result, plans = _classified(workflow, spec, subprocess_specs, mapping)
     if result.outcome not in (MOVES, MOVES_MAPPED):
         return result
-    plans = _plans(workflow, spec, subprocess_specs, mapping)
     kept = _kept_internal(workflow)
     for plan in plans:
         _prune_removed(plan)
