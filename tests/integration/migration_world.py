@@ -11,18 +11,24 @@ Version 2 (tests/integration/familias_versions.familias_v2_migration) adds a las
 egreso, removes the plan step and adds a field to the session form.
 """
 
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import engine
 from engine import unit_of_work
-from tests.conftest import ROOT
-from tests.integration.familias_driver import FamiliaCase
+from engine.persistence.models import Case
+from tests.conftest import ROOT, add_territories, ana, jorge, seed_session
+from tests.integration.case_driver import CaseSteps, Timeline
+from tests.integration.familias_driver import SANTIAGO, FamiliaCase
 from tests.integration.familias_versions import familias_v2_migration
 from tests.integration.test_familias_two_versions import LaterFamily
+from tests.templates import Seed
 from web.demo_data import contacto, diagnostico, ingreso, plan
 
 ALLOCATED = date(2026, 3, 2)
+LEFT_ON = date(2026, 3, 6)
 STAGES = (["primer_contacto"] * 2 + ["ingreso"] * 2 + ["diagnostico"] * 3 + ["plan"] * 3
           + ["sesion", "paused"])
 STEPS = [("primer_contacto", contacto), ("ingreso", ingreso), ("diagnostico", diagnostico),
@@ -51,7 +57,7 @@ def build(session, forms, caseworker, supervisor, tmp_path) -> World:
     first.wait_until(date(2026, 3, 3))
     for family, stage in zip(families, STAGES, strict=True):
         _bring(first, family, stage)
-    first.wait_until(date(2026, 3, 6))
+    first.wait_until(LEFT_ON)
     folder, v2_forms = familias_v2_migration(tmp_path)
     with unit_of_work(session):
         engine.deploy_folder(session, folder, v2_forms, "equipo-procesos")
@@ -68,3 +74,53 @@ def _bring(first: FamiliaCase, family, stage: str) -> None:
         with unit_of_work(first.session):
             engine.pause_deadlines(first.session, family.case.id, first.supervisor,
                                    "familia fuera de la comuna")
+
+
+def _seed(url: str) -> list[int]:
+    """The world built once into a template database: the case ids, in STAGES order."""
+    with seed_session(url) as session, tempfile.TemporaryDirectory() as tmp:
+        territories = add_territories(session)
+        world = build(session, engine.FormLibrary(ROOT / "forms"), ana(territories),
+                      jorge(territories), Path(tmp))
+        world.first.close()
+        return [f.case.id for f in world.families]
+
+
+MIGRATION_WORLD = Seed("migration_world", _seed)
+
+
+class Clock(Timeline):
+    """The seeded world's clock, going on from the day its cases were left."""
+
+    zone = SANTIAGO
+
+    def __init__(self, session, forms, caseworker, supervisor):
+        self.session, self.forms = session, forms
+        self.caseworker, self.supervisor = caseworker, supervisor
+        self.start_clock(LEFT_ON)
+
+
+class SeededFamily(CaseSteps):
+    """One seeded case, living on the world's clock."""
+
+    def __init__(self, clock: Clock, case: Case):
+        self.first, self.zone, self.case = clock, clock.zone, case
+        self.session, self.forms = clock.session, clock.forms
+        self.caseworker, self.supervisor = clock.caseworker, clock.supervisor
+
+    @property
+    def today(self) -> date:
+        return self.first.today
+
+    def at(self, hour: int, minute: int = 0):
+        return self.first.at(hour, minute)
+
+    def review_data(self) -> dict:
+        return {"accion": "contactar_afi"}
+
+
+def seeded(session, forms, caseworker, supervisor, case_ids: list[int]) -> World:
+    """The seeded world on this test's copy of the database, its clock started."""
+    clock = Clock(session, forms, caseworker, supervisor)
+    families = [SeededFamily(clock, session.get(Case, case_id)) for case_id in case_ids]
+    return World(clock, families, list(STAGES))

@@ -20,7 +20,7 @@ from engine.core.errors import Conflict, NotAllowed
 from engine.persistence.models import CaseMigration, Event, HumanTask, ProcessInstance
 from engine.queries.migration_impact import migration_impact
 from tests.integration.familias_driver import local_day
-from tests.integration.migration_world import build
+from tests.integration.migration_world import MIGRATION_WORLD, seeded
 from web.demo_data import contacto, diagnostico, sesion
 
 BY_THEMSELVES = migrations.MigrationRequest("familias", 1, 2)
@@ -32,8 +32,13 @@ class Killed(BaseException):
 
 
 @pytest.fixture
-def world(session, real_forms, territories, caseworker, supervisor, tmp_path):
-    built = build(session, real_forms, caseworker, supervisor, tmp_path)
+def database_seed():
+    return MIGRATION_WORLD
+
+
+@pytest.fixture
+def world(session, seed_data, real_forms, territories, caseworker, supervisor):
+    built = seeded(session, real_forms, caseworker, supervisor, seed_data)
     yield built
     built.first.close()
 

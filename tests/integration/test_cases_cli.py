@@ -3,13 +3,18 @@ tests/integration/migration_world.py (figures as in test_case_migration.py)."""
 
 import pytest
 
-from tests.integration.migration_world import build
+from tests.integration.migration_world import MIGRATION_WORLD, seeded
 from tests.integration.test_cli import add_person
 
 
 @pytest.fixture
-def cli(app, session, real_forms, territories, caseworker, supervisor, tmp_path):
-    world = build(session, real_forms, caseworker, supervisor, tmp_path)
+def database_seed():
+    return MIGRATION_WORLD
+
+
+@pytest.fixture
+def cli(app, session, seed_data, real_forms, territories, caseworker, supervisor):
+    world = seeded(session, real_forms, caseworker, supervisor, seed_data)
     add_person(app, "marta", "manager", "antofagasta")
     runner = app.test_cli_runner()
 
