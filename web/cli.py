@@ -1,6 +1,7 @@
 """Command line: ``flask deploy``, ``flask case …``, ``flask task …``, ``flask timers fire``,
 ``flask settings …`` (web/settings_cli.py), ``flask programme …`` (web/programme_cli.py),
-``flask process import|export`` (web/process_cli.py)."""
+``flask process import|export`` (web/process_cli.py), ``flask cases migrate|rollback``
+(web/cases_cli.py)."""
 
 import json
 from datetime import datetime
