@@ -3,14 +3,12 @@ administrator moves a running case back to a step it passed (engine.move_case), 
 ``--dry-run``, prints what the move would do and changes nothing."""
 
 import click
-from flask import Flask
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
 import engine
 from engine import unit_of_work
 
 from .auth.people import staff_member
-from .cli_errors import one_line
 from .extensions import db
 
 
@@ -54,12 +52,3 @@ def plan_lines(plan: engine.MovePlan) -> list[str]:
             f"deadlines starting: {deadlines(plan.deadlines_started)}",
             f"undone (kept in the history only): {undone or '-'}",
             f"data given back: {', '.join(plan.cleared) or '-'}"]
-
-
-def register(app: Flask) -> None:
-    """Add ``move`` to the ``flask cases`` group (made here when no one has made it yet)."""
-    group = app.cli.commands.get("cases")
-    if group is None:
-        group = AppGroup("cases", help="Cases: repairs by administrators.")
-        app.cli.add_command(group)
-    group.add_command(one_line(move))

@@ -1,6 +1,7 @@
 """Command line: ``flask deploy``, ``flask case …``, ``flask task …``, ``flask timers fire``,
 ``flask settings …`` (web/settings_cli.py), ``flask programme …`` (web/programme_cli.py),
-``flask process import|export`` (web/process_cli.py)."""
+``flask process import|export`` (web/process_cli.py), ``flask cases migrate|rollback|move``
+(web/cases_cli.py)."""
 
 import json
 from datetime import datetime
@@ -23,6 +24,7 @@ ROLES = engine.policy.ROLES
 
 def register(app: Flask) -> None:
     """Add the Acompaña command groups to ``app.cli``."""
+    from .cases_cli import cases
     from .demo import demo
     from .people_cli import user
     from .process_cli import process
@@ -30,10 +32,8 @@ def register(app: Flask) -> None:
     from .settings_cli import settings
 
     for command in (deploy, case, task, timers, territory, serve, demo, settings, user,
-                    programme, process):
+                    programme, process, cases):
         app.cli.add_command(one_line(command))
-    from .case_move_cli import register as register_case_move
-    register_case_move(app)  # `flask cases move` (joined with web/cases_cli.py at merge)
 
 
 def _forms() -> engine.FormLibrary:

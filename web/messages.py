@@ -95,6 +95,26 @@ WORDINGS: dict[str, str] = {
     "policy.programme_not_enabled": N_("Este programa no está habilitado en %(territory)s."),
     "policy.country_mismatch": N_("El programa %(programme)s funciona en %(country)s y "
                                   "%(territory)s está en %(territory_country)s."),
+    "migration.needs_mapping": N_("El paso «%(name)s» (%(element)s) no existe en la nueva "
+                                  "versión: indique a qué paso pasa."),
+    "migration.mapping_unknown": N_("El paso %(target)s al que se llevaría %(element)s no "
+                                    "existe en la nueva versión."),
+    "migration.mapping_kind": N_("El paso %(target)s no es del mismo tipo que %(element)s."),
+    "migration.kind_changed": N_("El paso abierto %(element)s cambió de tipo en la nueva "
+                                 "versión."),
+    "migration.subprocess_gone": N_("El subproceso %(process)s, ya iniciado, no existe en la "
+                                    "nueva versión."),
+    "migration.element_gone": N_("El paso %(element)s no existe en la nueva versión."),
+    "migration.open_incident": N_("El caso tiene un incidente abierto en %(element)s."),
+    "migration.paused": N_("Los plazos del caso están en pausa."),
+    "migration.same_version": N_("El caso ya está en la versión %(version)s."),
+    "migration.bad_mapping": N_("Correspondencia de pasos no válida: %(detail)s"),
+    "migration.bad_deadlines": N_("Opción de plazos no válida: %(value)s (keep o recompute)."),
+    "migration.batch_not_found": N_("No existe la migración %(batch)s."),
+    "migration.not_migrated": N_("El caso %(case)s no fue migrado (estado: %(status)s)."),
+    "migration.moved_on": N_("El caso %(case)s avanzó después de la migración (%(at)s, "
+                             "%(by)s): no se puede deshacer."),
+    "migration.failed": N_("La migración del caso falló: %(detail)s"),
     "programme.not_found": N_("No existe el programa %(programme)s."),
     "programme.not_deployed": N_("El programa %(programme)s no tiene un proceso publicado."),
     "version.not_found": N_("No existe la versión %(definition)s del proceso."),
@@ -274,6 +294,10 @@ WORDINGS: dict[str, str] = {
                                  "que lo siguieron: %(moved)s)"),
     "event.case_step_moved": N_("Caso movido al paso «%(to_step)s» desde «%(from_steps)s» "
                                 "(motivo: %(reason)s)"),
+    "event.case_migrated": N_("Caso migrado de la versión %(from)s a la %(to)s "
+                              "(correspondencia: %(mapping)s; plazos: %(deadlines)s)"),
+    "event.case_migration_rolled_back": N_("Migración deshecha: el caso vuelve de la versión "
+                                           "%(to)s a la %(from)s"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)

@@ -90,6 +90,22 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "move.parallel_branches": (),
     "move.nothing_open": (),
     "policy.move_not_allowed": ("action", "case"),
+    # moving running cases to another version (engine.commands.migrations)
+    "migration.needs_mapping": ("element", "name"),
+    "migration.mapping_unknown": ("element", "target"),
+    "migration.mapping_kind": ("element", "target"),
+    "migration.kind_changed": ("element",),
+    "migration.subprocess_gone": ("process",),
+    "migration.element_gone": ("element",),
+    "migration.open_incident": ("element",),
+    "migration.paused": (),
+    "migration.same_version": ("version",),
+    "migration.bad_mapping": ("detail",),
+    "migration.bad_deadlines": ("value",),
+    "migration.batch_not_found": ("batch",),
+    "migration.not_migrated": ("case", "status"),
+    "migration.moved_on": ("case", "at", "by"),
+    "migration.failed": ("detail",),
 }
 
 PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy time
@@ -202,6 +218,8 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.case_person_named": ("post", "to", "moved"),
     "event.urgent": ("step", "to"),
     "event.case_step_moved": ("from_steps", "to_step", "reason"),
+    "event.case_migrated": ("from", "to", "mapping", "deadlines"),
+    "event.case_migration_rolled_back": ("from", "to"),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke

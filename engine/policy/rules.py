@@ -27,6 +27,7 @@ CORRECT_STEP, EDIT_HOUSEHOLD = "correct_step", "edit_household"
 ATTACH_DOCUMENT = "attach_document"
 TRANSFER_CASE, NAME_CASE_PERSON = "transfer_case", "name_case_person"
 TAKE_TASK, TAKE_POST = "take_task", "take_post"
+MIGRATE_CASES = "migrate_cases"
 
 STARTERS = frozenset({CASEWORKER, SUPERVISOR, ADMIN, SYSTEM_ROLE})
 OVERSEERS = frozenset({SUPERVISOR, MANAGER, ADMIN, SYSTEM_ROLE})
@@ -276,6 +277,22 @@ def _manage_programme(session: Session, actor: Actor, programme: Programme | Non
                               f"where {programme.key} runs", code="policy.not_in_country",
                               programme=programme.key, country=country)
     return refusal
+
+
+@_rule(MIGRATE_CASES)
+def _migrate_cases(session: Session, actor: Actor, thing: Programme | Case | None) -> Refusal:
+    """Moving running cases to another version: a manager of the programme (``thing`` a
+    Programme), and for each case (``thing`` a Case) one who works in its territory."""
+    refusal = needs_role(actor, MIGRATE_CASES, MANAGERS)
+    if refusal is not None or thing is None:
+        return refusal
+    if isinstance(thing, Case):
+        if not sees_territory(actor, thing.territory_id):
+            return not_allowed(actor, MIGRATE_CASES, f"does not work in the territory of case "
+                               f"{thing.id}", code="policy.not_in_territory",
+                               territory=thing.territory_id)
+        return None
+    return _manage_programme(session, actor, thing)
 
 
 def countries(session: Session, actor: Actor, asked: set[str]) -> set[str]:

@@ -1,0 +1,376 @@
+"""Moving running cases to another version in bulk, one case per transaction, and back.
+
+:func:`start_batch` keeps the request and one ``pending`` row per selected case;
+:func:`migrate_next` / :func:`run_batch` take the rows one at a time, each in its own session
+and unit of work, the row locked (``skip_locked``: two runners never take the same case) and
+marked ``migrated`` in the same transaction as the case's new state, so a runner killed
+mid-batch is simply started again. A case that cannot move is ``skipped`` with its reason; one
+whose migration fails is ``failed`` with the error, and the batch goes on.
+:func:`rollback_case` / :func:`rollback_batch` restore the kept state while the case has not
+moved on since (its instance's ``lock_version`` is still the one the migration left).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from ..core import clock
+from ..core.actors import Actor
+from ..core.errors import Conflict, EngineError, NotFound
+from ..definitions import catalog
+from ..persistence import audit
+from ..persistence.models import (
+    BATCH_DONE,
+    BATCH_PLANNED,
+    BATCH_ROLLED_BACK,
+    BATCH_RUNNING,
+    CASE_FAILED,
+    CASE_MIGRATED,
+    CASE_PENDING,
+    CASE_ROLLED_BACK,
+    CASE_SKIPPED,
+    Case,
+    CaseMigration,
+    Event,
+    HumanTask,
+    MigrationBatch,
+    ProcessDefinition,
+)
+from ..persistence.uow import command, unit_of_work
+from ..policy import MIGRATE_CASES, require
+from ..runtime import migration as runtime_migration
+from ..runtime import workflow as runtime
+from . import store
+from .migration_plan import (  # noqa: F401 - the public names of case migration
+    CasePlan,
+    MigrationPlan,
+    MigrationRequest,
+    Target,
+    checked_request,
+    classify_case,
+    definition_target,
+    plan_migration,
+    selected,
+    steps_opened,
+)
+
+MIGRATED, ROLLED_BACK = "case_migrated", "case_migration_rolled_back"  # audit kinds
+STATUSES = (CASE_PENDING, CASE_MIGRATED, CASE_SKIPPED, CASE_FAILED, CASE_ROLLED_BACK)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a batch is: its status and how many cases are in each state."""
+
+    batch_id: int
+    status: str
+    total: int
+    migrated: int
+    skipped: int
+    failed: int
+    pending: int
+    rolled_back: int
+
+    @property
+    def done(self) -> int:
+        """Cases dealt with (migrated, skipped or failed, or rolled back since)."""
+        return self.total - self.pending
+
+
+@dataclass(frozen=True)
+class RollbackResult:
+    """A case a rollback restored, or refused with a reason code and its params."""
+
+    case_id: int
+    restored: bool
+    reason: str | None = None
+    params: dict | None = None
+
+
+@command
+def start_batch(session: Session, actor: Actor, request: MigrationRequest) -> int:
+    """A new batch for ``request`` with one pending row per selected case; its id."""
+    source, target = checked_request(session, actor, request)
+    now = clock.now()
+    batch = MigrationBatch(programme_key=request.programme, from_definition_id=source.id,
+                           to_definition_id=target.id, selection=request.selection(),
+                           mapping=dict(request.mapping), deadlines=request.deadlines,
+                           status=BATCH_PLANNED, created_by=actor.id, created_at=now, counts={})
+    session.add(batch)
+    session.flush()
+    instances = selected(session, actor, request, source)
+    session.add_all(CaseMigration(batch_id=batch.id, case_id=i.case_id, instance_id=i.id,
+                                  status=CASE_PENDING) for i in instances)
+    session.flush()
+    batch.counts = _counts(session, batch.id)
+    return batch.id
+
+
+def run_batch(sql_engine: Engine, batch_id: int, *,
+              on_case: Callable[[CaseMigration], None] | None = None) -> "Progress":
+    """Migrate every pending case of the batch, one per transaction; its progress after."""
+    while migrate_next(sql_engine, batch_id, limit=50, on_case=on_case):
+        pass
+    with Session(sql_engine, expire_on_commit=False) as session:
+        return batch_progress(session, batch_id)
+
+
+def migrate_next(sql_engine: Engine, batch_id: int, *, limit: int = 50,
+                 on_case: Callable[[CaseMigration], None] | None = None) -> int:
+    """Migrate up to ``limit`` pending cases of the batch, each in its own transaction;
+    how many were taken (0: none is left for this runner)."""
+    taken = 0
+    while taken < limit:
+        outcome = _migrate_one(sql_engine, batch_id)
+        if outcome is None:
+            break
+        taken += 1
+        if on_case is not None:
+            on_case(outcome)
+    if taken < limit:
+        _finish(sql_engine, batch_id)
+    return taken
+
+
+def _migrate_one(sql_engine: Engine, batch_id: int) -> CaseMigration | None:
+    row = None
+    with Session(sql_engine, expire_on_commit=False) as session:
+        try:
+            with unit_of_work(session):
+                row = _next_pending(session, batch_id)
+                if row is None:
+                    return None
+                batch = session.get(MigrationBatch, batch_id)
+                if batch.status == BATCH_PLANNED:
+                    batch.status = BATCH_RUNNING
+                _migrate_row(session, batch, row)
+                return row
+        except Exception as error:  # noqa: BLE001 - any failure is the case's, the batch goes on
+            if row is None:
+                raise
+            return _mark_failed(sql_engine, row.id, error)
+
+
+def _next_pending(session: Session, batch_id: int) -> CaseMigration | None:
+    query = (select(CaseMigration).where(CaseMigration.batch_id == batch_id,
+                                         CaseMigration.status == CASE_PENDING)
+             .order_by(CaseMigration.id).limit(1).with_for_update(skip_locked=True))
+    return session.scalars(query.execution_options(populate_existing=True)).first()
+
+
+def _migrate_row(session: Session, batch: MigrationBatch, row: CaseMigration) -> None:
+    """Move one case (its row is locked), or mark why it is skipped."""
+    now = clock.now()
+    loaded = store.load(session, row.instance_id)
+    if loaded is None:  # another worker holds the case: a later run takes it
+        raise _Busy()
+    if loaded.instance.definition_id != batch.from_definition_id or \
+            loaded.instance.status != "running":
+        _skip(row, runtime_migration.CANNOT_MOVE, "migration.same_version",
+              {"version": _version(session, loaded.instance.definition_id)})
+        return
+    target = definition_target(session, session.get(ProcessDefinition, batch.to_definition_id))
+    found = classify_case(session, loaded, target, batch.mapping)
+    if found.outcome not in (runtime_migration.MOVES, runtime_migration.MOVES_MAPPED):
+        _skip(row, found.outcome, found.reason, found.params)
+        return
+    instance = loaded.instance
+    row.state_before, row.definition_before = instance.state, instance.definition_id
+    row.lock_version_before = instance.lock_version
+    loaded.settings = target.settings
+    runtime.attach(loaded.workflow, store.case_context(loaded.case, loaded.settings))
+    runtime_migration.migrate(loaded.workflow, target.spec, target.subprocess_specs,
+                              batch.mapping, batch.deadlines,
+                              steps_opened(session, instance.id))
+    instance.definition_id = target.definition.id
+    loaded.advance()
+    store.save(session, loaded, now)
+    _renamed_steps(session, loaded)
+    session.flush()
+    row.lock_version_after = instance.lock_version
+    row.status, row.outcome, row.migrated_at = CASE_MIGRATED, found.outcome, now
+    row.params = {"mapping": found.mapping}
+    mapping = ", ".join(f"{k} → {v}" for k, v in found.mapping.items()) or "-"
+    audit.record(session, loaded.case.id, MIGRATED, batch.created_by, now,
+                 data={"batch": batch.id, "from": _version(session, row.definition_before),
+                       "to": _version(session, target.definition.id),
+                       "mapping": found.mapping, "deadlines": batch.deadlines},
+                 params={"from": _version(session, row.definition_before),
+                         "to": _version(session, target.definition.id), "mapping": mapping,
+                         "deadlines": batch.deadlines})
+
+
+def _renamed_steps(session: Session, loaded: store.LoadedCase) -> None:
+    """The open steps that kept their id (and claim, draft, assignee) take the new
+    version's name, form and deadline."""
+    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == loaded.instance.id))
+    for row in rows:
+        task = runtime.find_task(loaded.workflow, row.id)
+        if task is None:
+            continue
+        spec = task.task_spec
+        props = runtime.properties(task)
+        row.bpmn_id, row.title = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
+        row.form_key, row.deadline_key = props.get("formKey"), props.get("deadline")
+
+
+class _Busy(Exception):
+    """The case is locked by someone else: leave its row pending."""
+
+
+def _skip(row: CaseMigration, outcome: str, reason: str | None, params: dict) -> None:
+    row.status, row.outcome, row.reason, row.params = CASE_SKIPPED, outcome, reason, params
+
+
+def _mark_failed(sql_engine: Engine, row_id: int, error: Exception) -> CaseMigration | None:
+    if isinstance(error, _Busy):
+        return None
+    with Session(sql_engine, expire_on_commit=False) as session, unit_of_work(session):
+        row = session.get(CaseMigration, row_id, with_for_update=True)
+        if row is None or row.status != CASE_PENDING:
+            return row
+        code = getattr(error, "code", None) if isinstance(error, EngineError) else None
+        if isinstance(error, runtime_migration.MigrationRefused):
+            code = error.reason
+        row.status, row.outcome = CASE_FAILED, runtime_migration.CANNOT_MOVE
+        row.reason = code or "migration.failed"
+        row.params = dict(getattr(error, "params", None) or {}) if code else {
+            "detail": f"{type(error).__name__}: {error}"[:500]}
+        return row
+
+
+def _finish(sql_engine: Engine, batch_id: int) -> None:
+    with Session(sql_engine, expire_on_commit=False) as session, unit_of_work(session):
+        batch = session.get(MigrationBatch, batch_id, with_for_update=True)
+        counts = _counts(session, batch_id)
+        batch.counts = counts
+        if counts[CASE_PENDING] == 0 and batch.status in (BATCH_PLANNED, BATCH_RUNNING):
+            batch.status, batch.finished_at = BATCH_DONE, clock.now()
+
+
+def _counts(session: Session, batch_id: int) -> dict[str, int]:
+    query = (select(CaseMigration.status, func.count()).where(CaseMigration.batch_id == batch_id)
+             .group_by(CaseMigration.status))
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update({status: n for status, n in session.execute(query)})
+    return counts
+
+
+def _version(session: Session, definition_id: int | None) -> int | None:
+    if definition_id is None:
+        return None
+    return session.scalar(select(ProcessDefinition.version)
+                          .where(ProcessDefinition.id == definition_id))
+
+
+def batch_progress(session: Session, batch_id: int) -> Progress:
+    """How far batch ``batch_id`` is (for a progress bar)."""
+    batch = _batch(session, batch_id)
+    counts = _counts(session, batch_id)
+    return Progress(batch_id, batch.status, sum(counts.values()), counts[CASE_MIGRATED],
+                    counts[CASE_SKIPPED], counts[CASE_FAILED], counts[CASE_PENDING],
+                    counts[CASE_ROLLED_BACK])
+
+
+def batch_cases(session: Session, batch_id: int) -> list[CaseMigration]:
+    """The rows of a batch, in the order they were taken."""
+    return list(session.scalars(select(CaseMigration).where(CaseMigration.batch_id == batch_id)
+                                .order_by(CaseMigration.id)))
+
+
+def _batch(session: Session, batch_id: int) -> MigrationBatch:
+    batch = session.get(MigrationBatch, batch_id, populate_existing=True)
+    if batch is None:
+        raise NotFound(f"no migration batch {batch_id}", code="migration.batch_not_found",
+                       batch=batch_id)
+    return batch
+
+
+# -- rollback ----------------------------------------------------------------------------------
+
+
+@command
+def rollback_case(session: Session, actor: Actor, batch_id: int, case_id: int) -> RollbackResult:
+    """Give case ``case_id`` back the state and version it had before batch ``batch_id``,
+    unless it moved on since (then the result says when and who, nothing changes)."""
+    batch = _batch(session, batch_id)
+    require(session, actor, MIGRATE_CASES, catalog.programme(session, batch.programme_key))
+    row = session.scalars(select(CaseMigration).where(
+        CaseMigration.batch_id == batch_id, CaseMigration.case_id == case_id)
+        .with_for_update()).first()
+    if row is None:
+        raise NotFound(f"case {case_id} is not in batch {batch_id}", code="case.not_found",
+                       case=case_id)
+    require(session, actor, MIGRATE_CASES, session.get(Case, case_id))
+    if row.status != CASE_MIGRATED:
+        return RollbackResult(case_id, False, "migration.not_migrated",
+                              {"case": case_id, "status": row.status})
+    loaded = store.load_for_update(session, row.instance_id)
+    if loaded.instance.lock_version != row.lock_version_after:
+        return RollbackResult(case_id, False, "migration.moved_on", _moved_on(session, row))
+    _restore(session, row, loaded, actor)
+    return RollbackResult(case_id, True)
+
+
+def _restore(session: Session, row: CaseMigration, loaded: store.LoadedCase,
+             actor: Actor) -> None:
+    now = clock.now()
+    instance = loaded.instance
+    after = instance.definition_id
+    instance.state, instance.definition_id = row.state_before, row.definition_before
+    session.flush()
+    restored = store.load_for_update(session, instance.id)
+    store.save(session, restored, now)
+    row.status, row.rolled_back_at, row.rolled_back_by = CASE_ROLLED_BACK, now, actor.id
+    versions_ = {"from": _version(session, row.definition_before), "to": _version(session, after)}
+    audit.record(session, row.case_id, ROLLED_BACK, actor.id, now,
+                 data={"batch": row.batch_id, **versions_}, params=versions_)
+
+
+def _moved_on(session: Session, row: CaseMigration) -> dict:
+    """When and by whom the case moved on after its migration (the first event since)."""
+    migrated = session.scalar(select(func.max(Event.id)).where(
+        Event.case_id == row.case_id, Event.kind == MIGRATED))
+    later = session.scalars(select(Event).where(Event.case_id == row.case_id,
+                                                Event.id > (migrated or 0))
+                            .order_by(Event.id).limit(1)).first()
+    if later is None:
+        return {"case": row.case_id, "at": None, "by": None}
+    return {"case": row.case_id, "at": later.at.isoformat(), "by": later.actor,
+            "event": later.code}
+
+
+def rollback_batch(sql_engine: Engine, actor: Actor, batch_id: int) -> list[RollbackResult]:
+    """Roll back every migrated case of the batch, one per transaction; refusals are listed
+    and the others go on. The batch is ``rolled_back`` once none of its cases is migrated."""
+    with Session(sql_engine, expire_on_commit=False) as session:
+        batch = _batch(session, batch_id)
+        require(session, actor, MIGRATE_CASES, catalog.programme(session, batch.programme_key))
+        case_ids = [r.case_id for r in batch_cases(session, batch_id)
+                    if r.status == CASE_MIGRATED]
+    results = []
+    for case_id in case_ids:
+        with Session(sql_engine, expire_on_commit=False) as session, unit_of_work(session):
+            results.append(rollback_case(session, actor, batch_id, case_id))
+    with Session(sql_engine, expire_on_commit=False) as session, unit_of_work(session):
+        batch = _batch(session, batch_id)
+        batch.counts = _counts(session, batch_id)
+        if batch.counts[CASE_MIGRATED] == 0:
+            batch.status = BATCH_ROLLED_BACK
+    return results
+
+
+def refused(result: RollbackResult) -> Conflict:
+    """A refused rollback as the error a single-case request raises."""
+    return Conflict(f"case {result.case_id} cannot be rolled back: {result.reason}",
+                    code=result.reason, **(result.params or {}))
+
+
+__all__ = [
+    "CasePlan", "MigrationPlan", "MigrationRequest", "Progress", "RollbackResult", "Target",
+    "batch_cases", "batch_progress", "migrate_next", "plan_migration", "refused",
+    "rollback_batch", "rollback_case", "run_batch", "start_batch",
+]

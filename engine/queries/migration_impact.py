@@ -1,0 +1,120 @@
+"""What a new version (a published or retired one, or the programme's draft) would do to the
+running cases of the other versions, element by element and territory by territory.
+
+Each case is judged by the classifier of the migration plan itself
+(engine.commands.migration_plan.classify_case), so the preview and the migration never disagree.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..commands import migration_plan, store
+from ..commands.process_drafts import draft_forms
+from ..core.actors import Actor
+from ..core.errors import NotFound
+from ..definitions import catalog, versions
+from ..definitions.forms import FormLibrary
+from ..definitions.parsing import parse_process
+from ..persistence.models import Case, ProcessDefinition, ProcessDraft, ProcessInstance
+from ..policy import MIGRATE_CASES, require
+from ..programmes.settings import settings_from_dict
+from ..runtime import migration as runtime_migration
+
+DRAFT = "draft"
+
+
+@dataclass
+class ElementImpact:
+    """One changed or removed element: how many running cases sit there per territory code,
+    and what would become of them (outcomes, and the reason codes of those that need a
+    mapping or cannot move)."""
+
+    bpmn_id: str
+    name: str | None
+    change: str
+    by_territory: Counter = field(default_factory=Counter)
+    outcomes: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)
+
+    @property
+    def cases(self) -> int:
+        """The running cases sitting at the element."""
+        return sum(self.by_territory.values())
+
+
+@dataclass
+class Impact:
+    """The impact of ``target`` on the running cases of the ``sources`` versions."""
+
+    programme: str
+    target: str
+    sources: list[int]
+    elements: list[ElementImpact]
+    outcomes: Counter  # over every running case looked at, touched or not
+
+
+def migration_impact(session: Session, actor: Actor, programme_key: str, target: int | str,
+                     mapping: dict[str, str] | None = None, *,
+                     forms: FormLibrary | None = None) -> Impact:
+    """The impact of version ``target`` (a number) or of the programme's draft
+    (``"draft"``; its sources are parsed as its validation does, with ``forms`` for the
+    reference data not in the draft) on the running cases the actor may migrate."""
+    programme = catalog.programme(session, programme_key)
+    require(session, actor, MIGRATE_CASES, programme)
+    goal = _target(session, programme_key, target, forms)
+    skip = goal.definition.id if goal.definition is not None else None
+    elements: dict[str, ElementImpact] = {}
+    outcomes: Counter = Counter()
+    sources = []
+    for source in versions.in_use(session, programme_key):
+        if source.id == skip:
+            continue
+        sources.append(source.version)
+        for instance in _running(session, actor, source):
+            _judge(session, instance, goal, mapping or {}, elements, outcomes)
+    return Impact(programme_key, goal.label, sorted(sources),
+                  sorted(elements.values(), key=lambda e: (-e.cases, e.bpmn_id)), outcomes)
+
+
+def _target(session: Session, programme_key: str, target: int | str,
+            forms: FormLibrary | None) -> migration_plan.Target:
+    if target != DRAFT:
+        definition = versions.find_version(session, programme_key, int(target))
+        return migration_plan.definition_target(session, definition)
+    draft = session.get(ProcessDraft, programme_key)
+    if draft is None:
+        raise NotFound(f"{programme_key} has no draft", code="programme.not_found",
+                       programme=programme_key)
+    settings = settings_from_dict(draft.settings or {})
+    library = draft_forms(session, draft, forms)
+    parsed = parse_process(draft.sources or {}, settings, library)
+    return migration_plan.Target(DRAFT, parsed.spec, parsed.subprocess_specs, None, settings)
+
+
+def _running(session: Session, actor: Actor, source: ProcessDefinition) -> list[ProcessInstance]:
+    query = (select(ProcessInstance).join(Case, Case.id == ProcessInstance.case_id)
+             .where(ProcessInstance.definition_id == source.id,
+                    ProcessInstance.status == "running").order_by(ProcessInstance.id))
+    if actor.territories is not None:
+        query = query.where(Case.territory_id.in_(sorted(actor.territories)))
+    return list(session.scalars(query))
+
+
+def _judge(session: Session, instance: ProcessInstance, goal: migration_plan.Target,
+           mapping: dict, elements: dict, outcomes: Counter) -> None:
+    loaded = store.load(session, instance.id, lock=False)
+    found = migration_plan.classify_case(session, loaded, goal, mapping)
+    outcomes[found.outcome] += 1
+    changes = runtime_migration.element_changes(loaded.workflow, goal.spec,
+                                                goal.subprocess_specs)
+    names = {e.bpmn_id: e.name for e in found.open}
+    for bpmn_id, change in changes.items():
+        element = elements.setdefault(bpmn_id, ElementImpact(bpmn_id, names.get(bpmn_id),
+                                                             change))
+        element.by_territory[loaded.case.territory.code] += 1
+        element.outcomes[found.outcome] += 1
+        if found.reason:
+            element.reasons[found.reason] += 1
