@@ -12,7 +12,7 @@ from flask import Flask
 import engine
 from engine.core import clock
 
-from . import heartbeat
+from . import heartbeat, migration_runs
 from .extensions import db
 from .notifications import outbox
 
@@ -34,6 +34,7 @@ class Sweeper(threading.Thread):
             try:
                 result = engine.fire_due_timers(db.engine)
                 outbox.send_pending_now(db.session)  # urgent mails an outage held back
+                migration_runs.resume(self.app)  # a batch stopped part-way goes on
                 heartbeat.beat(db.session, heartbeat.SWEEPER, clock.now())
                 return result
             finally:

@@ -29,6 +29,7 @@ def _app():
 
 def sweep_timers() -> dict:
     """Fire every timer due now (notifying people as they fire); return what was done."""
+    from web import migration_runs
     from web.extensions import db
     from web.notifications import outbox
 
@@ -41,6 +42,7 @@ def sweep_timers() -> dict:
             if result.instances + result.skipped + result.failed < BATCH:
                 break
         outbox.send_pending_now(db.session)  # urgent mails an SMTP outage held back
+        migration_runs.resume(_app())  # a batch whose worker was killed goes on
         db.session.remove()
     if totals.fired or totals.skipped or totals.failed:
         log.info("sweep: fired %d timer(s) on %d case(s), %d skipped, %d failed", totals.fired,
@@ -63,5 +65,18 @@ def send_daily_digest() -> int:
     with app.app_context():
         try:
             return send_digests(db.session, mailer, engine.core.clock.now())
+        finally:
+            db.session.remove()
+
+
+def migrate_batch(batch_id: int) -> int:
+    """Migrate the next chunk of cases of batch ``batch_id`` (web.migration_runs); how many."""
+    from web import migration_runs
+    from web.extensions import db
+
+    app = _app()
+    with app.app_context():
+        try:
+            return migration_runs.run_chunk(app, batch_id)
         finally:
             db.session.remove()

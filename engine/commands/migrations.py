@@ -266,6 +266,16 @@ def _version(session: Session, definition_id: int | None) -> int | None:
                           .where(ProcessDefinition.id == definition_id))
 
 
+def unfinished_batches(session: Session) -> list[int]:
+    """Batches that still have pending cases (started, or stopped part-way), oldest first."""
+    pending = select(CaseMigration.batch_id).where(CaseMigration.status == CASE_PENDING)
+    query = (select(MigrationBatch.id)
+             .where(MigrationBatch.status.in_((BATCH_PLANNED, BATCH_RUNNING)),
+                    MigrationBatch.id.in_(pending))
+             .order_by(MigrationBatch.id))
+    return list(session.scalars(query))
+
+
 def batch_progress(session: Session, batch_id: int) -> Progress:
     """How far batch ``batch_id`` is (for a progress bar)."""
     batch = _batch(session, batch_id)
