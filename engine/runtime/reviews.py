@@ -135,6 +135,9 @@ def rearm(escalation: Task, at: str) -> None:
     first = escalation._get_internal_data(FIRST_ESCALATION) or escalation._get_internal_data(
         "event_value")
     escalation._drop_children(force=True)
+    workflow = escalation.workflow
+    if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
+        workflow.last_task = escalation  # it was in the dropped path
     escalation.internal_data = {FIRST_ESCALATION: first, "event_value": at}
     escalation._set_state(TaskState.WAITING)
     for output in escalation.task_spec.outputs:  # the path a new review will take
