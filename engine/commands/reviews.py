@@ -7,8 +7,8 @@ step is done and any second review of a step that already has one open, each rec
 case's history, and arms the escalation again after a review a person did while its step
 is still late: the next review opens one review period later (the review's own deadline,
 e.g. 3 días hábiles), and so on until the step is done; never two at once. When a person
-completes a review, :func:`check_outcome` refuses (before anything changes) an outcome that cannot be carried out, and :func:`carry_out` does what it
-says once the review is saved:
+completes a review, :func:`check_outcome` refuses (before anything changes) an outcome that
+cannot be carried out, and :func:`carry_out` does what it says once the review is saved:
 
 - *remind* (``contactar_*``, ``sollecitare_equipe``): the late step's holder is notified
   (a ``review_reminder`` event);
