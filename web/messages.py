@@ -189,7 +189,9 @@ WORDINGS: dict[str, str] = {
     "form.duplicate": N_("La lista tiene un valor repetido."),
     "form.bad_name": N_("«%(value)s» no es un nombre válido: use minúsculas sin acentos, números y"
                         " _."),
-    "form.invalid": N_("El formulario no es válido aquí: %(detail)s"),
+    "form.invalid": N_(
+        "El formulario no es válido en %(path)s: ábralo en el editor de formularios y corrija "
+        "ese campo (su tipo, sus opciones o sus límites)."),
     "form.required_unknown": N_("«%(name)s» está marcado como obligatorio, pero no hay ningún "
                                 "campo con ese nombre."),
     "form.condition_unknown_field": N_("La condición usa el campo «%(name)s», que este formulario "
@@ -199,15 +201,18 @@ WORDINGS: dict[str, str] = {
     "form.label_not_an_option": N_("La etiqueta de «%(option)s» no corresponde a ninguna opción "
                                    "del campo."),
     "form.min_over_max": N_("El mínimo (%(low)s) es mayor que el máximo (%(high)s)."),
-    "form.pattern_invalid": N_("El patrón no es una expresión regular válida: %(detail)s"),
+    "form.pattern_invalid": N_(
+        "El patrón del campo %(path)s no es una expresión regular válida: corríjalo en el "
+        "editor de formularios (por ejemplo ^[0-9]+$) o quítelo."),
     "form.default_invalid": N_("El valor por defecto no es una respuesta válida de este campo."),
     "form.group_without_fields": N_("El grupo repetible no tiene campos: agregue al menos uno."),
     "form.textarea_not_text": N_("El cuadro de texto largo (x-widget: textarea) solo sirve para "
                                  "campos de texto."),
     "form.reference_unknown": N_("No existen los datos de referencia «%(name)s»; disponibles: "
                                  "%(known)s."),
-    "form.reference_broken": N_("Los datos de referencia «%(name)s» están mal formados: "
-                                "%(detail)s"),
+    "form.reference_broken": N_(
+        "Los datos de referencia «%(name)s» que usa %(path)s están mal formados: corrija su "
+        "archivo (código, texto y estados de cada elemento) o elija otros datos de referencia."),
     "form.grid_extra": N_("«%(keyword)s» no puede ir junto a una matriz (x-reference): solo título"
                           " y descripción."),
     "form.grid_indicator_missing": N_("Falta en la matriz el indicador %(indicator)s de "
@@ -242,15 +247,19 @@ WORDINGS: dict[str, str] = {
                                "administra Acompaña."),
     "process.too_large": N_("%(file)s es demasiado grande (más de %(limit_mb)s MB): ¿es el "
                             "archivo correcto?"),
-    "import.unusable": N_("%(file)s no se puede importar: %(detail)s"),
+    "import.unusable": N_(
+        "%(file)s no se puede importar: no es un diagrama BPMN 2.0 que se pueda leer. Expórtelo "
+        "de nuevo como .bpmn desde la otra herramienta; el borrador quedó como estaba."),
     "import.encoding_fallback": N_("%(file)s declara %(declared)s pero no lo es; se leyó "
                                    "como %(used)s: revise los acentos."),
     "import.choose_process": N_("%(file)s tiene varios procesos (%(processes)s): elija cuál "
                                 "importar."),
-    "import.not_carried": N_("%(file)s, línea %(line)s, %(element)s: no se trajo "
-                             "%(attribute)s = «%(value)s» (%(detail)s)."),
-    "import.carried": N_("%(file)s, línea %(line)s, %(element)s: se trajo %(attribute)s = "
-                         "«%(value)s» (%(detail)s)."),
+    "import.not_carried": N_(
+        "%(file)s, línea %(line)s, %(element)s: no se trajo %(attribute)s = «%(value)s», que "
+        "Acompaña no usa; si hacía falta, indíquelo de nuevo en el grupo Acompaña del elemento."),
+    "import.carried": N_(
+        "%(file)s, línea %(line)s, %(element)s: se trajo %(attribute)s = «%(value)s» como "
+        "propiedad de Acompaña; revísela en el grupo Acompaña del elemento."),
     # what happened to a case (step and modality names are the process's own)
     "event.case_started": N_("Caso abierto en %(programme)s (versión %(version)s)"),
     "event.task_completed": N_("Completado: %(step)s"),

@@ -36,6 +36,27 @@ REASON_WORDINGS = {
     "process.not_valid_bpmn:unknown_decision": N_(
         "%(file)s, línea %(line)s, %(element)s: llama a la decisión «%(decision)s», que "
         "ninguna tabla DMN tiene."),
+    # a file the importer cannot read, by why (engine.definitions.importing.UnusableImport)
+    "import.unusable:empty": N_(
+        "%(file)s está vacío: elija el archivo .bpmn correcto."),
+    "import.unusable:too_large": N_(
+        "%(file)s es demasiado grande para ser un diagrama BPMN: ¿es el archivo correcto?"),
+    "import.unusable:dtd": N_(
+        "%(file)s declara un DTD o entidades XML, que un diagrama BPMN nunca necesita: por "
+        "seguridad no se lee. Expórtelo de nuevo sin ellos."),
+    "import.unusable:truncated": N_(
+        "%(file)s está cortado (incompleto): expórtelo de nuevo desde la otra herramienta."),
+    "import.unusable:not_xml": N_(
+        "%(file)s no es un archivo XML bien formado: expórtelo de nuevo como .bpmn desde la "
+        "otra herramienta."),
+    "import.unusable:not_bpmn": N_(
+        "%(file)s es XML, pero no un diagrama BPMN 2.0: elija el archivo .bpmn del proceso."),
+    "import.unusable:no_process": N_(
+        "%(file)s no tiene ningún proceso con pasos: dibuje al menos un paso en la otra "
+        "herramienta o elija otro archivo."),
+    "import.unusable:no_such_process": N_(
+        "%(file)s no tiene el proceso elegido: vuelva a importarlo y elija uno de los que "
+        "lista."),
 }
 REASON_FIXES = {  # what to do about each of them
     "process.user_task:no_form": N_(

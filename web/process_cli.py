@@ -118,13 +118,16 @@ def _verdict(problems) -> int:
 @click.option("--version", "version", type=int, help="which version (default: the latest)")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="the zip file to write")
-def process_export(key: str, version: int | None, output: Path) -> None:
+@click.option("--by", default="cli", help="who exports (kept in the programme's history)")
+def process_export(key: str, version: int | None, output: Path, by: str) -> None:
     """Export a version of programme KEY (BPMN with its diagram, DMN, forms, settings)."""
     try:
-        definition, data = imports.version_zip(db.session, key, version)
+        with engine.unit_of_work(db.session):
+            definition, data = imports.version_zip(db.session, key, version)
+            output.write_bytes(data)
+            imports.record_export(db.session, definition, by, "cli")
     except engine.EngineError as error:
         raise click.ClickException(f"{key}: no such version; nothing written") from error
-    output.write_bytes(data)
     click.echo(f"{key}: version {definition.version} written to {output} "
                f"(content hash {definition.content_hash})")
 

@@ -49,6 +49,7 @@ SOURCE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.(bpmn|dmn)$")
 FORM_KEY = re.compile(r"^[a-z0-9_]{1,64}(/[a-z0-9_]{1,64}){0,3}$")
 SAVED, DISCARDED, PUBLISHED = "draft_saved", "draft_discarded", "draft_published"
 IMPORTED = "draft_imported"  # engine.commands.process_import
+EXPORTED = "version_exported"  # engine.commands.process_import: who took a version out, when
 WRITES = (SAVED, IMPORTED)  # the events that wrote parts of a draft
 
 

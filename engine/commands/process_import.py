@@ -13,7 +13,9 @@ kept in the programme's history (``draft_imported``: the file, the process chose
 problems).
 
 :func:`version_zip` is the zip of a version (the bytes ``flask process export`` writes);
-:func:`export_version` the same for a person who may manage the programme.
+:func:`export_version` the same for a person who may manage the programme. Every export is
+kept in the programme's history too (``version_exported``: who, when, which version, from
+where), by :func:`record_export`.
 
 Who may: ``manage_programme`` (managers and administrators of the programme's country).
 """
@@ -35,6 +37,7 @@ from ..definitions.forms import FormLibrary
 from ..persistence.models import ProcessDefinition, ProcessDraft, Programme, ProgrammeEvent
 from ..persistence.uow import command
 from .process_drafts import (
+    EXPORTED,
     IMPORTED,
     MAX_SOURCES_BYTES,
     _check_parts,
@@ -162,11 +165,27 @@ def version_zip(session: Session, programme_key: str,
     return definition, bundle_zip.write_zip(bundle_zip.from_version(definition, table))
 
 
+@command
 def export_version(session: Session, programme_key: str, actor: Actor,
                    version: int | None = None) -> tuple[ProcessDefinition, bytes]:
-    """:func:`version_zip` for a person who may manage the programme."""
+    """:func:`version_zip` for a person who may manage the programme, recorded in the
+    programme's history."""
     _programme(session, programme_key, actor)
-    return version_zip(session, programme_key, version)
+    definition, data = version_zip(session, programme_key, version)
+    record_export(session, definition, actor.id, "web")
+    return definition, data
+
+
+@command
+def record_export(session: Session, definition: ProcessDefinition, who: str,
+                  via: str) -> None:
+    """Keep in the programme's history that ``who`` exported ``definition`` (``via``: "web"
+    or "cli")."""
+    session.add(ProgrammeEvent(
+        programme_key=definition.programme_key, kind=EXPORTED, actor=who, at=clock.now(),
+        data={"version": definition.version, "via": via,
+              "content_hash": definition.content_hash}))
+    session.flush()
 
 
 def versions_of(session: Session, programme_key: str, actor: Actor) -> list[VersionRow]:

@@ -4,9 +4,11 @@ done, and its outcome actioned by the engine.
 An escalation timer (engine.runtime.reviews) opens a review of the late step for the
 coordinator. Before every save (engine.commands.store) :func:`settle` closes the reviews whose
 step is done and any second review of a step that already has one open, each recorded in the
-case's history. When a person completes a review, :func:`check_outcome` refuses (before
-anything changes) an outcome that cannot be carried out, and :func:`carry_out` does what it
-says once the review is saved:
+case's history, and arms the escalation again after a review a person did while its step
+is still late: the next review opens one review period later (the review's own deadline,
+e.g. 3 días hábiles), and so on until the step is done; never two at once. When a person
+completes a review, :func:`check_outcome` refuses (before anything changes) an outcome that
+cannot be carried out, and :func:`carry_out` does what it says once the review is saved:
 
 - *remind* (``contactar_*``, ``sollecitare_equipe``): the late step's holder is notified
   (a ``review_reminder`` event);
@@ -66,6 +68,15 @@ def settle(session: Session, loaded, moment: datetime) -> None:
         closed = True
     if closed:
         loaded.advance()
+    _rearm_done_reviews(loaded)
+
+
+def _rearm_done_reviews(loaded) -> None:
+    """Each review a person did whose step is still late: its escalation waits again."""
+    for escalation, review in reviews.done_by_a_person(loaded.workflow):
+        at = reviews.next_review_at(review)
+        if at is not None:
+            reviews.rearm(escalation, at)
 
 
 def action_of(data: dict) -> str | None:

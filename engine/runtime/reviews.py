@@ -4,7 +4,12 @@ boundary event with property ``kind=escalation``) leads to, and the late step it
 A review belongs to its late step: it is closed by itself when that step is done (completed,
 or ended by an interrupting event), and at most one review of a step is open at a time
 (engine.commands.reviews). A step of its own deadline (``deadline`` property, no escalation
-timer of its own: a review's "5 días hábiles") gets its due date when it opens.
+timer of its own: a review's "5 días hábiles", or a step with only a reminder timer, whose
+key it takes) gets its due date when it opens.
+
+Reviews recur: when a person has done a review and its step is still late, the escalation
+timer is armed again for one review period later (:func:`rearm`, the review's own
+``deadline``), and the next review opens then if the step is still not done.
 """
 
 from dataclasses import dataclass
@@ -14,7 +19,15 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from .workflow import OWN_DUE, boundary_host, properties, ready_user_tasks
+from .workflow import (
+    FIRST_ESCALATION,
+    OWN_DUE,
+    boundary_host,
+    properties,
+    ready_user_tasks,
+)
+
+CLOSED_BY_ITSELF = "cierre_automatico"  # task data of a review no person did
 
 
 @dataclass(frozen=True)
@@ -60,7 +73,7 @@ def open_reviews(workflow: BpmnWorkflow) -> list[Review]:
 
 def close_by_itself(review: Review, reason: str) -> None:
     """Complete the review without a person (its path goes on to its end event)."""
-    review.task.data["cierre_automatico"] = reason
+    review.task.data[CLOSED_BY_ITSELF] = reason
     review.task.run()
 
 
@@ -68,7 +81,7 @@ def stamp_own_deadlines(workflow: BpmnWorkflow) -> None:
     """Give each waiting step with a ``deadline`` but no escalation timer its due date, as of
     the moment it is first seen open (kept in the step, so it never moves)."""
     for task in ready_user_tasks(workflow):
-        key = properties(task).get("deadline")
+        key = properties(task).get("deadline") or _reminder_key(task)
         if not key or task._get_internal_data(OWN_DUE) or _has_escalation(task):
             continue
         due = task.workflow.script_engine.evaluate(task, f"plazo({key!r})")
@@ -79,3 +92,55 @@ def stamp_own_deadlines(workflow: BpmnWorkflow) -> None:
 def _has_escalation(task: Task) -> bool:
     siblings = task.parent.children if task.parent is not None else []
     return any(properties(e).get("kind") == "escalation" for e in siblings)
+
+
+def _reminder_key(task: Task) -> str | None:
+    siblings = task.parent.children if task.parent is not None else []
+    return next((properties(e).get("deadline") for e in siblings
+                 if properties(e).get("kind") == "reminder" and properties(e).get("deadline")),
+                None)
+
+
+def done_by_a_person(workflow: BpmnWorkflow) -> list[tuple[Task, Task]]:
+    """``(escalation, review)`` of each review a person completed whose late step is still
+    open: its escalation timer may be armed again (:func:`rearm`)."""
+    found = []
+    for escalation in workflow.get_tasks(state=TaskState.COMPLETED):
+        if properties(escalation).get("kind") != "escalation":
+            continue
+        late = boundary_host(escalation)
+        if late is None or late.state & TaskState.FINISHED_MASK:
+            continue
+        for review in escalation.children:
+            if (review.state == TaskState.COMPLETED and reviewed_step(review) is not False
+                    and CLOSED_BY_ITSELF not in review.data):
+                found.append((escalation, review))
+    return found
+
+
+def next_review_at(review: Task) -> str | None:
+    """When the step reviewed by ``review`` (just done) is reviewed again if still late: one
+    review period (the review's own ``deadline``) from now; None without such a rule."""
+    key = properties(review).get("deadline")
+    if not key:
+        return None
+    due = str(review.workflow.script_engine.evaluate(review, f"plazo({key!r})"))
+    TimerEventDefinition.get_datetime(due)  # a date-time, or fail now
+    return due
+
+
+def rearm(escalation: Task, at: str) -> None:
+    """Wait again on the escalation timer until ``at`` (the done review's path goes), keeping
+    the step's first escalation moment: its due date and its overdue flag stay."""
+    first = escalation._get_internal_data(FIRST_ESCALATION) or escalation._get_internal_data(
+        "event_value")
+    escalation._drop_children(force=True)
+    workflow = escalation.workflow
+    if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
+        workflow.last_task = escalation  # it was in the dropped path
+    escalation.internal_data = {FIRST_ESCALATION: first, "event_value": at}
+    escalation._set_state(TaskState.WAITING)
+    for output in escalation.task_spec.outputs:  # the path a new review will take
+        child = escalation._add_child(output, TaskState.FUTURE)
+        child.task_spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
+    escalation.workflow.top_workflow.event_manager.add_task(escalation)

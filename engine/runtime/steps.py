@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.task import Task
 
-from .workflow import boundary_host, properties
+from .workflow import FIRST_ESCALATION, boundary_host, properties
 
 SYSTEM_STEP_KINDS = {"reminder": "reminder", "escalation": "escalation"}
 ALERT = "alert"  # a script task with property kind=alert: something the supervisors must know now
@@ -48,7 +48,8 @@ def describe_step(task: Task) -> tuple[str, dict] | None:
         kind = SYSTEM_STEP_KINDS.get(props.get("kind"), "timer_fired")
         host = boundary_host(task)
         return kind, {"deadline": props.get("deadline"), "task": str(host.id) if host else None,
-                      "due": task._get_internal_data("event_value")}
+                      "due": (task._get_internal_data(FIRST_ESCALATION)
+                        or task._get_internal_data("event_value"))}
     if isinstance(spec, EndEvent) and props.get("outcome"):
         return "case_closed", {"outcome": props["outcome"]}
     if isinstance(spec, ScriptTask):

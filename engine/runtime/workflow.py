@@ -30,6 +30,7 @@ from .scripting import RestrictedScriptEngine
 
 MAX_TIMER_ROUNDS = 10_000
 OWN_DUE = "own_due"  # internal data of a step whose deadline is its own (no escalation timer)
+FIRST_ESCALATION = "first_escalation"  # an escalation armed again: when it first fired
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,8 @@ def deadline_moments(task: Task) -> tuple[datetime | None, datetime | None]:
     siblings = task.parent.children if task.parent is not None else []
     for event in siblings:
         kind = properties(event).get("kind")
-        value = event._get_internal_data("event_value")
+        value = (event._get_internal_data(FIRST_ESCALATION)
+                 or event._get_internal_data("event_value"))
         if kind in ("reminder", "escalation") and isinstance(value, str):
             found[kind] = TimerEventDefinition.get_datetime(value)
     own = task._get_internal_data(OWN_DUE)
@@ -174,7 +176,8 @@ def deadline_moments(task: Task) -> tuple[datetime | None, datetime | None]:
 def escalated(task: Task) -> bool:
     """Whether the task's escalation timer has fired (the task is overdue and flagged)."""
     siblings = task.parent.children if task.parent is not None else []
-    return any(properties(e).get("kind") == "escalation" and e.state == TaskState.COMPLETED
+    return any(properties(e).get("kind") == "escalation"
+               and (e.state == TaskState.COMPLETED or e._get_internal_data(FIRST_ESCALATION))
                for e in siblings)
 
 

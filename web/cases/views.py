@@ -82,12 +82,12 @@ def new():
     form = _new_case_form()
     if not form.is_submitted():
         return render_template("cases/new.html", form=form)
-    existing = None
+    existing, post_errors = None, {}
     if form.validate():
         try:
             case = _start(form)
         except InvalidInput as invalid:
-            _place_errors(form, invalid)
+            post_errors = _place_errors(form, invalid)
             existing = existing_household(invalid)
         except engine.NotAllowed as refused:
             if refused.code != "policy.programme_not_enabled":
@@ -99,7 +99,8 @@ def new():
             flash(_("Caso abierto para la familia %(name)s.", name=case.household.family_name),
                   "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form, existing=existing), 422
+    return render_template("cases/new.html", form=form, existing=existing,
+                           post_errors=post_errors), 422
 
 
 def _start(form: NewCaseForm):
@@ -114,10 +115,21 @@ def _start(form: NewCaseForm):
         return engine.start_case(db.session, command, actor(), staff=staff_member)
 
 
-def _place_errors(form: NewCaseForm, invalid: InvalidInput) -> None:
+def _place_errors(form: NewCaseForm, invalid: InvalidInput) -> dict[str, list[str]]:
+    """Put each error beside its field; return those about a post's person (``post_<name>``,
+    the engine's field for a tutor, a coordinator… the policy refuses), by post name, for
+    the picker of that post."""
+    posts: dict[str, list[str]] = {}
     for name, message in placed_errors(invalid.errors):
+        if name.startswith(POST_FIELD) and name not in form._fields:
+            posts.setdefault(name.removeprefix(POST_FIELD), []).append(message)
+            continue
         field = form._fields.get(name, form.family_name)
         field.errors = [*field.errors, message]
+    return posts
+
+
+POST_FIELD = "post_"  # engine.commands.case_people: the field of a post's person
 
 
 def _new_case_form() -> NewCaseForm:

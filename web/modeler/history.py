@@ -22,7 +22,8 @@ LIMIT = 10
 
 
 def history_lines(programme_key: str) -> list[str]:
-    """The programme's last saves, discards and publications, newest first, one line each."""
+    """The programme's last saves, discards, publications, imports and exports, newest
+    first, one line each."""
     return [_line(event) for event in process_drafts.history(db.session, programme_key,
                                                              limit=LIMIT)]
 
@@ -36,6 +37,8 @@ def _line(event) -> str:
             text += f": «{data['comment']}»"
     elif event.kind == process_drafts.DISCARDED:
         text = _("descartó el borrador")
+    elif event.kind == process_drafts.EXPORTED:
+        text = _("exportó la versión %(version)s", version=data.get("version"))
     elif event.kind == process_import.IMPORTED:
         from .importing import imported_line  # importing's views import this module's blueprint
         text = imported_line(data.get("file"), data.get("process"), data.get("problems") or 0)

@@ -97,7 +97,8 @@ def export(key: str):
     version = _number(request.args.get("version")) if request.args.get("version") else None
     if request.args.get("version") and version is None:
         raise NotFound()
-    definition, data = process_import.export_version(db.session, key, actor(), version)
+    with unit_of_work(db.session):
+        definition, data = process_import.export_version(db.session, key, actor(), version)
     response = Response(data, mimetype="application/zip")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{key}-v{definition.version}.zip"')
