@@ -1,9 +1,9 @@
 """Languages (Spanish, Italian, English) and local dates for each person."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from flask import Flask, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 
 from .messages import word_actor, word_event, word_incident
@@ -44,12 +44,23 @@ def select_timezone() -> str:
     return "America/Santiago"
 
 
+def due_day(due_at: datetime) -> date:
+    """The last day a step is on time, in the reader's time zone: a step is due at the end of
+    its due day, so its ``due_at`` is the midnight that starts the next day (the moment it
+    becomes overdue); showing that midnight's date would give people one day too many."""
+    return to_user_timezone(due_at - timedelta(microseconds=1)).date()
+
+
 def register(app: Flask) -> None:
     """Template helpers for local dates."""
 
     @app.template_filter("day")
     def day(moment: datetime | None) -> str:
         return format_date(moment, "medium") if moment else "—"
+
+    @app.template_filter("due_day")
+    def due_day_filter(moment: datetime | None) -> str:
+        return format_date(due_day(moment), "medium") if moment else "—"
 
     @app.template_filter("when")
     def when(moment: datetime | None) -> str:

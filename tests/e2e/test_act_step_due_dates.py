@@ -39,7 +39,7 @@ def test_the_alert_step_shows_its_due_date_to_the_coordinator(web_app, as_person
         inbox = rodrigo.get("/?tab=pool").get_data(as_text=True) + rodrigo.get(
             "/").get_data(as_text=True)
     due = _due_cell(step)
-    # overdue from 00:00 on Thursday 4 June, the moment every step's "Vence" shows
-    assert due == "4 jun 2026"
+    # the last day on time: overdue from 00:00 on Thursday 4 June, so "Vence" says 3 June
+    assert due == "3 jun 2026"
     assert "1 días hábiles" in step or "1 día hábil" in step  # the rule applied, beside it
     assert due in inbox

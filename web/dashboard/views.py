@@ -12,6 +12,7 @@ from ..access import actor, require
 from ..auth.people import full_name, pickers
 from ..csv_export import csv_response
 from ..extensions import db
+from ..i18n import due_day
 from ..names import person_name, programme_name, step_name
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -44,7 +45,7 @@ def overdue_csv():
     require(policy.SUPERVISE)
     rows = ([row.family_name, row.territory_name, programme_name(row.task.programme_key),
              step_name(row.task), person_name(row.task.assignee),
-             row.task.due_at.date().isoformat(), row.days_late,
+             due_day(row.task.due_at).isoformat(), row.days_late,
              row.task.case_id, row.task.id]
             for row in queries.overdue_tasks(db.session, actor(), clock.now()))
     return csv_response("atrasos", CSV_COLUMNS, rows)
