@@ -4,8 +4,9 @@ Each act is an event subprocess of the case's process (engine.runtime.acts), sta
 named message; its start event's ``formKey`` names its short form. :func:`case_acts` lists
 what a case's version offers a person now; :func:`perform_act` validates the form, records
 the act in the case's history and delivers it, in the caller's unit of work. An act whose
-start event says ``moveTo="FIELD"`` moves the case: its territory (and its household's)
-becomes the one in FIELD, its caseworker the person in ``caseworkerField``, and every open
+start event says ``moveTo="FIELD"`` moves the case: its territory becomes the one in FIELD
+(its household goes along, or, when another of the household's cases stays open where it was,
+the case takes a copy of it), its caseworker the person in ``caseworkerField``, and every open
 step goes to that territory (to its pool, or to the new caseworker, as each step says).
 """
 
@@ -184,10 +185,28 @@ def _move(session: Session, loaded: store.LoadedCase, act: Act, data: dict, acto
                        "caseworker_from": case.caseworker, "caseworker_to": holder},
                  params={"from": origin.name, "to": destination.name})
     case.territory, case.territory_id = destination, destination.id
-    case.household.territory_id = destination.id
+    _rehome_household(session, case, destination)
     if holder is not None:
         case.caseworker = holder
     return origin
+
+
+def _rehome_household(session: Session, case: Case, destination: Territory) -> None:
+    """The household goes with the case, unless another of its cases stays open where it
+    was: then the case takes a copy of it to the destination and the team left behind keeps
+    theirs (a household belongs to one territory)."""
+    household = case.household
+    others = select(Case.id).where(Case.household_id == household.id, Case.id != case.id,
+                                   Case.status == "open")
+    if session.scalar(others.limit(1)) is None:
+        household.territory_id = destination.id
+        return
+    copy = Household(territory_id=destination.id, family_name=household.family_name,
+                     address=household.address, members=list(household.members or []),
+                     national_key=household.national_key, search_text=household.search_text)
+    session.add(copy)
+    session.flush()
+    case.household, case.household_id = copy, copy.id
 
 
 def _registered_there(session: Session, case: Case, where: Territory) -> bool:
