@@ -91,6 +91,10 @@ def test_a_rights_alert_reaches_the_coordinator_and_the_tutorings_go_on(young, s
         ("rodrigo", "Alerta de vulneración de derechos · Matías Rojas")]
     assert c.bpmn_ids() == ["atender_alerta_derechos", "tutoria"]
     assert c.task("atender_alerta_derechos").role == "supervisor"
+    # urgent, as the alert of a tutoring: with no coordinator named, every one hears of it
+    urgent = session.scalars(select(Notification.username).where(
+        Notification.kind == "urgent")).all()
+    assert urgent == ["rodrigo"]
     c.complete("atender_alerta_derechos", {"fecha_atencion": "2026-03-30",
                                            "medida": "derivacion_oln", "detalle": "OLN"},
                by="rodrigo")

@@ -81,7 +81,8 @@ def test_a_safety_concern_interrupts_and_goes_to_the_referente(family):
                          "descrizione": "Il bambino riferisce violenze."})
     assert f.bpmn_ids() == ["valutazione_sicurezza_segnalata"]
     row = f.task("valutazione_sicurezza_segnalata")
-    assert (row.role, row.assignee) == ("supervisor", None)
+    # straight to the case's named referente, as the urgent step of the main flow goes
+    assert (row.role, row.assignee) == ("supervisor", f.refreshed_case().people["referente"])
     assert [e.bpmn_id for e in f.events("alert")] == ["avvisa_referente_sicurezza"]
     f.complete("valutazione_sicurezza_segnalata", {
         "data_valutazione": "2026-05-04", "misura": "intervento_urgente",
