@@ -13,7 +13,7 @@ def render_case(view: CaseView) -> str:
         + (f"; outcome {case.outcome}" if case.outcome else ""),
         "Open tasks:",
     ]
-    lines += [f"  {t.id}  {t.title}  assignee={t.assignee or '-'} due={_day(t.due_at)}"
+    lines += [f"  {t.id}  {t.title}  assignee={t.assignee or '-'} late_from={_moment(t.due_at)}"
               for t in view.tasks] or ["  (none)"]
     lines.append("Timers:")
     lines += [f"  {t.due_at:%Y-%m-%d %H:%M} UTC  {t.kind:<10} {t.bpmn_id}"
@@ -24,5 +24,6 @@ def render_case(view: CaseView) -> str:
     return "\n".join(lines)
 
 
-def _day(moment) -> str:
-    return moment.strftime("%Y-%m-%d") if moment else "-"
+def _moment(moment) -> str:
+    """When a step becomes overdue (the midnight after its due day, territory time), in UTC."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"

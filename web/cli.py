@@ -158,9 +158,9 @@ def task() -> None:
 def task_list(user, roles) -> None:
     """Tasks assigned to USER and unclaimed tasks of their roles."""
     for row in engine.list_tasks(db.session, _actor(user, roles)):
-        due = row.due_at.strftime("%Y-%m-%d") if row.due_at else "-"
+        due = row.due_at.strftime("%Y-%m-%d %H:%M UTC") if row.due_at else "-"  # late from
         who = row.assignee or f"({row.role})"
-        click.echo(f"{row.id}  case {row.case_id:<5} {row.title:<45} due {due}  {who}")
+        click.echo(f"{row.id}  case {row.case_id:<5} {row.title:<45} late from {due}  {who}")
 
 
 @task.command("claim")
