@@ -13,6 +13,7 @@ import web.notifications.delivery  # noqa: F401 - notifies on the engine's event
 from engine.persistence.models import Territory
 from tests.integration.acts_driver import case_seed, record_act, territory
 from tests.integration.crece_driver import COQUIMBO, CreceCase, team
+from tests.unit.act_samples import SAMPLES
 from web.auth.models import User
 from web.demo_data_crece import derivacion, evaluacion_ingreso, pii
 from web.notifications.models import Notification
@@ -99,8 +100,7 @@ def test_a_move_hands_the_case_to_the_other_territorys_dupla(young, la_serena):
     c = young
     tutored(c)
     ines = engine.Actor("ines", frozenset({"caseworker"}), frozenset({la_serena.id}))
-    act(c, "traslado", {"fecha": "2026-03-30", "territorio_destino": "la_serena",
-                        "dupla_destino": "ines", "motivo": "Se muda con su abuela"},
+    act(c, "traslado", SAMPLES["comunidad_crece"]["acto_traslado"],  # to La Serena, Inés
         by="rodrigo", staff={"ines": ines}.get)
     case = c.refreshed_case()
     assert (case.territory.code, case.caseworker) == ("la_serena", "ines")

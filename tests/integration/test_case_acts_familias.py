@@ -14,6 +14,7 @@ from engine.persistence.models import Case, Event, Household, Timer
 from tests.conftest import ana, jorge
 from tests.integration.acts_driver import case_seed, record_act, territory
 from tests.integration.familias_driver import FamiliaCase
+from tests.unit.act_samples import SAMPLES
 from web.demo_data import contacto, diagnostico, ingreso, plan, sesion
 
 ALLOCATED = date(2026, 3, 2)
@@ -133,9 +134,7 @@ def test_a_move_hands_the_case_and_its_open_steps_to_the_other_comuna(family, ca
                                  "descripcion": "Ausencias escolares."})
     calama_afi = engine.Actor("rosa", frozenset({"caseworker"}), frozenset({calama.id}))
     staff = {"rosa": calama_afi}.get
-    act(f, "traslado", {"fecha": "2026-03-10", "territorio_destino": "calama",
-                        "profesional_destino": "rosa", "motivo": "Cambio de trabajo"},
-        staff=staff)
+    act(f, "traslado", SAMPLES["familias"]["acto_traslado"], staff=staff)  # to Calama, Rosa
     case = f.refreshed_case()
     assert (case.territory.code, case.caseworker, case.status) == ("calama", "rosa", "open")
     assert f.session.get(Household, case.household_id).territory_id == calama.id

@@ -9,6 +9,7 @@ import pytest
 import engine
 from tests.integration.acts_driver import case_seed, record_act, territory
 from tests.integration.pippi_driver import PippiCase
+from tests.unit.act_samples import SAMPLES
 from web import demo_data_pippi as d
 
 REFERRED = date(2026, 4, 27)
@@ -94,8 +95,7 @@ def test_a_move_hands_the_case_to_the_other_ambito(family, gallarate):
     f = family
     consented(f)
     sara = engine.Actor("sara", frozenset({"caseworker"}), frozenset({gallarate.id}))
-    act(f, "trasferimento", {"data": "2026-05-04", "ambito_destinazione": "gallarate",
-                             "operatore_destinazione": "sara", "motivo": "Nuova casa"},
+    act(f, "trasferimento", SAMPLES["pippi"]["atto_trasferimento"],  # to Gallarate, Sara
         staff={"sara": sara}.get)
     case = f.refreshed_case()
     assert (case.territory.code, case.caseworker) == ("gallarate", "sara")
