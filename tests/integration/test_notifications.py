@@ -34,15 +34,12 @@ def people(session, territories):
 
 
 @pytest.fixture
-def overdue_cases(session, fixture_forms, people, caseworker):
-    with unit_of_work(session):
-        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
-    command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
+def overdue_cases(session, people, mini_cases):
+    """``make(count)``: that many cases of the mini process, swept once their step's
+    reminder and escalation are due."""
 
     def make(count: int) -> None:
-        for _ in range(count):
-            with unit_of_work(session):
-                engine.start_case(session, command, caseworker, START)
+        mini_cases(count)
         sweep(session, AFTER_ESCALATION)
 
     return make
