@@ -32,7 +32,7 @@ def walk_soto(url: str) -> int:
         return walk(session, session.get_bind(), forms, demo_data, FAMILIAS)
 
 
-SOTO = Seed("record_soto_fuentes", walk_soto)
+SOTO = Seed("record_soto_fuentes", walk_soto, cheap=True)  # quicker than a PostgreSQL copy
 
 
 @pytest.fixture
