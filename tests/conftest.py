@@ -4,8 +4,9 @@ Every integration test runs on both databases. The schema is made by the Alembic
 so the migration is exercised by every run. A test whose data takes long to build overrides
 ``database_seed`` with a :class:`tests.templates.Seed`: the data is built once per database
 kind into a template, and each test gets a fresh copy (``seed_data`` is what the build
-returned). PostgreSQL is the local server (127.0.0.1:5432)
-unless ``ACOMPANA_TEST_PG`` names another admin URL.
+returned); a ``cheap`` seed is built into each PostgreSQL test's own database instead.
+PostgreSQL is the local server (127.0.0.1:5432) unless ``ACOMPANA_TEST_PG`` names another
+admin URL.
 """
 
 import os
@@ -23,7 +24,15 @@ import web.auth.models  # noqa: F401 - registers the people tables
 import web.notifications.models  # noqa: F401
 from engine.definitions import catalog
 from engine.persistence.models import Base, Territory
-from tests.templates import PG_ADMIN, Templates, pg_admin, pg_clone, pg_drop, pg_url  # noqa: F401
+from tests.templates import (  # noqa: F401
+    PG_ADMIN,
+    Templates,
+    build_in,
+    pg_admin,
+    pg_clone,
+    pg_drop,
+    pg_url,
+)
 from web import create_app
 from web.extensions import db
 
@@ -98,17 +107,21 @@ def database_url(migrated_database, database_seed, request, tmp_path):
     PostgreSQL test database, truncated afterwards), or a fresh copy of ``database_seed``'s
     template when the test asks for one."""
     catalog.forget()
-    if database_seed is not None:
+    sqlite = migrated_database.startswith("sqlite")
+    if database_seed is not None and (sqlite or not database_seed.cheap):
         templates = request.getfixturevalue("seed_templates")
         url, request.node.stash[_SEED_DATA] = templates.copy_for_test(database_seed, tmp_path)
         catalog.forget()
         yield url
         templates.drop_test_copy(url)
-    elif migrated_database.startswith("sqlite"):
+    elif sqlite:
         copy = tmp_path / "acompana.db"
         shutil.copyfile(migrated_database.removeprefix("sqlite:///"), copy)
         yield f"sqlite:///{copy}"
     else:
+        if database_seed is not None:  # a cheap seed, built here rather than copied
+            request.node.stash[_SEED_DATA] = build_in(database_seed, migrated_database)
+            catalog.forget()
         yield migrated_database
         _truncate(migrated_database)
 

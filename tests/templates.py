@@ -5,12 +5,17 @@ data, such as case ids) and the seed it starts from. :class:`Templates` builds e
 per database kind — a SQLite template file, or a PostgreSQL database nobody else connects to —
 and gives every test a fresh copy (a file copy, or ``CREATE DATABASE … TEMPLATE``), so tests
 stay independent however much they change their copy.
+
+A PostgreSQL copy costs some 0.5 s (made one test ahead, in the background): a seed pays there
+when its data takes longer than that to build, or when a module's tests are slow enough to
+hide the next copy behind them; on SQLite a copy is a file copy. A ``cheap`` seed (data built
+in less than that) is copied on SQLite but built into each PostgreSQL test's own database.
 """
 
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +34,18 @@ class Seed:
     name: str
     build: Callable[[str], object]
     parent: "Seed | None" = None
+    cheap: bool = False  # quicker to build than a PostgreSQL copy: built in each test's own
+
+
+def build_in(seed: Seed, url: str) -> object:
+    """Build ``seed`` (after its parents) straight into the database at ``url``; its data."""
+    if seed.parent is not None:
+        build_in(seed.parent, url)
+    catalog.forget()
+    try:
+        return seed.build(url)
+    finally:
+        catalog.forget()
 
 
 def descends_from(seed: Seed | None, ancestor: Seed) -> bool:
@@ -81,6 +98,10 @@ class Templates:
         self.made: dict[str, tuple[str, object]] = {}
         self.copies = 0
         self.dropper = ThreadPoolExecutor(max_workers=1)  # drops copies while tests go on
+        # PostgreSQL copies (some 0.5 s each) are made one at a time (a template being
+        # copied takes no second copy) and one ahead: the next test's, while this one runs
+        self.maker = ThreadPoolExecutor(max_workers=1)
+        self.spare: tuple[str, Future] | None = None  # (seed name, its next copy's url)
 
     @property
     def sqlite(self) -> bool:
@@ -107,8 +128,17 @@ class Templates:
             target = folder / "acompana.db"
             shutil.copyfile(url.removeprefix("sqlite:///"), target)
             return f"sqlite:///{target}", data
+        spare, self.spare = self.spare, None
+        if spare is not None and spare[0] != seed.name:  # another seed's: not wanted now
+            self.drop_test_copy(spare[1].result())
+            spare = None
+        copy = spare[1] if spare else self._next_copy(url)
+        self.spare = (seed.name, self._next_copy(url))
+        return copy.result(), data
+
+    def _next_copy(self, url: str) -> Future:
         self.copies += 1
-        return self._copy(url, f"copy_{self.copies}"), data
+        return self.maker.submit(self._copy_now, url, f"copy_{self.copies}")
 
     def drop_test_copy(self, url: str) -> None:
         """Throw one test's copy away, in the background (a SQLite file goes with the test's
@@ -118,12 +148,18 @@ class Templates:
 
     def drop_all(self) -> None:
         """Drop every PostgreSQL template and copy (at the end of the run)."""
+        self.maker.shutdown(wait=True)
         self.dropper.shutdown(wait=True)
         if not self.sqlite:  # any copy a background drop missed goes too
             copies = (f"{self.prefix}_copy_{n}" for n in range(1, self.copies + 1))
             pg_drop(*(pg_name(url) for url, _ in self.made.values()), *copies)
 
     def _copy(self, source: str, name: str) -> str:
+        if self.sqlite:
+            return self._copy_now(source, name)
+        return self.maker.submit(self._copy_now, source, name).result()
+
+    def _copy_now(self, source: str, name: str) -> str:
         if self.sqlite:
             target = self.folder / f"{name}.db"
             shutil.copyfile(source.removeprefix("sqlite:///"), target)

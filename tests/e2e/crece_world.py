@@ -10,6 +10,8 @@ import engine
 from engine import unit_of_work
 from engine.persistence.models import HumanTask, Territory
 from tests.conftest import ROOT
+from tests.e2e.conftest import PASSWORD, WEB, in_web_app
+from tests.templates import Seed
 from web.auth.models import User
 from web.auth.passwords import hash_password
 from web.demo_data_crece import derivacion, evaluacion_ingreso, pii
@@ -22,21 +24,31 @@ SYSTEM = engine.Actor("rodrigo", frozenset({"supervisor", "caseworker"}), None)
 
 
 def add_crece(web_app, password: str) -> None:
-    """Coquimbo, its team (with e-mail addresses) and Comunidad Crece deployed, once."""
+    """Coquimbo, its team (with e-mail addresses) and Comunidad Crece deployed, once (a
+    module whose ``database_seed`` is :data:`CRECE` has them from the seed)."""
     with web_app.app_context():
-        if db.session.scalars(select(Territory).where(Territory.code == "coquimbo")).first():
-            return
-        coquimbo = Territory(code="coquimbo", name="Coquimbo", country="CL", region="CO",
-                             timezone="America/Santiago")
-        db.session.add(coquimbo)
-        for username, name, roles in TEAM:
-            db.session.add(User(username=username, full_name=name, roles=roles,
-                                email=f"{username}@coquimbo.example",
-                                password_hash=hash_password(password), territories=[coquimbo]))
-        db.session.commit()
-        with unit_of_work(db.session):
-            engine.deploy_folder(db.session, ROOT / "processes" / "comunidad_crece",
-                                 engine.FormLibrary(ROOT / "forms"), "manager")
+        _add_crece(password)
+
+
+def _add_crece(password: str) -> None:
+    if db.session.scalars(select(Territory).where(Territory.code == "coquimbo")).first():
+        return
+    coquimbo = Territory(code="coquimbo", name="Coquimbo", country="CL", region="CO",
+                         timezone="America/Santiago")
+    db.session.add(coquimbo)
+    for username, name, roles in TEAM:
+        db.session.add(User(username=username, full_name=name, roles=roles,
+                            email=f"{username}@coquimbo.example",
+                            password_hash=hash_password(password), territories=[coquimbo]))
+    db.session.commit()
+    with unit_of_work(db.session):
+        engine.deploy_folder(db.session, ROOT / "processes" / "comunidad_crece",
+                             engine.FormLibrary(ROOT / "forms"), "manager")
+
+
+CRECE = Seed("web_crece", in_web_app(lambda: _add_crece(PASSWORD)), parent=WEB)
+"""The e2e people and Familias (:data:`~tests.e2e.conftest.WEB`), with Coquimbo's team and
+Comunidad Crece: built once per database kind, for a module's ``database_seed``."""
 
 
 def tutored_case(web_app, name: str = "Matías Rojas", people: dict | None = None,

@@ -4,12 +4,19 @@ of the people the policy lets take the post, moving his open tutoring, in the hi
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from engine.persistence.models import Case, Event
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.crece_world import add_crece, tasks, tutored_case
+from tests.e2e.crece_world import CRECE, add_crece, tasks, tutored_case
 from web.extensions import db
+
+
+@pytest.fixture
+def database_seed():
+    """Coquimbo's team and Comunidad Crece come with the seed (add_crece finds them)."""
+    return CRECE
 
 
 def _options(page: str, select_name: str, post: str | None = None) -> list[str]:

@@ -8,15 +8,10 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from engine.persistence.models import Event, Territory
-from tests.e2e.conftest import PASSWORD
-from tests.entry import sweep
-from web.auth.models import User
-from web.auth.passwords import hash_password
+from engine.persistence.models import Event
+from tests.e2e.readers import APRIL_10, late_on_april_10, timeline
 from web.extensions import db
 
-MARCH_2 = datetime(2026, 3, 2, 12, tzinfo=UTC)
-APRIL_10 = datetime(2026, 4, 10, 12, tzinfo=UTC)  # the entry (30 days from 2 March) is late
 CONTACT = {"familia_ubicada": "true", "fecha_contacto": "2026-03-05", "intentos": "1"}
 FIRST_CONTACT = "Primer contacto con la familia"
 ENTRY = "Invitación, ingreso y Carta de Compromiso"
@@ -26,45 +21,26 @@ FIRST_CONTACT_EN, ENTRY_EN = "First contact with the family", ("Invitation, enro
                                                               "Commitment Letter")
 
 
-def timeline(page: str) -> str:
-    """The history section of a case page."""
-    return page.split('<ol class="timeline">')[1].split("</ol>")[0]
-
-
-@pytest.fixture
-def italian_supervisor(web_app):
-    """Chiara, a supervisor of Antofagasta who reads Acompaña in Italian."""
-    with web_app.app_context():
-        antofagasta = db.session.query(Territory).filter_by(code="antofagasta").one()
-        db.session.add(User(username="chiara", full_name="Chiara Conti", roles="supervisor",
-                            locale="it", password_hash=hash_password(PASSWORD),
-                            territories=[antofagasta]))
-        db.session.commit()
-    return "chiara"
-
-
 @pytest.fixture
 def worked_case(web_app, as_person, start_case):
     """A Familias case ana (Chile, Spanish) opened on 2 March and whose first contact she
-    completed on the case page; on 10 April the entry's deadline has passed."""
-    with time_machine.travel(MARCH_2, tick=False) as traveller:
-        case_id = start_case()
+    completed on the case page on 5 March; on 10 April the entry's deadline has passed."""
+
+    def first_contact(case_id, traveller):
         traveller.move_to(datetime(2026, 3, 5, 15, tzinfo=UTC))
         ana = as_person("ana")
         task_id = ana.open_tasks(case_id)["primer_contacto"]
         sent = ana.post(f"/tasks/{task_id}", {"action": "submit", **CONTACT},
                         token_from=f"/tasks/{task_id}")
         assert sent.status_code == 302
-        traveller.move_to(APRIL_10)
-        with web_app.app_context():
-            sweep(db.session)
-    return case_id
+
+    return late_on_april_10(web_app, start_case, first_contact)
 
 
 def test_an_italian_readers_history_of_a_chilean_case_is_in_italian(
-        worked_case, as_person, italian_supervisor):
+        worked_case, as_person, chiara):
     with time_machine.travel(APRIL_10, tick=False):
-        page = as_person(italian_supervisor).get(f"/cases/{worked_case}")
+        page = as_person(chiara).get(f"/cases/{worked_case}")
     assert page.status_code == 200
     history = timeline(page.get_data(as_text=True))
     assert "Caso aperto in Programa Familias — Accompagnamento integrale (versione 1)" in history
@@ -101,14 +77,14 @@ def test_an_english_reader_sees_english(worked_case, as_person):
 
 
 def test_events_written_before_codes_keep_their_stored_title(
-        worked_case, as_person, italian_supervisor, web_app):
+        worked_case, as_person, chiara, web_app):
     with web_app.app_context():
         db.session.add(Event(case_id=worked_case, kind="task_completed", actor="ana",
                              at=datetime(2026, 3, 3, tzinfo=UTC), title="Visita domiciliaria",
                              data={}, code=None, params=None))
         db.session.commit()
     with time_machine.travel(APRIL_10, tick=False):
-        page = as_person(italian_supervisor).get(f"/cases/{worked_case}")
+        page = as_person(chiara).get(f"/cases/{worked_case}")
     history = timeline(page.get_data(as_text=True))
     assert "Visita domiciliaria" in history and f"Completato: {FIRST_CONTACT_IT}" in history
 
@@ -125,8 +101,8 @@ def test_the_trail_stores_codes_and_params_not_sentences(worked_case, web_app):
 
 
 def test_an_italian_supervisors_notifications_are_in_italian(
-        italian_supervisor, worked_case, as_person):
+        chiara, worked_case, as_person):
     with time_machine.travel(APRIL_10, tick=False):
-        page = as_person(italian_supervisor).get("/notifications/").get_data(as_text=True)
+        page = as_person(chiara).get("/notifications/").get_data(as_text=True)
     assert f"Scadenza superata: {ENTRY_IT} · Rojas Pérez" in page
     assert "Plazo vencido —" not in page

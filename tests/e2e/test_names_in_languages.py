@@ -3,20 +3,15 @@ its programme, steps and outcome as the version's names.toml names them in that 
 people by their full names — in the inbox, the case file and its history, the dashboard and
 the outcome report (page and CSV). A step the file does not name reads as the BPMN names it."""
 
-from datetime import UTC, datetime
 
 import pytest
 import time_machine
 
-from engine.persistence.models import Case, Territory
-from tests.e2e.conftest import PASSWORD
+from engine.persistence.models import Case
+from tests.e2e.readers import APRIL_10, MARCH_2, late_on_april_10, timeline
 from tests.entry import sweep
-from web.auth.models import User
-from web.auth.passwords import hash_password
 from web.extensions import db
 
-MARCH_2 = datetime(2026, 3, 2, 12, tzinfo=UTC)
-APRIL_10 = datetime(2026, 4, 10, 12, tzinfo=UTC)  # the first contact (15 working days) is late
 SPANISH = ("Primer contacto con la familia", "Programa Familias — Acompañamiento Integral")
 ENGLISH = ("First contact with the family", "Families Programme — Comprehensive Support")
 ITALIAN = ("Primo contatto con la famiglia", "Programa Familias — Accompagnamento integrale")
@@ -30,23 +25,7 @@ def in_english(person):
 @pytest.fixture
 def late_case(web_app, start_case):
     """A Familias case ana holds, opened on 2 March; on 10 April its first contact is late."""
-    with time_machine.travel(MARCH_2, tick=False):
-        case_id = start_case()
-    with time_machine.travel(APRIL_10, tick=False), web_app.app_context():
-        sweep(db.session)
-    return case_id
-
-
-@pytest.fixture
-def chiara(web_app):
-    """A supervisor of Antofagasta who reads Acompaña in Italian."""
-    with web_app.app_context():
-        antofagasta = db.session.query(Territory).filter_by(code="antofagasta").one()
-        db.session.add(User(username="chiara", full_name="Chiara Conti", roles="supervisor",
-                            locale="it", password_hash=hash_password(PASSWORD),
-                            territories=[antofagasta]))
-        db.session.commit()
-    return "chiara"
+    return late_on_april_10(web_app, start_case)
 
 
 def test_an_english_caseworkers_inbox_names_steps_and_programmes_in_english(
@@ -66,7 +45,7 @@ def test_the_case_file_in_english_names_programme_steps_people_and_history(
     step, programme = ENGLISH
     assert f"<dd>{programme}</dd>" in page and "<dd>Ana Castro</dd>" in page
     assert f">{step}</a> — Ana Castro" in page  # the open step and who holds it
-    history = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    history = timeline(page)
     assert f"Case opened in {programme} (version 1)" in history
     assert f"Deadline passed: {step}" in history and "by Jorge Alvarado" in history
     assert SPANISH[0] not in page

@@ -14,13 +14,19 @@ import engine
 from engine import unit_of_work
 from tests.e2e.browsers import SHOTS, VIEWPORTS, assert_no_csp_violation, new_page, sign_in
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.crece_world import add_crece, complete, tasks, tutored_case
+from tests.e2e.crece_world import CRECE, add_crece, complete, tasks, tutored_case
 from tests.entry import sweep
 from web.demo_data_crece import tutoria
 from web.extensions import db
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
 DEVICES = list(VIEWPORTS)
+
+
+@pytest.fixture
+def database_seed():
+    """Coquimbo's team and Comunidad Crece come with the seed (add_crece finds them)."""
+    return CRECE
 
 
 def _page(chromium, device: str, name: str):

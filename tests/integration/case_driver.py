@@ -163,6 +163,19 @@ class DrivenCase(Timeline, CaseSteps):
         self.caseworker, self.supervisor = caseworker, supervisor
         self.start_clock(first_day)
 
+    @classmethod
+    def resume(cls, session, forms, case_id: int, today: date, **people):
+        """The driver of case ``case_id``, lived until ``today`` elsewhere (in a seed's
+        build, say), its clock stopped at 09:00 that day; ``people`` as the subclass keeps
+        them (``caseworker`` and ``supervisor`` here)."""
+        driven = cls.__new__(cls)
+        DrivenCase.__init__(driven, session, forms, people.pop("caseworker", None),
+                            people.pop("supervisor", None), today)
+        for name, value in people.items():
+            setattr(driven, name, value)
+        driven.case = session.get(Case, case_id)
+        return driven
+
     def open_case(self, territory: str, holder: str, name: str, members: list[dict],
                   by: engine.Actor, named: dict | None = None) -> Case:
         """``by`` starts the case (held by ``holder``, with the people ``named`` to its

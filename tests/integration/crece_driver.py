@@ -7,14 +7,22 @@ from the pool). After every action the stored workflow is restored and re-serial
 machinery is :mod:`tests.integration.case_driver`'s.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import engine
 from engine import unit_of_work
 from engine.persistence.models import HumanTask, Territory
 from tests.integration.case_driver import DrivenCase
 from tests.integration.familias_driver import SANTIAGO, local_day
-from web.demo_data_crece import atender_alerta, revision_pii, tutoria, vinculacion_redes
+from web.demo_data_crece import (
+    atender_alerta,
+    derivacion,
+    evaluacion_ingreso,
+    pii,
+    revision_pii,
+    tutoria,
+    vinculacion_redes,
+)
 
 COQUIMBO = {"code": "coquimbo", "name": "Coquimbo", "country": "CL", "region": "CO",
             "timezone": "America/Santiago"}
@@ -48,6 +56,14 @@ class CreceCase(DrivenCase):
         self.open_case(territory, "valentina", name, [{"name": name, "age": 15}],
                        people["rodrigo"], named={"tutor": "tomas", "coordinador": "rodrigo"})
 
+    @classmethod
+    def resume_with(cls, session, forms, people: dict[str, engine.Actor], case_id: int,
+                    today: date) -> "CreceCase":
+        """The driver of case ``case_id`` (opened and lived until ``today`` in a seed's
+        build), with the same team."""
+        return cls.resume(session, forms, case_id, today, caseworker=people["valentina"],
+                          supervisor=people["rodrigo"], people=people)
+
     def actor(self, row: HumanTask, by: str | None = None) -> engine.Actor:
         """``by`` (a name) if given, else the task's holder (the tutor holds the tutorings,
         the coordinator the alerts: both are named when the case is opened), or the
@@ -57,6 +73,18 @@ class CreceCase(DrivenCase):
     def review_data(self) -> dict:
         """The coordinator contacts the team about the overdue step."""
         return {"accion": "contactar_equipo"}
+
+
+def to_the_first_tutoring(c: CreceCase) -> None:
+    """Referred on the case's first day, evaluated a week later (risk medio), the PII (no
+    referral) a week after that; four days on, the first tutoring is open on the tutor."""
+    first = c.today
+    c.complete("registrar_derivacion", derivacion(c.today))
+    c.wait_until(first + timedelta(days=7))
+    c.complete("evaluacion_ingreso", evaluacion_ingreso(c.today, "medio"))
+    c.wait_until(first + timedelta(days=14))
+    c.complete("pii", pii(c.today, con_derivacion=False))
+    c.wait_until(first + timedelta(days=18))
 
 
 class Team:

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 import engine
 import web.notifications.delivery  # noqa: F401 - notifies on the engine's events
-from engine import unit_of_work
 from engine.persistence.models import Territory
-from tests.conftest import ROOT
-from tests.integration.crece_driver import CreceCase, add_coquimbo, team
+from tests.integration.acts_driver import case_seed, record_act, territory
+from tests.integration.crece_driver import COQUIMBO, CreceCase, team
+from tests.unit.act_samples import SAMPLES
 from web.auth.models import User
 from web.demo_data_crece import derivacion, evaluacion_ingreso, pii
 from web.notifications.models import Notification
@@ -21,23 +21,26 @@ from web.notifications.models import Notification
 RECEIVED = date(2026, 3, 26)
 LA_SERENA = {"code": "la_serena", "name": "La Serena", "country": "CL", "region": "CO",
              "timezone": "America/Santiago"}
+OPENED = case_seed("acts_comunidad_crece", "comunidad_crece", [COQUIMBO, LA_SERENA],
+                   lambda session, forms, _: CreceCase(
+                       session, forms, team(territory(session, "coquimbo")), RECEIVED))
 
 
 @pytest.fixture
-def la_serena(session, territories):
-    row = Territory(**LA_SERENA)
-    session.add(row)
-    session.commit()
-    return row
+def database_seed():
+    return OPENED
 
 
 @pytest.fixture
-def young(session, real_forms, territories, la_serena):
-    people = team(add_coquimbo(session))
-    with unit_of_work(session):
-        engine.deploy_folder(session, ROOT / "processes" / "comunidad_crece", real_forms,
-                             "manager")
-    case = CreceCase(session, real_forms, people, RECEIVED)
+def la_serena(session):
+    return territory(session, "la_serena")
+
+
+@pytest.fixture
+def young(session, real_forms, seed_data):
+    """Matías Rojas's case in Coquimbo, received on 26 March 2026 (held by Valentina)."""
+    case = CreceCase.resume_with(session, real_forms, team(territory(session, "coquimbo")),
+                                 seed_data, RECEIVED)
     yield case
     case.close()
 
@@ -51,11 +54,7 @@ def tutored(c: CreceCase) -> None:
 
 
 def act(c: CreceCase, key: str, data: dict, by="valentina", staff=None):
-    c.at(16)
-    with unit_of_work(c.session):
-        engine.perform_act(c.session, c.forms, c.case.id, key, data, c.people[by],
-                           staff=staff)
-    c.check_round_trip()
+    record_act(c, key, data, c.people[by], staff, hour=16)
 
 
 def test_the_case_offers_its_four_acts(young):
@@ -105,8 +104,7 @@ def test_a_move_hands_the_case_to_the_other_territorys_dupla(young, la_serena):
     c = young
     tutored(c)
     ines = engine.Actor("ines", frozenset({"caseworker"}), frozenset({la_serena.id}))
-    act(c, "traslado", {"fecha": "2026-03-30", "territorio_destino": "la_serena",
-                        "dupla_destino": "ines", "motivo": "Se muda con su abuela"},
+    act(c, "traslado", SAMPLES["comunidad_crece"]["acto_traslado"],  # to La Serena, Inés
         by="rodrigo", staff={"ines": ines}.get)
     case = c.refreshed_case()
     assert (case.territory.code, case.caseworker) == ("la_serena", "ines")

@@ -10,29 +10,35 @@ from sqlalchemy import select
 import engine
 from engine import unit_of_work
 from engine.core.errors import InvalidInput
-from engine.persistence.models import Case, Event, Household, Territory, Timer
-from tests.conftest import ROOT
+from engine.persistence.models import Case, Event, Household, Timer
+from tests.conftest import ana, jorge
+from tests.integration.acts_driver import case_seed, record_act, territory
 from tests.integration.familias_driver import FamiliaCase
+from tests.unit.act_samples import SAMPLES
 from web.demo_data import contacto, diagnostico, ingreso, plan, sesion
 
 ALLOCATED = date(2026, 3, 2)
 CALAMA = {"code": "calama", "name": "Calama", "country": "CL", "region": "AN",
           "timezone": "America/Santiago"}
+OPENED = case_seed("acts_familias", "familias", [CALAMA], lambda session, forms, t: FamiliaCase(
+    session, forms, ana(t), jorge(t), ALLOCATED))
 
 
 @pytest.fixture
-def calama(session, territories):
-    row = Territory(**CALAMA)
-    session.add(row)
-    session.commit()
-    return row
+def database_seed():
+    return OPENED
 
 
 @pytest.fixture
-def family(session, real_forms, territories, calama, caseworker, supervisor):
-    with unit_of_work(session):
-        engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
-    case = FamiliaCase(session, real_forms, caseworker, supervisor, ALLOCATED)
+def calama(session):
+    return territory(session, "calama")
+
+
+@pytest.fixture
+def family(session, real_forms, caseworker, supervisor, seed_data):
+    """The Rojas Pérez family's case, opened on 2 March 2026 (held by Ana)."""
+    case = FamiliaCase.resume(session, real_forms, seed_data, ALLOCATED, caseworker=caseworker,
+                              supervisor=supervisor)
     yield case
     case.close()
 
@@ -47,12 +53,7 @@ def accompanied(f: FamiliaCase) -> None:
 
 
 def act(f: FamiliaCase, key: str, data: dict, by=None, staff=None):
-    f.at(15)
-    with unit_of_work(f.session):
-        case = engine.perform_act(f.session, f.forms, f.case.id, key, data, by or f.caseworker,
-                                  staff=staff)
-    f.check_round_trip()
-    return case
+    return record_act(f, key, data, by or f.caseworker, staff)
 
 
 WITHDRAWAL = {"fecha": "2026-03-10", "motivo": "decision_familia",
@@ -133,9 +134,7 @@ def test_a_move_hands_the_case_and_its_open_steps_to_the_other_comuna(family, ca
                                  "descripcion": "Ausencias escolares."})
     calama_afi = engine.Actor("rosa", frozenset({"caseworker"}), frozenset({calama.id}))
     staff = {"rosa": calama_afi}.get
-    act(f, "traslado", {"fecha": "2026-03-10", "territorio_destino": "calama",
-                        "profesional_destino": "rosa", "motivo": "Cambio de trabajo"},
-        staff=staff)
+    act(f, "traslado", SAMPLES["familias"]["acto_traslado"], staff=staff)  # to Calama, Rosa
     case = f.refreshed_case()
     assert (case.territory.code, case.caseworker, case.status) == ("calama", "rosa", "open")
     assert f.session.get(Household, case.household_id).territory_id == calama.id

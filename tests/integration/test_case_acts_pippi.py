@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 
 import engine
-from engine import unit_of_work
-from engine.persistence.models import Territory
-from tests.conftest import ROOT
+from tests.integration.acts_driver import case_seed, record_act, territory
 from tests.integration.pippi_driver import PippiCase
+from tests.unit.act_samples import SAMPLES
 from web import demo_data_pippi as d
 
 REFERRED = date(2026, 4, 27)
@@ -18,26 +17,32 @@ GALLARATE = {"code": "gallarate", "name": "Ambito di Gallarate", "country": "IT"
              "region": "VA", "timezone": "Europe/Rome"}
 
 
-@pytest.fixture
-def gallarate(session, territories):
-    row = Territory(**GALLARATE)
-    session.add(row)
-    session.commit()
-    return row
-
-
-@pytest.fixture
-def people(territories):
+def _people(territories):
     somma = frozenset({territories["somma_lombardo"].id})
     return (engine.Actor("giulia", frozenset({"caseworker"}), somma),
             engine.Actor("marco", frozenset({"supervisor"}), somma))
 
 
+OPENED = case_seed("acts_pippi", "pippi", [GALLARATE], lambda session, forms, t: PippiCase(
+    session, forms, *_people(t), REFERRED))
+
+
 @pytest.fixture
-def family(session, real_forms, gallarate, people):
-    with unit_of_work(session):
-        engine.deploy_folder(session, ROOT / "processes" / "pippi", real_forms, "manager")
-    case = PippiCase(session, real_forms, *people, REFERRED)
+def database_seed():
+    return OPENED
+
+
+@pytest.fixture
+def gallarate(session):
+    return territory(session, "gallarate")
+
+
+@pytest.fixture
+def family(session, real_forms, territories, seed_data):
+    """The Colombo family's percorso, referred on 27 April 2026 (Giulia's, Marco referente)."""
+    giulia, marco = _people(territories)
+    case = PippiCase.resume(session, real_forms, seed_data, REFERRED, caseworker=giulia,
+                            supervisor=marco)
     yield case
     case.close()
 
@@ -50,11 +55,7 @@ def consented(f: PippiCase) -> None:
 
 
 def act(f: PippiCase, key: str, data: dict, by=None, staff=None):
-    f.at(15)
-    with unit_of_work(f.session):
-        engine.perform_act(f.session, f.forms, f.case.id, key, data, by or f.caseworker,
-                           staff=staff)
-    f.check_round_trip()
+    record_act(f, key, data, by or f.caseworker, staff)
 
 
 def test_the_percorso_offers_its_four_acts(family):
@@ -95,8 +96,7 @@ def test_a_move_hands_the_case_to_the_other_ambito(family, gallarate):
     f = family
     consented(f)
     sara = engine.Actor("sara", frozenset({"caseworker"}), frozenset({gallarate.id}))
-    act(f, "trasferimento", {"data": "2026-05-04", "ambito_destinazione": "gallarate",
-                             "operatore_destinazione": "sara", "motivo": "Nuova casa"},
+    act(f, "trasferimento", SAMPLES["pippi"]["atto_trasferimento"],  # to Gallarate, Sara
         staff={"sara": sara}.get)
     case = f.refreshed_case()
     assert (case.territory.code, case.caseworker) == ("gallarate", "sara")

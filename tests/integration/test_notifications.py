@@ -1,13 +1,10 @@
 """Reminders reach the task holder; escalations reach the holder and the supervisors; one
 daily e-mail per person, through a real local SMTP server."""
 
-import socket
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 import engine
 from engine import unit_of_work
@@ -37,15 +34,12 @@ def people(session, territories):
 
 
 @pytest.fixture
-def overdue_cases(session, fixture_forms, people, caseworker):
-    with unit_of_work(session):
-        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
-    command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
+def overdue_cases(session, people, mini_cases):
+    """``make(count)``: that many cases of the mini process, swept once their step's
+    reminder and escalation are due."""
 
     def make(count: int) -> None:
-        for _ in range(count):
-            with unit_of_work(session):
-                engine.start_case(session, command, caseworker, START)
+        mini_cases(count)
         sweep(session, AFTER_ESCALATION)
 
     return make
@@ -73,20 +67,10 @@ def test_an_escalated_task_is_flagged(session, overdue_cases):
 
 
 @pytest.fixture
-def smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield Mailer("127.0.0.1", port, "acompana@municipio.test"), received
-    controller.stop()
+def smtp(smtp_server):
+    """The mailer of the digests, on the local SMTP server, and what the server received."""
+    port, received = smtp_server
+    return Mailer("127.0.0.1", port, "acompana@municipio.test"), received
 
 
 def subject(mail) -> str:

@@ -15,38 +15,59 @@ from sqlalchemy import select
 import engine
 import web.notifications.delivery  # noqa: F401 - notifies on the engine's events
 from engine import unit_of_work
-from engine.persistence.models import Case
-from tests.conftest import ROOT
-from tests.integration.crece_driver import CreceCase, add_coquimbo, team
+from engine.persistence.models import Case, Territory
+from tests.conftest import ROOT, seed_session
+from tests.integration.crece_driver import CreceCase, add_coquimbo, team, to_the_first_tutoring
 from tests.integration.familias_driver import local
-from web.demo_data_crece import derivacion, evaluacion_ingreso, pii, tutoria
+from tests.templates import Seed
+from web.demo_data_crece import tutoria
 from web.notifications.models import Notification
 
 REVIEW = "revisar_atraso_tutoria"
+REVIEW_DAY = date(2026, 7, 12)
 
 
-@pytest.fixture
-def people(session):
-    territory = add_coquimbo(session)
+def _people(territory: Territory) -> dict[str, engine.Actor]:
     here = frozenset({territory.id})
     return {**team(territory), "camila": engine.Actor("camila", frozenset({"caseworker"}), here)}
 
 
+def live_until_late(url: str) -> int:
+    """Built once per database kind: a case whose tutoring is late since 11 July 2026, its
+    review open (12 July); the case's id."""
+    with seed_session(url) as session:
+        people = _people(add_coquimbo(session))
+        forms = engine.FormLibrary(ROOT / "forms")
+        with unit_of_work(session):
+            engine.deploy_folder(session, ROOT / "processes" / "comunidad_crece", forms,
+                                 "manager")
+        c = CreceCase(session, forms, people, date(2026, 6, 1))
+        try:
+            to_the_first_tutoring(c)
+            c.complete("tutoria", tutoria(c.today))
+            c.wait_until(REVIEW_DAY)
+        finally:
+            c.close()
+        return c.case.id
+
+
+LATE = Seed("overdue_review_open", live_until_late)
+
+
 @pytest.fixture
-def late(session, real_forms, people):
-    """A case whose tutoring is late since 11 July 2026, its review open (12 July)."""
-    with unit_of_work(session):
-        engine.deploy_folder(session, ROOT / "processes" / "comunidad_crece", real_forms,
-                             "manager")
-    c = CreceCase(session, real_forms, people, date(2026, 6, 1))
-    c.complete("registrar_derivacion", derivacion(c.today))
-    c.wait_until(date(2026, 6, 8))
-    c.complete("evaluacion_ingreso", evaluacion_ingreso(c.today, "medio"))
-    c.wait_until(date(2026, 6, 15))
-    c.complete("pii", pii(c.today, con_derivacion=False))
-    c.wait_until(date(2026, 6, 19))
-    c.complete("tutoria", tutoria(c.today))
-    c.wait_until(date(2026, 7, 12))
+def database_seed():
+    return LATE
+
+
+@pytest.fixture
+def people(session):
+    return _people(session.scalars(select(Territory).where(Territory.code == "coquimbo")).one())
+
+
+@pytest.fixture
+def late(session, real_forms, people, seed_data):
+    """The seed's case, its clock at 09:00 on 12 July 2026 (a fresh copy for each test)."""
+    c = CreceCase.resume_with(session, real_forms, people, seed_data, REVIEW_DAY)
     yield c
     c.close()
 

@@ -9,7 +9,6 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from rq import Queue
 
 import engine
@@ -21,20 +20,6 @@ from tests.integration.test_rq_sweep import QUEUE, REDIS_URL
 from web.jobs import WORKER_CLASS
 
 START = datetime(2026, 3, 2, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-def cases(session, fixture_forms, caseworker):
-    with unit_of_work(session):
-        engine.deploy_folder(session, FIXTURES / "mini", fixture_forms, "tester")
-    command = engine.StartCase("mini", "antofagasta", "ana", "Pérez")
-
-    def make(count: int) -> None:
-        for _ in range(count):
-            with unit_of_work(session):
-                engine.start_case(session, command, caseworker, START)
-
-    return make
 
 
 def worker(database_url: str) -> subprocess.Popen:
@@ -57,8 +42,8 @@ def enqueue_sweeps(redis, count: int = 1) -> None:
         queue.enqueue("web.jobs.sweep_timers")
 
 
-def test_flushing_redis_loses_no_deadline(redis, database_url, session, cases):
-    cases(5)
+def test_flushing_redis_loses_no_deadline(redis, database_url, session, mini_cases):
+    mini_cases(5)
     enqueue_sweeps(redis)
     redis.flushdb()  # the queued sweep is gone; the deadlines are not
     enqueue_sweeps(redis)  # the next tick of the scheduler
@@ -67,8 +52,9 @@ def test_flushing_redis_loses_no_deadline(redis, database_url, session, cases):
         {(case, kind): 1 for case in range(1, 6) for kind in ("reminder", "escalation")})
 
 
-def test_two_workers_at_once_fire_each_timer_exactly_once(redis, database_url, session, cases):
-    cases(40)
+def test_two_workers_at_once_fire_each_timer_exactly_once(redis, database_url, session,
+                                                          mini_cases):
+    mini_cases(40)
     enqueue_sweeps(redis, 2)
     workers = [worker(database_url), worker(database_url)]
     assert [w.wait(timeout=180) for w in workers] == [0, 0]
@@ -77,8 +63,9 @@ def test_two_workers_at_once_fire_each_timer_exactly_once(redis, database_url, s
 
 
 def test_a_worker_killed_mid_sweep_loses_nothing_and_doubles_nothing(redis, database_url,
-                                                                      session, cases):
-    cases(150)
+                                                                      session,
+                                                                      mini_cases):
+    mini_cases(150)
     enqueue_sweeps(redis)
     victim = worker(database_url)
     deadline = time.monotonic() + 60
