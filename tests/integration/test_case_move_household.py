@@ -5,7 +5,12 @@ keeps the household as it was (a household belongs to one territory)."""
 import engine
 from engine import unit_of_work
 from engine.persistence.models import Household
-from tests.integration.test_case_acts_familias import act, calama, family  # noqa: F401
+from tests.integration.test_case_acts_familias import (  # noqa: F401 - its fixtures
+    act,
+    calama,
+    database_seed,
+    family,
+)
 
 
 def _move_to_calama(f, calama_row):

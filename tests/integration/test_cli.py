@@ -47,7 +47,8 @@ def test_a_case_is_started_worked_and_shown(cli):
     assert (code, out) == (0, "case 1 started\n")
 
     code, out = cli("task", "list", "--user", "ana", "--role", "caseworker")
-    assert "Primer contacto con la familia" in out and "late from 2026-03-24 03:00 UTC" in out  # overdue from midnight, Santiago
+    # late from the midnight after its due day (23 March), Santiago time
+    assert "Primer contacto con la familia" in out and "late from 2026-03-24 03:00 UTC" in out
     task_id = re.match(r"(\S+)", out).group(1)
 
     code, out = cli("task", "complete", task_id, "--user", "ana", "--role", "caseworker",
