@@ -83,10 +83,11 @@ def _blueprints(app: Flask) -> None:
     from .reports.views import bp as reports_bp
     from .tasks.views import bp as tasks_bp
     from .versions.views import bp as versions_bp
+    from .migrations.impact import bp as migrations_bp  # the impact section with the pages
 
     for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp,
                       programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
-                      modeler_bp, modeler_api, versions_bp):
+                      modeler_bp, modeler_api, versions_bp, migrations_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)
