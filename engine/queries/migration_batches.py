@@ -219,5 +219,15 @@ def _fill_source(session: Session, actor: Actor, source: ProcessDefinition,
                      if at.get(step.bpmn_id)]
 
 
+def waiting_step_ids(session: Session, key: str, version_numbers: list[int]) -> set[str]:
+    """The bpmn ids of the steps a case may wait at in any of the given versions (their
+    timers, gateways and events left out)."""
+    found: set[str] = set()
+    for number in version_numbers:
+        spec, subs = catalog.spec_of(versions.find_version(session, key, number))
+        found.update(step.bpmn_id for step in migration_elements.waiting_steps(spec, subs))
+    return found
+
+
 __all__ = ["Batch", "BatchCase", "Choices", "Mappable", "Source", "Step", "batch",
-           "batch_cases", "batches", "case_labels", "migration_choices"]
+           "batch_cases", "batches", "case_labels", "migration_choices", "waiting_step_ids"]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 import engine
 from engine.persistence.models import ProcessDefinition, Territory
+from engine.queries import migration_batches
 from engine.queries.migration_impact import Impact, migration_impact
 
 from ..access import actor
@@ -58,6 +59,8 @@ def draft_impact(key: str) -> DraftImpact | None:
     except engine.EngineError as error:
         db.session.rollback()
         return DraftImpact(None, {}, None, word_error(error), _ms(started))
+    steps = migration_batches.waiting_step_ids(db.session, key, impact.sources)
+    impact.elements = [e for e in impact.elements if e.bpmn_id in steps]  # not their timers
     codes = {code for e in impact.elements for code in e.by_territory}
     names = dict(db.session.execute(select(Territory.code, Territory.name)
                                     .where(Territory.code.in_(sorted(codes)))).all())
