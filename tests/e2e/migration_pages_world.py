@@ -15,8 +15,8 @@ from engine.persistence.models import Territory
 from tests.conftest import ROOT
 from tests.e2e.conftest import PASSWORD, WEB, in_web_app
 from tests.integration.familias_driver import SANTIAGO, FamiliaCase
-from tests.integration.migration_world import ALLOCATED, LEFT_ON, STAGES, _bring
 from tests.integration.familias_versions import familias_v2_migration
+from tests.integration.migration_world import ALLOCATED, LEFT_ON, STAGES, _bring
 from tests.integration.test_familias_two_versions import LaterFamily
 from tests.templates import Seed
 from web.auth.models import User

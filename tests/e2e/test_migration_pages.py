@@ -20,7 +20,13 @@ from sqlalchemy import func, select
 import engine
 from engine import unit_of_work
 from engine.commands import migrations, process_drafts
-from engine.persistence.models import CaseMigration, HumanTask, MigrationBatch, ProcessInstance
+from engine.persistence.models import (
+    Case,
+    CaseMigration,
+    HumanTask,
+    MigrationBatch,
+    ProcessInstance,
+)
 from tests.e2e.migration_pages_world import LEFT_AT, MIGRATION_PAGES
 from web import migration_runs
 from web.demo_data import diagnostico
@@ -129,7 +135,7 @@ def test_the_impact_section_waits_for_the_version_to_be_published_before_plannin
     assert "La versión 3 todavía no está publicada" in text(page)
 
 
-def test_the_new_migration_offers_the_versions_with_cases_the_filters_and_a_mapping_per_removed_step(
+def test_a_new_migration_offers_the_versions_with_cases_the_filters_and_a_mapping_per_gone_step(
         web_app, as_person):
     page = as_person("marta").get(f"{BASE}/new?from=1&to=2")
     assert page.status_code == 200
@@ -150,7 +156,8 @@ def test_the_dry_run_lists_each_case_and_changes_nothing(web_app, as_person, see
     assert ("Casos elegidos: 12. Pasan por sí solos: 8; pasan con la correspondencia: 0; "
             "necesitan una correspondencia: 3; no pueden pasar: 1.") in text(page)
     at_plan = part(page, rf'<tr data-case="{seed_data["plan"][0]}".*?</tr>')
-    assert "Antofagasta Ana Castro Plan Familiar de Desarrollo necesita una correspondencia" in at_plan
+    assert ("Antofagasta Ana Castro Plan Familiar de Desarrollo necesita una correspondencia"
+            in at_plan)
     assert "no existe en la nueva versión: indique a qué paso pasa" in at_plan
     paused = part(page, rf'<tr data-case="{seed_data["paused"][0]}".*?</tr>')
     assert "no puede pasar Los plazos del caso están en pausa." in paused
@@ -195,7 +202,8 @@ def test_a_selection_by_territory_step_and_caseworker_takes_only_those_cases(
         str(c) for c in seed_data["diagnostico"] + seed_data["paused"]]
     batch_id = migrate(as_person, web_app, started, url)
     shown = as_person("marta").get(f"{BASE}/{batch_id}")
-    assert "en «Diagnóstico con la Matriz de Bienestar»" in text(shown) and "se recalculan con la regla nueva" in text(shown)
+    assert "en «Diagnóstico con la Matriz de Bienestar»" in text(shown)
+    assert "se recalculan con la regla nueva" in text(shown)
 
 
 def test_the_batch_is_rolled_back_except_a_case_that_moved_on_which_is_listed_with_why(
@@ -281,6 +289,20 @@ def test_a_posted_migration_is_checked_again_and_needs_its_form_token(
     assert same.status_code == 422
     forged = marta.client.post(f"{BASE}/new", data={"from": "1", "to": "2"})
     assert forged.status_code == 400
+    assert batches(web_app) == 0 and started == []
+
+
+def test_migrating_is_refused_when_the_cases_changed_since_the_dry_run(
+        web_app, as_person, started, seed_data):
+    marta = as_person("marta")
+    dry_run = marta.get(MAPPED).get_data(as_text=True).split('class="migration-go"')[1]
+    fields = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', dry_run))
+    assert fields["expected"] == "12"
+    with web_app.app_context(), unit_of_work(db.session):  # a case closes meanwhile
+        db.session.get(Case, seed_data["ingreso"][0]).status = "closed"
+    sent = marta.post(f"{BASE}/new", fields, token_from=MAPPED)
+    assert sent.status_code == 409
+    assert "Los casos elegidos cambiaron desde la simulación: no se migró nada." in text(sent)
     assert batches(web_app) == 0 and started == []
 
 

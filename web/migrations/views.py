@@ -124,11 +124,27 @@ def start(key: str):
     try:
         with unit_of_work(db.session):
             batch_id = migrations.start_batch(db.session, actor(), asked.request(key))
+            _same_cases(batch_id, request.form.get("expected", ""))
+    except _Changed:
+        return _form(key, asked, choices, status=409, errors=[_(
+            "Los casos elegidos cambiaron desde la simulación: no se migró nada. Vuelva a "
+            "simular para ver qué pasaría ahora.")])
     except engine.Conflict as refused:
         return _form(key, asked, choices, status=422, errors=[word_error(refused)])
     migration_runs.start(current_app._get_current_object(), batch_id)
     flash(_("Migración %(n)s iniciada.", n=batch_id), "success")
     return redirect(url_for(".show", key=key, batch_id=batch_id))
+
+
+class _Changed(Exception):
+    """The selection holds other cases than the dry run showed (the batch is not started)."""
+
+
+def _same_cases(batch_id: int, expected: str) -> None:
+    """Refuse (rolling the new batch back) when the dry run counted another number of cases."""
+    if expected.isascii() and expected.isdigit() and \
+            migrations.batch_progress(db.session, batch_id).total != int(expected):
+        raise _Changed()
 
 
 @bp.route("/<key>/migrations/<id:batch_id>")
