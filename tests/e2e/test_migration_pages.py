@@ -220,6 +220,11 @@ def test_the_batch_is_rolled_back_except_a_case_that_moved_on_which_is_listed_wi
                          token_from=f"{BASE}/{batch_id}")
     assert refused.status_code == 409
     assert "avanzó después de la migración" in part(refused, r'<ul class="refusal-list".*?</ul>')
+    paused = seed_data["paused"][0]
+    skipped = marta.post(f"{BASE}/{batch_id}/cases/{paused}/rollback",
+                         token_from=f"{BASE}/{batch_id}")
+    assert skipped.status_code == 409
+    assert f"El caso {paused} no fue migrado (estado: no migrado)." in text(skipped)
     page = marta.post(f"{BASE}/{batch_id}/rollback", token_from=f"{BASE}/{batch_id}")
     assert page.status_code == 200
     assert "9 casos volvieron a su versión anterior." in text(page)
@@ -343,3 +348,19 @@ def test_the_case_history_tells_the_migration_and_its_rollback_in_the_readers_la
     marta.post("/account/language", {"locale": locale, "next": "/"})
     history = text(marta.get(f"/cases/{case_id}"))
     assert migrated in history and rolled_back in history
+
+
+@pytest.mark.parametrize(("locale", "words"), [
+    ("it", ["Migrazioni dei casi", "Nuova migrazione", "Simulazione: cosa succederebbe a ogni caso",
+            "Avanzamento", "11 migrati, 1 non migrati"]),
+    ("en", ["Case migrations", "New migration", "Simulation: what would happen to each case",
+            "Progress", "11 migrated, 1 not migrated"]),
+])
+def test_the_migration_pages_read_in_italian_and_english(
+        web_app, as_person, started, locale, words):
+    batch_id = migrate(as_person, web_app, started)
+    marta = as_person("marta")
+    marta.post("/account/language", {"locale": locale, "next": "/"})
+    pages = " ".join(text(marta.get(path)) for path in (BASE, MAPPED, f"{BASE}/{batch_id}"))
+    for expected in words:
+        assert expected in pages

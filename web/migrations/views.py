@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import login_required
 
@@ -203,8 +204,21 @@ def rollback_case(key: str, batch_id: int, case_id: int):
     return redirect(url_for(".show", key=key, batch_id=batch_id))
 
 
+CASE_STATUSES = {"pending": _l("pendiente"), "skipped": _l("no migrado"), "failed": _l("falló"),
+                 "rolled_back": _l("devuelto a su versión"), "migrated": _l("migrado")}
+
+
 def _refusals(results) -> list[tuple[int, str]]:
-    return [(r.case_id, word(r.reason, r.params)) for r in results if not r.restored]
+    """Each refused rollback's case and why, in words (a case's status named too)."""
+    found = []
+    for r in results:
+        if r.restored:
+            continue
+        params = dict(r.params or {})
+        if params.get("status") in CASE_STATUSES:
+            params["status"] = str(CASE_STATUSES[params["status"]])
+        found.append((r.case_id, word(r.reason, params)))
+    return found
 
 
 @bp.app_template_global("word_code")
