@@ -3,7 +3,7 @@ the deadlines choice), read from the query string or the posted form and checked
 the programme offers (engine.queries.migration_batches.Choices). A value the page never
 offered is refused in words, before the engine is asked."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -49,6 +49,9 @@ class Asked:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
+TEXT_FIELDS = [f.name for f in fields(Asked) if f.type == (str | None)]
+
+
 def _number(values: MultiDict, name: str) -> int | None:
     text = (values.get(name) or "").strip()
     if not text:
@@ -65,8 +68,8 @@ def _text(values: MultiDict, name: str) -> str | None:
 
 def read(values: MultiDict) -> Asked:
     """The values of the form (BadInput when a version is not a number)."""
-    asked = Asked(_number(values, "from"), _number(values, "to"), _text(values, "territory"),
-                  _text(values, "step"), _text(values, "caseworker"))
+    chosen = {name: _text(values, name) for name in TEXT_FIELDS}  # territory, step, holder
+    asked = Asked(_number(values, "from"), _number(values, "to"), **chosen)
     asked.deadlines = (values.get("deadlines") or "keep").strip()[:MAX_TEXT + 1]
     for name, value in values.items(multi=True):
         if name.startswith(MAP_PREFIX) and value.strip():
