@@ -418,6 +418,8 @@ def _event_params(event, programme) -> dict:
                                                  params["modality"])
     if event.code == "event.case_step_moved":
         _moved_step_names(params, event.data or {}, programme)
+    if event.code == "event.case_migrated":
+        _migration_words(params, event.data or {}, programme)
     if event.code == "event.case_started" and programme is not None:
         params["programme"] = names.programme_name(
             programme if isinstance(programme, str) else programme.programme_key)
@@ -433,6 +435,21 @@ def _moved_step_names(params: dict, data: dict, programme) -> None:
              for b, n in zip(ids, data.get("from_names") or ids, strict=False)]
     if steps:
         params["from_steps"] = ", ".join(dict.fromkeys(steps))
+
+
+MIGRATION_DEADLINES = {"keep": _l("conservan su fecha"),
+                       "recompute": _l("se recalculan con la regla nueva")}
+
+
+def _migration_words(params: dict, data: dict, programme) -> None:
+    """A migration's mapping (``case_migrated``) by step names, its deadlines choice in words."""
+    mapping = data.get("mapping") or {}
+    if isinstance(mapping, dict):
+        params["mapping"] = ", ".join(
+            f"{names.step_by_id(programme, old)} → {names.step_by_id(programme, new)}"
+            for old, new in mapping.items()) or gettext("ninguna")
+    if data.get("deadlines") in MIGRATION_DEADLINES:
+        params["deadlines"] = str(MIGRATION_DEADLINES[data["deadlines"]])
 
 
 def word_incident(incident) -> str:

@@ -165,7 +165,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(step_name=step_name, programme_name=programme_name,
                                  outcome_name=outcome_name, lane_name=lane_name,
                                  person_name=person_name, step_choice_name=step_choice_name,
-                                 overdue_person=overdue_person, step_named=step_named)
+                                 overdue_person=overdue_person, step_named=step_named,
+                                 step_by_id=step_by_id)
     app.jinja_env.filters["step_label"] = lambda title, item: step_named(item, title)
 
 
@@ -175,3 +176,14 @@ def overdue_person(username: str | None) -> str:
     if not username or username == engine.queries.UNASSIGNED:
         return gettext("nadie (por tomar)")
     return person_name(username)
+
+
+def step_by_id(programme, bpmn_id: str | None) -> str:
+    """Step ``bpmn_id`` of ``programme`` in the reader's language when only its id is known
+    (a migration's mapping): the BPMN name any version gave it as the fallback."""
+    if not bpmn_id:
+        return ""
+    found = names_for(programme)
+    title = next((t for table in found.bpmn_names for t, b in table.items() if b == bpmn_id),
+                 None)
+    return step_name(programme, bpmn_id, title or bpmn_id)

@@ -5,6 +5,9 @@ Each case is judged by the classifier of the migration plan itself
 (engine.commands.migration_plan.classify_case), so the preview and the migration never disagree.
 """
 
+import hashlib
+import json
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -24,6 +27,12 @@ from ..programmes.settings import settings_from_dict
 from ..runtime import migration as runtime_migration
 
 DRAFT = "draft"
+DRAFTS_KEPT = 16
+# the drafts parsed as targets, by programme, revision, content and form library: a parse is
+# reused only while the draft is the same (parsing the Familias draft costs as much as judging
+# five cases)
+_drafts: dict[tuple, "migration_plan.Target"] = {}
+_drafts_lock = threading.Lock()
 
 
 @dataclass
@@ -88,10 +97,26 @@ def _target(session: Session, programme_key: str, target: int | str,
     if draft is None:
         raise NotFound(f"{programme_key} has no draft", code="programme.not_found",
                        programme=programme_key)
+    cache_key = (programme_key, draft.revision, _fingerprint(draft), id(forms))
+    with _drafts_lock:
+        found = _drafts.get(cache_key)
+    if found is not None:
+        return found
     settings = settings_from_dict(draft.settings or {})
     library = draft_forms(session, draft, forms)
     parsed = parse_process(draft.sources or {}, settings, library)
-    return migration_plan.Target(DRAFT, parsed.spec, parsed.subprocess_specs, None, settings)
+    found = migration_plan.Target(DRAFT, parsed.spec, parsed.subprocess_specs, None, settings)
+    with _drafts_lock:
+        if len(_drafts) >= DRAFTS_KEPT:
+            _drafts.pop(next(iter(_drafts)))
+        _drafts[cache_key] = found
+    return found
+
+
+def _fingerprint(draft: ProcessDraft) -> str:
+    """What the draft's parse depends on (a discarded draft begun again restarts at revision 1)."""
+    parts = [draft.sources or {}, draft.settings or {}, draft.forms or {}]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _running(session: Session, actor: Actor, source: ProcessDefinition) -> list[ProcessInstance]:
