@@ -4,7 +4,7 @@
 
 Builds, in a fresh PostgreSQL database (acompana_migbench), four real Familias cases walked
 through the engine (at first contact, at entry, at diagnosis, in the monthly sessions), then
-copies their rows (bench/case_copies.py) up to ``--cases`` running cases, and deploys version 2
+copies their rows (tests/case_copies.py) up to ``--cases`` running cases, and deploys version 2
 (tests/integration/familias_versions.familias_v2_migration: a last step added, the plan step
 removed, a field added to the session form). Every case moves by itself.
 
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("ACOMPANA_BENCH_REDIS", "redis://127.0.0.1:6379/9")
 
 import engine  # noqa: E402
-from bench.case_copies import copy_case  # noqa: E402
+from tests.case_copies import copy_case  # noqa: E402
 from bench.databases import copy_database, fresh_database  # noqa: E402
 from bench.workers import REDIS_URL, Processes  # noqa: E402
 from engine import unit_of_work  # noqa: E402

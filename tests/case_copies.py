@@ -1,4 +1,4 @@
-"""Many running cases fast: copies of the rows of a few real ones (for benchmarks).
+"""Many running cases fast: copies of the rows of a few real ones (test seeds, benchmarks).
 
 A real case (started and walked through the engine) is read once — its household, case,
 process instance, open steps, timers and history — and written again ``copies`` times with
@@ -33,7 +33,7 @@ def _next_id(conn: Connection, table) -> int:
 
 
 def copy_case(conn: Connection, case_id: int, copies: int) -> None:
-    """Write ``copies`` copies of case ``case_id`` (PostgreSQL; the caller commits)."""
+    """Write ``copies`` copies of case ``case_id`` (the caller commits)."""
     case = _rows(conn, CASE, CASE.c.id, case_id)[0]
     household = _rows(conn, HOUSEHOLD, HOUSEHOLD.c.id, case["household_id"])[0]
     instance = _rows(conn, INSTANCE, INSTANCE.c.case_id, case_id)[0]
@@ -70,6 +70,8 @@ def copy_case(conn: Connection, case_id: int, copies: int) -> None:
         rows = out[table.name]
         for at in range(0, len(rows), CHUNK):
             conn.execute(insert(table), rows[at:at + CHUNK])
+    if conn.dialect.name != "postgresql":
+        return  # SQLite's next id is the largest plus one
     for table in SERIAL:
         conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                           f"(SELECT max(id) FROM {table.name}))"))
