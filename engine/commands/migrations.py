@@ -217,7 +217,10 @@ def _migrate_row(session: Session, run: _Run, row: CaseMigration) -> None:
         _skip(row, found.outcome, found.reason, found.params)
         return
     instance = loaded.instance
-    opened = steps_opened(session, instance.id)  # before the row changes: no early flush
+    # when each step opened matters only to deadlines recomputed (read before the row
+    # changes: no early flush)
+    opened = steps_opened(session, instance.id) if run.deadlines == runtime_migration.RECOMPUTE \
+        else {}
     row.state_before, row.definition_before = instance.state, instance.definition_id
     row.lock_version_before = instance.lock_version
     loaded.settings = target.settings
