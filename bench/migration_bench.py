@@ -17,6 +17,7 @@ in memory, per case.
 """
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -25,14 +26,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("ACOMPANA_BENCH_REDIS", "redis://127.0.0.1:6379/9")
 
 import engine  # noqa: E402
-from tests.case_copies import copy_case  # noqa: E402
 from bench.databases import copy_database, fresh_database  # noqa: E402
 from bench.workers import REDIS_URL, Processes  # noqa: E402
 from engine import unit_of_work  # noqa: E402
@@ -48,6 +48,7 @@ from engine.persistence.models import (  # noqa: E402
 from engine.runtime import migration as runtime_migration  # noqa: E402
 from engine.runtime import workflow as runtime  # noqa: E402
 from engine.runtime.serialization import dump_state, load_state  # noqa: E402
+from tests.case_copies import copy_case  # noqa: E402
 from tests.integration.familias_versions import familias_v2_migration  # noqa: E402
 from web import create_app  # noqa: E402
 from web.demo_data import contacto, diagnostico, ingreso, plan  # noqa: E402
@@ -110,6 +111,23 @@ def seed(admin: str, cases: int) -> float:
     return seconds
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU seconds the processes ``pids`` have used (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def backends(sql, database: str) -> list[int]:
+    """The PostgreSQL server processes serving ``database`` (the workers' connections)."""
+    with sql.connect() as conn:
+        return list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = :d "
+                                      "AND pid <> pg_backend_pid()"), {"d": database}))
+
+
 def migrate_with(admin: str, workers: int, cases: int) -> tuple[float, float]:
     """Migrate every case of a fresh copy with ``workers`` rq workers: (steady cases/s from
     the first case migrated to the last, cases/s wall clock from the batch's start)."""
@@ -134,6 +152,8 @@ def migrate_with(admin: str, workers: int, cases: int) -> tuple[float, float]:
                     break
             time.sleep(0.5)
         wall = time.perf_counter() - began
+        worker_cpu = cpu_seconds(p.pid for p in processes.running)
+        server_cpu = cpu_seconds(backends(sql, f"acompana_migbench_{workers}"))
         with Session(sql) as s:
             progress = migrations.batch_progress(s, batch_id)
             first, last = s.execute(select(func.min(CaseMigration.migrated_at),
@@ -147,6 +167,9 @@ def migrate_with(admin: str, workers: int, cases: int) -> tuple[float, float]:
     print(f"{workers} worker(s): {cases} cases migrated in {wall:.1f} s wall "
           f"({cases / wall:.0f} cases/s), {steady:.0f} cases/s from the first case to the last"
           f" ({steady / workers:.0f} per worker)")
+    print(f"   CPU per case: {worker_cpu / cases * 1000:.1f} ms in the worker process(es) "
+          f"(start-up included), {server_cpu / cases * 1000:.1f} ms in PostgreSQL = "
+          f"{cases / worker_cpu:.0f} cases/s per worker with a core of its own")
     return steady, cases / wall
 
 

@@ -26,7 +26,6 @@ is the same for every case of a pair of versions, so it is computed once per pai
 """
 
 import threading
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime

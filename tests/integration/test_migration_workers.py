@@ -18,7 +18,6 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
