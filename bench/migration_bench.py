@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +35,7 @@ os.environ.setdefault("ACOMPANA_BENCH_REDIS", "redis://127.0.0.1:6379/9")
 
 import engine  # noqa: E402
 from bench.databases import copy_database, fresh_database  # noqa: E402
-from bench.workers import REDIS_URL, Processes  # noqa: E402
+from bench.workers import QUEUE, REDIS_URL, Processes  # noqa: E402
 from engine import unit_of_work  # noqa: E402
 from engine.commands import migrations, store  # noqa: E402
 from engine.definitions import catalog  # noqa: E402
@@ -52,6 +53,7 @@ from tests.case_copies import copy_case  # noqa: E402
 from tests.integration.familias_versions import familias_v2_migration  # noqa: E402
 from web import create_app  # noqa: E402
 from web.demo_data import contacto, diagnostico, ingreso, plan  # noqa: E402
+from web.jobs import WORKER_CLASS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -60,6 +62,20 @@ MANAGER = engine.Actor("bench", frozenset({"manager"}), None)
 STEPS = [("primer_contacto", contacto), ("ingreso", ingreso), ("diagnostico", diagnostico),
          ("plan", plan)]
 SEEDED, TEMPLATE = "acompana_migbench", "acompana_migbench_seeded"
+
+
+class Workers(Processes):
+    """rq worker processes on the real clock (bench.workers runs them through shifted.py, whose
+    time-machine would slow every clock reading of the engine)."""
+
+    def worker(self, burst: bool = False) -> None:
+        """One ``rq worker acompana -w web.worker.Worker`` (the production command)."""
+        argv = [sys.executable, "-m", "rq.cli", "worker", "--url", REDIS_URL,
+                "--worker-class", WORKER_CLASS, QUEUE]
+        self.running.append(subprocess.Popen(argv, env=self.env, cwd=ROOT,
+                                             start_new_session=True,
+                                             stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.DEVNULL))
 
 
 def walked(s: Session, forms, steps: int) -> int:
@@ -133,7 +149,7 @@ def migrate_with(admin: str, workers: int, cases: int) -> tuple[float, float]:
     the first case migrated to the last, cases/s wall clock from the batch's start)."""
     url = copy_database(admin, TEMPLATE, f"acompana_migbench_{workers}")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": REDIS_URL})
-    processes = Processes(url, 0)
+    processes = Workers(url, 0)
     for _ in range(workers):
         processes.worker()
     sql = create_engine(url)
