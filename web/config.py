@@ -18,6 +18,9 @@ def default_config(instance_path: str) -> dict:
         "PROCESSES_DIR": os.environ.get("ACOMPANA_PROCESSES", str(ROOT / "processes")),
         "FORMS_DIR": os.environ.get("ACOMPANA_FORMS", str(ROOT / "forms")),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # the rq queue workers listen to (as web.scheduler reads it): a migration chain's next
+        # job and a resumed batch go there too
+        "ACOMPANA_QUEUE": os.environ.get("ACOMPANA_QUEUE"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "acompana@localhost"),

@@ -106,6 +106,16 @@ def _held(app: Flask, batch_id: int) -> bool:
         return thread is not None and thread.is_alive()
 
 
+def wait(batch_id: int, seconds: float) -> bool:
+    """Wait (at most ``seconds``) for the thread migrating batch ``batch_id`` in this process
+    to end; whether none is running now (with Redis there is none: rq workers run batches)."""
+    with _threads_lock:
+        thread = _threads.get(batch_id)
+    if thread is not None:
+        thread.join(seconds)
+    return thread is None or not thread.is_alive()
+
+
 def _start_thread(app: Flask, batch_id: int) -> None:
     with _threads_lock:
         running = _threads.get(batch_id)

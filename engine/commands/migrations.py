@@ -11,7 +11,7 @@ moved on since (its instance's ``lock_version`` is still the one the migration l
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -122,9 +122,11 @@ def migrate_next(sql_engine: Engine, batch_id: int, *, limit: int = 50,
                  on_case: Callable[[CaseMigration], None] | None = None) -> int:
     """Migrate up to ``limit`` pending cases of the batch, each in its own transaction;
     how many were taken (0: none is left for this runner)."""
-    taken = 0
+    taken, run = 0, None
     while taken < limit:
-        outcome = _migrate_one(sql_engine, batch_id)
+        if run is None:
+            run = _started(sql_engine, batch_id)
+        outcome = _migrate_one(sql_engine, run)
         if outcome is None:
             break
         taken += 1
@@ -135,18 +137,55 @@ def migrate_next(sql_engine: Engine, batch_id: int, *, limit: int = 50,
     return taken
 
 
-def _migrate_one(sql_engine: Engine, batch_id: int) -> CaseMigration | None:
+@dataclass
+class _Run:
+    """What every case of one runner's chunk shares, read once per chunk (a batch's request
+    never changes, nor do deployed versions): the batch's request, its target, the version
+    numbers."""
+
+    batch_id: int
+    from_definition_id: int
+    to_definition_id: int
+    mapping: dict
+    deadlines: str
+    created_by: str
+    target: Target
+    versions: dict[int, int | None] = field(default_factory=dict)
+
+    def version(self, session: Session, definition_id: int | None) -> int | None:
+        """The version number of a definition id (asked once)."""
+        if definition_id not in self.versions:
+            self.versions[definition_id] = _version(session, definition_id)
+        return self.versions[definition_id]
+
+
+def _started(sql_engine: Engine, batch_id: int) -> _Run:
+    """The batch's request as a runner needs it; a planned batch is now running."""
+    with Session(sql_engine, expire_on_commit=False) as session, unit_of_work(session):
+        batch = session.get(MigrationBatch, batch_id)
+        if batch is None:
+            raise NotFound(f"no migration batch {batch_id}", code="migration.batch_not_found",
+                           batch=batch_id)
+        if batch.status == BATCH_PLANNED:
+            batch = session.get(MigrationBatch, batch_id, with_for_update=True,
+                                populate_existing=True)
+            if batch.status == BATCH_PLANNED:
+                batch.status = BATCH_RUNNING
+        target = definition_target(session, session.get(ProcessDefinition,
+                                                        batch.to_definition_id))
+        return _Run(batch.id, batch.from_definition_id, batch.to_definition_id,
+                    dict(batch.mapping or {}), batch.deadlines, batch.created_by, target)
+
+
+def _migrate_one(sql_engine: Engine, run: _Run) -> CaseMigration | None:
     row = None
     with Session(sql_engine, expire_on_commit=False) as session:
         try:
             with unit_of_work(session):
-                row = _next_pending(session, batch_id)
+                row = _next_pending(session, run.batch_id)
                 if row is None:
                     return None
-                batch = session.get(MigrationBatch, batch_id)
-                if batch.status == BATCH_PLANNED:
-                    batch.status = BATCH_RUNNING
-                _migrate_row(session, batch, row)
+                _migrate_row(session, run, row)
                 return row
         except Exception as error:  # noqa: BLE001 - any failure is the case's, the batch goes on
             if row is None:
@@ -161,30 +200,33 @@ def _next_pending(session: Session, batch_id: int) -> CaseMigration | None:
     return session.scalars(query.execution_options(populate_existing=True)).first()
 
 
-def _migrate_row(session: Session, batch: MigrationBatch, row: CaseMigration) -> None:
+def _migrate_row(session: Session, run: _Run, row: CaseMigration) -> None:
     """Move one case (its row is locked), or mark why it is skipped."""
     now = clock.now()
     loaded = store.load(session, row.instance_id)
     if loaded is None:  # another worker holds the case: a later run takes it
         raise _Busy()
-    if loaded.instance.definition_id != batch.from_definition_id or \
+    if loaded.instance.definition_id != run.from_definition_id or \
             loaded.instance.status != "running":
         _skip(row, runtime_migration.CANNOT_MOVE, "migration.same_version",
-              {"version": _version(session, loaded.instance.definition_id)})
+              {"version": run.version(session, loaded.instance.definition_id)})
         return
-    target = definition_target(session, session.get(ProcessDefinition, batch.to_definition_id))
-    found = classify_case(session, loaded, target, batch.mapping)
+    target = run.target
+    found = classify_case(session, loaded, target, run.mapping)
     if found.outcome not in (runtime_migration.MOVES, runtime_migration.MOVES_MAPPED):
         _skip(row, found.outcome, found.reason, found.params)
         return
     instance = loaded.instance
+    # when each step opened matters only to deadlines recomputed (read before the row
+    # changes: no early flush)
+    opened = steps_opened(session, instance.id) if run.deadlines == runtime_migration.RECOMPUTE \
+        else {}
     row.state_before, row.definition_before = instance.state, instance.definition_id
     row.lock_version_before = instance.lock_version
     loaded.settings = target.settings
     runtime.attach(loaded.workflow, store.case_context(loaded.case, loaded.settings))
     runtime_migration.migrate(loaded.workflow, target.spec, target.subprocess_specs,
-                              batch.mapping, batch.deadlines,
-                              steps_opened(session, instance.id))
+                              run.mapping, run.deadlines, opened, classified=found)
     instance.definition_id = target.definition.id
     loaded.advance()
     store.save(session, loaded, now)
@@ -194,13 +236,12 @@ def _migrate_row(session: Session, batch: MigrationBatch, row: CaseMigration) ->
     row.status, row.outcome, row.migrated_at = CASE_MIGRATED, found.outcome, now
     row.params = {"mapping": found.mapping}
     mapping = ", ".join(f"{k} → {v}" for k, v in found.mapping.items()) or "-"
-    audit.record(session, loaded.case.id, MIGRATED, batch.created_by, now,
-                 data={"batch": batch.id, "from": _version(session, row.definition_before),
-                       "to": _version(session, target.definition.id),
-                       "mapping": found.mapping, "deadlines": batch.deadlines},
-                 params={"from": _version(session, row.definition_before),
-                         "to": _version(session, target.definition.id), "mapping": mapping,
-                         "deadlines": batch.deadlines})
+    versions_ = {"from": run.version(session, row.definition_before),
+                 "to": run.version(session, target.definition.id)}
+    audit.record(session, loaded.case.id, MIGRATED, run.created_by, now,
+                 data={"batch": run.batch_id, **versions_, "mapping": found.mapping,
+                       "deadlines": run.deadlines},
+                 params={**versions_, "mapping": mapping, "deadlines": run.deadlines})
 
 
 def _renamed_steps(session: Session, loaded: store.LoadedCase) -> None:

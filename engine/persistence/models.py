@@ -403,7 +403,7 @@ class CaseMigration(Base):
 
     __tablename__ = "case_migration"
     __table_args__ = (UniqueConstraint("batch_id", "case_id"),
-                      Index("ix_case_migration_status", "batch_id", "status"))
+                      Index("ix_case_migration_next", "batch_id", "status", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("migration_batch.id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)

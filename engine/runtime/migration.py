@@ -19,14 +19,19 @@ Around it this module
   version's rule compute it again as of the moment the wait started (``"recompute"``: when
   its step opened, as the caller knows it, else the task's ``last_state_change``); the timers
   of a mapped step start from now, as for a step just opened.
+
+Comparing two specs (SpiffWorkflow's ``SpecDiff``: every element aligned and serialized twice)
+is the same for every case of a pair of versions, so it is computed once per pair
+(:func:`spec_diff`); each case only aligns its own tasks with it (``WorkflowDiff``).
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -66,6 +71,8 @@ class Classification:
     reason: str | None = None
     params: dict = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
+    plans: list = field(default_factory=list, repr=False, compare=False)  # for migrate()
+    workflow: object = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,50 @@ class DeadlineChange:
     now: datetime
     kept: datetime | None
     recomputed: datetime | None
+
+
+@dataclass(frozen=True)
+class _SpecComparison:
+    """A ``SpecDiff`` computed once, its ``removed`` and ``changed`` kept (the originals are
+    properties recomputed on every read, once per task by ``WorkflowDiff``)."""
+
+    alignment: dict
+    removed: frozenset
+    changed: dict
+    added: tuple
+
+
+_comparisons: dict[tuple[int, int], tuple[object, object, _SpecComparison]] = {}
+_comparisons_lock = threading.Lock()
+_KEPT_COMPARISONS = 64
+
+
+def spec_diff(original, new) -> _SpecComparison:
+    """How spec ``new`` differs from ``original`` (computed once per pair of spec objects;
+    the specs of a deployed version are restored once per process, engine.definitions.catalog)."""
+    key = (id(original), id(new))
+    found = _comparisons.get(key)
+    if found is not None and found[0] is original and found[1] is new:
+        return found[2]
+    diff = SpecDiff(_SERIALIZER.registry, original, new)
+    comparison = _SpecComparison(dict(diff.alignment), frozenset(diff.removed),
+                                 dict(diff.changed), tuple(diff.added))
+    with _comparisons_lock:
+        if len(_comparisons) >= _KEPT_COMPARISONS:
+            _comparisons.clear()
+        _comparisons[key] = (original, new, comparison)  # the specs kept: ids stay theirs
+    return comparison
+
+
+def diff_workflow(workflow: BpmnWorkflow, spec, subprocess_specs: dict) -> tuple:
+    """SpiffWorkflow's ``diff_workflow`` on the cached spec comparisons: the diff of the
+    top workflow and ``{subprocess id: diff or None (its spec is gone)}``."""
+    top = WorkflowDiff(workflow, spec_diff(workflow.spec, spec))
+    subs = {}
+    for sp_id, sub in workflow.subprocesses.items():
+        new = subprocess_specs.get(sub.spec.name)
+        subs[sp_id] = None if new is None else WorkflowDiff(sub, spec_diff(sub.spec, new))
+    return top, subs
 
 
 @dataclass
@@ -123,20 +174,27 @@ def _classified(workflow: BpmnWorkflow, spec, subprocess_specs: dict,
     except MigrationRefused as refused:
         return Classification(refused.outcome, where, refused.reason, refused.params), []
     used = {old: new for plan in plans for _, _, old, new in plan.anchors}
-    return Classification(MOVES_MAPPED if used else MOVES, where, mapping=used), plans
+    return Classification(MOVES_MAPPED if used else MOVES, where, mapping=used, plans=plans,
+                          workflow=workflow), plans
 
 
 def migrate(workflow: BpmnWorkflow, spec, subprocess_specs: dict, mapping: dict[str, str],
-            deadlines: str = KEEP, wait_started: dict[str, datetime] | None = None
-            ) -> Classification:
+            deadlines: str = KEEP, wait_started: dict[str, datetime] | None = None,
+            classified: Classification | None = None) -> Classification:
     """Move ``workflow`` in place onto ``spec``; the caller runs its engine steps after.
 
     ``wait_started`` (task id → moment) says when a step opened, so its timers are
     recomputed from then (the human_task mirror's ``created_at``); a timer not named there
     starts from the moment SpiffWorkflow last changed its state (the wall clock).
+    ``classified`` is :func:`classify`'s answer for this very workflow, spec and mapping, just
+    before (its plans are used instead of being made again).
     Returns the classification; the workflow is only changed when it moves.
     """
-    result, plans = _classified(workflow, spec, subprocess_specs, mapping)
+    if classified is not None and classified.workflow is workflow and classified.plans:
+        result, plans = classified, classified.plans
+        classified.plans, classified.workflow = [], None  # a plan is used once
+    else:
+        result, plans = _classified(workflow, spec, subprocess_specs, mapping)
     if result.outcome not in (MOVES, MOVES_MAPPED):
         return result
     kept = _kept_internal(workflow)
@@ -158,7 +216,7 @@ def migrate(workflow: BpmnWorkflow, spec, subprocess_specs: dict, mapping: dict[
 def element_changes(workflow: BpmnWorkflow, spec, subprocess_specs: dict) -> dict[str, str]:
     """The case's open elements the new version removes (``removed``) or changes
     (``changed``), by bpmn id; those it keeps as they are are left out."""
-    top, subs = diff_workflow(_SERIALIZER.registry, workflow, spec, subprocess_specs)
+    top, subs = diff_workflow(workflow, spec, subprocess_specs)
     found: dict[str, str] = {}
     for diff in [top, *subs.values()]:
         if diff is not None:
@@ -198,8 +256,7 @@ def deadline_changes(before: BpmnWorkflow, kept: BpmnWorkflow | None,
 
 def _plans(workflow: BpmnWorkflow, spec, subprocess_specs: dict,
            mapping: dict[str, str]) -> list[_Plan]:
-    registry = _SERIALIZER.registry
-    top, subs = diff_workflow(registry, workflow, spec, subprocess_specs)
+    top, subs = diff_workflow(workflow, spec, subprocess_specs)
     for sp_id, diff in subs.items():  # a started subprocess that is gone stops everything
         sub = workflow.subprocesses[sp_id]
         if diff is None and not sub.is_completed():

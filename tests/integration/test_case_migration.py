@@ -216,6 +216,22 @@ def test_two_runners_on_one_batch_migrate_each_case_once(session, sql_engine, wo
     assert migrated_events(session) == 11
 
 
+def test_without_redis_a_thread_of_the_web_process_migrates_the_whole_batch(
+        session, world, manager, app):
+    from web import migration_runs
+
+    app.config["REDIS_URL"] = None
+    with unit_of_work(session):
+        batch_id = migrations.start_batch(session, manager, MAPPED)
+    migration_runs.start(app, batch_id)
+    assert migration_runs.wait(batch_id, 120)
+    progress = migrations.batch_progress(session, batch_id)
+    assert (progress.status, progress.migrated, progress.skipped, progress.failed) == (
+        "done", 11, 1, 0)
+    assert migrated_events(session) == 11
+    assert set(versions_of(session).values()) == {1, 2}
+
+
 def test_a_case_whose_migration_fails_is_marked_failed_and_the_batch_goes_on(
         session, sql_engine, world, manager, monkeypatch):
     broken = world.case_ids("ingreso")[0]

@@ -11,9 +11,11 @@ import pytest
 
 import engine
 from engine import unit_of_work
+from engine.commands import migrations
 from engine.programmes.calendars import add_months
 from tests.conftest import ROOT
 from tests.integration.familias_driver import FamiliaCase, local_day
+from tests.integration.familias_versions import familias_v2_migration
 from web.demo_data import (
     contacto,
     diagnostico,
@@ -64,8 +66,12 @@ class Accompaniment:
             f.complete("seguimiento", seguimiento(f.today))
         visit = f.task("sesion")
         if visit and (f.today - local_day(visit.created_at)).days >= self.wait(visit):
-            f.complete("sesion", sesion(f.today))
+            f.complete("sesion", self.session_data(f))
             self.sessions.append(f.today)
+
+    def session_data(self, f: FamiliaCase) -> dict:
+        """What the AFI enters for a session."""
+        return sesion(f.today)
 
     def wait(self, visit) -> int:
         if len(self.sessions) + 1 == self.late_session:
@@ -167,3 +173,73 @@ def test_an_egreso_sent_back_reopens_the_final_evaluation(family):
     family.complete("aprobar_egreso", {"aprobado": False, "observaciones": "Falta la Matriz"})
     assert family.bpmn_ids() == ["evaluacion_final"]
     assert family.refreshed_case().status == "open"
+
+
+class AfterVersionTwo(Accompaniment):
+    """The same habits; once the case is on version 2 its session form asks where it was."""
+
+    migrated = False
+
+    def session_data(self, f: FamiliaCase) -> dict:
+        extra = {"lugar_sesion": "domicilio"} if self.migrated else {}
+        return sesion(f.today, **extra)
+
+
+def test_a_family_migrated_in_its_sixth_month_lives_its_24_months_on_version_two(
+        family, sql_engine, manager, tmp_path):
+    f = family
+    enter_programme(f)
+    habits = AfterVersionTwo()
+    f.wait_until(date(2026, 9, 2), habits)  # month 6: the late fourth session is open
+    assert f.bpmn_ids() == ["sesion"] and len(habits.sessions) == 3
+    folder, v2_forms = familias_v2_migration(tmp_path)
+    with unit_of_work(f.session):
+        engine.deploy_folder(f.session, folder, v2_forms, "equipo-procesos")
+    with unit_of_work(f.session):
+        batch_id = migrations.start_batch(f.session, manager,
+                                          migrations.MigrationRequest("familias", 1, 2))
+    progress = migrations.run_batch(sql_engine, batch_id)
+    assert (progress.migrated, progress.skipped, progress.failed) == (1, 0, 0)
+    habits.migrated = True
+    f.session.expire_all()
+    assert f.bpmn_ids() == ["sesion"]  # the same open session, its deadline kept
+
+    f.wait_until(date(2028, 3, 5), habits)
+    assert f.bpmn_ids() == ["evaluacion_final"]
+    f.complete("evaluacion_final", evaluacion_final(f.today))
+    f.wait_until(date(2028, 3, 6))
+    f.complete("aprobar_egreso", {"aprobado": True, "observaciones": "Egreso exitoso"})
+    assert f.bpmn_ids() == ["encuesta_egreso"]  # version 2's new last step
+    assert f.refreshed_case().status == "open"
+    f.complete("encuesta_egreso", {"satisfaccion": 5})
+
+    late_opened = habits.sessions[2]
+    assert late_opened == date(2026, 8, 30)
+    assert f.alarms() == [
+        ("reminder", "contacto", date(2026, 3, 18)),
+        ("escalation", "contacto", date(2026, 3, 24)),
+        ("reminder", "ingreso", date(2026, 3, 27)),
+        ("reminder", "sesion_anio1", late_opened + timedelta(days=38)),  # after the migration
+        ("escalation", "sesion_anio1", late_opened + timedelta(days=46)),
+        ("reminder", "evaluacion_final", date(2028, 2, 29)),
+    ]
+    case = f.refreshed_case()
+    assert (case.status, case.outcome) == ("closed", "egreso")
+    assert local_day(case.closed_at) == date(2028, 3, 6)
+    migrated = f.events("case_migrated")
+    assert [(e.data["from"], e.data["to"], local_day(e.at)) for e in migrated] == [
+        (1, 2, date(2026, 9, 2))]
+    kinds = [e.kind for e in f.events()]
+    before, after = kinds[:kinds.index("case_migrated")], kinds[kinds.index("case_migrated"):]
+    assert "decision" in before and "case_closed" in after
+    completed = [e.bpmn_id for e in f.events("task_completed")]
+    assert completed.count("sesion") == len(habits.sessions) == 15
+    assert completed[-1] == "encuesta_egreso"
+    assert f.submitted("sesion")[-1]["lugar_sesion"] == "domicilio"
+    assert f.data()["sesiones_realizadas"] == 15
+    assert completed.count("revisar_atraso_sesion") == 1
+    monthly = [e for e in f.events("system_step") if e.bpmn_id == "transferencia_mensual"]
+    assert [local_day(e.at) for e in monthly] == [
+        add_months(ENTRY, k) for k in range(3, 3 + len(monthly))]
+    cierre = [e for e in f.events("timer_fired") if e.bpmn_id == "cierre_por_plazo"]
+    assert [local_day(e.at) for e in cierre] == [date(2028, 1, 31)]
