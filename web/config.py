@@ -76,7 +76,13 @@ def _database_url(url: str) -> str:
 
 
 def engine_options(url: str) -> dict:
-    """Per-database engine options (SQLite waits for a lock instead of failing at once)."""
+    """Per-database engine options: SQLite waits for a lock instead of failing at once;
+    PostgreSQL plans for solid-state storage (``random_page_cost`` 1.1, the usual setting for
+    SSDs, instead of the spinning-disk default 4; ``ACOMPANA_PG_RANDOM_PAGE_COST`` changes it).
+    With the default, a name search matching thousands of households read every case row
+    instead of the index on their household (measured 62 → 44 ms on 100,000 cases)."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    cost = float(os.environ.get("ACOMPANA_PG_RANDOM_PAGE_COST", "1.1"))
+    return {"pool_pre_ping": True,
+            "connect_args": {"options": f"-c random_page_cost={cost:g}"}}
