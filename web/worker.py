@@ -63,6 +63,14 @@ class Worker(SimpleWorker):
         except LOST:
             return None
 
+    def set_state(self, state, pipeline=None):
+        """rq's record of the worker's state; without Redis, skip it: rq sets the state
+        outside its reconnecting loop (going idle right after a job), so a Redis gone at that
+        moment would end the worker; the next state change writes it again."""
+        with contextlib.suppress(*LOST):
+            return super().set_state(state, pipeline)
+        return None
+
     def check_for_suspension(self, burst: bool) -> None:
         """rq's suspension check; without Redis, leave the waiting to dequeueing."""
         with contextlib.suppress(*LOST):
