@@ -6,10 +6,11 @@ running deadline's date now and after the migration, kept and recomputed. The sa
 :func:`classify_case` decides for the dry run, the batch and the impact preview.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ..core.actors import Actor
@@ -171,18 +172,40 @@ def selected(session: Session, actor: Actor, request: MigrationRequest,
     return list(session.scalars(query))
 
 
-def blocked(session: Session, instance: ProcessInstance, case: Case
-            ) -> tuple[str, dict] | None:
+def blocked(session: Session, instance: ProcessInstance, case: Case,
+            incidents: Mapping[int, str] | None = None) -> tuple[str, dict] | None:
     """Why a case cannot move whatever the versions say: an open incident (its failing step
     must be dealt with first), or its deadlines paused (a pause postpones the timers it holds
-    when it ends; moving them meanwhile would mix two rules)."""
-    incident = session.scalars(select(Incident).where(
-        Incident.instance_id == instance.id, Incident.status == OPEN_INCIDENT).limit(1)).first()
-    if incident is not None:
-        return "migration.open_incident", {"element": incident.element_id}
+    when it ends; moving them meanwhile would mix two rules). ``incidents``: the open
+    incidents' elements by instance id (:func:`open_incidents`) when the caller read them."""
+    if incidents is None:
+        incidents = open_incidents(session, [instance.id])
+    if instance.id in incidents:
+        return "migration.open_incident", {"element": incidents[instance.id] or None}
     if case.deadlines_paused_at is not None:
         return "migration.paused", {}
     return None
+
+
+def open_incidents(session: Session, instance_ids: list[int]) -> dict[int, str]:
+    """The element of an open incident of each of these instances that has one ('' for an
+    incident of no element), read a thousand instances at a time."""
+    found: dict[int, str] = {}
+    for start in range(0, len(instance_ids), 1000):
+        rows = session.execute(select(Incident.instance_id, Incident.element_id)
+                               .where(Incident.instance_id.in_(instance_ids[start:start + 1000]),
+                                      Incident.status == OPEN_INCIDENT).order_by(Incident.id))
+        for instance_id, element in rows:
+            found.setdefault(instance_id, element or "")
+    return found
+
+
+def open_incident_element(instance_id_column):
+    """A correlated subquery: the element of the instance's first open incident, '' for an
+    incident of no element, NULL without one (read with the row it belongs to)."""
+    return (select(func.coalesce(Incident.element_id, ""))
+            .where(Incident.instance_id == instance_id_column, Incident.status == OPEN_INCIDENT)
+            .order_by(Incident.id).limit(1).scalar_subquery())
 
 
 def plan_case(session: Session, instance: ProcessInstance, target: Target,
@@ -203,9 +226,11 @@ def plan_case(session: Session, instance: ProcessInstance, target: Target,
 
 
 def classify_case(session: Session, loaded: store.LoadedCase, target: Target,
-                  mapping: dict[str, str]) -> runtime_migration.Classification:
-    """The outcome of moving a loaded case to ``target`` (the classifier of every caller)."""
-    reason = blocked(session, loaded.instance, loaded.case)
+                  mapping: dict[str, str], incidents: Mapping[int, str] | None = None
+                  ) -> runtime_migration.Classification:
+    """The outcome of moving a loaded case to ``target`` (the classifier of every caller);
+    ``incidents`` as :func:`blocked` takes them."""
+    reason = blocked(session, loaded.instance, loaded.case, incidents)
     if reason is not None:
         where = runtime_migration.open_elements(loaded.workflow)
         return runtime_migration.Classification(runtime_migration.CANNOT_MOVE, where,

@@ -12,6 +12,7 @@ moved on since (its instance's ``lock_version`` is still the one the migration l
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -35,9 +36,9 @@ from ..persistence.models import (
     Case,
     CaseMigration,
     Event,
-    HumanTask,
     MigrationBatch,
     ProcessDefinition,
+    ProcessInstance,
 )
 from ..persistence.uow import command, unit_of_work
 from ..policy import MIGRATE_CASES, require
@@ -52,6 +53,7 @@ from .migration_plan import (  # noqa: F401 - the public names of case migration
     checked_request,
     classify_case,
     definition_target,
+    open_incident_element,
     plan_migration,
     selected,
     steps_opened,
@@ -182,10 +184,12 @@ def _migrate_one(sql_engine: Engine, run: _Run) -> CaseMigration | None:
     with Session(sql_engine, expire_on_commit=False) as session:
         try:
             with unit_of_work(session):
-                row = _next_pending(session, run.batch_id)
-                if row is None:
+                found = _next_pending(session, run.batch_id)
+                if found is None:
                     return None
-                _migrate_row(session, run, row)
+                row, instance, case, incident = found
+                _migrate_row(session, run, row, store.loaded_from(session, instance, case),
+                             incident)
                 return row
         except Exception as error:  # noqa: BLE001 - any failure is the case's, the batch goes on
             if row is None:
@@ -193,73 +197,70 @@ def _migrate_one(sql_engine: Engine, run: _Run) -> CaseMigration | None:
             return _mark_failed(sql_engine, row.id, error)
 
 
-def _next_pending(session: Session, batch_id: int) -> CaseMigration | None:
-    query = (select(CaseMigration).where(CaseMigration.batch_id == batch_id,
-                                         CaseMigration.status == CASE_PENDING)
-             .order_by(CaseMigration.id).limit(1).with_for_update(skip_locked=True))
-    return session.scalars(query.execution_options(populate_existing=True)).first()
+def _next_pending(session: Session, batch_id: int) -> tuple | None:
+    """The batch's next pending case whose workflow nobody else holds: its row, instance and
+    case, row-locked, and the element of its open incident if it has one, in one round trip
+    (a case someone is working on stays pending for a later pass)."""
+    query = (select(CaseMigration, ProcessInstance, Case,
+                    open_incident_element(CaseMigration.instance_id))
+             .join(ProcessInstance, ProcessInstance.id == CaseMigration.instance_id)
+             .join(Case, Case.id == ProcessInstance.case_id)
+             .where(CaseMigration.batch_id == batch_id, CaseMigration.status == CASE_PENDING)
+             .order_by(CaseMigration.id).limit(1)
+             .with_for_update(of=[CaseMigration, ProcessInstance], skip_locked=True))
+    return session.execute(query.execution_options(populate_existing=True)).first()
 
 
-def _migrate_row(session: Session, run: _Run, row: CaseMigration) -> None:
-    """Move one case (its row is locked), or mark why it is skipped."""
+def _migrate_row(session: Session, run: _Run, row: CaseMigration, loaded: store.LoadedCase,
+                 incident: str | None) -> None:
+    """Move one case (its row and workflow are locked), or mark why it is skipped.
+    ``incident``: the element of the case's open incident, read with the row."""
     now = clock.now()
-    loaded = store.load(session, row.instance_id)
-    if loaded is None:  # another worker holds the case: a later run takes it
-        raise _Busy()
-    if loaded.instance.definition_id != run.from_definition_id or \
-            loaded.instance.status != "running":
+    instance = loaded.instance
+    if instance.definition_id != run.from_definition_id or instance.status != "running":
         _skip(row, runtime_migration.CANNOT_MOVE, "migration.same_version",
-              {"version": run.version(session, loaded.instance.definition_id)})
+              {"version": run.version(session, instance.definition_id)})
         return
     target = run.target
-    found = classify_case(session, loaded, target, run.mapping)
+    incidents = {} if incident is None else {instance.id: incident}
+    found = classify_case(session, loaded, target, run.mapping, incidents)
     if found.outcome not in (runtime_migration.MOVES, runtime_migration.MOVES_MAPPED):
         _skip(row, found.outcome, found.reason, found.params)
         return
-    instance = loaded.instance
-    # when each step opened matters only to deadlines recomputed (read before the row
-    # changes: no early flush)
+    # when each step opened matters only to deadlines recomputed
     opened = steps_opened(session, instance.id) if run.deadlines == runtime_migration.RECOMPUTE \
         else {}
-    row.state_before, row.definition_before = instance.state, instance.definition_id
-    row.lock_version_before = instance.lock_version
+    before = instance.state, instance.definition_id, instance.lock_version
     loaded.settings = target.settings
     runtime.attach(loaded.workflow, store.case_context(loaded.case, loaded.settings))
     runtime_migration.migrate(loaded.workflow, target.spec, target.subprocess_specs,
                               run.mapping, run.deadlines, opened, classified=found)
     instance.definition_id = target.definition.id
     loaded.advance()
-    store.save(session, loaded, now)
-    _renamed_steps(session, loaded)
-    session.flush()
-    row.lock_version_after = instance.lock_version
+    store.save(session, loaded, now)  # flushes the instance: its lock version is the new one
+    _migrated(row, before, instance.lock_version, found, now)
+    _record_migrated(session, run, loaded.case.id, before[1], found, now)
+
+
+def _migrated(row: CaseMigration, before: tuple[str, int, int], lock_version_after: int,
+              found, now: datetime) -> None:
+    """The case's row says it moved and keeps what it was (written once, at commit)."""
+    row.state_before, row.definition_before, row.lock_version_before = before
+    row.lock_version_after = lock_version_after
     row.status, row.outcome, row.migrated_at = CASE_MIGRATED, found.outcome, now
     row.params = {"mapping": found.mapping}
+
+
+def _record_migrated(session: Session, run: _Run, case_id: int, definition_before: int,
+                     found, now: datetime) -> None:
+    """The case's history event: from and to version, mapping, deadlines, who."""
     mapping = ", ".join(f"{k} → {v}" for k, v in found.mapping.items()) or "-"
-    versions_ = {"from": run.version(session, row.definition_before),
-                 "to": run.version(session, target.definition.id)}
-    audit.record(session, loaded.case.id, MIGRATED, run.created_by, now,
+    versions_ = {"from": run.version(session, definition_before),
+                 "to": run.version(session, run.target.definition.id)}
+    audit.record(session, case_id, MIGRATED, run.created_by, now,
                  data={"batch": run.batch_id, **versions_, "mapping": found.mapping,
                        "deadlines": run.deadlines},
                  params={**versions_, "mapping": mapping, "deadlines": run.deadlines})
-
-
-def _renamed_steps(session: Session, loaded: store.LoadedCase) -> None:
-    """The open steps that kept their id (and claim, draft, assignee) take the new
-    version's name, form and deadline."""
-    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == loaded.instance.id))
-    for row in rows:
-        task = runtime.find_task(loaded.workflow, row.id)
-        if task is None:
-            continue
-        spec = task.task_spec
-        props = runtime.properties(task)
-        row.bpmn_id, row.title = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
-        row.form_key, row.deadline_key = props.get("formKey"), props.get("deadline")
-
-
-class _Busy(Exception):
-    """The case is locked by someone else: leave its row pending."""
 
 
 def _skip(row: CaseMigration, outcome: str, reason: str | None, params: dict) -> None:
@@ -267,8 +268,6 @@ def _skip(row: CaseMigration, outcome: str, reason: str | None, params: dict) ->
 
 
 def _mark_failed(sql_engine: Engine, row_id: int, error: Exception) -> CaseMigration | None:
-    if isinstance(error, _Busy):
-        return None
     with Session(sql_engine, expire_on_commit=False) as session, unit_of_work(session):
         row = session.get(CaseMigration, row_id, with_for_update=True)
         if row is None or row.status != CASE_PENDING:

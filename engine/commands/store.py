@@ -63,10 +63,10 @@ def case_context(case: Case, settings: ProgrammeSettings) -> CaseContext:
 
 def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase | None:
     """Load an instance (row-locked on PostgreSQL); None if another worker holds the lock."""
-    query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+    query = _with_case(instance_id)
     if lock:
-        query = query.with_for_update(skip_locked=True)
-    return _loaded(session, session.scalars(query.execution_options(**AS_IT_IS_NOW)).first())
+        query = query.with_for_update(of=ProcessInstance, skip_locked=True)
+    return _loaded(session, session.execute(query).first())
 
 
 def lock(session: Session, instance_id: int) -> bool:
@@ -78,19 +78,26 @@ def lock(session: Session, instance_id: int) -> bool:
 
 def load_for_update(session: Session, instance_id: int) -> LoadedCase:
     """Load an instance, waiting for its row lock (for a person's action)."""
-    query = (select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
-             .execution_options(**AS_IT_IS_NOW))
-    loaded = _loaded(session, session.scalars(query).first())
+    query = _with_case(instance_id).with_for_update(of=ProcessInstance)
+    loaded = _loaded(session, session.execute(query).first())
     if loaded is None:
         raise NotFound(f"no process instance {instance_id}", code="instance.not_found",
                        instance=instance_id)
     return loaded
 
 
-def _loaded(session: Session, instance: ProcessInstance | None) -> LoadedCase | None:
-    if instance is None:
-        return None
-    case = session.get(Case, instance.case_id, populate_existing=True)
+def _with_case(instance_id: int):
+    """An instance and its case, read in one round trip as they are in the database now."""
+    return (select(ProcessInstance, Case).join(Case, Case.id == ProcessInstance.case_id)
+            .where(ProcessInstance.id == instance_id).execution_options(**AS_IT_IS_NOW))
+
+
+def _loaded(session: Session, row) -> LoadedCase | None:
+    return None if row is None else loaded_from(session, *row)
+
+
+def loaded_from(session: Session, instance: ProcessInstance, case: Case) -> LoadedCase:
+    """The live case of an instance and case row the caller read (and locked) itself."""
     settings = versions.settings_for(session, case.programme, instance.definition_id)
     spec, subs = catalog.spec_by_id(session, instance.definition_id)
     workflow = load_state(instance.state, spec, subs)

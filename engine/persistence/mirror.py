@@ -48,6 +48,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
         if task is None:
             _close_row(session, row, now)
         else:
+            _follow_spec(row, task)
             row.remind_at, row.due_at = deadline_moments(task)
             if row.escalated_at is None and escalated(task):
                 row.escalated_at = row.due_at or now
@@ -59,6 +60,14 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
                          data={"task": row.id, "to": row.assignee},
                          params={"to": row.assignee})
     return created
+
+
+def _follow_spec(row: HumanTask, task: Task) -> None:
+    """An open step keeps its row (claim, draft, assignee) and takes its spec's name, form
+    and deadline rule, which change when its case moves to a new version."""
+    spec, props = task.task_spec, properties(task)
+    row.bpmn_id, row.title = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
+    row.form_key, row.deadline_key = props.get("formKey"), props.get("deadline")
 
 
 def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: ProgrammeSettings,

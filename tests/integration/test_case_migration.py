@@ -216,6 +216,30 @@ def test_two_runners_on_one_batch_migrate_each_case_once(session, sql_engine, wo
     assert migrated_events(session) == 11
 
 
+def test_a_case_someone_is_working_on_waits_while_the_others_move_and_moves_after(
+        session, sql_engine, world, manager):
+    if sql_engine.dialect.name != "postgresql":
+        pytest.skip("row locks (skip_locked) are PostgreSQL's; SQLite runs one runner at a time")
+    held = world.case_ids("ingreso")[0]
+    instance_id = versions_of_instance(session, held)
+    with unit_of_work(session):
+        batch_id = migrations.start_batch(session, manager, MAPPED)
+    with sql_engine.connect() as other:  # a caseworker's request holds the case's workflow
+        other.execute(select(ProcessInstance.id).where(ProcessInstance.id == instance_id)
+                      .with_for_update())
+        progress = migrations.run_batch(sql_engine, batch_id)
+        assert (progress.status, progress.pending, progress.migrated) == ("running", 1, 10)
+        other.rollback()
+    progress = migrations.run_batch(sql_engine, batch_id)
+    assert (progress.status, progress.pending, progress.migrated, progress.skipped) == (
+        "done", 0, 11, 1)
+    assert versions_of(session)[held] == 2 and migrated_events(session, held) == 1
+
+
+def versions_of_instance(session, case_id: int) -> int:
+    return session.scalar(select(ProcessInstance.id).where(ProcessInstance.case_id == case_id))
+
+
 def test_without_redis_a_thread_of_the_web_process_migrates_the_whole_batch(
         session, world, manager, app):
     from web import migration_runs
