@@ -2,7 +2,8 @@
 thread of the web process (the same two drivers as the timer sweep, web.jobs / web.background).
 
 A batch is many short jobs, never one long one. Each job (:func:`web.jobs.migrate_batch`)
-migrates up to :data:`CHUNK` cases, one per transaction (engine ``migrate_next``), then
+migrates (or, once a rollback was asked, rolls back) up to :data:`CHUNK` cases, one per
+transaction (engine ``advance_batch``), then
 enqueues the next chunk, so the timer sweep never waits behind a migration, and
 :data:`RUNNERS` chains share a batch (every case row is taken with ``skip_locked``: no case is
 migrated twice). While a chain works it renews a lease in Redis; a worker killed mid-job loses
@@ -62,12 +63,12 @@ def resume(app: Flask) -> list[int]:
 
 
 def run_chunk(app: Flask, batch_id: int) -> int:
-    """Migrate the next chunk of the batch (rq job body); enqueue the next chunk if more are
+    """Do the next chunk of the batch (rq job body); enqueue the next chunk if more are
     left. How many cases this chunk took."""
     redis = Redis.from_url(app.config["REDIS_URL"])
     hold(redis, batch_id)
-    taken = migrations.migrate_next(db.engine, batch_id, limit=CHUNK,
-                                    on_case=lambda _row: hold(redis, batch_id))
+    taken = migrations.advance_batch(db.engine, batch_id, limit=CHUNK,
+                                     on_case=lambda _row: hold(redis, batch_id))
     if taken == CHUNK:
         enqueue(redis, queue_name(app), batch_id)
     else:

@@ -88,6 +88,8 @@ WORDINGS: dict[str, str] = {
     "migration.bad_mapping": N_("Correspondencia de pasos no válida: %(detail)s"),
     "migration.bad_deadlines": N_("Opción de plazos no válida: %(value)s (keep o recompute)."),
     "migration.batch_not_found": N_("No existe la migración %(batch)s."),
+    "migration.still_running": N_("La migración %(batch)s sigue en curso: espere a que termine "
+                                  "para deshacerla."),
     "migration.not_migrated": N_("El caso %(case)s no fue migrado (estado: %(status)s)."),
     "migration.moved_on": N_("El caso %(case)s avanzó después de la migración (%(at)s, "
                              "%(by)s): no se puede deshacer."),

@@ -6,27 +6,26 @@ and unit of work, the row locked (``skip_locked``: two runners never take the sa
 marked ``migrated`` in the same transaction as the case's new state, so a runner killed
 mid-batch is simply started again. A case that cannot move is ``skipped`` with its reason; one
 whose migration fails is ``failed`` with the error, and the batch goes on.
-:func:`rollback_case` / :func:`rollback_batch` restore the kept state while the case has not
-moved on since (its instance's ``lock_version`` is still the one the migration left).
+:func:`advance_batch` does whatever a batch needs next, migrating or, once a rollback was
+asked (engine.commands.migration_rollback), giving its cases their state before back.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from ..core import clock
 from ..core.actors import Actor
-from ..core.errors import Conflict, EngineError, NotFound
-from ..definitions import catalog
+from ..core.errors import EngineError, NotFound
 from ..persistence import audit
 from ..persistence.models import (
     BATCH_DONE,
     BATCH_PLANNED,
-    BATCH_ROLLED_BACK,
+    BATCH_ROLLING_BACK,
     BATCH_RUNNING,
     CASE_FAILED,
     CASE_MIGRATED,
@@ -35,16 +34,14 @@ from ..persistence.models import (
     CASE_SKIPPED,
     Case,
     CaseMigration,
-    Event,
     MigrationBatch,
     ProcessDefinition,
     ProcessInstance,
 )
 from ..persistence.uow import command, unit_of_work
-from ..policy import MIGRATE_CASES, require
 from ..runtime import migration as runtime_migration
 from ..runtime import workflow as runtime
-from . import store
+from . import migration_rollback, store
 from .migration_plan import (  # noqa: F401 - the public names of case migration
     CasePlan,
     MigrationPlan,
@@ -58,9 +55,7 @@ from .migration_plan import (  # noqa: F401 - the public names of case migration
     selected,
     steps_opened,
 )
-
-MIGRATED, ROLLED_BACK = "case_migrated", "case_migration_rolled_back"  # audit kinds
-STATUSES = (CASE_PENDING, CASE_MIGRATED, CASE_SKIPPED, CASE_FAILED, CASE_ROLLED_BACK)
+from .migration_rows import MIGRATED, batch_row, counts, version_of
 
 
 @dataclass(frozen=True)
@@ -75,21 +70,18 @@ class Progress:
     failed: int
     pending: int
     rolled_back: int
+    to_roll_back: int = 0  # migrated cases the rollback asked has not tried yet
 
     @property
     def done(self) -> int:
         """Cases dealt with (migrated, skipped or failed, or rolled back since)."""
-        return self.total - self.pending
+        return self.total - self.pending - self.to_roll_back
 
-
-@dataclass(frozen=True)
-class RollbackResult:
-    """A case a rollback restored, or refused with a reason code and its params."""
-
-    case_id: int
-    restored: bool
-    reason: str | None = None
-    params: dict | None = None
+    @property
+    def finished(self) -> bool:
+        """Nothing is left for a runner: no case pending, no rollback under way."""
+        return self.pending == 0 and self.status not in (BATCH_PLANNED, BATCH_RUNNING,
+                                                         BATCH_ROLLING_BACK)
 
 
 @command
@@ -107,14 +99,15 @@ def start_batch(session: Session, actor: Actor, request: MigrationRequest) -> in
     session.add_all(CaseMigration(batch_id=batch.id, case_id=i.case_id, instance_id=i.id,
                                   status=CASE_PENDING) for i in instances)
     session.flush()
-    batch.counts = _counts(session, batch.id)
+    batch.counts = counts(session, batch.id)
     return batch.id
 
 
 def run_batch(sql_engine: Engine, batch_id: int, *,
-              on_case: Callable[[CaseMigration], None] | None = None) -> "Progress":
-    """Migrate every pending case of the batch, one per transaction; its progress after."""
-    while migrate_next(sql_engine, batch_id, limit=50, on_case=on_case):
+              on_case: Callable[[object], None] | None = None) -> "Progress":
+    """Migrate every pending case of the batch (or roll back its migrated ones while a
+    rollback was asked), one per transaction; its progress after."""
+    while advance_batch(sql_engine, batch_id, limit=50, on_case=on_case):
         pass
     with Session(sql_engine, expire_on_commit=False) as session:
         return batch_progress(session, batch_id)
@@ -157,7 +150,7 @@ class _Run:
     def version(self, session: Session, definition_id: int | None) -> int | None:
         """The version number of a definition id (asked once)."""
         if definition_id not in self.versions:
-            self.versions[definition_id] = _version(session, definition_id)
+            self.versions[definition_id] = version_of(session, definition_id)
         return self.versions[definition_id]
 
 
@@ -284,45 +277,46 @@ def _mark_failed(sql_engine: Engine, row_id: int, error: Exception) -> CaseMigra
 
 def _finish(sql_engine: Engine, batch_id: int) -> None:
     with Session(sql_engine, expire_on_commit=False) as session, unit_of_work(session):
-        batch = session.get(MigrationBatch, batch_id, with_for_update=True)
-        counts = _counts(session, batch_id)
-        batch.counts = counts
-        if counts[CASE_PENDING] == 0 and batch.status in (BATCH_PLANNED, BATCH_RUNNING):
+        batch = batch_row(session, batch_id, lock=True)
+        found = counts(session, batch_id)
+        batch.counts = found
+        if found[CASE_PENDING] == 0 and batch.status in (BATCH_PLANNED, BATCH_RUNNING):
             batch.status, batch.finished_at = BATCH_DONE, clock.now()
 
 
-def _counts(session: Session, batch_id: int) -> dict[str, int]:
-    query = (select(CaseMigration.status, func.count()).where(CaseMigration.batch_id == batch_id)
-             .group_by(CaseMigration.status))
-    counts = dict.fromkeys(STATUSES, 0)
-    counts.update({status: n for status, n in session.execute(query)})
-    return counts
-
-
-def _version(session: Session, definition_id: int | None) -> int | None:
-    if definition_id is None:
-        return None
-    return session.scalar(select(ProcessDefinition.version)
-                          .where(ProcessDefinition.id == definition_id))
+def advance_batch(sql_engine: Engine, batch_id: int, *, limit: int = 50,
+                  on_case: Callable[[object], None] | None = None) -> int:
+    """Do the next ``limit`` cases of whatever the batch needs: migrate its pending cases,
+    or roll back its migrated ones while a rollback was asked; how many were taken."""
+    with Session(sql_engine) as session:
+        status = batch_row(session, batch_id).status
+    if status == BATCH_ROLLING_BACK:
+        return migration_rollback.rollback_next(sql_engine, batch_id, limit=limit,
+                                                on_case=on_case)
+    return migrate_next(sql_engine, batch_id, limit=limit, on_case=on_case)
 
 
 def unfinished_batches(session: Session) -> list[int]:
-    """Batches that still have pending cases (started, or stopped part-way), oldest first."""
+    """Batches a runner must go on with, oldest first: those with pending cases (started,
+    or stopped part-way) and those whose rollback was asked."""
     pending = select(CaseMigration.batch_id).where(CaseMigration.status == CASE_PENDING)
     query = (select(MigrationBatch.id)
-             .where(MigrationBatch.status.in_((BATCH_PLANNED, BATCH_RUNNING)),
-                    MigrationBatch.id.in_(pending))
+             .where(or_(MigrationBatch.status.in_((BATCH_PLANNED, BATCH_RUNNING))
+                        & MigrationBatch.id.in_(pending),
+                        MigrationBatch.status == BATCH_ROLLING_BACK))
              .order_by(MigrationBatch.id))
     return list(session.scalars(query))
 
 
 def batch_progress(session: Session, batch_id: int) -> Progress:
     """How far batch ``batch_id`` is (for a progress bar)."""
-    batch = _batch(session, batch_id)
-    counts = _counts(session, batch_id)
-    return Progress(batch_id, batch.status, sum(counts.values()), counts[CASE_MIGRATED],
-                    counts[CASE_SKIPPED], counts[CASE_FAILED], counts[CASE_PENDING],
-                    counts[CASE_ROLLED_BACK])
+    batch = batch_row(session, batch_id)
+    found = counts(session, batch_id)
+    untried = migration_rollback.untried(session, batch) \
+        if batch.status == BATCH_ROLLING_BACK else 0
+    return Progress(batch_id, batch.status, sum(found.values()), found[CASE_MIGRATED],
+                    found[CASE_SKIPPED], found[CASE_FAILED], found[CASE_PENDING],
+                    found[CASE_ROLLED_BACK], untried)
 
 
 def batch_cases(session: Session, batch_id: int) -> list[CaseMigration]:
@@ -331,96 +325,16 @@ def batch_cases(session: Session, batch_id: int) -> list[CaseMigration]:
                                 .order_by(CaseMigration.id)))
 
 
-def _batch(session: Session, batch_id: int) -> MigrationBatch:
-    batch = session.get(MigrationBatch, batch_id, populate_existing=True)
-    if batch is None:
-        raise NotFound(f"no migration batch {batch_id}", code="migration.batch_not_found",
-                       batch=batch_id)
-    return batch
-
-
-# -- rollback ----------------------------------------------------------------------------------
-
-
-@command
-def rollback_case(session: Session, actor: Actor, batch_id: int, case_id: int) -> RollbackResult:
-    """Give case ``case_id`` back the state and version it had before batch ``batch_id``,
-    unless it moved on since (then the result says when and who, nothing changes)."""
-    batch = _batch(session, batch_id)
-    require(session, actor, MIGRATE_CASES, catalog.programme(session, batch.programme_key))
-    row = session.scalars(select(CaseMigration).where(
-        CaseMigration.batch_id == batch_id, CaseMigration.case_id == case_id)
-        .with_for_update()).first()
-    if row is None:
-        raise NotFound(f"case {case_id} is not in batch {batch_id}", code="case.not_found",
-                       case=case_id)
-    require(session, actor, MIGRATE_CASES, session.get(Case, case_id))
-    if row.status != CASE_MIGRATED:
-        return RollbackResult(case_id, False, "migration.not_migrated",
-                              {"case": case_id, "status": row.status})
-    loaded = store.load_for_update(session, row.instance_id)
-    if loaded.instance.lock_version != row.lock_version_after:
-        return RollbackResult(case_id, False, "migration.moved_on", _moved_on(session, row))
-    _restore(session, row, loaded, actor)
-    return RollbackResult(case_id, True)
-
-
-def _restore(session: Session, row: CaseMigration, loaded: store.LoadedCase,
-             actor: Actor) -> None:
-    now = clock.now()
-    instance = loaded.instance
-    after = instance.definition_id
-    instance.state, instance.definition_id = row.state_before, row.definition_before
-    session.flush()
-    restored = store.load_for_update(session, instance.id)
-    store.save(session, restored, now)
-    row.status, row.rolled_back_at, row.rolled_back_by = CASE_ROLLED_BACK, now, actor.id
-    versions_ = {"from": _version(session, row.definition_before), "to": _version(session, after)}
-    audit.record(session, row.case_id, ROLLED_BACK, actor.id, now,
-                 data={"batch": row.batch_id, **versions_}, params=versions_)
-
-
-def _moved_on(session: Session, row: CaseMigration) -> dict:
-    """When and by whom the case moved on after its migration (the first event since)."""
-    migrated = session.scalar(select(func.max(Event.id)).where(
-        Event.case_id == row.case_id, Event.kind == MIGRATED))
-    later = session.scalars(select(Event).where(Event.case_id == row.case_id,
-                                                Event.id > (migrated or 0))
-                            .order_by(Event.id).limit(1)).first()
-    if later is None:
-        return {"case": row.case_id, "at": None, "by": None}
-    return {"case": row.case_id, "at": later.at.isoformat(), "by": later.actor,
-            "event": later.code}
-
-
-def rollback_batch(sql_engine: Engine, actor: Actor, batch_id: int) -> list[RollbackResult]:
-    """Roll back every migrated case of the batch, one per transaction; refusals are listed
-    and the others go on. The batch is ``rolled_back`` once none of its cases is migrated."""
-    with Session(sql_engine, expire_on_commit=False) as session:
-        batch = _batch(session, batch_id)
-        require(session, actor, MIGRATE_CASES, catalog.programme(session, batch.programme_key))
-        case_ids = [r.case_id for r in batch_cases(session, batch_id)
-                    if r.status == CASE_MIGRATED]
-    results = []
-    for case_id in case_ids:
-        with Session(sql_engine, expire_on_commit=False) as session, unit_of_work(session):
-            results.append(rollback_case(session, actor, batch_id, case_id))
-    with Session(sql_engine, expire_on_commit=False) as session, unit_of_work(session):
-        batch = _batch(session, batch_id)
-        batch.counts = _counts(session, batch_id)
-        if batch.counts[CASE_MIGRATED] == 0:
-            batch.status = BATCH_ROLLED_BACK
-    return results
-
-
-def refused(result: RollbackResult) -> Conflict:
-    """A refused rollback as the error a single-case request raises."""
-    return Conflict(f"case {result.case_id} cannot be rolled back: {result.reason}",
-                    code=result.reason, **(result.params or {}))
-
+rollback_case = migration_rollback.rollback_case
+rollback_batch = migration_rollback.rollback_batch
+request_rollback = migration_rollback.request_rollback
+rollback_refusals = migration_rollback.rollback_refusals
+refused = migration_rollback.refused
+RollbackResult = migration_rollback.RollbackResult
 
 __all__ = [
     "CasePlan", "MigrationPlan", "MigrationRequest", "Progress", "RollbackResult", "Target",
-    "batch_cases", "batch_progress", "migrate_next", "plan_migration", "refused",
-    "rollback_batch", "rollback_case", "run_batch", "start_batch",
+    "advance_batch", "batch_cases", "batch_progress", "migrate_next", "plan_migration",
+    "refused", "request_rollback", "rollback_batch", "rollback_case", "rollback_refusals",
+    "run_batch", "start_batch",
 ]

@@ -105,6 +105,7 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "migration.batch_not_found": ("batch",),
     "migration.not_migrated": ("case", "status"),
     "migration.moved_on": ("case", "at", "by"),
+    "migration.still_running": ("batch",),
     "migration.failed": ("detail",),
 }
 

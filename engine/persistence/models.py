@@ -369,6 +369,7 @@ class Document(Base):
 
 BATCH_PLANNED, BATCH_RUNNING, BATCH_DONE, BATCH_ROLLED_BACK = (
     "planned", "running", "done", "rolled_back")
+BATCH_ROLLING_BACK = "rolling_back"
 CASE_PENDING, CASE_MIGRATED, CASE_SKIPPED, CASE_FAILED, CASE_ROLLED_BACK = (
     "pending", "migrated", "skipped", "failed", "rolled_back")
 
@@ -377,7 +378,8 @@ class MigrationBatch(Base):
     """Running cases of one version moved in bulk to another (engine.commands.migrations):
     which cases (``selection``: territory, step, caseworker), the manual mapping
     ``{old bpmn id: new bpmn id}``, whether running deadlines ``keep`` their date or are
-    ``recompute``d, and how far it went (``counts`` by case status)."""
+    ``recompute``d, and how far it went (``counts`` by case status). A rollback asked of the
+    whole batch (``rollback_round`` counts them) runs in the background like the migration."""
 
     __tablename__ = "migration_batch"
     __table_args__ = (Index("ix_migration_batch_programme", "programme_key", "id"),)
@@ -393,6 +395,9 @@ class MigrationBatch(Base):
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    rollback_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rollback_by: Mapped[str | None] = mapped_column(String(128))
+    rollback_requested_at: Mapped[datetime | None]
 
 
 class CaseMigration(Base):
@@ -419,3 +424,6 @@ class CaseMigration(Base):
     migrated_at: Mapped[datetime | None]
     rolled_back_at: Mapped[datetime | None]
     rolled_back_by: Mapped[str | None] = mapped_column(String(128))
+    # the batch rollback round that refused to restore the case, and why ({reason, params})
+    rollback_round: Mapped[int | None]
+    rollback_refusal: Mapped[dict[str, Any] | None] = mapped_column(JsonData)

@@ -16,6 +16,9 @@ from ..core.actors import Actor
 from ..core.errors import NotFound
 from ..definitions import catalog, versions
 from ..persistence.models import (
+    BATCH_PLANNED,
+    BATCH_ROLLING_BACK,
+    BATCH_RUNNING,
     Case,
     CaseMigration,
     Household,
@@ -96,11 +99,16 @@ def _programme(session: Session, actor: Actor, key: str):
     return programme
 
 
-def _batch_of(row: MigrationBatch, numbers: dict[int, int]) -> Batch:
+UNDER_WAY = (BATCH_PLANNED, BATCH_RUNNING, BATCH_ROLLING_BACK)
+
+
+def _batch_of(row: MigrationBatch, numbers: dict[int, int], counts: dict | None = None) -> Batch:
+    """A batch as pages show it (``counts`` counted now for one under way)."""
+    counts = row.counts if counts is None else counts
     return Batch(row.id, row.programme_key, numbers.get(row.from_definition_id),
                  numbers.get(row.to_definition_id), dict(row.selection or {}),
                  dict(row.mapping or {}), row.deadlines, row.status, row.created_by,
-                 row.created_at, row.finished_at, dict(row.counts or {}))
+                 row.created_at, row.finished_at, dict(counts or {}))
 
 
 def _numbers(session: Session, key: str) -> dict[int, int]:
@@ -112,9 +120,24 @@ def batches(session: Session, actor: Actor, key: str, limit: int = 200) -> list[
     """The programme's batches, newest first."""
     _programme(session, actor, key)
     numbers = _numbers(session, key)
-    rows = session.scalars(select(MigrationBatch).where(MigrationBatch.programme_key == key)
-                           .order_by(MigrationBatch.id.desc()).limit(limit))
-    return [_batch_of(row, numbers) for row in rows]
+    rows = list(session.scalars(select(MigrationBatch)
+                                .where(MigrationBatch.programme_key == key)
+                                .order_by(MigrationBatch.id.desc()).limit(limit)))
+    live = _live_counts(session, [r.id for r in rows if r.status in UNDER_WAY])
+    return [_batch_of(row, numbers, live.get(row.id)) for row in rows]
+
+
+def _live_counts(session: Session, batch_ids: list[int]) -> dict[int, dict[str, int]]:
+    """How many cases of each batch under way are in each state now (a finished batch's
+    counts were kept when it ended)."""
+    found: dict[int, dict[str, int]] = {i: {} for i in batch_ids}
+    if batch_ids:
+        rows = session.execute(select(CaseMigration.batch_id, CaseMigration.status, func.count())
+                               .where(CaseMigration.batch_id.in_(batch_ids))
+                               .group_by(CaseMigration.batch_id, CaseMigration.status))
+        for batch_id, status, n in rows:
+            found[batch_id][status] = n
+    return found
 
 
 def batch(session: Session, actor: Actor, key: str, batch_id: int) -> Batch:

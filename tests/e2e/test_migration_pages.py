@@ -189,11 +189,25 @@ def test_migrating_starts_a_batch_whose_page_shows_each_case_and_the_list_shows_
     progress = marta.get(f"{BASE}/{batch_id}/progress").get_json()
     assert progress == {"status": "done", "total": 12, "done": 12, "migrated": 11,
                         "skipped": 1, "failed": 0, "pending": 0, "rolled_back": 0,
-                        "finished": True}
+                        "to_roll_back": 0, "finished": True}
     listing = part(marta.get(BASE), rf'<tr data-batch="{batch_id}".*?</tr>')
     assert "versión 1 → 2" in listing and "todos los casos en curso" in listing
     assert "Marta Ibáñez" in listing and "terminada" in listing
     assert "11 migrados, 1 no migrados, 0 fallidos, 0 devueltos" in listing
+
+
+def test_the_list_counts_a_batch_under_way_as_it_is_now(web_app, as_person, started):
+    marta = as_person("marta")
+    sent = marta.post(f"{BASE}/new", dict(re.findall(
+        r'type="hidden" name="([^"]+)" value="([^"]*)"',
+        marta.get(MAPPED).get_data(as_text=True).split('class="migration-go"')[1])),
+        token_from=MAPPED)
+    assert sent.status_code == 302
+    batch_id = started[-1]
+    with web_app.app_context():
+        migrations.migrate_next(db.engine, batch_id, limit=3)  # a runner three cases in
+    listing = part(marta.get(BASE), rf'<tr data-batch="{batch_id}".*?</tr>')
+    assert "en curso" in listing and "3 migrados, 0 no migrados, 0 fallidos" in listing
 
 
 def test_a_selection_by_territory_step_and_caseworker_takes_only_those_cases(
@@ -228,9 +242,17 @@ def test_the_batch_is_rolled_back_except_a_case_that_moved_on_which_is_listed_wi
                          token_from=f"{BASE}/{batch_id}")
     assert skipped.status_code == 409
     assert f"El caso {paused} no fue migrado (estado: no migrado)." in text(skipped)
-    page = marta.post(f"{BASE}/{batch_id}/rollback", token_from=f"{BASE}/{batch_id}")
-    assert page.status_code == 200
-    assert "9 casos volvieron a su versión anterior." in text(page)
+    asked = marta.post(f"{BASE}/{batch_id}/rollback", token_from=f"{BASE}/{batch_id}")
+    assert asked.status_code == 302 and started[-1] == batch_id
+    running = marta.get(f"{BASE}/{batch_id}")
+    assert "se está deshaciendo en segundo plano" in text(running)
+    assert "deshaciéndose" in text(running) and 'id="rollback-batch"' not in text(running)
+    figures = marta.get(f"{BASE}/{batch_id}/progress").get_json()
+    assert (figures["status"], figures["to_roll_back"], figures["finished"]) == (
+        "rolling_back", 10, False)
+    run_batch(web_app, batch_id)  # the background runner, to the end
+    page = marta.get(f"{BASE}/{batch_id}")
+    assert "10 devueltos" in text(page) and "terminada" in text(page)
     why = part(page, r'<ul class="refusal-list".*?</ul>')
     assert f"Caso {moved_on} : El caso {moved_on} avanzó después de la migración" in why
     assert "Ana Castro" in why

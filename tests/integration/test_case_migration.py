@@ -165,6 +165,50 @@ def test_a_case_is_rolled_back_unless_it_moved_on_and_the_batch_with_it(
     assert rolled.bpmn_ids()[0] == "plan"  # back at the step version 2 had removed
 
 
+def test_a_batch_rollback_runs_in_the_background_resumes_after_a_kill_and_keeps_its_refusals(
+        session, sql_engine, world, manager):
+    with unit_of_work(session):
+        batch_id = migrations.start_batch(session, manager, MAPPED)
+    with pytest.raises(Conflict) as running, unit_of_work(session):  # not while it migrates
+        migrations.request_rollback(session, manager, batch_id)
+    assert running.value.code == "migration.still_running"
+    migrations.run_batch(sql_engine, batch_id)
+    moved_on = world.case_ids("diagnostico")[0]
+    world.families[world.stages.index("diagnostico")].complete(
+        "diagnostico", diagnostico(world.first.today))
+    with unit_of_work(session):
+        migrations.request_rollback(session, manager, batch_id)
+    progress = migrations.batch_progress(session, batch_id)
+    assert (progress.status, progress.to_roll_back, progress.finished) == (
+        "rolling_back", 11, False)
+    assert batch_id in migrations.unfinished_batches(session)
+    tried = []
+
+    def dies_after_three(result):
+        tried.append(result.case_id)
+        if len(tried) == 3:
+            raise Killed()
+
+    with pytest.raises(Killed):
+        migrations.run_batch(sql_engine, batch_id, on_case=dies_after_three)
+    progress = migrations.batch_progress(session, batch_id)
+    assert (progress.rolled_back + (moved_on in tried), progress.to_roll_back) == (3, 8)
+    progress = migrations.run_batch(sql_engine, batch_id)  # resumed: the rest, each once
+    assert (progress.status, progress.rolled_back, progress.migrated, progress.finished) == (
+        "done", 10, 1, True)
+    assert [(r.case_id, r.reason) for r in migrations.rollback_refusals(session, batch_id)] == [
+        (moved_on, "migration.moved_on")]
+    rolled_back = select(func.count()).select_from(Event).where(
+        Event.kind == "case_migration_rolled_back")
+    assert session.scalar(rolled_back) == 10
+    assert batch_id not in migrations.unfinished_batches(session)
+    with unit_of_work(session):  # asked again: a new round tries the refused case once more
+        migrations.request_rollback(session, manager, batch_id)
+    assert migrations.run_batch(sql_engine, batch_id).status == "done"
+    assert session.scalar(rolled_back) == 10
+    assert len(migrations.rollback_refusals(session, batch_id)) == 1
+
+
 def test_a_refused_request_changes_nothing(session, world, caseworker, manager, territories):
     italian = engine.Actor("giulia", frozenset({"manager"}),
                            frozenset({territories["somma_lombardo"].id}))

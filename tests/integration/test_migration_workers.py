@@ -159,7 +159,7 @@ def test_a_batch_on_two_workers_survives_one_killed_migrates_each_case_once_and_
     redis.delete(f"acompana:migration:{batch_id}:lease")  # as if its 60 s had run out
     Queue(QUEUE, connection=redis).enqueue("web.jobs.sweep_timers", at_front=True)
     workers.start()
-    wait_for(lambda: migrations.batch_progress(session, batch_id).pending == 0, 120,
+    wait_for(lambda: migrations.batch_progress(session, batch_id).finished, 120,
              "the batch resumed and finished")
 
     progress = migrations.batch_progress(session, batch_id)
@@ -182,10 +182,12 @@ def test_a_batch_on_two_workers_survives_one_killed_migrates_each_case_once_and_
         assert instance.lock_version == row.lock_version_after
         assert row.state_before == before[case_id][1]
 
-    with clock.frozen_at(NOON):
-        results = migrations.rollback_batch(sql_engine, manager, batch_id)
-    refused = [r for r in results if not r.restored]
-    assert refused == []
+    with clock.frozen_at(NOON), unit_of_work(session):  # rolled back by the workers too
+        migrations.request_rollback(session, manager, batch_id)
+    migration_runs.start(web_app, batch_id)
+    wait_for(lambda: migrations.batch_progress(session, batch_id).finished, 120,
+             "the workers rolling the batch back")
+    assert migrations.rollback_refusals(session, batch_id) == []
     assert migrations.batch_progress(session, batch_id).status == "rolled_back"
     assert count(session, batch_id, CASE_ROLLED_BACK) == MOVING
     assert snapshot(session) == before

@@ -22,7 +22,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import login_required
 
 import engine
@@ -159,7 +158,9 @@ def _batch_page(key: str, batch_id: int, status: int = 200, **context):
     found = migration_batches.batch(db.session, actor(), key, batch_id)
     progress = migrations.batch_progress(db.session, batch_id)
     cases = migration_batches.batch_cases(db.session, actor(), key, batch_id)
-    context.setdefault("refusals", [])
+    if "refusals" not in context:
+        context["refusals"] = [] if progress.status == "rolling_back" else _refusals(
+            migrations.rollback_refusals(db.session, batch_id))
     return render_template("migrations/show.html", key=key, batch=found, progress=progress,
                            cases=cases, **context), status
 
@@ -173,22 +174,26 @@ def progress(key: str, batch_id: int):
     return jsonify(status=found.status, total=found.total, done=found.done,
                    migrated=found.migrated, skipped=found.skipped, failed=found.failed,
                    pending=found.pending, rolled_back=found.rolled_back,
-                   finished=found.pending == 0 and found.status not in ("planned", "running"))
+                   to_roll_back=found.to_roll_back, finished=found.finished)
 
 
 @bp.route("/<key>/migrations/<id:batch_id>/rollback", methods=["POST"])
 @login_required
 def rollback_batch(key: str, batch_id: int):
-    """Give every migrated case of the batch its state before it back (one per transaction);
-    the cases that moved on since are listed with why."""
+    """Have every migrated case of the batch given its state before back, in the background
+    (one per transaction, the progress bar follows it); the cases that moved on since are
+    listed with why once it ends."""
     who = actor()
     migration_batches.batch(db.session, who, key, batch_id)
-    db.session.commit()  # the rollback works in its own transactions
-    results = migrations.rollback_batch(db.engine, who, batch_id)
-    restored = sum(r.restored for r in results)
-    flash(ngettext("%(num)d caso volvió a su versión anterior.",
-                   "%(num)d casos volvieron a su versión anterior.", restored), "success")
-    return _batch_page(key, batch_id, refusals=_refusals(results))
+    try:
+        with unit_of_work(db.session):
+            migrations.request_rollback(db.session, who, batch_id)
+    except engine.Conflict as refusal:
+        return _batch_page(key, batch_id, 409, refusal=word(refusal.code, refusal.params))
+    migration_runs.start(current_app._get_current_object(), batch_id)
+    flash(_("La migración se está deshaciendo en segundo plano: cada caso vuelve a su "
+            "versión anterior, salvo los que avanzaron después de migrar."), "success")
+    return redirect(url_for(".show", key=key, batch_id=batch_id))
 
 
 @bp.route("/<key>/migrations/<id:batch_id>/cases/<id:case_id>/rollback", methods=["POST"])
