@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 from .. import policy
 from ..commands import group_sessions as commands
 from ..commands import places
-from ..commands.group_sessions import Eligible, Limits, eligible, limits_of, modalities
+from ..commands.group_sessions import (
+    Eligible,
+    Limits,
+    eligible,
+    form_choices,
+    limits_of,
+    modalities,
+)
 from ..core.actors import Actor
 from ..core.errors import NotFound
 from ..definitions import catalog, versions
@@ -24,7 +31,8 @@ from ..persistence.models import (
     Territory,
 )
 
-__all__ = ["Eligible", "Limits", "modalities", "limits_of", "SessionRow", "Listed",
+__all__ = ["Eligible", "Limits", "modalities", "limits_of", "form_choices", "all_limits",
+           "modality_names", "SessionRow", "Listed",
            "SessionDetail", "PlacesLeft", "sessions", "detail", "territories", "places_left",
            "enrolment_places", "case_places"]
 
@@ -79,6 +87,18 @@ class PlacesLeft:
     def full(self) -> bool:
         """Whether a family enrolled now goes to the waiting list."""
         return self.left == 0 or self.waiting > 0
+
+
+def all_limits(session: Session, programme_key: str) -> dict[str, Limits]:
+    """The families a session lists at least and at most, per modality."""
+    programme = catalog.programme(session, programme_key)
+    return {m: limits_of(programme, m) for m in modalities(programme_key)}
+
+
+def modality_names(session: Session, programme_key: str) -> dict[str, str]:
+    """How each group-session modality reads in the settings (``[modalidades.<m>] nombre``)."""
+    programme = catalog.programme(session, programme_key)
+    return {m: places.modality_name(programme, m) for m in modalities(programme_key)}
 
 
 def territories(session: Session, actor: Actor, programme_key: str) -> list[Territory]:
