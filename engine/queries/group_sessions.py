@@ -89,6 +89,11 @@ class PlacesLeft:
         return self.left == 0 or self.waiting > 0
 
 
+def programme(session: Session, programme_key: str):
+    """The programme (its name and live settings); :class:`NotFound` when not deployed."""
+    return catalog.programme(session, programme_key)
+
+
 def all_limits(session: Session, programme_key: str) -> dict[str, Limits]:
     """The families a session lists at least and at most, per modality."""
     programme = catalog.programme(session, programme_key)

@@ -27,15 +27,16 @@ def _library() -> engine.FormLibrary:
 
 
 @bp.app_template_global("group_session_programmes")
-def group_session_programmes() -> list[str]:
-    """The programmes whose group sessions the signed-in person runs somewhere (for links)."""
+def group_session_programmes() -> list:
+    """The programmes whose group sessions the signed-in person runs somewhere (for links:
+    each has ``key`` and ``name``)."""
     if "group_session_programmes" in g:
         return g.group_session_programmes
     found = g.group_session_programmes = []
     for key in ("triple_p",):
         try:
             if queries.modalities(key) and queries.territories(db.session, actor(), key):
-                found.append(key)
+                found.append(queries.programme(db.session, key))
         except engine.NotFound:  # the programme is not deployed here
             continue
     return found
@@ -92,6 +93,7 @@ def _index(programme: str, values: dict, errors: dict, status: int = 200):
     chosen = values.get(MODALITY_FIELD) or request.args.get(MODALITY_FIELD) or modalities[0]
     chosen = chosen if chosen in modalities else modalities[0]
     return render_template("group_sessions/index.html", programme=programme, rows=rows,
+                           programme_row=queries.programme(db.session, programme),
                            territories=territories, modalities=modalities, chosen=chosen,
                            choices=_choices(programme)[chosen], values=values, errors=errors,
                            limits=queries.all_limits(db.session, programme),
