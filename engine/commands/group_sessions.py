@@ -92,7 +92,8 @@ class Eligible:
 
 @dataclass(frozen=True)
 class Submission:
-    """What submitting a session did: families moved on, absent, in conflict, failed;
+    """What submitting a session did: families moved on, absent, in conflict, failed, and
+    still ``pending`` (being dealt with by someone submitting at the same moment);
     ``already`` when it had been submitted before (by ``by`` at ``at``)."""
 
     group_id: int
@@ -103,6 +104,7 @@ class Submission:
     absent: int
     conflicts: int
     failed: int
+    pending: int = 0
 
 
 def modalities(programme_key: str) -> dict[str, str]:
@@ -329,7 +331,7 @@ def submit_group_session(session: Session, forms: FormLibrary, group_id: int, ac
         counts = _counts(session, group_id)
     return Submission(group_id, already, by, at, counts.get(MEMBER_MOVED, 0),
                       counts.get(MEMBER_ABSENT, 0), counts.get(MEMBER_CONFLICT, 0),
-                      counts.get(MEMBER_FAILED, 0))
+                      counts.get(MEMBER_FAILED, 0), counts.get(MEMBER_PENDING, 0))
 
 
 def _mark_submitted(session: Session, actor: Actor, group_id: int,

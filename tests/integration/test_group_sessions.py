@@ -12,6 +12,7 @@ import engine
 from engine import unit_of_work
 from engine.commands import group_sessions as groups
 from engine.persistence.models import Event, GroupSession, GroupSessionMember
+from tests.integration.test_concurrency import at_once
 from tests.integration.triple_p_driver import Office, add_la_serena
 from web.demo_data_triple_p import charla
 
@@ -167,3 +168,25 @@ def test_a_family_not_waiting_at_the_step_cannot_be_listed(office):
 
 def test_the_charla_step_data_is_what_a_family_by_family_charla_records(office):
     assert set(charla(office.clock.date())) == set(TALK) | {"asistio", "novedad"}
+
+
+@pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
+def test_two_people_submitting_the_same_session_at_once_move_each_family_once(
+        office, new_session):
+    cases = families_at(office, 8, "talleres")
+    group_id = new_group(office, "talleres", WORKSHOP)
+    list_families(office, group_id, {c: c != cases[0] for c in cases})
+    at = office.tick()
+
+    def submit_in(session):
+        return lambda: groups.submit_group_session(session, office.forms, group_id,
+                                                   office.facilitator, at)
+
+    first, second = at_once(submit_in(new_session()), submit_in(new_session()))
+
+    assert sorted([first.already, second.already]) == [False, True]
+    for result in (first, second):  # what the other still had in hand shows as pending
+        assert result.moved + result.absent + result.pending == 8 and result.conflicts == 0
+    assert [completions(office, c, "sesion_grupal") for c in cases] == [0] + [1] * 7
+    final = submit(office, group_id)
+    assert (final.moved, final.absent, final.pending) == (7, 1, 0)
