@@ -17,6 +17,12 @@ from .commands.corrections import Change, Correction, correct_step
 from .commands.deploy import DeployResult, deploy, deploy_folder
 from .commands.documents import attach_document, document, documents_of
 from .commands.drafts import MAX_DRAFT_BYTES, Draft, draft_for, may_read_draft, save_draft
+from .commands.group_sessions import (
+    Submission,
+    create_group_session,
+    save_attendance,
+    submit_group_session,
+)
 from .commands.household_changes import household_history, update_household
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
 from .commands.programme_settings import update_settings
@@ -73,4 +79,5 @@ __all__ = [
     "transfer_case",
     "MovePlan", "move_case", "plan_case_move", "step_destinations",
     "reviewed_row", "NamedPost", "name_case_person", "posts_of_case", "posts_of_programme",
+    "Submission", "create_group_session", "save_attendance", "submit_group_session",
 ]

@@ -69,6 +69,8 @@ def _blueprints(app: Flask) -> None:
     from .cases.views import bp as cases_bp
     from .dashboard.views import bp as dashboard_bp
     from .form_editor.views import bp as form_editor_bp
+    from .group_sessions.places import bp as places_bp
+    from .group_sessions.views import bp as group_sessions_bp
     from .inbox.views import bp as inbox_bp
     from .incidents.views import bp as incidents_bp
     from .migrations.impact import bp as migrations_bp  # the impact section with the pages
@@ -87,7 +89,8 @@ def _blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp,
                       programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
-                      modeler_bp, modeler_api, versions_bp, migrations_bp):
+                      modeler_bp, modeler_api, versions_bp, migrations_bp, group_sessions_bp,
+                      places_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

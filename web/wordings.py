@@ -286,6 +286,25 @@ WORDINGS: dict[str, str] = {
                               "(correspondencia: %(mapping)s; plazos: %(deadlines)s)"),
     "event.case_migration_rolled_back": N_("Migración deshecha: el caso vuelve de la versión "
                                            "%(to)s a la %(from)s"),
+    # group sessions (engine.commands.group_sessions)
+    "group.not_found": N_("La sesión grupal %(group)s no existe o no tiene acceso a ella."),
+    "group.already_submitted": N_("Esta sesión ya la registró %(by)s el %(at)s; no se "
+                                  "repitió nada."),
+    "group.changed_meanwhile": N_("%(by)s guardó la lista de esta sesión el %(at)s, después "
+                                  "de que usted la abriera: no se guardó nada. Vuelva a "
+                                  "cargar la página y revise la lista."),
+    "group.over_capacity": N_("La lista tiene %(count)s familias y una sesión de esta "
+                              "modalidad admite como máximo %(maximum)s: quite familias de "
+                              "la lista. No se guardó nada."),
+    "group.too_few": N_("La lista tiene %(count)s familias y una sesión de esta modalidad "
+                        "necesita al menos %(minimum)s: agregue familias a la lista antes de "
+                        "registrarla. No se registró nada."),
+    "group.step_done_meanwhile": N_("%(by)s ya había completado «%(step)s» el %(at)s, "
+                                    "después de que la familia entrara en la lista."),
+    "group.case_moved": N_("El paso de la familia se cerró mientras tanto (venció la "
+                           "modalidad, se retiró o se cerró el caso)."),
+    "event.group_session_absent": N_("No asistió a la sesión grupal del %(date)s: sigue en "
+                                     "«%(step)s»"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)

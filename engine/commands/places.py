@@ -204,6 +204,11 @@ def _configured(programme: Programme) -> dict:
     return catalog.settings_of(programme).values.get("cupos", {})
 
 
+def active_enrolment(session: Session, case_id: int) -> Enrolment | None:
+    """The place ``case_id`` holds or waits for now (None: neither)."""
+    return _active(session, case_id)
+
+
 def _active(session: Session, case_id: int) -> Enrolment | None:
     query = select(Enrolment).where(Enrolment.case_id == case_id,
                                     Enrolment.status.in_((OCCUPIED, WAITING)))

@@ -80,7 +80,8 @@ def reassign(session: Session, task_id: str, to_user: str, actor: Actor,
 
 @uow.command
 def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
-             now: datetime | None = None, staff: routing.Staff | None = None) -> HumanTask:
+             now: datetime | None = None, staff: routing.Staff | None = None, *,
+             action: str = policy.WORK_TASK) -> HumanTask:
     """Validate ``data`` against the task's form and complete the task.
 
     The form is the one of the version the case runs on; ``forms`` (the library on disk) is
@@ -94,13 +95,16 @@ def complete(session: Session, forms: FormLibrary, task_id: str, data: dict, act
     even though the unit of work is undone; the next sweep after a completion that works
     resolves it (engine.commands.incidents).
 
+    ``action`` is the policy's rule the actor must pass (``work_task``; a group session's
+    facilitator records a listed family's step under ``record_group_attendance``).
+
     An overdue review's outcome is carried out by the engine (engine.commands.reviews): the
     person it names (``staff`` looks people up) must be one the policy lets take the step or
     the case, or the review is refused beside that field and nothing changes.
     """
     with clock.frozen_at(now) as moment:
         try:
-            return _complete(session, forms, task_id, data, actor, moment, staff)
+            return _complete(session, forms, task_id, data, actor, moment, staff, action)
         except ScriptFailure as failure:
             instance_id = session.scalar(select(HumanTask.instance_id)
                                          .where(HumanTask.id == task_id))
@@ -116,10 +120,10 @@ def _record_step_failure(session: Session, *, instance_id: int, error: ScriptFai
 
 
 def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, actor: Actor,
-              moment: datetime, staff: routing.Staff | None) -> HumanTask:
+              moment: datetime, staff: routing.Staff | None, action: str) -> HumanTask:
     places.lock_before_task(session, task_id, moment)  # the lock order of engine.commands.places
     row = locked_row(session, task_id, actor)
-    policy.require(session, actor, policy.WORK_TASK, row)
+    policy.require(session, actor, action, row)
     loaded = store.load_for_update(session, row.instance_id)
     forms = versions.forms_of(session, loaded.instance.definition_id, forms)
     errors = forms.validate(row.form_key, data) if row.form_key else []

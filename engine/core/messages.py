@@ -107,6 +107,16 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "migration.moved_on": ("case", "at", "by"),
     "migration.still_running": ("batch",),
     "migration.failed": ("detail",),
+    # group sessions (engine.commands.group_sessions); the last two are a listed family's
+    # outcome when its case moved on before the session was submitted
+    "group.not_found": ("group",),
+    "group.already_submitted": ("group", "by", "at"),
+    "group.changed_meanwhile": ("group", "by", "at"),
+    "group.over_capacity": ("form", "fields", "group", "modality", "count", "minimum",
+                            "maximum"),
+    "group.too_few": ("form", "fields", "group", "modality", "count", "minimum", "maximum"),
+    "group.step_done_meanwhile": ("by", "at", "step"),
+    "group.case_moved": ("task",),
 }
 
 PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy time
@@ -206,6 +216,7 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.waiting_listed": ("modality", "position"),
     "event.waiting_list_left": ("modality",),
     "event.place_released": ("modality",),
+    "event.group_session_absent": ("date", "step"),
     "event.incident_retried": ("step",),
     "event.incident_cancelled": ("step", "reason"),
     "event.step_corrected": ("step", "reason"),

@@ -33,7 +33,8 @@ from ..core.errors import InvalidProcess, ProcessProblem
 
 FILE = "manifest.toml"
 CONSUMERS = {"report": "the {programme} report", "demo": "the demo",
-             "deadline_texts": "the deadline texts", "case_file": "the case file"}
+             "deadline_texts": "the deadline texts", "case_file": "the case file",
+             "group_sessions": "the group sessions"}
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "processes"
 
 

@@ -427,3 +427,58 @@ class CaseMigration(Base):
     # the batch rollback round that refused to restore the case, and why ({reason, params})
     rollback_round: Mapped[int | None]
     rollback_refusal: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
+
+
+GROUP_OPEN, GROUP_SUBMITTED = "open", "submitted"
+MEMBER_PENDING, MEMBER_MOVED, MEMBER_ABSENT, MEMBER_CONFLICT, MEMBER_FAILED = (
+    "pending", "moved", "absent", "conflict", "failed")
+
+
+class GroupSession(Base):
+    """One group session of a programme (a Triple P seminar or workshop session) held in a
+    territory: when, where, on what, by whom, and its attendance list (``members``). Submitting
+    it completes the step of each attending family's case, each in its own transaction
+    (engine.commands.group_sessions); ``lock_version`` refuses an attendance list saved over
+    one saved meanwhile."""
+
+    __tablename__ = "group_session"
+    __table_args__ = (Index("ix_group_session_place", "programme_key", "territory_id",
+                            "held_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    modality: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(128))  # the BPMN id each attending family completes
+    held_on: Mapped[str] = mapped_column(String(10))  # ISO date, as the step's form records it
+    place: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default=GROUP_OPEN)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    saved_by: Mapped[str | None] = mapped_column(String(128))  # the attendance list, last
+    saved_at: Mapped[datetime | None]
+    submitted_by: Mapped[str | None] = mapped_column(String(128))
+    submitted_at: Mapped[datetime | None]
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    territory: Mapped[Territory] = relationship(lazy="select")  # not joined: rows are locked
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class GroupSessionMember(Base):
+    """A family on a group session's list: its case, the open step it was listed at
+    (``task_id``), whether it attended, and what submitting did to it: ``pending``, ``moved``
+    (the step was completed), ``absent`` (the case stays where it is), ``conflict`` (the case
+    had moved on meanwhile: ``reason`` and ``params`` say how) or ``failed``."""
+
+    __tablename__ = "group_session_member"
+    __table_args__ = (UniqueConstraint("group_session_id", "case_id"),
+                      Index("ix_group_session_member_next", "group_session_id", "status", "id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_session_id: Mapped[int] = mapped_column(ForeignKey("group_session.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    attended: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default=MEMBER_PENDING)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
+    done_at: Mapped[datetime | None]

@@ -38,6 +38,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   working in the programme's country (``policy.not_in_country``).
 - ``enable_programme`` (:class:`Opening`): administrators; the territory must be in the
   programme's country (``policy.country_mismatch``).
+- ``run_group_session`` (:class:`Opening`) and ``record_group_attendance`` (HumanTask): a
+  programme's group sessions (engine.policy.group_rules).
 - ``move_case_step`` (Case: moving it back to a step it passed, a repair): administrators
   working in its territory (``policy.move_not_allowed``).
 
@@ -61,6 +63,7 @@ from ..core.roles import ADMIN, CASEWORKER, MANAGER, ROLES, SUPERVISOR, SYSTEM_R
 from ..definitions import catalog
 from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
+from .group_rules import RECORD_GROUP_ATTENDANCE, RUN_GROUP_SESSION
 from .rules import (
     ACT_ON_CASE,
     ATTACH_DOCUMENT,
@@ -111,7 +114,7 @@ __all__ = [
     "START_CASE", "STARTERS", "SUPERVISE", "SUPERVISOR", "SYSTEM_ROLE", "WORK_TASK", "Opening",
     "countries", "may", "opening", "reach", "require", "sees_territory", "supervises",
     "territory_ids", "visible", "NAME_CASE_PERSON", "TAKE_POST", "TAKE_TASK", "TRANSFER_CASE",
-    "Post", "who_may", "MOVE_CASE_STEP",
+    "Post", "who_may", "MOVE_CASE_STEP", "RUN_GROUP_SESSION", "RECORD_GROUP_ATTENDANCE",
 ]
 
 

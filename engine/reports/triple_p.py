@@ -32,6 +32,7 @@ from .base import (
     share,
     submitted,
 )
+from .group_attendance import attendance
 
 PROGRAMME = "triple_p"
 STEPS = manifest.steps(PROGRAMME)  # the steps read, by the names of the manifest
@@ -112,7 +113,8 @@ def build(session: Session, territory_ids: Iterable[int]) -> Report:
                   breakdowns=[places_by_modality(occupancy, names),
                               completion_by_modality(families, names),
                               waiting_lists(session, ids, occupancy, names),
-                              questionnaire_changes(families)])
+                              questionnaire_changes(families),
+                              attendance(session, PROGRAMME, ids)])
 
 
 def _place_statuses(session: Session, case_ids: list[int]) -> dict[int, str]:

@@ -52,7 +52,8 @@ def test_no_report_names_a_bpmn_step_id_of_its_own():
 def test_every_programme_has_a_manifest_with_a_household_schema(programme):
     found = manifest.load(ROOT / "processes" / programme)
     assert found is not None
-    assert set(found.needs) - {"case_file"} == {"report", "demo", "deadline_texts"}
+    assert set(found.needs) - {"case_file", "group_sessions"} == {"report", "demo",
+                                                                "deadline_texts"}
     assert found.household_schema["items"]["required"] == ["name"]
 
 
@@ -93,7 +94,7 @@ def write_manifest(folder: Path, text: str) -> Path:
 @pytest.mark.parametrize(("text", "problem"), [
     ("[report\nsteps = 1", "manifest.toml: not valid TOML"),
     ("[reports]\nsteps = []", "manifest.toml: unknown section [reports] (known: report, demo, "
-                              "deadline_texts, case_file)"),
+                              "deadline_texts, case_file, group_sessions)"),
     ('household_schema = "missing.json"', "manifest.toml: household schema missing.json"),
 ])
 def test_a_malformed_manifest_is_refused_naming_what_is_wrong(tmp_path, text, problem):

@@ -15,6 +15,7 @@ from ..deadline_text import describe_rule
 from ..extensions import db
 from ..field_errors import translated
 from ..formkit import parse_form, render_form
+from ..group_sessions.places import enrolment_places, waiting_notice
 from ..messages import word_error
 from ..names import step_name
 from . import documents, recorded
@@ -118,6 +119,7 @@ def submit(task_id: str):
     if done:
         return completed_page(_done_forms(done), done, request.form)
     case_id, title = row.case_id, step_name(row)  # the row is gone once the step is completed
+    enrols = enrolment_places(row) is not None
     data = parse_form(_schema(row), request.form)
     if request.form.get("action") == "draft":
         return _save_draft(row, data)
@@ -134,6 +136,10 @@ def submit(task_id: str):
     except engine.Conflict:  # AlreadyCompleted, or the case changed under us
         return _lost(task_id, case_id)
     flash(_("«%(title)s» completada.", title=title), "success")
+    notice = waiting_notice(engine.visible_case(db.session, case_id, engine.SYSTEM)) if enrols \
+        else None
+    if notice:
+        flash(notice, "info")
     return redirect(url_for("inbox.index"))
 
 

@@ -1,0 +1,1 @@
+"""Group sessions (a Triple P seminar or workshop session) and the places left per modality."""
