@@ -1,0 +1,62 @@
+"""Which figures of a report are computed from provisional or reconstructed items.
+
+A programme's settings name, per instrument, the report figures computed from its items
+(``[instrumentos.<clave>] cifras``, :mod:`engine.definitions.instruments`). A figure is
+marked when a case it counts runs on a version where that instrument is not official: after
+a manager publishes the official list, new cases' figures lose the mark, and a figure still
+counting a case of the old version keeps it. A figure no case contributes to yet reads as
+the report's cases' versions (or, with no case at all, the published version) say.
+"""
+
+import dataclasses
+from fnmatch import fnmatch
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core.errors import NotFound
+from ..definitions import catalog, instruments
+from ..persistence.models import Case, ProcessDefinition
+from .base import Report
+
+Mark = tuple[str, str, str]  # (figure pattern, badge kind, instrument title)
+
+
+def marked(session: Session, report: Report, cases: list[Case],
+           contributors: Mapping[str, Iterable[Case]] | None = None) -> Report:
+    """``report`` with each figure and breakdown computed from a non-official instrument
+    carrying its mark (``provenance``: ``provisional``/``reconstructed``, and the
+    ``instrument``'s title). ``contributors`` gives, by figure key, the cases a figure
+    counts (default: every case of the report)."""
+    contributors = contributors or {}
+    by_definition = _marks(session, report.programme, cases)
+
+    def mark(item):
+        counted = list(contributors.get(item.key, ())) or cases
+        ids = {c.definition_id for c in counted} or {None}
+        for definition_id in sorted(ids, key=lambda i: (i is None, i or 0)):
+            for pattern, kind, title in by_definition.get(definition_id, []):
+                if fnmatch(item.key, pattern):
+                    return dataclasses.replace(item, provenance=kind, instrument=title)
+        return item
+
+    return dataclasses.replace(report, figures=[mark(f) for f in report.figures],
+                               breakdowns=[mark(b) for b in report.breakdowns])
+
+
+def _marks(session: Session, programme: str, cases: list[Case]) -> dict[int | None,
+                                                                        list[Mark]]:
+    """The figure marks of each version the cases run on (``None``: the published one)."""
+    ids = {c.definition_id for c in cases}
+    found: dict[int | None, list[Mark]] = {}
+    if ids:
+        query = select(ProcessDefinition.id, ProcessDefinition.settings_schema).where(
+            ProcessDefinition.id.in_(ids))
+        found = {i: instruments.figure_marks(schema) for i, schema in session.execute(query)}
+    try:
+        found[None] = instruments.figure_marks(
+            catalog.latest_definition(session, programme).settings_schema)
+    except NotFound:
+        found[None] = []
+    return found
