@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound
 from ..definitions import catalog, instruments
-from ..persistence.models import Case, ProcessDefinition
+from ..persistence.models import Case, ProcessDefinition, ProcessInstance
 from .base import Report
 
 Mark = tuple[str, str, str]  # (figure pattern, badge kind, instrument title)
@@ -30,25 +30,34 @@ def marked(session: Session, report: Report, cases: list[Case],
     ``instrument``'s title). ``contributors`` gives, by figure key, the cases a figure
     counts (default: every case of the report)."""
     contributors = contributors or {}
-    by_definition = _marks(session, report.programme, cases)
+    version_of = _versions(session, cases)
+    by_definition = _marks(session, report.programme, set(version_of.values()))
 
     def mark(item):
         counted = list(contributors.get(item.key, ())) or cases
-        ids = {c.definition_id for c in counted} or {None}
+        ids = {version_of.get(c.id) for c in counted} or {None}
         for definition_id in sorted(ids, key=lambda i: (i is None, i or 0)):
             for pattern, kind, title in by_definition.get(definition_id, []):
                 if fnmatch(item.key, pattern):
                     return dataclasses.replace(item, provenance=kind, instrument=title)
-        return item
+        return dataclasses.replace(item, provenance=None, instrument=None)
 
     return dataclasses.replace(report, figures=[mark(f) for f in report.figures],
                                breakdowns=[mark(b) for b in report.breakdowns])
 
 
-def _marks(session: Session, programme: str, cases: list[Case]) -> dict[int | None,
-                                                                        list[Mark]]:
-    """The figure marks of each version the cases run on (``None``: the published one)."""
-    ids = {c.definition_id for c in cases}
+def _versions(session: Session, cases: list[Case]) -> dict[int, int]:
+    """The version (definition id) each case runs on, in one query."""
+    if not cases:
+        return {}
+    query = select(ProcessInstance.case_id, ProcessInstance.definition_id).where(
+        ProcessInstance.case_id.in_([c.id for c in cases]))
+    return dict(session.execute(query).all())
+
+
+def _marks(session: Session, programme: str, ids: set[int]) -> dict[int | None, list[Mark]]:
+    """The figure marks of each version ``ids`` (``None``: the published one)."""
+    ids = {i for i in ids if i is not None}
     found: dict[int | None, list[Mark]] = {}
     if ids:
         query = select(ProcessDefinition.id, ProcessDefinition.settings_schema).where(
