@@ -30,8 +30,9 @@ def marked(session: Session, report: Report, cases: list[Case],
     ``instrument``'s title). ``contributors`` gives, by figure key, the cases a figure
     counts (default: every case of the report)."""
     contributors = contributors or {}
-    version_of = _versions(session, cases)
-    by_definition = _marks(session, report.programme, set(version_of.values()))
+    version_of, by_definition = _case_marks(session, cases)
+    if not cases:
+        by_definition[None] = _published_marks(session, report.programme)
 
     def mark(item):
         counted = list(contributors.get(item.key, ())) or cases
@@ -46,26 +47,27 @@ def marked(session: Session, report: Report, cases: list[Case],
                                breakdowns=[mark(b) for b in report.breakdowns])
 
 
-def _versions(session: Session, cases: list[Case]) -> dict[int, int]:
-    """The version (definition id) each case runs on, in one query."""
+def _case_marks(session: Session, cases: list[Case]
+                ) -> tuple[dict[int, int], dict[int | None, list[Mark]]]:
+    """The version each case runs on and the figure marks of each version, in one query."""
     if not cases:
-        return {}
-    query = select(ProcessInstance.case_id, ProcessInstance.definition_id).where(
-        ProcessInstance.case_id.in_([c.id for c in cases]))
-    return dict(session.execute(query).all())
+        return {}, {}
+    query = (select(ProcessInstance.case_id, ProcessInstance.definition_id,
+                    ProcessDefinition.settings_schema)
+             .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+             .where(ProcessInstance.case_id.in_([c.id for c in cases])))
+    version_of, by_definition = {}, {}
+    for case_id, definition_id, schema in session.execute(query):
+        version_of[case_id] = definition_id
+        if definition_id not in by_definition:
+            by_definition[definition_id] = instruments.figure_marks(schema)
+    return version_of, by_definition
 
 
-def _marks(session: Session, programme: str, ids: set[int]) -> dict[int | None, list[Mark]]:
-    """The figure marks of each version ``ids`` (``None``: the published one)."""
-    ids = {i for i in ids if i is not None}
-    found: dict[int | None, list[Mark]] = {}
-    if ids:
-        query = select(ProcessDefinition.id, ProcessDefinition.settings_schema).where(
-            ProcessDefinition.id.in_(ids))
-        found = {i: instruments.figure_marks(schema) for i, schema in session.execute(query)}
+def _published_marks(session: Session, programme: str) -> list[Mark]:
+    """The figure marks of the published version (a report with no case yet)."""
     try:
-        found[None] = instruments.figure_marks(
+        return instruments.figure_marks(
             catalog.latest_definition(session, programme).settings_schema)
     except NotFound:
-        found[None] = []
-    return found
+        return []
