@@ -216,6 +216,12 @@ def other_manager(territories):
                         frozenset({territories["antofagasta"].id}))
 
 
+SOME_MARKED = {"familias": ("indicadores_cumplidos", "indicadores_pct"),
+               "pippi": ("variazione_crescere",),
+               "triple_p": ("cambio_conducta_infantil", "cuestionarios"),
+               "comunidad_crece": ("tutorias", "tutorias_pct", "tutorias_por_nivel")}
+
+
 def test_every_programme_declares_its_provisional_instruments_in_step_with_its_items(
         session, real_forms, territories):
     from tests.conftest import ROOT
@@ -234,3 +240,67 @@ def test_every_programme_declares_its_provisional_instruments_in_step_with_its_i
         assert found[0].source.startswith("[default] "), programme
         bundle = versions.forms_of(session, version.id, real_forms)
         assert instruments.marked_items(found[0], bundle) == count, programme
+        report = build_report(session, programme, [t.id for t in territories.values()])
+        kind = "provisional" if state == "provisional" else "reconstructed"
+        items = report.figures + report.breakdowns
+        marked_keys = {i.key for i in items if i.provenance}
+        assert marked_keys == {i.key for i in items if found[0].computes(i.key)}, programme
+        assert marked_keys and {i.provenance for i in items if i.provenance} == {kind}
+        assert {i.instrument for i in items if i.provenance} == {found[0].title}
+        assert set(SOME_MARKED[programme]) <= marked_keys, programme
+
+
+def _without_marks(node):
+    if isinstance(node, dict):
+        return {k: _without_marks(v) for k, v in node.items() if k != "x-provenance"}
+    if isinstance(node, list):
+        return [_without_marks(v) for v in node]
+    return node
+
+
+def test_questionnaires_saved_without_marks_in_the_form_editor_publish_as_official(
+        session, real_forms, territories, manager):
+    from tests.conftest import ROOT
+
+    with unit_of_work(session):
+        engine.deploy_folder(session, ROOT / "processes" / "triple_p", real_forms, "equipo")
+    with unit_of_work(session):
+        draft = drafts.open_draft(session, "triple_p", manager)
+    first = draft.forms["triple_p/cuestionarios_iniciales"]
+    with unit_of_work(session):  # the form editor's save: one form of the draft
+        drafts.save_form(session, "triple_p", manager, "triple_p/cuestionarios_iniciales",
+                         _without_marks(first), revision=draft.revision)
+    session.refresh(draft)
+    table = instruments.synced(draft.settings, drafts.draft_forms(session, draft, real_forms),
+                               "marta", draft.saved_at)["instrumentos"]["cuestionarios"]
+    assert table["estado"] == "reconstruido"  # the final questionnaires are still marked
+    last = draft.forms["triple_p/cuestionarios_finales"]
+    with unit_of_work(session):
+        drafts.save_form(session, "triple_p", manager, "triple_p/cuestionarios_finales",
+                         _without_marks(last), revision=draft.revision)
+    session.refresh(draft)
+    with unit_of_work(session):
+        result = drafts.publish_draft(session, "triple_p", manager, revision=draft.revision,
+                                      comment="Cuestionarios oficiales", fallback=real_forms)
+    version = session.get(ProcessDefinition, result.definition_id)
+    table = version.settings_schema["instrumentos"]["cuestionarios"]
+    assert table["estado"] == "oficial" and "marta" in table["fuente"]
+    assert instruments.figure_marks(version.settings_schema) == []
+
+
+def test_a_settings_file_that_says_official_while_items_are_marked_is_refused(
+        session, real_forms, territories, tmp_path):
+    import shutil
+
+    from tests.conftest import ROOT
+
+    folder = tmp_path / "familias"
+    shutil.copytree(ROOT / "processes" / "familias", folder)
+    text = (folder / "settings.toml").read_text(encoding="utf-8")
+    (folder / "settings.toml").write_text(
+        text.replace('estado = "provisional"\nreferencia = "matriz_bienestar"',
+                     'estado = "oficial"\nreferencia = "matriz_bienestar"'), encoding="utf-8")
+    with pytest.raises(engine.InvalidProcess) as refused, unit_of_work(session):
+        engine.deploy_folder(session, folder, real_forms, "equipo")
+    found = [(p.code, p.params.get("marked")) for p in refused.value.problems]
+    assert found == [("process.instrument_marked", 16)]

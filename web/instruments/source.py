@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from engine import Actor, FormLibrary
+from engine.core import clock
 from engine.commands import process_drafts
 from engine.definitions import catalog, instruments, versions
 
@@ -15,8 +16,8 @@ from engine.definitions import catalog, instruments, versions
 class Shown:
     """One instrument as the page shows it."""
 
-    item: instruments.Instrument
-    state: str  # as its items make it: oficial once none is marked
+    item: instruments.Instrument  # as publishing will set it (its items decide its state)
+    stored_state: str  # as the draft's (or version's) settings say it now
     marked: int
     indicators: list[dict]
     dimensions: dict[str, str]
@@ -46,15 +47,15 @@ def page(session: Session, key: str, actor: Actor, library: FormLibrary) -> Page
     else:
         forms = versions.forms_of(session, definition.id, library)
         settings = definition.settings_schema
-    return Page(definition.version, draft, [_shown(i, forms) for i in
-                                            instruments.instruments_of(settings)])
+    stored = {i.key: i.state for i in instruments.instruments_of(settings)}
+    if draft is not None:  # what publishing will make of the draft's settings
+        settings = instruments.synced(settings, forms, actor.id, clock.now())
+    return Page(definition.version, draft, [_shown(i, stored.get(i.key, i.state), forms)
+                                            for i in instruments.instruments_of(settings)])
 
 
-def _shown(item: instruments.Instrument, forms: FormLibrary) -> Shown:
+def _shown(item: instruments.Instrument, stored_state: str, forms: FormLibrary) -> Shown:
     marked = instruments.marked_items(item, forms)
-    state = item.state if marked else instruments.OFFICIAL
-    if marked and item.official:
-        state = instruments.PROVISIONAL
     data = {}
     if item.reference:
         try:
@@ -69,5 +70,5 @@ def _shown(item: instruments.Instrument, forms: FormLibrary) -> Shown:
             titles.append((form_key, str(forms.schema(form_key).get("title") or form_key)))
         except (KeyError, OSError, ValueError):
             titles.append((form_key, form_key))
-    return Shown(item, state, marked, instruments.reference_items(item, forms), dimensions,
+    return Shown(item, stored_state, marked, instruments.reference_items(item, forms), dimensions,
                  titles)
