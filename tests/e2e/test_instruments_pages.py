@@ -124,3 +124,14 @@ def test_a_stale_page_cannot_overwrite_a_list_loaded_meanwhile(as_person):
     assert stale.status_code == 302
     after = marta.get(PAGE).get_data(as_text=True)
     assert "guardó este borrador" in after and after.count("<tr data-code=") == 11
+
+
+def test_an_english_reading_manager_reads_the_page_and_its_errors_in_english(as_person):
+    marta = as_person("marta")
+    marta.post("/account/language", {"locale": "en", "next": "/"})
+    page = marta.get(PAGE).get_data(as_text=True)
+    assert "Instruments of" in page and "Load into the draft" in page
+    assert "Reference list: 21 indicators" in page and "16 items are still marked" in page
+    refused = upload(marta, b"codigo;dimension;texto\ni1;deporte;x\n").get_data(as_text=True)
+    assert "Row 2, column dimension: Choose one of: salud, educacion" in refused
+    assert "Nothing was loaded" in refused
