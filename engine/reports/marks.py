@@ -9,8 +9,8 @@ the report's cases' versions (or, with no case at all, the published version) sa
 """
 
 import dataclasses
-from fnmatch import fnmatch
 from collections.abc import Iterable, Mapping
+from fnmatch import fnmatch
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

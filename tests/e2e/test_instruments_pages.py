@@ -58,7 +58,7 @@ def test_a_wrong_file_is_refused_row_by_row_and_nothing_changes(as_person):
            "i1;salud;Bien.\n"
            "i1;salud;Repetido.\n"
            "i3;deporte;Sin dimensión válida.\n"
-           "i4;salud;\n").encode("utf-8")
+           "i4;salud;\n").encode()
     answer = upload(marta, bad)
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from engine import Actor, FormLibrary
-from engine.core import clock
 from engine.commands import process_drafts
+from engine.core import clock
 from engine.definitions import catalog, instruments, versions
 
 

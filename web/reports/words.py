@@ -11,6 +11,7 @@ numbers put back in the same order (:func:`report_detail`).
 """
 
 import re
+
 from flask_babel import gettext
 
 from ..names import programme_name
