@@ -41,7 +41,8 @@ def load_reference(session: Session, programme_key: str, actor: Actor, name: str
     draft = process_drafts.open_draft(session, programme_key, actor)
     forms = process_drafts.draft_forms(session, draft, fallback)
     current = _current(forms, name, programme_key, draft)
-    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_FILENAME]
+    filename = "".join(c for c in (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+                       if c.isprintable())[:MAX_FILENAME]
     loaded = reference_files.read_indicators(content, filename, current)
     if all(item["conocido"] for item in loaded["indicadores"]):
         loaded["fuente"] = (f"[src] lista oficial cargada desde «{filename or 'archivo'}» por "

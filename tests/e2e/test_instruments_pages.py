@@ -19,6 +19,7 @@ from tests.e2e.instruments_world import (
     publish,
     upload,
 )
+from tests.e2e.conftest import csrf_of
 from tests.e2e.test_form_editor import post_json
 from tests.e2e.test_programme_settings import managers  # noqa: F401 - the fixture
 
@@ -135,3 +136,21 @@ def test_an_english_reading_manager_reads_the_page_and_its_errors_in_english(as_
     refused = upload(marta, b"codigo;dimension;texto\ni1;deporte;x\n").get_data(as_text=True)
     assert "Row 2, column dimension: Choose one of: salud, educacion" in refused
     assert "Nothing was loaded" in refused
+
+
+def test_a_draft_that_cannot_run_is_not_published_and_says_why(as_person):
+    marta = as_person("marta")
+    assert upload(marta, official_csv(5)).status_code == 302
+    page = marta.get(PAGE).get_data(as_text=True)
+    revision = int(re.search(r'name="revision" value="(\d+)"', page).group(1))
+    token = csrf_of(page)
+    broken = marta.client.put("/programmes/familias/modeler/draft",
+                              json={"revision": revision,
+                                    "sources": {"familias.bpmn": "<definitions"}},
+                              headers={"X-CSRFToken": token})
+    assert broken.status_code == 200
+    answer = publish(marta, broken.get_json()["revision"])
+    assert answer.status_code == 422
+    assert "El borrador no se publicó" in answer.get_data(as_text=True)
+    assert "Borrador del proceso" in answer.get_data(as_text=True)  # still there
+    assert marta.post(PAGE + "/otra_lista/load", {"revision": ""}).status_code == 404
