@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import csrf_of
 from tests.e2e.instruments_world import (
     LOAD,
     PAGE,
@@ -19,7 +20,6 @@ from tests.e2e.instruments_world import (
     publish,
     upload,
 )
-from tests.e2e.conftest import csrf_of
 from tests.e2e.test_form_editor import post_json
 from tests.e2e.test_programme_settings import managers  # noqa: F401 - the fixture
 
