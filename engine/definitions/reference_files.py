@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 
 from ..core import inputs
 from ..core.errors import FieldError, InvalidInput
@@ -95,7 +96,7 @@ def _csv_rows(text: str) -> tuple[dict, list[tuple[int, dict]]]:
     lines = [(n, row) for n, row in lines if any(cell.strip() for cell in row)]
     if not lines:
         _refuse("archivo", "required", "The file is empty.")
-    header = [cell.strip().lower() for cell in lines[0][1]]
+    header = [_plain(cell) for cell in lines[0][1]]
     missing = [c for c in NEEDED if c not in header]
     if missing:
         _refuse("archivo", "columns", f"Missing columns: {', '.join(missing)}",
@@ -108,6 +109,12 @@ def _csv_rows(text: str) -> tuple[dict, list[tuple[int, dict]]]:
             row["programas"] = [p.strip() for p in row["programas"].split("|") if p.strip()]
         rows.append((number, row))
     return {}, rows
+
+
+def _plain(name: str) -> str:
+    """A column name as the reader means it: ``Dimensión`` is ``dimension``."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _head_errors(head: dict) -> list[FieldError]:
@@ -144,7 +151,7 @@ def _indicators(rows: list[tuple[int, object]],
             continue
         found, problems = _indicator(where, row, dimensions)
         code = found.get("codigo")
-        if code in seen:
+        if code and code in seen:
             problems.append(FieldError(f"{where}.codigo", "duplicate",
                                        f"Code {code} repeats row {seen[code]}.", seen[code]))
         seen.setdefault(code, number)
