@@ -73,6 +73,7 @@ def _blueprints(app: Flask) -> None:
     from .group_sessions.views import bp as group_sessions_bp
     from .inbox.views import bp as inbox_bp
     from .incidents.views import bp as incidents_bp
+    from .instruments.views import bp as instruments_bp
     from .migrations.impact import bp as migrations_bp  # the impact section with the pages
     from .modeler import (  # noqa: F401 - their routes are on the modeler's blueprints
         history,
@@ -90,7 +91,7 @@ def _blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp,
                       programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
                       modeler_bp, modeler_api, versions_bp, migrations_bp, group_sessions_bp,
-                      places_bp):
+                      places_bp, instruments_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

@@ -43,6 +43,11 @@ MESSAGES = {
         else _("Ya hay una familia registrada con este documento en el territorio.")),
     "no_change": lambda limit: _("La corrección no cambia ninguna respuesta."),
     "file_type": lambda limit: _("Solo se aceptan archivos PDF, PNG o JPEG."),
+    "encoding": lambda limit: _("El archivo no está en UTF-8: guárdelo como UTF-8 (CSV UTF-8)."),
+    "file_format": lambda limit: _("El archivo no es una lista de indicadores en CSV o JSON."),
+    "columns": lambda limit: _("Faltan columnas; la primera línea debe nombrar al menos: "
+                               "%(columns)s.", columns=_options(limit if isinstance(limit, list)
+                                                               else None)),
 }
 
 

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 import engine
 from engine import unit_of_work
 from engine.commands import programme_settings
-from engine.definitions import catalog
+from engine.definitions import catalog, instruments
 from engine.programmes.settings_changes import anchors_allowed
 
 from . import cli_errors
@@ -37,6 +37,9 @@ def settings_show(programme: str, shown: int) -> None:
                    f" — {rule.title} [desde: {anchors}]")
     for key, period in sorted(live.cycles.items()):
         click.echo(f"  ciclos.{key}: {period}")
+    published = catalog.latest_definition(db.session, programme).settings_schema
+    for item in instruments.instruments_of(published):
+        click.echo(f"  instrumentos.{item.key}: {item.state} — {item.title} ({item.source})")
     for change in programme_settings.history(db.session, programme, shown):
         click.echo(f"{change.at:%Y-%m-%d %H:%M} UTC {change.actor} ({change.source})")
         for item in change.changes:

@@ -101,6 +101,8 @@ WORDINGS: dict[str, str] = {
     "settings.changed_meanwhile": N_("Otra persona cambió estos ajustes mientras usted "
                                      "editaba; no se guardó nada. Revise los valores "
                                      "actuales y vuelva a intentarlo."),
+    "instrument.not_found": N_("El programa %(programme)s no tiene la lista de referencia "
+                               "«%(instrument)s»."),
     "draft.changed_meanwhile": N_("%(by)s guardó este borrador el %(at)s, después de que "
                                   "usted lo abriera; no se guardó nada suyo. Vuelva a cargar "
                                   "el borrador para ver sus cambios."),
@@ -150,6 +152,16 @@ WORDINGS: dict[str, str] = {
                             "definida."),
     "process.act_form": N_("%(file)s, línea %(line)s: la acción %(element)s no tiene un "
                            "formulario válido: %(detail)s"),
+    "process.instrument_state": N_("%(file)s, instrumento «%(instrument)s»: falta su fuente o "
+                                   "su estado no es uno de: %(allowed)s (%(field)s)."),
+    "process.instrument_forms": N_("%(file)s, instrumento «%(instrument)s»: nombra formularios "
+                                   "o datos de referencia que el proceso no tiene: %(forms)s."),
+    "process.instrument_marked": N_("%(file)s, instrumento «%(instrument)s»: está como oficial "
+                                    "pero %(marked)s de sus ítems siguen marcados como "
+                                    "provisionales o reconstruidos."),
+    "process.instrument_unmarked": N_("%(file)s, instrumento «%(instrument)s»: está como "
+                                      "%(state)s pero ninguno de sus ítems lo está: ponga "
+                                      "estado = \"oficial\"."),
     # task forms (engine.definitions.form_checks)
     "form.not_an_object": N_("El formulario debe ser un objeto JSON ({…})."),
     "form.not_json": N_("Lo enviado no es JSON válido."),

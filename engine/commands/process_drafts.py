@@ -33,7 +33,7 @@ from ..core.errors import (
     NotFound,
     ProcessProblem,
 )
-from ..definitions import catalog, versions
+from ..definitions import catalog, instruments, versions
 from ..definitions.draft_checks import check_draft, code_problems, unsafe_xml
 from ..definitions.draft_forms import DraftForms
 from ..definitions.field_order import ORDER_KEY, reordered
@@ -127,13 +127,27 @@ def save_form(session: Session, programme_key: str, actor: Actor, form_key: str,
 
 
 def _saved(session: Session, draft: ProcessDraft, actor: Actor, now: datetime,
-           parts: list[str]) -> ProcessDraft:
+           parts: list[str], **details) -> ProcessDraft:
     draft.revision += 1
     draft.saved_by, draft.saved_at = actor.id, now
     _record(session, draft.programme_key, SAVED, actor, now, revision=draft.revision,
-            files=sorted(draft.sources), forms=sorted(draft.forms), parts=parts)
+            files=sorted(draft.sources), forms=sorted(draft.forms), parts=parts, **details)
     session.flush()
     return draft
+
+
+def check_revision(session: Session, draft: ProcessDraft, revision: int,
+                   parts: list[str]) -> None:
+    """Refuse a save of ``parts`` based on ``revision`` when a save since wrote one of them
+    (:class:`Conflict` ``draft.changed_meanwhile``), for commands that write other parts
+    of the draft (engine.commands.reference_loads)."""
+    _check_revision(session, draft, revision, parts)
+
+
+def saved(session: Session, draft: ProcessDraft, actor: Actor, parts: list[str],
+          **details) -> ProcessDraft:
+    """Record a save of ``parts`` of the draft (its next revision, who, when, ``details``)."""
+    return _saved(session, draft, actor, clock.now(), parts, **details)
 
 
 @command
@@ -160,6 +174,7 @@ def draft_forms(session: Session, draft: ProcessDraft, fallback: FormLibrary) ->
                         ProcessDefinition.version == draft.based_on_version))
         bundled = session.scalar(query) or {}
         references = dict(bundled.get("references") or {})
+    references.update(draft.reference_data or {})  # what a manager loaded into the draft
     return DraftForms(draft.forms or {}, references, fallback)
 
 
@@ -177,9 +192,20 @@ def _base_names(session: Session, draft: ProcessDraft) -> dict | None:
 
 def validate_draft(session: Session, draft: ProcessDraft,
                    fallback: FormLibrary) -> list[ProcessProblem]:
-    """Every problem of the draft at once (``[]``: it can be published). Never raises."""
-    return check_draft(draft.sources or {}, draft.settings or {},
-                       draft_forms(session, draft, fallback))
+    """Every problem of the draft at once (``[]``: it can be published). Never raises.
+    The instruments' states are checked as publishing will set them (:func:`_synced`)."""
+    forms = draft_forms(session, draft, fallback)
+    return check_draft(draft.sources or {}, _synced(draft, forms, draft.saved_by, clock.now()),
+                       forms)
+
+
+def _synced(draft: ProcessDraft, forms: DraftForms, actor_id: str, now: datetime) -> dict:
+    """The draft's settings with each ``[instrumentos]`` state following its items (official
+    once a manager loaded official items), never an exception."""
+    try:
+        return instruments.synced(draft.settings or {}, forms, actor_id, now)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return draft.settings or {}
 
 
 @command
@@ -202,6 +228,7 @@ def publish_draft(session: Session, programme_key: str, actor: Actor, *, revisio
                        programme=programme_key)
     _check_revision(session, draft, revision)
     forms = draft_forms(session, draft, fallback)
+    draft.settings = _synced(draft, forms, actor.id, clock.now())
     problems = check_draft(draft.sources, draft.settings, forms)
     if not problems and draft.settings.get("programa", {}).get("clave") != programme_key:
         problems = [ProcessProblem("settings", "[programa] clave must be the programme's key "

@@ -74,6 +74,7 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "settings.invalid": ("programme", "fields"),
     "settings.changed_meanwhile": ("programme",),
     "draft.changed_meanwhile": ("programme", "by", "at", "revision"),
+    "instrument.not_found": ("programme", "instrument"),
     "draft.not_found": ("programme",),
     "report.not_found": ("programme",),
     "incident.not_found": ("incident",),
@@ -137,6 +138,11 @@ PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy t
     "process.user_task": ("file", "line", "element", "detail", "reason", "form", "lane",
                           "deadline", "assignee"),
     "process.act_form": ("file", "line", "element", "detail"),
+    # [instrumentos] of the settings (engine.definitions.instruments)
+    "process.instrument_state": ("file", "element", "instrument", "field", "allowed"),
+    "process.instrument_forms": ("file", "element", "instrument", "forms"),
+    "process.instrument_marked": ("file", "element", "instrument", "marked"),
+    "process.instrument_unmarked": ("file", "element", "instrument", "state"),
     # task forms (engine.definitions.form_checks): ``path`` is a JSON pointer into the form
     "form.not_an_object": ("path",),
     "form.not_json": ("path",),
@@ -242,6 +248,8 @@ FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field
     "characters", "unknown_person", "not_caseworker", "not_in_territory", "unknown", "nul",
     "size", "duplicate", "country", "timezone", "amount", "whole_number", "reminder", "title",
     "duration", "version_anchor", "needed_by_version", "escalation",
+    # an uploaded indicator list (engine.definitions.reference_files)
+    "encoding", "file_format", "columns",
     # households: the national id (RUT, codice fiscale) and its uniqueness per territory
     "national_id_checksum", "national_id_format", "household_exists",
     # corrections of a recorded step

@@ -16,6 +16,7 @@ from ..core import inputs
 from ..core.errors import FieldError
 
 REFERENCE_KEY = "x-reference"
+GRID_KEYS = (REFERENCE_KEY, "type", "properties", "additionalProperties")
 PROVISIONAL = "provisional"  # x-provenance of an indicator written for Acompaña ("conocido": false)
 
 
@@ -95,7 +96,8 @@ class FormLibrary:
                                 else {})}
             for item in data["indicadores"]
         }
-        extra = {k: v for k, v in overrides.items() if k != REFERENCE_KEY}
+        # a grid expanded before (a draft begun from a version) is drawn again from the data
+        extra = {k: v for k, v in overrides.items() if k not in GRID_KEYS}
         return {"type": "object", "properties": properties, "additionalProperties": False,
                 "x-reference": name, **extra}
 

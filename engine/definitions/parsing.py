@@ -24,7 +24,7 @@ from ..runtime.parser import (
     schema_problems,
     user_task_specs,
 )
-from . import act_checks, dead_code, process_lint, runnable
+from . import act_checks, dead_code, instruments, process_lint, runnable
 from .encoding import decode
 from .forms import FormLibrary
 from .lint_sites import FLOW_NODE_TAGS
@@ -105,6 +105,7 @@ def examine(sources: dict[str, str], settings: ProgrammeSettings,
         static = [p for p in static if not (p.code == "process.never_runs"
                                             and p.file.endswith(".dmn"))]
     problems += static + act_checks.problems(trees, forms)
+    problems += instruments.problems(settings.values, forms)
     schema = [p for name, root in trees.items() if name.endswith(".bpmn")
               for p in schema_problems(name, root)]
     said = {(p.file, p.line) for p in problems}

@@ -129,7 +129,8 @@ class ProcessDefinition(Base):
 class ProcessDraft(Base):
     """The one open draft of a programme's process, edited in the modeler: its BPMN and DMN
     (``sources``: file name -> XML text), its forms (form key -> JSON Schema), its household
-    schema and its raw settings, begun from version ``based_on_version``. ``revision`` grows
+    schema, the reference data loaded into it (``reference_data``) and its raw settings, begun
+    from version ``based_on_version``. ``revision`` grows
     with every save, so a save based on an older one is refused instead of overwriting
     someone else's work."""
 
@@ -140,6 +141,8 @@ class ProcessDraft(Base):
     forms: Mapped[dict[str, Any]] = mapped_column(JsonInOrder)  # fields in the order shown
     settings: Mapped[dict[str, Any]] = mapped_column(JsonInOrder)
     household_schema: Mapped[dict[str, Any] | None] = mapped_column(JsonInOrder)
+    # reference data loaded into the draft (name -> data set); None: the version's own
+    reference_data: Mapped[dict[str, Any] | None] = mapped_column(JsonInOrder)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]

@@ -26,6 +26,8 @@ class Figure:
     value: int | float | None
     detail: str | None = None
     unit: str = ""  # "%" for shares, "" for counts
+    provenance: str | None = None  # "provisional"/"reconstructed": from such items (marks)
+    instrument: str | None = None  # the title of the instrument it is computed from
 
     def shown(self) -> str:
         """The value as a reader sees it (``—`` when there is nothing to measure yet)."""
@@ -56,6 +58,8 @@ class Breakdown:
     columns: tuple[str, ...]
     rows: tuple[tuple, ...]
     units: tuple[str, ...] = ()
+    provenance: str | None = None  # "provisional"/"reconstructed": from such items (marks)
+    instrument: str | None = None  # the title of the instrument it is computed from
 
     def row(self, group: str) -> tuple:
         """The values of the row labelled ``group``."""

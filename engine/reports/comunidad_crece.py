@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..core import clock
 from ..definitions import catalog, manifest
 from ..persistence.models import Case, Event
-from . import register
+from . import marks, register
 from .base import (
     Breakdown,
     Figure,
@@ -168,10 +168,13 @@ def build(session: Session, territory_ids: Iterable[int]) -> Report:
                          ("task_completed", "decision", "timer_fired", "alert"))
     intervals, now = tutoring_intervals(cases), clock.now()
     young = [read_young(case, events[case.id], intervals, now) for case in cases]
-    return Report(PROGRAMME, TITLE, figures=figures(young), columns=COLUMNS,
-                  rows=[csv_row(y) for y in young],
-                  breakdowns=[closures_by_type((y.case for y in young), OUTCOMES),
-                              tutorings_by_level(young)])
+    report = Report(PROGRAMME, TITLE, figures=figures(young), columns=COLUMNS,
+                    rows=[csv_row(y) for y in young],
+                    breakdowns=[closures_by_type((y.case for y in young), OUTCOMES),
+                                tutorings_by_level(young)])
+    followed = [y.case for y in young if y.expected is not None]  # a risk level, a PII
+    return marks.marked(session, report, cases, dict.fromkeys(
+        ("tutorias", "tutorias_pct", "tutorias_por_nivel"), followed))
 
 
 def figures(young: list[YoungResult]) -> list[Figure]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..definitions import manifest
 from ..persistence.models import Case, Event
-from . import register
+from . import marks, register
 from .base import (
     Breakdown,
     Figure,
@@ -107,10 +107,13 @@ def build(session: Session, territory_ids: Iterable[int]) -> Report:
     cases = programme_cases(session, "familias", territory_ids)
     events = case_events(session, [c.id for c in cases], ("task_completed", "decision"))
     families = [read_family(case, events[case.id]) for case in cases]
-    return Report("familias", TITLE, figures=figures(families), columns=COLUMNS,
-                  rows=[csv_row(f) for f in families],
-                  breakdowns=[closures_by_type((f.case for f in families), OUTCOMES),
-                              sessions_by_trajectory(families)])
+    report = Report("familias", TITLE, figures=figures(families), columns=COLUMNS,
+                    rows=[csv_row(f) for f in families],
+                    breakdowns=[closures_by_type((f.case for f in families), OUTCOMES),
+                                sessions_by_trajectory(families)])
+    evaluated = [f.case for f in families if f.to_achieve is not None]  # both Matrices
+    return marks.marked(session, report, cases, {"indicadores_cumplidos": evaluated,
+                                                 "indicadores_pct": evaluated})
 
 
 def figures(families: list[FamilyResult]) -> list[Figure]:

@@ -25,7 +25,7 @@ from ..persistence.models import Case, Event, Programme
 from ..programmes.calendars import TerritoryCalendar
 from ..programmes.deadlines import compute
 from ..programmes.settings import ProgrammeSettings
-from . import register
+from . import marks, register
 from .base import Figure, Report, completions, members, programme_cases, share, submitted
 
 STEPS = manifest.steps("pippi")  # the steps read, by the names of the manifest
@@ -127,8 +127,11 @@ def build(session: Session, territory_ids: Iterable[int]) -> Report:
     cases = programme_cases(session, "pippi", territory_ids)
     events = completions(session, [c.id for c in cases])
     families = [read_family(case, events[case.id], settings) for case in cases]
-    return Report("pippi", TITLE, figures=figures(families, _goal(programme)), columns=COLUMNS,
-                  rows=[csv_row(f) for f in families])
+    report = Report("pippi", TITLE, figures=figures(families, _goal(programme)),
+                    columns=COLUMNS, rows=[csv_row(f) for f in families])
+    return marks.marked(session, report, cases, {
+        f"variazione_{side}": [f.case for f in families if f.change(side) is not None]
+        for side in SIDES})
 
 
 def figures(families: list[Family], goal: float) -> list[Figure]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..commands import places
 from ..definitions import catalog, manifest
 from ..persistence.models import Case, Enrolment, Event, Territory
-from . import register
+from . import marks, register
 from .base import (
     Breakdown,
     Figure,
@@ -107,14 +107,18 @@ def build(session: Session, territory_ids: Iterable[int]) -> Report:
     families = [read_family(c, events[c.id], statuses.get(c.id)) for c in cases]
     occupancy = places.occupancy(session, PROGRAMME, ids)
     names = _modality_names(session, occupancy)
-    return Report(PROGRAMME, TITLE,
-                  figures=figures(families, occupancy) + questionnaire_figures(families),
-                  columns=COLUMNS, rows=[csv_row(f, names) for f in families],
-                  breakdowns=[places_by_modality(occupancy, names),
-                              completion_by_modality(families, names),
-                              waiting_lists(session, ids, occupancy, names),
-                              questionnaire_changes(families),
-                              attendance(session, PROGRAMME, ids)])
+    report = Report(PROGRAMME, TITLE,
+                    figures=figures(families, occupancy) + questionnaire_figures(families),
+                    columns=COLUMNS, rows=[csv_row(f, names) for f in families],
+                    breakdowns=[places_by_modality(occupancy, names),
+                                completion_by_modality(families, names),
+                                waiting_lists(session, ids, occupancy, names),
+                                questionnaire_changes(families),
+                                attendance(session, PROGRAMME, ids)])
+    measured = {f"cambio_{key}": [f.case for f in families if f.change(key) is not None]
+                for key in QUESTIONNAIRES}
+    measured["cuestionarios"] = [c for group in measured.values() for c in group]
+    return marks.marked(session, report, cases, measured)
 
 
 def _place_statuses(session: Session, case_ids: list[int]) -> dict[int, str]:

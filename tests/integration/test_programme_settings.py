@@ -225,3 +225,4 @@ def test_the_command_line_shows_and_sets_settings(app):
     shown = runner.invoke(args=["settings", "show", "familias"]).output
     assert "plazos.diagnostico: 45 días hábiles desde fecha_ingreso; aviso 7" in shown
     assert "marta (manager)" in shown and "plazos.diagnostico.dias: 60 → 45" in shown
+    assert "instrumentos.matriz_bienestar: provisional — Matriz de Bienestar ([default] " in shown

@@ -72,3 +72,13 @@ def test_the_badge_is_worded_by_the_translate_function():
 
 def test_a_form_without_marked_items_has_no_note():
     assert "formkit-provenance" not in rendered("familias/primer_contacto")
+
+
+def test_the_comunidad_crece_risk_and_protective_factors_are_marked_provisional():
+    page = rendered("comunidad_crece/evaluacion_ingreso")
+    assert BADGE.findall(page).count("provisional") == 2 + 1  # two checklists, the note
+    for title in ("Factores de riesgo", "Factores protectores"):
+        legend = page.split(f">{title}")[1].split("</legend>")[0]
+        assert "formkit-provenance--provisional" in legend, title
+    age = page.split(">Edad")[1].split("</label>")[0]
+    assert "formkit-provenance" not in age

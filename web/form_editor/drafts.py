@@ -26,3 +26,9 @@ def draft_forms(session: Session, programme_key: str, actor: Actor):
     """The open draft's forms and revision, or ``(None, None)`` when there is no draft."""
     draft = process_drafts.current_draft(session, programme_key, actor)
     return (None, None) if draft is None else (dict(draft.forms or {}), draft.revision)
+
+
+def draft_references(session: Session, programme_key: str, actor: Actor) -> dict:
+    """The reference data loaded into the open draft (the official Matriz list), if any."""
+    draft = process_drafts.current_draft(session, programme_key, actor)
+    return dict(draft.reference_data or {}) if draft is not None else {}

@@ -52,6 +52,7 @@ def _forms(key: str) -> ProgrammeForms:
     schemas, revision = drafts.draft_forms(db.session, key, actor())
     if schemas is not None:
         forms.schemas, forms.revision = schemas, revision
+        forms.references.update(drafts.draft_references(db.session, key, actor()))
     return forms
 
 

@@ -13,7 +13,7 @@ from flask_login import login_required
 import engine
 from engine import policy, unit_of_work
 from engine.commands import programme_settings
-from engine.definitions import catalog
+from engine.definitions import catalog, instruments
 from engine.programmes.settings_changes import anchors_allowed
 
 from ..access import actor, require
@@ -78,6 +78,8 @@ def _page(programme, form, problems: list[str]):
                for change in programme_settings.history(db.session, programme.key)]
     rules = [live.deadlines[k] for k in in_process_order(db.session, programme.key,
                                                           live.deadlines)]
+    published = catalog.latest_definition(db.session, programme.key).settings_schema
     return render_template("programmes/settings.html", programme=programme, live=live,
                            rules=rules, form=form, version=version, history=changes,
-                           problems=problems)
+                           problems=problems,
+                           instruments=instruments.instruments_of(published))

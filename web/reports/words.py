@@ -11,7 +11,6 @@ numbers put back in the same order (:func:`report_detail`).
 """
 
 import re
-from fnmatch import fnmatch
 
 from flask_babel import gettext
 
@@ -22,18 +21,18 @@ SEPARATOR = ": "
 PERCENT = "% "
 RECONSTRUCTED = "reconstructed"
 PROVISIONAL = "provisional"
-# figures and tables (by key, shell patterns) computed from items no published source gives
-PROVENANCE = {
-    "familias": {"indicadores_*": PROVISIONAL},
-    "triple_p": {"cambio_*": RECONSTRUCTED, "cuestionarios": RECONSTRUCTED},
-    "pippi": {"variazione_*": RECONSTRUCTED},
-}
+# the figures computed from items no published source gives are marked by the engine
+# (engine.reports.marks, from each version's [instrumentos]); their explanation here
 NOTES = {
     RECONSTRUCTED: "Esta cifra se calcula con ítems reconstruidos (no publicados por el "
                    "programa): úsela con cautela.",
-    PROVISIONAL: "Esta cifra incluye indicadores provisionales de la Matriz (la lista oficial "
-                 "de 63 no es pública).",
+    PROVISIONAL: "Esta cifra se calcula con ítems provisionales de «%(instrument)s», "
+                 "redactados para Acompaña mientras no se carguen los oficiales: úsela con "
+                 "cautela.",
 }
+MATRIZ = "Matriz de Bienestar"
+MATRIZ_NOTE = ("Esta cifra incluye indicadores provisionales de la Matriz (la lista oficial "
+               "de 63 no es pública).")
 BADGES = {RECONSTRUCTED: "reconstruido", PROVISIONAL: "provisional"}
 
 
@@ -63,13 +62,20 @@ def report_detail(text: str | None) -> str:
     return worded.format(*numbers)
 
 
-def provenance(programme: str, key: str) -> tuple[str, str, str] | None:
-    """``(kind, badge, explanation)`` in the reader's language when figure or table ``key``
-    of ``programme``'s report rests on reconstructed or provisional items."""
-    for pattern, kind in PROVENANCE.get(programme, {}).items():
-        if fnmatch(key, pattern):
-            return kind, gettext(BADGES[kind]), gettext(NOTES[kind])
-    return None
+def provenance(item) -> tuple[str, str, str] | None:
+    """``(kind, badge, explanation)`` in the reader's language when a report's figure or
+    table (``item``) is computed from reconstructed or provisional items."""
+    kind = getattr(item, "provenance", None)
+    if kind not in BADGES:
+        return None
+    title = item.instrument or ""
+    if kind == PROVISIONAL and title == MATRIZ:
+        note = gettext(MATRIZ_NOTE)
+    elif kind == PROVISIONAL:
+        note = gettext(NOTES[kind], instrument=title)
+    else:
+        note = gettext(NOTES[kind])
+    return kind, gettext(BADGES[kind]), note
 
 
 def report_title(programme: str) -> str:
