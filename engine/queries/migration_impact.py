@@ -82,8 +82,13 @@ def migration_impact(session: Session, actor: Actor, programme_key: str, target:
         if source.id == skip:
             continue
         sources.append(source.version)
-        for instance in _running(session, actor, source):
-            _judge(session, instance, goal, mapping or {}, elements, outcomes)
+        for chunk in _running(session, actor, source):
+            incidents = migration_plan.open_incidents(session, [i.id for i, _ in chunk])
+            for instance, case in chunk:
+                loaded = store.loaded_from(session, instance, case)
+                _judge(session, loaded, incidents, goal, mapping or {}, elements, outcomes)
+                session.expunge(instance)  # memory stays that of one chunk
+                session.expunge(case)
     return Impact(programme_key, goal.label, sorted(sources),
                   sorted(elements.values(), key=lambda e: (-e.cases, e.bpmn_id)), outcomes)
 
@@ -119,19 +124,28 @@ def _fingerprint(draft: ProcessDraft) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _running(session: Session, actor: Actor, source: ProcessDefinition) -> list[ProcessInstance]:
-    query = (select(ProcessInstance).join(Case, Case.id == ProcessInstance.case_id)
+def _running(session: Session, actor: Actor, source: ProcessDefinition, chunk: int = 500):
+    """The running cases of ``source`` the actor may migrate, with their instances, read
+    ``chunk`` at a time (one round trip per chunk, not per case)."""
+    query = (select(ProcessInstance, Case).join(Case, Case.id == ProcessInstance.case_id)
              .where(ProcessInstance.definition_id == source.id,
                     ProcessInstance.status == "running").order_by(ProcessInstance.id))
     if actor.territories is not None:
         query = query.where(Case.territory_id.in_(sorted(actor.territories)))
-    return list(session.scalars(query))
+    after = 0
+    while True:
+        rows = [tuple(r) for r in session.execute(query.where(ProcessInstance.id > after)
+                                                  .limit(chunk))]
+        if not rows:
+            return
+        yield rows
+        after = rows[-1][0].id
 
 
-def _judge(session: Session, instance: ProcessInstance, goal: migration_plan.Target,
-           mapping: dict, elements: dict, outcomes: Counter) -> None:
-    loaded = store.load(session, instance.id, lock=False)
-    found = migration_plan.classify_case(session, loaded, goal, mapping)
+def _judge(session: Session, loaded: store.LoadedCase, incidents: dict[int, str],
+           goal: migration_plan.Target, mapping: dict, elements: dict,
+           outcomes: Counter) -> None:
+    found = migration_plan.classify_case(session, loaded, goal, mapping, incidents)
     outcomes[found.outcome] += 1
     changes = runtime_migration.element_changes(loaded.workflow, goal.spec,
                                                 goal.subprocess_specs)
