@@ -26,6 +26,9 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "case.busy": (),
     "case.data_too_large": ("element", "megabytes", "limit_mb"),
     "territory.not_found": ("territory",),
+    "holiday.not_found": ("territory",),
+    "person.not_found": ("person",),
+    "person.still_holds": ("person", "cases", "steps"),
     "household.not_found": ("household", "territory"),
     "instance.not_found": ("instance",),
     # tasks and drafts
@@ -55,6 +58,7 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "document.not_found": ("document",),
     "policy.act_not_allowed": ("action", "case"),
     "policy.not_in_country": ("action", "programme", "country"),
+    "policy.not_admin_of_country": ("action", "country"),
     "policy.not_allowed": ("action", "roles"),
     "policy.holder_or_supervisor": ("action", "task"),
     "policy.programme_not_enabled": ("action", "programme", "territory"),

@@ -40,6 +40,11 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   programme's country (``policy.country_mismatch``).
 - ``move_case_step`` (Case: moving it back to a step it passed, a repair): administrators
   working in its territory (``policy.move_not_allowed``).
+- ``administer`` (a country code, or None: the administration pages at all),
+  ``administer_territory`` (Territory: it, its programmes, holidays and the roles held
+  there) and ``manage_person`` (:class:`Account`: a person's account): administrators of the
+  country, i.e. holding ``admin`` in one of its territories (``policy.not_admin_of_country``);
+  a person working in several countries needs an administrator of all of them.
 
 A missing role is ``policy.not_allowed`` (params ``action``, ``roles``). An actor with the
 ``system`` role (the engine itself, the command line) passes every rule except those about
@@ -63,6 +68,11 @@ from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
 from .rules import (
     ACT_ON_CASE,
+    ADMINISTER,
+    ADMINISTER_TERRITORY,
+    MANAGE_PERSON,
+    Account,
+    admin_countries,
     ATTACH_DOCUMENT,
     CLAIM_TASK,
     CORRECT_STEP,
@@ -95,7 +105,7 @@ from .rules import (
     Post,
     countries,
 )
-from .scope import reach, sees_territory, supervises, territory_ids
+from .scope import pool, reach, sees_territory, supervises, territory_ids
 
 if TYPE_CHECKING:
     from ..core.actors import Actor
@@ -111,7 +121,8 @@ __all__ = [
     "START_CASE", "STARTERS", "SUPERVISE", "SUPERVISOR", "SYSTEM_ROLE", "WORK_TASK", "Opening",
     "countries", "may", "opening", "reach", "require", "sees_territory", "supervises",
     "territory_ids", "visible", "NAME_CASE_PERSON", "TAKE_POST", "TAKE_TASK", "TRANSFER_CASE",
-    "Post", "who_may", "MOVE_CASE_STEP",
+    "Post", "who_may", "MOVE_CASE_STEP", "pool", "ADMINISTER", "ADMINISTER_TERRITORY",
+    "MANAGE_PERSON", "Account", "admin_countries",
 ]
 
 

@@ -348,6 +348,9 @@ def _receiver(person: Actor, action: str, role: str | None, territory_id: int,
     if not person.covers(territory_id):
         return not_allowed(person, action, f"{person.id} does not work in this territory",
                            code="routing.not_in_territory", person=person.id, what=what)
+    if not person.may_work(role, territory_id):  # the role, but in another territory
+        return not_allowed(person, action, f"{person.id} is not {role!r} in this territory",
+                           code="routing.needs_role", person=person.id, role=role, what=what)
     return None
 
 
@@ -375,3 +378,67 @@ def _move_case_step(session: Session, actor: Actor, case: Case) -> Refusal:
         refusal = not_allowed(actor, MOVE_CASE_STEP, "only an administrator may move a case to "
                               "another step", code="policy.move_not_allowed", case=case.id)
     return refusal
+
+
+ADMINISTER, ADMINISTER_TERRITORY, MANAGE_PERSON = (
+    "administer", "administer_territory", "manage_person")
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person as an administrator changes them: ``territory_ids`` where they work now (or
+    would work after the change)."""
+
+    username: str
+    territory_ids: frozenset[int]
+
+
+def admin_countries(session: Session, actor: Actor) -> set[str] | None:
+    """The countries ``actor`` administers (they hold ``admin`` in a territory there);
+    ``None`` for every country (the system, an administrator of every territory)."""
+    if is_system(actor) or (actor.territories is None and ADMIN in actor.roles):
+        return None
+    where = [t for t in (actor.territories or ()) if ADMIN in actor.roles_in(t)]
+    if not where:
+        return set()
+    return set(session.scalars(select(Territory.country).where(Territory.id.in_(sorted(where)))))
+
+
+def _not_admin_of(actor: Actor, action: str, country: str) -> NotAllowed:
+    return not_allowed(actor, action, f"administers no territory of {country}",
+                       code="policy.not_admin_of_country", country=country)
+
+
+@_rule(ADMINISTER)
+def _administer(session: Session, actor: Actor, country: str | None) -> Refusal:
+    """The administration pages at all (``country`` None), or those of one country."""
+    refusal = needs_role(actor, ADMINISTER, ADMINISTRATORS)
+    if refusal is not None:
+        return refusal
+    reached = admin_countries(session, actor)
+    if reached is not None and (not reached or (country is not None and country not in reached)):
+        return _not_admin_of(actor, ADMINISTER, country or "-")
+    return None
+
+
+@_rule(ADMINISTER_TERRITORY)
+def _administer_territory(session: Session, actor: Actor, territory: Territory) -> Refusal:
+    """Editing a territory, its programmes, holidays and the roles people hold there: an
+    administrator of its country."""
+    return _administer(session, actor, territory.country)
+
+
+@_rule(MANAGE_PERSON)
+def _manage_person(session: Session, actor: Actor, person: Account) -> Refusal:
+    """Editing, inviting or deactivating a person: an administrator of every country the
+    person works in (a new person, working nowhere yet: any administrator)."""
+    refusal = _administer(session, actor, None)
+    if refusal is not None or not person.territory_ids:
+        return refusal
+    reached = admin_countries(session, actor)
+    if reached is None:
+        return None
+    theirs = set(session.scalars(select(Territory.country).where(
+        Territory.id.in_(sorted(person.territory_ids)))))
+    outside = sorted(theirs - reached)
+    return _not_admin_of(actor, MANAGE_PERSON, outside[0]) if outside else None
