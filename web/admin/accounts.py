@@ -122,8 +122,9 @@ def edit_person(user: User, details: Details, pairs: list[tuple[str, str]] | Non
             changed[field] = [getattr(user, field), value]
             setattr(user, field, value)
     if changed:
-        engine.record_change(db.session, "person_edited", actor.id, clock.now(), person=user.username,
-                     territory=_home(user), data={"changes": changed})
+        engine.record_change(db.session, "person_edited", actor.id, clock.now(),
+                             person=user.username, territory=_home(user),
+                             data={"changes": changed})
     if rows is not None:
         _replace_roles(user, rows, actor)
     return changed
