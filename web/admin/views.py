@@ -20,7 +20,7 @@ from ..i18n import LANGUAGES
 from . import accounts, links
 from .territory_choice import administered_territories
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = Blueprint("people_admin", __name__, url_prefix="/admin")
 MAX_QUERY = 100
 
 
@@ -93,7 +93,7 @@ def new_person():
         else:
             flash(_("%(name)s fue creada/o; le enviamos la invitación a %(email)s.",
                     name=user.full_name, email=user.email), "success")
-            return redirect(url_for("admin.person_page", username=user.username))
+            return redirect(url_for("people_admin.person_page", username=user.username))
     return _person_form(None, errors)
 
 
@@ -138,7 +138,7 @@ def person_page(username: str):
             db.session.rollback()
             return _person_form(user, _errors(error))
         flash(_("Cambios guardados."), "success")
-        return redirect(url_for("admin.person_page", username=username))
+        return redirect(url_for("people_admin.person_page", username=username))
     return _person_form(user, {})
 
 
@@ -163,10 +163,10 @@ def hand_over(username: str):
         from ..messages import word_error
 
         flash(word_error(error), "error")
-        return redirect(url_for("admin.person_page", username=username))
+        return redirect(url_for("people_admin.person_page", username=username))
     flash(_("%(cases)s caso(s) y %(steps)s paso(s) entregados a %(to)s.", cases=cases,
             steps=steps, to=colleague), "success")
-    return redirect(url_for("admin.person_page", username=username))
+    return redirect(url_for("people_admin.person_page", username=username))
 
 
 @bp.post("/people/<username>/deactivate")
@@ -181,10 +181,10 @@ def deactivate(username: str):
 
         db.session.rollback()
         flash(word_error(error), "error")
-        return redirect(url_for("admin.person_page", username=username))
+        return redirect(url_for("people_admin.person_page", username=username))
     flash(_("%(name)s fue desactivada/o; sus sesiones terminaron.", name=user.full_name),
           "success")
-    return redirect(url_for("admin.people"))
+    return redirect(url_for("people_admin.people"))
 
 
 @bp.post("/people/<username>/activate")
@@ -192,7 +192,7 @@ def activate(username: str):
     """Let the person sign in again."""
     accounts.activate(_person(username), actor())
     db.session.commit()
-    return redirect(url_for("admin.person_page", username=username))
+    return redirect(url_for("people_admin.person_page", username=username))
 
 
 @bp.post("/people/<username>/reset")
@@ -208,7 +208,7 @@ def send_reset(username: str):
     else:
         flash(_("Le enviamos a %(email)s un enlace para elegir una nueva contraseña.",
                 email=user.email), "success")
-    return redirect(url_for("admin.person_page", username=username))
+    return redirect(url_for("people_admin.person_page", username=username))
 
 
 _WORDS = {
