@@ -254,7 +254,9 @@ def _outside(actor: Actor, action: str, where: Opening) -> Refusal:
 @_rule(ENABLE_PROGRAMME)
 def _enable_programme(session: Session, actor: Actor, where: Opening) -> Refusal:
     refusal = needs_role(actor, ENABLE_PROGRAMME, ADMINISTRATORS)
-    refusal = refusal or _outside(actor, ENABLE_PROGRAMME, where)
+    # an administrator of the territory's country may, working there or not
+    if refusal is None and not _administers(session, actor, where.territory.country):
+        refusal = _outside(actor, ENABLE_PROGRAMME, where)
     if refusal is None and where.country != where.territory.country:
         refusal = not_allowed(
             actor, ENABLE_PROGRAMME, f"{where.programme.key} runs in {where.country}, "
@@ -442,3 +444,8 @@ def _manage_person(session: Session, actor: Actor, person: Account) -> Refusal:
         Territory.id.in_(sorted(person.territory_ids)))))
     outside = sorted(theirs - reached)
     return _not_admin_of(actor, MANAGE_PERSON, outside[0]) if outside else None
+
+
+def _administers(session: Session, actor: Actor, country: str) -> bool:
+    reached = admin_countries(session, actor)
+    return reached is None or country in reached
