@@ -5,11 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from engine.persistence.models import AdminEvent, Territory
+from tests.integration.conftest import smtp_server  # noqa: F401 - a fixture
 from web.auth.models import User, UserRole
 from web.auth.passwords import hash_password
 from web.extensions import db
-
-from tests.integration.conftest import smtp_server  # noqa: F401 - a fixture
 
 from .conftest import PASSWORD
 
@@ -29,7 +28,7 @@ def admins(web_app, smtp_mail):
 
 
 @pytest.fixture
-def smtp_mail(web_app, smtp_server):
+def smtp_mail(web_app, smtp_server):  # noqa: F811
     port, received = smtp_server
     web_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     return received
