@@ -61,6 +61,7 @@ def _transport(app: Flask) -> None:
 
 def _blueprints(app: Flask) -> None:
     from . import cli, errors, health
+    from .admin.access_views import bp as admin_access_bp
     from .admin.audit_views import bp as admin_audit_bp
     from .admin.password_views import bp as password_bp
     from .admin.territory_views import bp as admin_territories_bp
@@ -92,7 +93,7 @@ def _blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, dashboard_bp,
                       programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
                       modeler_bp, modeler_api, versions_bp, migrations_bp, password_bp,
-                      admin_bp, admin_territories_bp, admin_audit_bp):
+                      admin_bp, admin_territories_bp, admin_audit_bp, admin_access_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

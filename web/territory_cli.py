@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 import engine
-from engine.commands import programme_territories
+from engine.commands import programme_territories, territory_places
 from engine.commands import territory_admin as admin
 
 from .cli import territory
@@ -70,3 +70,24 @@ def territory_holiday(code, day, name, yearly) -> None:
     with engine.unit_of_work(db.session):
         admin.add_holiday(db.session, code, _day(day), name, yearly, engine.SYSTEM)
     click.echo(f"{code}: {name} on {day}{' every year' if yearly else ''}")
+
+
+@territory.command("places")
+@click.argument("code")
+@click.argument("programme_key")
+@click.argument("places", nargs=-1, required=True, metavar="MODALITY=N...")
+def territory_places_set(code, programme_key, places) -> None:
+    """Set the places programme PROGRAMME_KEY has in territory CODE, per modality."""
+    values = {}
+    for item in places:
+        modality, equals, number = item.partition("=")
+        if not equals:
+            raise click.ClickException(f"{item}: write it MODALITY=N, e.g. charlas=120; "
+                                       "nothing changed")
+        values[modality.strip()] = number.strip()
+    with engine.unit_of_work(db.session):
+        changed = territory_places.set_places(db.session, programme_key, code, values,
+                                              engine.SYSTEM)
+    click.echo(f"{code} {programme_key}: " + (", ".join(
+        f"{m} {b if b is not None else '-'} -> {a}" for m, (b, a) in changed.items())
+        or "unchanged"))

@@ -51,8 +51,8 @@ def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, 
 ADMIN_KINDS = ("person_created", "person_edited", "roles_changed", "person_deactivated",
                "person_activated", "invitation_sent", "password_reset_sent", "password_set",
                "steps_handed_over", "territory_added", "territory_edited", "programme_enabled",
-               "programme_disabled", "programme_start", "holiday_added", "holiday_removed",
-               "admin_created")
+               "programme_disabled", "programme_start", "places_set",
+               "holiday_added", "holiday_removed")
 """Every kind of change the installation's audit trail (``admin_event``) records."""
 
 

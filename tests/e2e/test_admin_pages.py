@@ -115,3 +115,45 @@ def test_the_audit_trail_of_one_country_is_not_read_in_another(admins, as_person
     assert "holiday_added" in csv and "San Pedro" in csv
     italy = as_person("admin.it").get("/admin/audit").get_data(as_text=True)
     assert 'data-kind="holiday_added"' not in italy
+
+
+def test_who_may_do_what_for_a_programme_lists_its_territories(admins, as_person):
+    page = as_person("admin.cl").get("/admin/programmes/familias/access").get_data(as_text=True)
+    assert 'data-territory="antofagasta"' in page and 'data-territory="la_serena"' in page
+    assert 'data-territory="somma_lombardo"' not in page
+    assert as_person("admin.cl").get("/admin/programmes/nothing/access").status_code == 404
+    assert as_person("ana").get("/admin/programmes/familias/access").status_code == 403
+
+
+def test_the_audit_trail_is_filtered_by_person_case_kind_and_date_and_paged(
+        admins, as_person, web_app, start_case):
+    from datetime import UTC, datetime
+
+    import engine
+    from engine.persistence.models import Territory as T
+
+    case_id = start_case()
+    with web_app.app_context():
+        place = db.session.scalars(select(T).where(T.code == "antofagasta")).one()
+        for n in range(55):
+            engine.record_change(db.session, "holiday_added", "admin.cl",
+                                 datetime(2026, 1, 1 + n % 28, tzinfo=UTC), territory=place,
+                                 data={"n": n})
+        engine.record_change(db.session, "steps_handed_over", "admin.cl",
+                             datetime(2026, 2, 3, tzinfo=UTC), person="ana", territory=place,
+                             case_id=case_id, data={"to": "pedro"})
+        db.session.commit()
+    chile = as_person("admin.cl")
+
+    def kinds(query):
+        page = chile.get("/admin/audit" + query).get_data(as_text=True)
+        return page.count('data-kind="'), page
+
+    assert kinds("")[0] == 50 and "1 / 2" in kinds("")[1]
+    assert kinds("?page=2")[0] == 6
+    assert kinds(f"?case={case_id}")[0] == 1
+    assert kinds("?person=ana")[0] == 1
+    assert kinds("?kind=holiday_added&since=2026-01-28&until=2026-01-28")[0] == 1
+    assert kinds("?kind=nonsense&page=abc&case=x&since=bad")[0] == 50  # ignored, not a 500
+    csv = chile.get("/admin/audit?format=csv&person=ana").get_data(as_text=True)
+    assert csv.startswith("\ufeff") and "steps_handed_over" in csv

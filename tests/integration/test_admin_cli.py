@@ -137,3 +137,26 @@ def test_a_person_who_holds_work_is_deactivated_only_after_a_hand_over(cli):
     code, out = cli("task", "list", "--user", "pedro", "--role", "caseworker")
     assert "Primer contacto" in out
     assert "steps_handed_over" in _kinds(cli)
+
+
+def test_the_places_a_programme_has_in_a_territory_are_set_and_kept(cli):
+    assert cli("deploy", "triple_p")[0] == 0
+    code, out = cli("territory", "places", "calama", "triple_p", "charlas=150", "talleres=12")
+    assert (code, out) == (0, "calama triple_p: charlas - -> 150, talleres - -> 12\n")
+    code, out = cli("territory", "places", "calama", "triple_p", "charlas=-3", "yoga=4")
+    assert code == 1 and "yoga" in out and "charlas" in out
+    code, out = cli("territory", "places", "calama", "familias", "charlas=1")
+    assert code == 1
+    with cli.app.app_context():
+        from engine.commands.places import capacity_of
+        from engine.definitions import catalog
+        from engine.persistence.models import Programme
+        from engine.programmes.settings_changes import merge_deployed
+
+        programme = db.session.get(Programme, "triple_p")
+        assert capacity_of(programme, "calama", "charlas") == 150
+        live = catalog.settings_of(programme).values
+        redeployed = merge_deployed(live, programme.file_settings, programme.file_settings)
+        assert redeployed["cupos"]["calama"] == {"charlas": 150, "talleres": 12}
+        assert redeployed["cupos"]["la_serena"]["charlas"] == 1200
+    assert "places_set" in _kinds(cli)

@@ -12,13 +12,12 @@ from sqlalchemy import select
 
 import engine
 from engine import policy
-from engine.commands import programme_territories, territory_admin
+from engine.commands import programme_territories, territory_admin, territory_places
 from engine.commands.territories import add_territory
 from engine.persistence.models import Programme
 from engine.queries.permissions import permissions
 
 from ..access import actor
-from ..auth.models import User
 from ..extensions import db
 from ..messages import word_error
 from .territory_choice import administered_territories
@@ -94,9 +93,33 @@ def show(code: str):
             flash(_("Cambios guardados."), "success")
             return redirect(url_for("admin_territories.show", code=code))
     running = dict(programme_territories.programmes_of(db.session, code))
+    shown = _programmes(row)
+    places = {p.key: territory_places.places_of(p, code) for p in shown if p.key in running}
     return render_template("admin/territory.html", territory=row, errors=errors,
-                           form=request.form, programmes=_programmes(row), running=running,
-                           today=date.today()), 422 if errors else 200
+                           form=request.form, programmes=shown, running=running,
+                           places={k: v for k, v in places.items() if v}), \
+        422 if errors else 200
+
+
+@bp.post("/<code>/places")
+def places(code: str):
+    """Set the places of a programme's modalities in the territory."""
+    _territory(code)
+    key = request.form.get("programme", "")[:64]
+    values = {name[len("places."):]: value[:12] for name, value in request.form.items()
+              if name.startswith("places.")}
+    try:
+        with engine.unit_of_work(db.session):
+            territory_places.set_places(db.session, key, code, values, actor())
+    except engine.InvalidTaskData as error:
+        flash("; ".join(f"{e.field}: {v}" for e, v in zip(error.errors,
+                                                          _errors(error).values(),
+                                                          strict=False)), "error")
+    except (engine.NotAllowed, engine.NotFound) as error:
+        flash(word_error(error), "error")
+    else:
+        flash(_("Cambios guardados."), "success")
+    return redirect(url_for("admin_territories.show", code=code))
 
 
 def _day(value: str | None) -> date | None:
@@ -158,11 +181,9 @@ def access(code: str):
     row = _territory(code)
     key = request.args.get("programme", "")[:64]
     programme = db.session.get(Programme, key) if key else None
-    people = {role: [] for role in policy.ROLES}
-    for user in db.session.scalars(select(User).where(User.active.is_(True))
-                                   .order_by(User.full_name)):
-        for role in user.actor().roles_in(row.id):
-            people.setdefault(role, []).append(user)
+    from .access_views import people_by_role
+
     return render_template("admin/access.html", territory=row, programme=programme,
-                           table=permissions(db.session, row, programme), people=people,
+                           table=permissions(db.session, row, programme),
+                           people=people_by_role(row.id),
                            roles=policy.ROLES, programmes=_programmes(row))

@@ -36,8 +36,8 @@ KIND_NAMES = {
     "programme_enabled": _l("Programa habilitado"),
     "programme_disabled": _l("Programa deshabilitado"),
     "programme_start": _l("Fecha de inicio del programa"),
+    "places_set": _l("Cupos cambiados"),
     "holiday_added": _l("Feriado local agregado"), "holiday_removed": _l("Feriado local quitado"),
-    "admin_created": _l("Administración creada"),
 }
 
 
