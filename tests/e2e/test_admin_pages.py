@@ -130,11 +130,10 @@ def test_the_audit_trail_is_filtered_by_person_case_kind_and_date_and_paged(
     from datetime import UTC, datetime
 
     import engine
-    from engine.persistence.models import Territory as T
 
     case_id = start_case()
     with web_app.app_context():
-        place = db.session.scalars(select(T).where(T.code == "antofagasta")).one()
+        place = db.session.scalars(select(Territory).where(Territory.code == "antofagasta")).one()
         for n in range(55):
             engine.record_change(db.session, "holiday_added", "admin.cl",
                                  datetime(2026, 1, 1 + n % 28, tzinfo=UTC), territory=place,
