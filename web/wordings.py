@@ -75,6 +75,8 @@ WORDINGS: dict[str, str] = {
     "policy.holder_or_supervisor": N_("Solo quien tiene la tarea o un supervisor de su "
                                       "territorio puede hacerlo."),
     "policy.programme_not_enabled": N_("Este programa no está habilitado en %(territory)s."),
+    "policy.programme_not_started": N_("Este programa comienza en %(territory)s el "
+                                       "%(starts_on)s: aún no se abren casos allí."),
     "policy.country_mismatch": N_("El programa %(programme)s funciona en %(country)s y "
                                   "%(territory)s está en %(territory_country)s."),
     "migration.needs_mapping": N_("El paso «%(name)s» (%(element)s) no existe en la nueva "

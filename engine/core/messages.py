@@ -62,6 +62,7 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "policy.not_allowed": ("action", "roles"),
     "policy.holder_or_supervisor": ("action", "task"),
     "policy.programme_not_enabled": ("action", "programme", "territory"),
+    "policy.programme_not_started": ("action", "programme", "territory", "starts_on"),
     "policy.country_mismatch": ("action", "programme", "country", "territory", "territory_country"),
     "policy.transfer_not_allowed": ("action", "case"),
     "policy.name_not_allowed": ("action", "case"),

@@ -11,7 +11,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
 - ``open_task`` (HumanTask): sees it, and may work it or supervises its territory.
 - ``start_case`` (:class:`Opening`): a caseworker, supervisor or administrator working in
   the territory (``policy.not_in_territory``), where the programme is enabled
-  (``policy.programme_not_enabled``).
+  (``policy.programme_not_enabled``), from its start date there on
+  (``policy.programme_not_started``).
 - ``claim_task`` (HumanTask): has the task's role in its territory (``policy.needs_task_role``).
 - ``work_task`` (HumanTask): may claim it, and nobody else holds it
   (``policy.task_held_by_other``).
@@ -170,5 +171,5 @@ def opening(session: Session, programme_key: str, territory_code: str) -> Openin
         raise NotFound(f"no territory '{territory_code}'", code="territory.not_found",
                        territory=territory_code)
     programme = catalog.programme(session, programme_key)
-    enabled = session.get(ProgrammeTerritory, (programme.key, territory.id)) is not None
-    return Opening(programme, territory, enabled)
+    link = session.get(ProgrammeTerritory, (programme.key, territory.id))
+    return Opening(programme, territory, link is not None, link.starts_on if link else None)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core import clock
 from ..core.errors import EngineError, NotAllowed, NotFound
 from ..core.roles import ADMIN, CASEWORKER, MANAGER, SUPERVISOR, SYSTEM_ROLE
 from ..definitions import catalog
@@ -55,6 +58,7 @@ class Opening:
     programme: Programme
     territory: Territory
     enabled: bool
+    starts_on: date | None = None  # the territory runs it from that day
 
     @property
     def country(self) -> str:
@@ -241,6 +245,13 @@ def _start_case(session: Session, actor: Actor, where: Opening | None) -> Refusa
             actor, START_CASE, f"{where.programme.key} is not enabled in {where.territory.code}",
             code="policy.programme_not_enabled", programme=where.programme.key,
             territory=where.territory.code)
+    if refusal is None and where.starts_on is not None and \
+            clock.now().astimezone(ZoneInfo(where.territory.timezone)).date() < where.starts_on:
+        refusal = not_allowed(
+            actor, START_CASE, f"{where.programme.key} starts in {where.territory.code} on "
+            f"{where.starts_on}", code="policy.programme_not_started",
+            programme=where.programme.key, territory=where.territory.code,
+            starts_on=where.starts_on.isoformat())
     return refusal
 
 

@@ -97,7 +97,8 @@ def test_an_administrator_sets_up_a_comuna_in_the_browser(chromium, server, admi
     page.click("text=Agregar feriado")
     page.wait_for_selector(f"li[data-holiday='{holiday.isoformat()}']")
     row = page.locator("tr[data-programme=familias]")
-    row.locator("input[name=starts_on]").fill(clock.now().date().isoformat())
+    row.locator("input[name=starts_on]").fill(
+        TerritoryCalendar("CL", "AN", "America/Santiago").local_date(clock.now()).isoformat())
     row.get_by_role("button", name="Habilitar").click()
     page.wait_for_selector("tr[data-programme=familias] >> text=Deshabilitar")
     shot("1-territory")

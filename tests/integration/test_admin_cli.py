@@ -160,3 +160,15 @@ def test_the_places_a_programme_has_in_a_territory_are_set_and_kept(cli):
         assert redeployed["cupos"]["calama"] == {"charlas": 150, "talleres": 12}
         assert redeployed["cupos"]["la_serena"]["charlas"] == 1200
     assert "places_set" in _kinds(cli)
+
+
+def test_no_case_opens_before_the_programme_starts_in_the_territory(cli):
+    cli("deploy", "familias")
+    cli("users", "create", "ana", "--name", "Ana", "--email", "ana@x.cl",
+        "--role", "caseworker@calama", "--no-invite")
+    cli("territory", "programmes", "calama", "--enable", "familias@2026-04-01")
+    start = ["case", "start", "--programme", "familias", "--territory", "calama",
+             "--family", "Rojas", "--caseworker", "ana", "--user", "admin"]
+    code, out = cli(*start, "--at", "2026-03-31T12:00:00+00:00")
+    assert code == 1 and "starts in calama on 2026-04-01" in out
+    assert cli(*start, "--at", "2026-04-01T12:00:00+00:00")[0] == 0
