@@ -73,4 +73,4 @@ def _recorded(session: Session, person: policy.Account, to_user: str, actor: Act
     row = case if isinstance(case, Case) else session.get(Case, case)
     record_admin(session, "steps_handed_over", actor.id, moment, person=person.username,
                  territory=row.territory, programme_key=row.programme_key, case_id=row.id,
-                 data={"to": to_user.strip(), "what": what, "step": title})
+                 data={"to": to_user.strip(), "what": what, **({"step": title} if title else {})})
