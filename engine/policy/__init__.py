@@ -104,6 +104,7 @@ from .rules import (
     Opening,
     Post,
     admin_countries,
+    manageable,
     countries,
 )
 from .scope import pool, reach, sees_territory, supervises, territory_ids
@@ -123,7 +124,7 @@ __all__ = [
     "countries", "may", "opening", "reach", "require", "sees_territory", "supervises",
     "territory_ids", "visible", "NAME_CASE_PERSON", "TAKE_POST", "TAKE_TASK", "TRANSFER_CASE",
     "Post", "who_may", "MOVE_CASE_STEP", "pool", "ADMINISTER", "ADMINISTER_TERRITORY",
-    "MANAGE_PERSON", "Account", "admin_countries",
+    "MANAGE_PERSON", "Account", "admin_countries", "manageable",
 ]
 
 

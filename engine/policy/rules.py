@@ -460,3 +460,15 @@ def _manage_person(session: Session, actor: Actor, person: Account) -> Refusal:
 def _administers(session: Session, actor: Actor, country: str) -> bool:
     reached = admin_countries(session, actor)
     return reached is None or country in reached
+
+
+def manageable(session: Session, actor: Actor, accounts: list[Account]) -> list[Account]:
+    """Of ``accounts``, those ``actor`` may manage (the rule of ``manage_person``), asked in
+    one go for a list of people: two queries, not two per person."""
+    if _administer(session, actor, None) is not None:
+        return []
+    reached = admin_countries(session, actor)
+    if reached is None:
+        return list(accounts)
+    country_of = dict(session.execute(select(Territory.id, Territory.country)).all())
+    return [a for a in accounts if {country_of.get(t) for t in a.territory_ids} <= reached]

@@ -156,3 +156,28 @@ def test_the_audit_trail_is_filtered_by_person_case_kind_and_date_and_paged(
     assert kinds("?kind=nonsense&page=abc&case=x&since=bad")[0] == 50  # ignored, not a 500
     csv = chile.get("/admin/audit?format=csv&person=ana").get_data(as_text=True)
     assert csv.startswith("\ufeff") and "steps_handed_over" in csv
+
+
+def test_the_people_list_asks_the_same_rule_as_each_person_page(admins, web_app):
+    from engine import policy
+    from web.admin import accounts
+
+    with web_app.app_context():
+        users = db.session.scalars(select(User)).all()
+        for username in ("admin.cl", "admin.it", "ana"):
+            me = next(u for u in users if u.username == username).actor()
+            listed = {a.username for a in policy.manageable(
+                db.session, me, [accounts.account(u) for u in users])}
+            one_by_one = {u.username for u in users if policy.may(
+                db.session, me, policy.MANAGE_PERSON, accounts.account(u))}
+            assert listed == one_by_one
+        chile = next(u for u in users if u.username == "admin.cl").actor()
+        assert "giulia" not in {a.username for a in policy.manageable(
+            db.session, chile, [accounts.account(u) for u in users])}
+
+
+def test_people_are_searched_by_name_username_or_e_mail(admins, as_person):
+    chile = as_person("admin.cl")
+    page = chile.get("/admin/people?q=morales").get_data(as_text=True)
+    assert 'data-person="pedro"' in page and 'data-person="ana"' not in page
+    assert chile.get("/admin/people?q=" + "x" * 5000).status_code == 200

@@ -32,9 +32,9 @@ def _administrators_only():
 
 
 def _manageable(users):
-    me = actor()
-    return [u for u in users
-            if policy.may(db.session, me, policy.MANAGE_PERSON, accounts.account(u))]
+    allowed = {a.username for a in policy.manageable(db.session, actor(),
+                                                      [accounts.account(u) for u in users])}
+    return [u for u in users if u.username in allowed]
 
 
 @bp.get("/people")
