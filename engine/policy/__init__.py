@@ -104,8 +104,8 @@ from .rules import (
     Opening,
     Post,
     admin_countries,
-    manageable,
     countries,
+    manageable,
 )
 from .scope import pool, reach, sees_territory, supervises, territory_ids
 
