@@ -181,3 +181,24 @@ def test_people_are_searched_by_name_username_or_e_mail(admins, as_person):
     page = chile.get("/admin/people?q=morales").get_data(as_text=True)
     assert 'data-person="pedro"' in page and 'data-person="ana"' not in page
     assert chile.get("/admin/people?q=" + "x" * 5000).status_code == 200
+
+
+def test_an_invitation_the_mail_server_refuses_keeps_the_account_to_invite_again(
+        admins, as_person, web_app):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    web_app.config.update(MAIL_PORT=dead)
+    page = as_person("admin.cl").post("/admin/people/new", {
+        "username": "rosa", "full_name": "Rosa Vega", "email": "rosa@x.cl", "locale": "es",
+        "role": "caseworker@antofagasta"})
+    assert page.status_code == 302 and page.headers["Location"].endswith("/admin/people/rosa")
+    web_app.config.pop("MAIL_SERVER")
+    page = as_person("admin.cl").post("/admin/people/new", {
+        "username": "luz", "full_name": "Luz", "email": "luz@x.cl", "locale": "es",
+        "role": "caseworker@antofagasta"})
+    assert page.status_code == 422 and "MAIL_SERVER" in page.get_data(as_text=True)
+    with web_app.app_context():
+        assert db.session.scalars(select(User).where(User.username == "luz")).first() is None

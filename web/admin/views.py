@@ -90,6 +90,10 @@ def new_person():
             db.session.rollback()
             errors = {"email": _("No hay servidor de correo configurado (MAIL_SERVER): no se "
                                  "puede enviar la invitación.")}
+        except OSError:  # the account is kept; the invitation goes again from its page
+            flash(_("No se pudo enviar el correo: revise la dirección y el servidor de "
+                    "correo."), "error")
+            return redirect(url_for("people_admin.person_page", username=user.username))
         else:
             flash(_("%(name)s fue creada/o; le enviamos la invitación a %(email)s.",
                     name=user.full_name, email=user.email), "success")
