@@ -160,6 +160,11 @@ def test_an_administrator_sets_up_a_comuna_in_the_browser(chromium, server, admi
         assert not db.session.scalars(select(User).where(User.username == "carla")).one().active
     page.goto(server + "/admin/audit?person=carla")
     shot("7-audit")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("8-audit-phone")
+    page.goto(server + "/admin/people/diego")
+    shot("9-person-phone")
+    page.goto(server + "/admin/audit?person=carla")
     kinds = page.locator("tr[data-kind]").evaluate_all("rows => rows.map(r => r.dataset.kind)")
     assert {"person_created", "invitation_sent", "password_set", "steps_handed_over",
             "person_deactivated"} <= set(kinds)
