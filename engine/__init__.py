@@ -10,6 +10,7 @@ each other, :mod:`engine.persistence.events`.
 from . import policy, queries
 from .commands import event_handlers
 from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
+from .commands.audit_trail import TrailFilter, TrailPage, record_change, trail_page, trail_rows
 from .commands.case_moves import MovePlan, move_case, plan_case_move, step_destinations
 from .commands.case_people import NamedPost, name_case_person, posts_of_case, posts_of_programme
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
@@ -23,6 +24,7 @@ from .commands.group_sessions import (
     save_attendance,
     submit_group_session,
 )
+from .commands.hand_over import Workload, hand_over, workload
 from .commands.household_changes import household_history, update_household
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
 from .commands.programme_settings import update_settings
@@ -78,6 +80,8 @@ __all__ = [
     "attach_document", "document", "documents_of",
     "transfer_case",
     "MovePlan", "move_case", "plan_case_move", "step_destinations",
+    "TrailFilter", "TrailPage", "record_change", "trail_page", "trail_rows",
+    "Workload", "hand_over", "workload",
     "reviewed_row", "NamedPost", "name_case_person", "posts_of_case", "posts_of_programme",
     "Submission", "create_group_session", "save_attendance", "submit_group_session",
 ]

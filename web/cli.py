@@ -30,9 +30,11 @@ def register(app: Flask) -> None:
     from .process_cli import process
     from .programme_cli import programme
     from .settings_cli import settings
+    from .territory_cli import territory_edit  # noqa: F401 - its commands join `territory`
+    from .users_cli import admin, users
 
     for command in (deploy, case, task, timers, territory, serve, demo, settings, user,
-                    programme, process, cases):
+                    programme, process, cases, admin, users):
         app.cli.add_command(one_line(command))
 
 

@@ -21,6 +21,8 @@ def default_config(instance_path: str) -> dict:
         # the rq queue workers listen to (as web.scheduler reads it): a migration chain's next
         # job and a resumed batch go there too
         "ACOMPANA_QUEUE": os.environ.get("ACOMPANA_QUEUE"),
+        # the address of the app in links e-mailed from the command line (invitations)
+        "ACOMPANA_BASE_URL": os.environ.get("ACOMPANA_BASE_URL"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "acompana@localhost"),

@@ -1,10 +1,15 @@
-"""``flask user password|roles|deactivate|activate USERNAME``: account changes end sessions."""
+"""``flask user password|roles|deactivate|activate USERNAME``: account changes end sessions
+(deactivating and activating as ``flask users`` does, web/users_cli.py)."""
 
 import click
 from flask.cli import AppGroup
 
+import engine
+
+from .admin import accounts
 from .auth import people
 from .auth.models import ROLES, User
+from .extensions import db
 
 
 @click.group(cls=AppGroup)
@@ -42,13 +47,23 @@ def user_roles(username: str, roles: tuple[str, ...]) -> None:
 @user.command("deactivate")
 @click.argument("username")
 def user_deactivate(username: str) -> None:
-    """Stop USERNAME signing in (ends every session of theirs at its next request)."""
-    _ended(username, people.set_active(_person(username), False))
+    """Stop USERNAME signing in (ends every session of theirs at its next request); refused
+    while they hold open cases or steps (``flask users deactivate --hand-over-to``)."""
+    try:
+        ended = accounts.deactivate(_person(username), engine.SYSTEM)
+    except engine.Conflict as error:
+        raise click.ClickException(
+            f"{username} still holds {error.params['cases']} open case(s) and "
+            f"{error.params['steps']} open step(s): flask users deactivate {username} "
+            "--hand-over-to COLLEAGUE; nothing changed") from error
+    db.session.commit()
+    _ended(username, ended)
 
 
 @user.command("activate")
 @click.argument("username")
 def user_activate(username: str) -> None:
     """Let USERNAME sign in again."""
-    people.set_active(_person(username), True)
+    accounts.activate(_person(username), engine.SYSTEM)
+    db.session.commit()
     click.echo(f"{username}: active")

@@ -23,6 +23,11 @@ WORDINGS: dict[str, str] = {
                               "nada."),
     "policy.not_in_territory": N_("Usted no trabaja en el territorio %(territory)s."),
     "territory.not_found": N_("No existe el territorio %(territory)s."),
+    "holiday.not_found": N_("Ese feriado ya no está en %(territory)s."),
+    "person.not_found": N_("No existe la persona %(person)s."),
+    "person.still_holds": N_("%(person)s aún lleva %(cases)s caso(s) y %(steps)s paso(s) "
+                             "abiertos: entréguelos a un colega antes de desactivarla."),
+    "policy.not_admin_of_country": N_("Usted no administra ningún territorio de %(country)s."),
     "household.not_found": N_("No existe la familia %(household)s en %(territory)s."),
     "instance.not_found": N_("No existe el proceso %(instance)s."),
     "task.not_found": N_("Esta tarea ya no está abierta o no tiene acceso a ella."),
@@ -70,6 +75,8 @@ WORDINGS: dict[str, str] = {
     "policy.holder_or_supervisor": N_("Solo quien tiene la tarea o un supervisor de su "
                                       "territorio puede hacerlo."),
     "policy.programme_not_enabled": N_("Este programa no está habilitado en %(territory)s."),
+    "policy.programme_not_started": N_("Este programa comienza en %(territory)s el "
+                                       "%(starts_on)s: aún no se abren casos allí."),
     "policy.country_mismatch": N_("El programa %(programme)s funciona en %(country)s y "
                                   "%(territory)s está en %(territory_country)s."),
     "migration.needs_mapping": N_("El paso «%(name)s» (%(element)s) no existe en la nueva "

@@ -130,6 +130,10 @@ def _caseworker_errors(staff: Staff, command: StartCase, territory: Territory) -
     if not person.covers(territory.id):
         return [FieldError("caseworker", "not_in_territory",
                            f"'{command.caseworker}' no trabaja en {territory.code}.")]
+    if not person.may_work(policy.CASEWORKER, territory.id):
+        return [FieldError("caseworker", "not_caseworker",
+                           f"'{command.caseworker}' no es profesional a cargo de casos en "
+                           f"{territory.code}.")]
     return []
 
 

@@ -7,18 +7,22 @@ exists then; a territory added later is given its programmes one by one (``flask
 enable``). Disabling stops new cases; the cases already open go on.
 """
 
+from datetime import date
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import policy
+from ..core import clock
 from ..core.actors import Actor
+from ..persistence.audit import record_admin
 from ..persistence.models import ProgrammeTerritory, Territory
 from ..persistence.uow import command
 
 
 @command
 def enable_programme(session: Session, programme_key: str, territory_code: str,
-                     actor: Actor) -> bool:
+                     actor: Actor, starts_on: date | None = None) -> bool:
     """Let cases of ``programme_key`` be opened in ``territory_code``; ``False`` when it
     already could. :class:`NotAllowed` (``policy.country_mismatch``) for a territory of
     another country, :class:`NotFound` for an unknown programme or territory."""
@@ -27,7 +31,10 @@ def enable_programme(session: Session, programme_key: str, territory_code: str,
     if where.enabled:
         return False
     session.add(ProgrammeTerritory(programme_key=where.programme.key,
-                                   territory_id=where.territory.id))
+                                   territory_id=where.territory.id, starts_on=starts_on))
+    record_admin(session, "programme_enabled", actor.id, clock.now(), territory=where.territory,
+                 programme_key=where.programme.key,
+                 data={"starts_on": starts_on and starts_on.isoformat()})
     return True
 
 
@@ -43,6 +50,8 @@ def disable_programme(session: Session, programme_key: str, territory_code: str,
     session.execute(delete(ProgrammeTerritory).where(
         ProgrammeTerritory.programme_key == where.programme.key,
         ProgrammeTerritory.territory_id == where.territory.id))
+    record_admin(session, "programme_disabled", actor.id, clock.now(),
+                 territory=where.territory, programme_key=where.programme.key)
     return True
 
 
@@ -63,3 +72,11 @@ def territories_of(session: Session, programme_key: str) -> list[str]:
                                          ProgrammeTerritory.territory_id == Territory.id)
              .where(ProgrammeTerritory.programme_key == programme_key).order_by(Territory.code))
     return list(session.scalars(query))
+
+
+def programmes_of(session: Session, territory_code: str) -> list[tuple[str, object]]:
+    """``(programme key, start date or None)`` of each programme ``territory_code`` runs."""
+    query = (select(ProgrammeTerritory.programme_key, ProgrammeTerritory.starts_on)
+             .join(Territory, ProgrammeTerritory.territory_id == Territory.id)
+             .where(Territory.code == territory_code).order_by(ProgrammeTerritory.programme_key))
+    return [tuple(row) for row in session.execute(query)]

@@ -12,7 +12,7 @@ from ..core.errors import NotFound, ScriptFailure
 from ..definitions import catalog, versions
 from ..persistence import audit, mirror
 from ..persistence.models import Case, ProcessDefinition, ProcessInstance
-from ..programmes.calendars import TerritoryCalendar
+from ..programmes.calendars import calendar_of
 from ..programmes.settings import ESCALATE_TO, ProgrammeSettings
 from ..runtime import limits
 from ..runtime import reviews as runtime_reviews
@@ -56,9 +56,7 @@ class LoadedCase:
 
 def case_context(case: Case, settings: ProgrammeSettings) -> CaseContext:
     """The settings and calendar a case's expressions run with."""
-    territory = case.territory
-    calendar = TerritoryCalendar(territory.country, territory.region, territory.timezone)
-    return CaseContext(settings, calendar)
+    return CaseContext(settings, calendar_of(case.territory))
 
 
 def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase | None:

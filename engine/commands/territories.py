@@ -9,8 +9,11 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core import inputs
+from .. import policy
+from ..core import clock, inputs
+from ..core.actors import SYSTEM, Actor
 from ..core.errors import FieldError
+from ..persistence.audit import record_admin
 from ..persistence.models import Territory
 from ..persistence.uow import command
 
@@ -51,15 +54,18 @@ def _calendar_errors(country: str, region: str | None, timezone: str) -> list[Fi
 
 @command
 def add_territory(session: Session, code: str, name: str, country: str, region: str | None,
-                  timezone: str) -> Territory:
-    """Store a new territory; raise :class:`InvalidInput` (nothing stored) if any value is
-    wrong or the code is taken."""
+                  timezone: str, actor: Actor = SYSTEM) -> Territory:
+    """Store a new territory (``actor`` an administrator of ``country``); raise
+    :class:`InvalidInput` (nothing stored) if any value is wrong or the code is taken."""
     values = {"code": code, "name": name, "country": country, "region": region or None,
               "timezone": timezone}
     inputs.refuse_if("add_territory", territory_errors(values))
+    policy.require(session, actor, policy.ADMINISTER, country)
     if session.scalar(select(Territory.id).where(Territory.code == code)) is not None:
         inputs.refuse_if("add_territory", [FieldError(
             "code", "duplicate", f"Ya existe un territorio con el código '{code}'.")])
     territory = Territory(**values)
     session.add(territory)
+    record_admin(session, "territory_added", actor.id, clock.now(), territory=territory,
+                 data={k: v for k, v in values.items() if k != "code"})
     return territory

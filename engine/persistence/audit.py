@@ -20,7 +20,7 @@ from ..runtime.steps import (  # noqa: F401 - what a step was is read by the ada
 from ..runtime.workflow import Task
 from . import uow
 from .events import Recorded
-from .models import Event
+from .models import AdminEvent, Event
 
 
 def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, *,
@@ -45,4 +45,27 @@ def record(session: Session, case_id: int, kind: str, actor: str, at: datetime, 
     )
     session.add(event)
     uow.publish(session, Recorded(event))
+    return event
+
+
+ADMIN_KINDS = ("person_created", "person_edited", "roles_changed", "person_deactivated",
+               "person_activated", "invitation_sent", "password_reset_sent", "password_set",
+               "steps_handed_over", "territory_added", "territory_edited", "programme_enabled",
+               "programme_disabled", "programme_start", "places_set",
+               "holiday_added", "holiday_removed")
+"""Every kind of change the installation's audit trail (``admin_event``) records."""
+
+
+def record_admin(session: Session, kind: str, actor: str, at: datetime, *,
+                 person: str | None = None, territory=None, programme_key: str | None = None,
+                 case_id: int | None = None, data: dict | None = None) -> AdminEvent:
+    """Append one change to people, roles, territories, programmes or holidays to the
+    installation's trail (``territory`` a Territory row: its code and country are kept)."""
+    if kind not in ADMIN_KINDS:
+        raise ValueError(f"unknown audit kind {kind!r}")
+    event = AdminEvent(at=at, actor=actor, kind=kind, person=person,
+                       territory=territory.code if territory is not None else None,
+                       country=territory.country if territory is not None else None,
+                       programme_key=programme_key, case_id=case_id, data=data or {})
+    session.add(event)
     return event

@@ -4,11 +4,13 @@ They use a plain declarative ``Base`` so the engine never imports Flask; the web
 this ``Base`` to Flask-SQLAlchemy (``SQLAlchemy(model_class=Base)``), which makes them its models.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -56,6 +58,44 @@ class Territory(Base):
     country: Mapped[str] = mapped_column(String(2))
     region: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64))
+    # the days it closes on top of the national and regional holidays (engine.commands.
+    # territories), which every working-day deadline counted there skips
+    local_holidays: Mapped[list["TerritoryHoliday"]] = relationship(
+        lazy="selectin", order_by="TerritoryHoliday.day", cascade="all, delete-orphan")
+
+
+class TerritoryHoliday(Base):
+    """A day a territory closes besides the public holidays: a patron saint's day (``yearly``,
+    the same day every year) or a municipal closure (that date only)."""
+
+    __tablename__ = "territory_holiday"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id", ondelete="CASCADE"),
+                                              index=True)
+    day: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    yearly: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AdminEvent(Base):
+    """The append-only audit trail of the installation: a change to a person, their roles, a
+    territory, the programmes it runs or its holidays; who made it, when, about whom (a
+    ``person``'s username), where (``territory``'s code), which programme and case, and what
+    changed (``data``)."""
+
+    __tablename__ = "admin_event"
+    __table_args__ = (Index("ix_admin_event_at", "at", "id"),
+                      Index("ix_admin_event_person", "person", "id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    person: Mapped[str | None] = mapped_column(String(64))
+    territory: Mapped[str | None] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(2))
+    programme_key: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class Programme(Base):
@@ -78,6 +118,7 @@ class ProgrammeTerritory(Base):
     programme_key: Mapped[str] = mapped_column(ForeignKey("programme.key"), primary_key=True)
     territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"), primary_key=True,
                                               index=True)
+    starts_on: Mapped[date | None] = mapped_column(Date)  # when the territory began running it
 
 
 class SettingsChange(Base):

@@ -11,7 +11,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
 - ``open_task`` (HumanTask): sees it, and may work it or supervises its territory.
 - ``start_case`` (:class:`Opening`): a caseworker, supervisor or administrator working in
   the territory (``policy.not_in_territory``), where the programme is enabled
-  (``policy.programme_not_enabled``).
+  (``policy.programme_not_enabled``), from its start date there on
+  (``policy.programme_not_started``).
 - ``claim_task`` (HumanTask): has the task's role in its territory (``policy.needs_task_role``).
 - ``work_task`` (HumanTask): may claim it, and nobody else holds it
   (``policy.task_held_by_other``).
@@ -42,6 +43,11 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   programme's group sessions (engine.policy.group_rules).
 - ``move_case_step`` (Case: moving it back to a step it passed, a repair): administrators
   working in its territory (``policy.move_not_allowed``).
+- ``administer`` (a country code, or None: the administration pages at all),
+  ``administer_territory`` (Territory: it, its programmes, holidays and the roles held
+  there) and ``manage_person`` (:class:`Account`: a person's account): administrators of the
+  country, i.e. holding ``admin`` in one of its territories (``policy.not_admin_of_country``);
+  a person working in several countries needs an administrator of all of them.
 
 A missing role is ``policy.not_allowed`` (params ``action``, ``roles``). An actor with the
 ``system`` role (the engine itself, the command line) passes every rule except those about
@@ -66,11 +72,14 @@ from . import scope
 from .group_rules import RECORD_GROUP_ATTENDANCE, RUN_GROUP_SESSION
 from .rules import (
     ACT_ON_CASE,
+    ADMINISTER,
+    ADMINISTER_TERRITORY,
     ATTACH_DOCUMENT,
     CLAIM_TASK,
     CORRECT_STEP,
     EDIT_HOUSEHOLD,
     ENABLE_PROGRAMME,
+    MANAGE_PERSON,
     MANAGE_PROGRAMME,
     MANAGERS,
     MIGRATE_CASES,
@@ -93,12 +102,15 @@ from .rules import (
     TAKE_TASK,
     TRANSFER_CASE,
     WORK_TASK,
+    Account,
     Authored,
     Opening,
     Post,
+    admin_countries,
     countries,
+    manageable,
 )
-from .scope import reach, sees_territory, supervises, territory_ids
+from .scope import pool, reach, sees_territory, supervises, territory_ids
 
 if TYPE_CHECKING:
     from ..core.actors import Actor
@@ -115,6 +127,8 @@ __all__ = [
     "countries", "may", "opening", "reach", "require", "sees_territory", "supervises",
     "territory_ids", "visible", "NAME_CASE_PERSON", "TAKE_POST", "TAKE_TASK", "TRANSFER_CASE",
     "Post", "who_may", "MOVE_CASE_STEP", "RUN_GROUP_SESSION", "RECORD_GROUP_ATTENDANCE",
+    "pool", "ADMINISTER", "ADMINISTER_TERRITORY", "MANAGE_PERSON", "Account", "admin_countries",
+    "manageable",
 ]
 
 
@@ -162,5 +176,5 @@ def opening(session: Session, programme_key: str, territory_code: str) -> Openin
         raise NotFound(f"no territory '{territory_code}'", code="territory.not_found",
                        territory=territory_code)
     programme = catalog.programme(session, programme_key)
-    enabled = session.get(ProgrammeTerritory, (programme.key, territory.id)) is not None
-    return Opening(programme, territory, enabled)
+    link = session.get(ProgrammeTerritory, (programme.key, territory.id))
+    return Opening(programme, territory, link is not None, link.starts_on if link else None)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core import clock
 from ..core.errors import EngineError, NotAllowed, NotFound
 from ..core.roles import ADMIN, CASEWORKER, MANAGER, SUPERVISOR, SYSTEM_ROLE
 from ..definitions import catalog
@@ -55,6 +58,7 @@ class Opening:
     programme: Programme
     territory: Territory
     enabled: bool
+    starts_on: date | None = None  # the territory runs it from that day
 
     @property
     def country(self) -> str:
@@ -241,6 +245,13 @@ def _start_case(session: Session, actor: Actor, where: Opening | None) -> Refusa
             actor, START_CASE, f"{where.programme.key} is not enabled in {where.territory.code}",
             code="policy.programme_not_enabled", programme=where.programme.key,
             territory=where.territory.code)
+    if refusal is None and where.starts_on is not None and \
+            clock.now().astimezone(ZoneInfo(where.territory.timezone)).date() < where.starts_on:
+        refusal = not_allowed(
+            actor, START_CASE, f"{where.programme.key} starts in {where.territory.code} on "
+            f"{where.starts_on}", code="policy.programme_not_started",
+            programme=where.programme.key, territory=where.territory.code,
+            starts_on=where.starts_on.isoformat())
     return refusal
 
 
@@ -254,7 +265,9 @@ def _outside(actor: Actor, action: str, where: Opening) -> Refusal:
 @_rule(ENABLE_PROGRAMME)
 def _enable_programme(session: Session, actor: Actor, where: Opening) -> Refusal:
     refusal = needs_role(actor, ENABLE_PROGRAMME, ADMINISTRATORS)
-    refusal = refusal or _outside(actor, ENABLE_PROGRAMME, where)
+    # an administrator of the territory's country may, working there or not
+    if refusal is None and not _administers(session, actor, where.territory.country):
+        refusal = _outside(actor, ENABLE_PROGRAMME, where)
     if refusal is None and where.country != where.territory.country:
         refusal = not_allowed(
             actor, ENABLE_PROGRAMME, f"{where.programme.key} runs in {where.country}, "
@@ -348,6 +361,9 @@ def _receiver(person: Actor, action: str, role: str | None, territory_id: int,
     if not person.covers(territory_id):
         return not_allowed(person, action, f"{person.id} does not work in this territory",
                            code="routing.not_in_territory", person=person.id, what=what)
+    if not person.may_work(role, territory_id):  # the role, but in another territory
+        return not_allowed(person, action, f"{person.id} is not {role!r} in this territory",
+                           code="routing.needs_role", person=person.id, role=role, what=what)
     return None
 
 
@@ -375,3 +391,84 @@ def _move_case_step(session: Session, actor: Actor, case: Case) -> Refusal:
         refusal = not_allowed(actor, MOVE_CASE_STEP, "only an administrator may move a case to "
                               "another step", code="policy.move_not_allowed", case=case.id)
     return refusal
+
+
+ADMINISTER, ADMINISTER_TERRITORY, MANAGE_PERSON = (
+    "administer", "administer_territory", "manage_person")
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person as an administrator changes them: ``territory_ids`` where they work now (or
+    would work after the change)."""
+
+    username: str
+    territory_ids: frozenset[int]
+
+
+def admin_countries(session: Session, actor: Actor) -> set[str] | None:
+    """The countries ``actor`` administers (they hold ``admin`` in a territory there);
+    ``None`` for every country (the system, an administrator of every territory)."""
+    if is_system(actor) or (actor.territories is None and ADMIN in actor.roles):
+        return None
+    where = [t for t in (actor.territories or ()) if ADMIN in actor.roles_in(t)]
+    if not where:
+        return set()
+    return set(session.scalars(select(Territory.country).where(Territory.id.in_(sorted(where)))))
+
+
+def _not_admin_of(actor: Actor, action: str, country: str) -> NotAllowed:
+    return not_allowed(actor, action, f"administers no territory of {country}",
+                       code="policy.not_admin_of_country", country=country)
+
+
+@_rule(ADMINISTER)
+def _administer(session: Session, actor: Actor, country: str | None) -> Refusal:
+    """The administration pages at all (``country`` None), or those of one country."""
+    refusal = needs_role(actor, ADMINISTER, ADMINISTRATORS)
+    if refusal is not None:
+        return refusal
+    reached = admin_countries(session, actor)
+    if reached is not None and (not reached or (country is not None and country not in reached)):
+        return _not_admin_of(actor, ADMINISTER, country or "-")
+    return None
+
+
+@_rule(ADMINISTER_TERRITORY)
+def _administer_territory(session: Session, actor: Actor, territory: Territory) -> Refusal:
+    """Editing a territory, its programmes, holidays and the roles people hold there: an
+    administrator of its country."""
+    return _administer(session, actor, territory.country)
+
+
+@_rule(MANAGE_PERSON)
+def _manage_person(session: Session, actor: Actor, person: Account) -> Refusal:
+    """Editing, inviting or deactivating a person: an administrator of every country the
+    person works in (a new person, working nowhere yet: any administrator)."""
+    refusal = _administer(session, actor, None)
+    if refusal is not None or not person.territory_ids:
+        return refusal
+    reached = admin_countries(session, actor)
+    if reached is None:
+        return None
+    theirs = set(session.scalars(select(Territory.country).where(
+        Territory.id.in_(sorted(person.territory_ids)))))
+    outside = sorted(theirs - reached)
+    return _not_admin_of(actor, MANAGE_PERSON, outside[0]) if outside else None
+
+
+def _administers(session: Session, actor: Actor, country: str) -> bool:
+    reached = admin_countries(session, actor)
+    return reached is None or country in reached
+
+
+def manageable(session: Session, actor: Actor, accounts: list[Account]) -> list[Account]:
+    """Of ``accounts``, those ``actor`` may manage (the rule of ``manage_person``), asked in
+    one go for a list of people: two queries, not two per person."""
+    if _administer(session, actor, None) is not None:
+        return []
+    reached = admin_countries(session, actor)
+    if reached is None:
+        return list(accounts)
+    country_of = dict(session.execute(select(Territory.id, Territory.country)).all())
+    return [a for a in accounts if {country_of.get(t) for t in a.territory_ids} <= reached]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Select, false, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, true
 
 from ..core.roles import ROLES, SYSTEM_ROLE
 from ..persistence.models import Case
@@ -49,3 +49,14 @@ def is_system(actor: Actor) -> bool:
 def supervises(actor: Actor, territory_id: int) -> bool:
     """Whether ``actor`` supervises ``territory_id`` (the system supervises everywhere)."""
     return actor.supervises(territory_id) or is_system(actor)
+
+
+def pool(actor: Actor, role_column, territory_column) -> ColumnElement[bool]:
+    """SQL condition: a row of a role ``actor`` holds in its territory (a task waiting for
+    anyone of its role): each role only where the actor holds it."""
+    if actor.territory_roles is None:
+        return and_(role_column.in_(sorted(actor.roles)), reach(actor, territory_column))
+    if not actor.territory_roles:
+        return false()
+    return or_(*(and_(territory_column == t, role_column.in_(sorted(roles)))
+                 for t, roles in actor.territory_roles))

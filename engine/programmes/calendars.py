@@ -17,13 +17,18 @@ def _holidays(country: str, region: str | None) -> holidays.HolidayBase:
     return holidays.country_holidays(country, subdiv=region, language=language)
 
 
+LocalHoliday = tuple[date, str, bool]  # (day, name, every year on that day)
+
+
 @dataclass(frozen=True)
 class TerritoryCalendar:
-    """The calendar a territory's deadlines are counted in."""
+    """The calendar a territory's deadlines are counted in: its country's and region's
+    public holidays and the ``local`` days it closes on besides (a patron saint's day)."""
 
     country: str
     region: str | None
     timezone: str
+    local: tuple[LocalHoliday, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -31,8 +36,15 @@ class TerritoryCalendar:
         return ZoneInfo(self.timezone)
 
     def holiday_name(self, day: date) -> str | None:
-        """The public holiday on ``day`` in this territory, if any."""
-        return _holidays(self.country, self.region).get(day)
+        """The public or local holiday on ``day`` in this territory, if any."""
+        return _holidays(self.country, self.region).get(day) or self.local_name(day)
+
+    def local_name(self, day: date) -> str | None:
+        """The territory's own holiday on ``day`` (a yearly one on its month and day)."""
+        for when, name, yearly in self.local:
+            if when == day or (yearly and (when.month, when.day) == (day.month, day.day)):
+                return name
+        return None
 
     def is_working_day(self, day: date) -> bool:
         """Monday to Friday and not a national or regional holiday."""
@@ -55,6 +67,13 @@ class TerritoryCalendar:
     def at(self, day: date, hour: int = 0) -> datetime:
         """The aware moment ``hour``:00 local time on ``day``."""
         return datetime.combine(day, time(hour), self.zone)
+
+
+def calendar_of(territory) -> TerritoryCalendar:
+    """The calendar of a territory row (its country, region, time zone and local holidays)."""
+    local = tuple((h.day, h.name, bool(h.yearly))
+                  for h in getattr(territory, "local_holidays", None) or ())
+    return TerritoryCalendar(territory.country, territory.region, territory.timezone, local)
 
 
 def add_months(start: date, months: int) -> date:

@@ -120,11 +120,28 @@ def merge_deployed(live: dict, old_file: dict, new_file: dict) -> dict:
                 _put(rule, group, _pick(mine, group))
         if rule_problems(key, rule):
             merged["plazos"][key] = copy.deepcopy(new_file["plazos"][key])
+    _merge_cycles_and_places(merged, live, old_file, new_file)
+    return merged
+
+
+def _merge_cycles_and_places(merged: dict, live: dict, old_file: dict, new_file: dict) -> None:
     for key, period in merged.get("ciclos", {}).items():
         mine = live.get("ciclos", {}).get(key)
         if mine is not None and old_file.get("ciclos", {}).get(key) == period:
             merged["ciclos"][key] = mine
-    return merged
+    places = _merged_places(live, old_file, new_file)
+    if places:
+        merged["cupos"] = places
+
+
+def _merged_places(live: dict, old_file: dict, new_file: dict) -> dict:
+    """``[cupos]`` after a deploy: a territory's places set by an administrator (or left
+    alone by the file) stay; those the file changed since its last deploy win."""
+    places = copy.deepcopy(new_file.get("cupos", {}))
+    for code, mine in live.get("cupos", {}).items():
+        if old_file.get("cupos", {}).get(code) == new_file.get("cupos", {}).get(code):
+            places[code] = copy.deepcopy(mine)
+    return places
 
 
 def _pick(rule: dict, group: tuple[str, ...]) -> dict:

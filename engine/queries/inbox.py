@@ -85,7 +85,8 @@ def visible(actor: Actor, tab: str) -> list:
     if tab == "mine":
         conditions = [HumanTask.assignee == actor.id]
     else:
-        conditions = [HumanTask.assignee.is_(None), HumanTask.role.in_(sorted(actor.roles))]
+        conditions = [HumanTask.assignee.is_(None),
+                      policy.pool(actor, HumanTask.role, HumanTask.territory_id)]
     return [*conditions, policy.reach(actor, HumanTask.territory_id)]
 
 

@@ -17,7 +17,7 @@ def task_list(session: Session, actor: Actor, *, mine: bool = True, pool: bool =
         conditions.append(HumanTask.assignee == actor.id)
     if pool:
         conditions.append(HumanTask.assignee.is_(None)
-                          & HumanTask.role.in_(sorted(actor.roles)))
+                          & policy.pool(actor, HumanTask.role, HumanTask.territory_id))
     if not conditions:
         return []
     query = (policy.visible(actor, select(HumanTask).where(or_(*conditions)),

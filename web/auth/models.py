@@ -9,7 +9,7 @@ from engine import Actor
 from engine.persistence.models import Base, Territory
 from engine.policy import ROLES
 
-__all__ = ["ROLES", "User", "UserSession", "user_territory"]
+__all__ = ["ROLES", "OneTimeLink", "User", "UserRole", "UserSession", "user_territory"]
 
 user_territory = Table(
     "user_territory", Base.metadata,
@@ -32,6 +32,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     territories: Mapped[list[Territory]] = relationship(secondary=user_territory,
                                                         lazy="selectin")
+    # the roles a person holds territory by territory; none (people made before roles per
+    # territory): every role of ``roles`` in every territory of ``territories``
+    territory_roles: Mapped[list["UserRole"]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="UserRole.territory_id")
 
     # Flask-Login protocol
     is_authenticated = True
@@ -62,7 +66,43 @@ class User(Base):
 
     def actor(self) -> Actor:
         """This person as the engine sees them."""
+        if self.territory_roles:
+            return Actor.of_roles(self.username, self.role_pairs)
         return Actor(self.username, self.role_set, self.territory_ids)
+
+    @property
+    def role_pairs(self) -> list[tuple[int, str]]:
+        """``(territory_id, role)`` for each role the person holds in each territory."""
+        if self.territory_roles:
+            return sorted((r.territory_id, r.role) for r in self.territory_roles)
+        return sorted((t, role) for t in self.territory_ids for role in self.role_set)
+
+
+class UserRole(Base):
+    """A role a person holds in one territory (caseworker in one comuna, supervisor in
+    another)."""
+
+    __tablename__ = "user_territory_role"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class OneTimeLink(Base):
+    """A link e-mailed to a person to set their password (an invitation, a reset): only the
+    SHA-256 of its token is kept; it works once, until ``expires_at``."""
+
+    __tablename__ = "one_time_link"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class UserSession(Base):

@@ -37,7 +37,10 @@ def credentials_of(user: User) -> str:
     """A digest of what a session is granted on: password, roles, territories, active."""
     roles = ",".join(sorted(user.role_set))
     territories = ",".join(str(t) for t in sorted(user.territory_ids))
-    return _digest(f"{user.password_hash}|{roles}|{territories}|{bool(user.active)}")
+    granted = f"{user.password_hash}|{roles}|{territories}|{bool(user.active)}"
+    if user.territory_roles:  # roles per territory: a role moved from one to another counts
+        granted += "|" + ",".join(f"{t}:{r}" for t, r in user.role_pairs)
+    return _digest(granted)
 
 
 def begin(user: User) -> None:
