@@ -81,6 +81,12 @@ def progetto_quadro(day: date, dispositivi=("educativa_domiciliare",
             "dispositivi": list(dispositivi), "firmato_famiglia": True}
 
 
+def esito_azione(day: date, esito: str = "raggiunto") -> dict:
+    """The équipe records how one action of the Progetto Quadro went."""
+    return {"data_esito": day.isoformat(), "esito_azione": esito,
+            "note_esito": "Verificato con la famiglia"}
+
+
 def avvio(day: date) -> dict:
     """A dispositivo starts."""
     return {"data_avvio": day.isoformat(), "conduttore": "Sara Villa (educatrice)",

@@ -18,7 +18,7 @@ SAMPLES = {
     "preassessment": d.segnalazione(DAY), "consenso": d.consenso(DAY),
     "assessment_t0": d.assessment_t0(DAY), "assessment_t1": d.assessment_t1(DAY),
     "assessment_t2": d.assessment_t2(DAY), "progetto_quadro": d.progetto_quadro(DAY),
-    "avvio_dispositivo": d.avvio(DAY), "registro_dispositivo": d.registro(DAY, "sicurezza"),
+    "esito_azione": d.esito_azione(DAY, "in_parte"), "avvio_dispositivo": d.avvio(DAY), "registro_dispositivo": d.registro(DAY, "sicurezza"),
     "incontro_em": d.incontro_em(DAY, sicurezza=True), "chiusura": d.chiusura(DAY, "B"),
     "validazione_chiusura": d.validazione(DAY, validata=False),
     "valutazione_sicurezza": d.valutazione_sicurezza(DAY), "revisione_ritardo": d.revisione(DAY),
