@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from ..core.actors import SYSTEM
 from ..programmes.settings import ProgrammeSettings
+from ..runtime.steps import step_name
 from ..runtime.workflow import Task, WaitingTimer, deadline_moments, escalated, properties
 from . import audit
 from .models import Case, HumanTask, ProcessInstance, Timer
 
 OVERDUE_CLOSED = "overdue_closed"  # audit kind: an overdue step was done or ended
 URGENT = "urgent"  # audit kind: an urgent step (property urgent=true) opened, and for whom
-TITLE_LENGTH = 300  # human_task.title
 ASSIGNEE_FIELD = "field:"  # assignee property: the person named in this field of the case data
 
 
@@ -70,22 +70,12 @@ def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: Progra
     return HumanTask(
         id=str(task.id), instance_id=instance.id, case_id=case.id,
         programme_key=case.programme_key, territory_id=case.territory_id,
-        bpmn_id=task.task_spec.bpmn_id, title=_title(task, props),
+        bpmn_id=task.task_spec.bpmn_id, title=step_name(task),
         lane=task.task_spec.lane, role=settings.role_for_lane(task.task_spec.lane),
         form_key=props.get("formKey"), deadline_key=props.get("deadline"),
         assignee=_default_assignee(task, case, settings), created_at=now,
         remind_at=remind_at, due_at=due_at, escalated_at=flagged,
     )
-
-
-def _title(task: Task, props: dict) -> str:
-    """The step's name, followed by the value of its ``titleFrom`` field when it has one (one
-    step of a multi-instance, e.g. which action of the plan it is about)."""
-    name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
-    detail = task.data.get(props.get("titleFrom") or "")
-    if isinstance(detail, str) and detail.strip():
-        name = f"{name}: {detail.strip()}"
-    return name[:TITLE_LENGTH]
 
 
 def _default_assignee(task: Task, case: Case, settings: ProgrammeSettings) -> str | None:

@@ -1,4 +1,12 @@
-"""Working-day arithmetic per territory, with national and regional public holidays."""
+"""Working-day arithmetic per territory, with national and regional public holidays.
+
+A programme may give a calendar per municipality inside its territories (P.I.P.P.I.: each
+comune of an Ambito keeps its own patron saint's day, ``[municipios.<code>]`` in its
+settings, with ``territorio`` (the territory code it belongs to), ``festivo = "MM-DD"`` and
+``nombre_festivo``):
+a case of such a municipality counts in the national holidays plus its own days, never in
+another municipality's (:func:`municipal_calendar`).
+"""
 
 import calendar as _calendar
 from dataclasses import dataclass
@@ -19,11 +27,13 @@ def _holidays(country: str, region: str | None) -> holidays.HolidayBase:
 
 @dataclass(frozen=True)
 class TerritoryCalendar:
-    """The calendar a territory's deadlines are counted in."""
+    """The calendar a territory's deadlines are counted in; ``local_days`` are a
+    municipality's own holidays, each ``(month, day, name)``."""
 
     country: str
     region: str | None
     timezone: str
+    local_days: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -32,7 +42,9 @@ class TerritoryCalendar:
 
     def holiday_name(self, day: date) -> str | None:
         """The public holiday on ``day`` in this territory, if any."""
-        return _holidays(self.country, self.region).get(day)
+        own = next((name for month, number, name in self.local_days
+                    if (day.month, day.day) == (month, number)), None)
+        return own or _holidays(self.country, self.region).get(day)
 
     def is_working_day(self, day: date) -> bool:
         """Monday to Friday and not a national or regional holiday."""
@@ -55,6 +67,62 @@ class TerritoryCalendar:
     def at(self, day: date, hour: int = 0) -> datetime:
         """The aware moment ``hour``:00 local time on ``day``."""
         return datetime.combine(day, time(hour), self.zone)
+
+
+MUNICIPALITIES = "municipios"  # settings table: one calendar per municipality
+
+
+class UnknownMunicipality(ValueError):
+    """A municipality the programme's settings do not list."""
+
+
+def municipalities(settings: dict, territory: str | None = None) -> dict[str, dict]:
+    """The municipalities a programme's settings list, by code (empty when none); with
+    ``territory``, only those of that territory code (``territorio``)."""
+    table = settings.get(MUNICIPALITIES, {})
+    found = {k: v for k, v in table.items() if isinstance(v, dict)} if isinstance(
+        table, dict) else {}
+    return {k: v for k, v in found.items()
+            if territory is None or v.get("territorio") in (None, territory)}
+
+
+def municipal_calendar(calendar: TerritoryCalendar, settings: dict,
+                       municipality: str | None) -> TerritoryCalendar:
+    """The calendar of a case of ``municipality`` (a code of the settings'
+    ``[municipios]``): the national holidays plus the municipality's own day (``festivo =
+    "MM-DD"``), instead of the territory's regional ones. Without a municipality, the
+    territory's calendar."""
+    if not municipality:
+        return calendar
+    entry = municipalities(settings).get(municipality)
+    if entry is None:
+        raise UnknownMunicipality(municipality)
+    return TerritoryCalendar(calendar.country, None, calendar.timezone,
+                             tuple(_local_day(entry, municipality)))
+
+
+def municipality_problems(settings: dict) -> list[tuple[str, str]]:
+    """``(field, message)`` for each municipality whose own day is not a ``MM-DD`` day."""
+    problems = []
+    for code, entry in municipalities(settings).items():
+        try:
+            list(_local_day(entry, code))
+        except (TypeError, ValueError):
+            problems.append((f"{MUNICIPALITIES}.{code}.festivo",
+                             f"{MUNICIPALITIES}.{code}.festivo must be a day as MM-DD, "
+                             f"not {entry.get('festivo')!r}"))
+    return problems
+
+
+def _local_day(entry: dict, code: str):
+    """The ``(month, day, name)`` of a municipality's own holiday, if it has one."""
+    feast = entry.get("festivo")
+    if not feast:
+        return
+    month, day = (int(part) for part in str(feast).split("-"))
+    date(2024, month, day)  # a real day of the year (2024: 29 February exists), or fail
+    name = entry.get("nombre_festivo") or entry.get("nombre") or code
+    yield month, day, str(name)
 
 
 def add_months(start: date, months: int) -> date:

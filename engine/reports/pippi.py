@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from ..core import clock
 from ..definitions import catalog, manifest
 from ..persistence.models import Case, Event, Programme
+from ..commands.store import case_calendar
 from ..programmes.calendars import TerritoryCalendar
 from ..programmes.deadlines import compute
 from ..programmes.settings import ProgrammeSettings
@@ -80,8 +81,7 @@ def side_means(mondo: dict) -> dict[str, float]:
 
 def read_family(case: Case, events: list[Event], settings: ProgrammeSettings | None) -> Family:
     """The outcome facts of one case from its ``task_completed`` events."""
-    calendar = TerritoryCalendar(case.territory.country, case.territory.region,
-                                 case.territory.timezone)
+    calendar = case_calendar(case, settings)
     as_of = calendar.local_date(case.closed_at or clock.now())
     consents = [c for c in submitted(events, STEPS["consent"]) if c.get("consenso_dato")]
     if not consents:

@@ -35,12 +35,13 @@ class PippiCase(DrivenCase):
     sorted_ids, review_prefix = True, "revisione_"
 
     def __init__(self, session, forms, caseworker, supervisor, referred: date,
-                 family: str = "Colombo"):
+                 family: str = "Colombo", comune: str | None = None):
         super().__init__(session, forms, caseworker, supervisor, referred)
         self.open_case("somma_lombardo", caseworker.id, family,
                        [{"name": "Maria Colombo", "age": 31, "relationship": "head"},
                         {"name": "Luca Colombo", "age": 7, "relationship": "child"}], caseworker,
-                       named={"referente": supervisor.id})  # urgent steps go to the referente
+                       named={"referente": supervisor.id},  # urgent steps go to the referente
+                       municipality=comune)  # its calendar (None: the Ambito's)
 
     def review_data(self) -> dict:
         """The referente's review of an escalation."""
