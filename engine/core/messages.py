@@ -205,6 +205,8 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.waiting_listed": ("modality", "position"),
     "event.waiting_list_left": ("modality",),
     "event.place_released": ("modality",),
+    "event.frame_taken": ("step", "used", "capacity", "left", "territory"),
+    "event.frame_exceeded": ("step", "used", "capacity", "left", "territory"),
     "event.incident_retried": ("step",),
     "event.incident_cancelled": ("step", "reason"),
     "event.step_corrected": ("step", "reason"),
@@ -230,6 +232,7 @@ FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field
     "characters", "unknown_person", "not_caseworker", "not_in_territory", "unknown", "nul",
     "size", "duplicate", "country", "timezone", "amount", "whole_number", "reminder", "title",
     "duration", "version_anchor", "needed_by_version", "escalation",
+    "frame_full",  # a territory's frame of families (engine.commands.family_frame) is full
     # households: the national id (RUT, codice fiscale) and its uniqueness per territory
     "national_id_checksum", "national_id_format", "household_exists",
     # corrections of a recorded step

@@ -22,10 +22,10 @@ from statistics import mean
 
 from sqlalchemy.orm import Session
 
+from ..commands.store import case_calendar
 from ..core import clock
 from ..definitions import catalog, manifest
 from ..persistence.models import Case, Event, Programme
-from ..commands.store import case_calendar
 from ..programmes.calendars import TerritoryCalendar
 from ..programmes.deadlines import compute
 from ..programmes.settings import ProgrammeSettings
