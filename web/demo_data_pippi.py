@@ -233,4 +233,7 @@ _CASES = [
      "caseworker": "giulia", "days_ago": 30, "steps": [("preassessment", 8, False)],
      "stage": "chiuso: famiglia non ammessa"},
 ]
-DEMO_CASES = [{**case, "people": NAMED} for case in _CASES]
+COMUNI = ("somma_lombardo", "ferno", "lonate_pozzolo", "cardano_al_campo", "arsago_seprio",
+          "besnate", "golasecca")  # where each demo family lives: its calendar
+DEMO_CASES = [{**case, "people": NAMED, "municipality": comune}
+              for case, comune in zip(_CASES, COMUNI, strict=True)]
