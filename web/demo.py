@@ -114,7 +114,8 @@ def _demo_case(forms: engine.FormLibrary, module, spec: dict):
     command = engine.StartCase(spec["programme"], spec["territory"], spec["caseworker"],
                                spec["family"], members=spec.get("members", []),
                                national_id=spec.get("national_id"),
-                               people=spec.get("people", {}))
+                               people=spec.get("people", {}),
+                               municipality=spec.get("municipality"))
     with unit_of_work(db.session):
         case = engine.start_case(db.session, command, DEMO_ACTOR, moment)
     for bpmn_id, days_later, *extra in spec["steps"]:

@@ -81,6 +81,12 @@ def progetto_quadro(day: date, dispositivi=("educativa_domiciliare",
             "dispositivi": list(dispositivi), "firmato_famiglia": True}
 
 
+def esito_azione(day: date, esito: str = "raggiunto") -> dict:
+    """The équipe records how one action of the Progetto Quadro went."""
+    return {"data_esito": day.isoformat(), "esito_azione": esito,
+            "note_esito": "Verificato con la famiglia"}
+
+
 def avvio(day: date) -> dict:
     """A dispositivo starts."""
     return {"data_avvio": day.isoformat(), "conduttore": "Sara Villa (educatrice)",
@@ -227,4 +233,7 @@ _CASES = [
      "caseworker": "giulia", "days_ago": 30, "steps": [("preassessment", 8, False)],
      "stage": "chiuso: famiglia non ammessa"},
 ]
-DEMO_CASES = [{**case, "people": NAMED} for case in _CASES]
+COMUNI = ("somma_lombardo", "ferno", "lonate_pozzolo", "cardano_al_campo", "arsago_seprio",
+          "besnate", "golasecca")  # where each demo family lives: its calendar
+DEMO_CASES = [{**case, "people": NAMED, "municipality": comune}
+              for case, comune in zip(_CASES, COMUNI, strict=True)]

@@ -9,6 +9,11 @@ def _options(limit) -> str:
     return ", ".join(map(str, limit or []))
 
 
+def _frame(limit, key: str):
+    """One figure of a full frame's ``limit`` (``{"used": 10, "capacity": 10}``)."""
+    return limit.get(key, "—") if isinstance(limit, dict) else "—"
+
+
 MESSAGES = {
     "required": lambda limit: _("Este campo es obligatorio."),
     "type": lambda limit: _("Tipo de dato incorrecto."),
@@ -48,6 +53,10 @@ MESSAGES = {
     "columns": lambda limit: _("Faltan columnas; la primera línea debe nombrar al menos: "
                                "%(columns)s.", columns=_options(limit if isinstance(limit, list)
                                                                else None)),
+    "frame_full": lambda limit: _(
+        "El territorio ya tomó a cargo %(used)s de %(capacity)s familias en esta "
+        "implementación: la familia podrá entrar en la próxima.",
+        used=_frame(limit, "used"), capacity=_frame(limit, "capacity")),
 }
 
 

@@ -283,6 +283,10 @@ WORDINGS: dict[str, str] = {
     "event.waiting_listed": N_("En lista de espera (n.º %(position)s): %(modality)s"),
     "event.waiting_list_left": N_("Retiro de la lista de espera: %(modality)s"),
     "event.place_released": N_("Cupo liberado: %(modality)s"),
+    "event.frame_taken": N_("Familia tomada a cargo en %(territory)s: %(used)s de "
+                            "%(capacity)s familias de la implementación (quedan %(left)s)"),
+    "event.frame_exceeded": N_("Sobre el marco de %(territory)s: %(used)s familias para "
+                               "%(capacity)s lugares de la implementación"),
     "event.incident_retried": N_("Incidente reintentado: %(step)s"),
     "event.incident_cancelled": N_("Incidente cancelado (%(step)s): %(reason)s"),
     "event.step_corrected": N_("Corregido: %(step)s (motivo: %(reason)s)"),

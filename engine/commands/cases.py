@@ -23,6 +23,7 @@ from ..persistence.models import (
     Timer,
 )
 from ..persistence.uow import command
+from ..programmes import calendars
 from . import household_registry, store
 
 
@@ -44,6 +45,7 @@ class StartCase:
     household_id: int | None = None
     national_id: str | None = None
     people: dict = field(default_factory=dict)  # post name -> username (the case's tutor…)
+    municipality: str | None = None  # a comune of the settings' [municipios] (P.I.P.P.I.)
 
 
 Staff = Callable[[str], Actor | None]
@@ -71,18 +73,20 @@ def start_case(session: Session, command: StartCase, actor: Actor,
         programme, territory = where.programme, where.territory
         definition = catalog.latest_definition(session, programme.key)
         schema = versions.household_schema_of(session, definition.id, programme.key)
-        errors = _household_errors(command, territory, schema)
+        settings = versions.settings_for(session, programme, definition.id)
+        errors = (_household_errors(command, territory, schema)
+                  + _municipality_errors(command.municipality, territory, settings))
         if staff is not None:
             errors += _caseworker_errors(staff, command, territory)
         inputs.refuse_if("start_case", errors)
         household = _household(session, command, territory, schema)
         case = Case(household=household, programme_key=programme.key, territory=territory,
-                    caseworker=command.caseworker, opened_at=moment)
+                    caseworker=command.caseworker, opened_at=moment,
+                    municipality=command.municipality or None)
         session.add(case)
         session.flush()
         if command.people:
             case.people = _named_people(session, case, definition, command.people, staff)
-        settings = versions.settings_for(session, programme, definition.id)
         data = _start_data(case, territory, store.case_context(case, settings).today())
         loaded = store.create(session, case, definition, settings, data, moment)
         audit.record(session, case.id, "case_started", actor.id, moment,
@@ -119,6 +123,21 @@ def _household_errors(command: StartCase, territory: Territory,
                                         command.national_id))
 
 
+def _municipality_errors(municipality: str | None, territory: Territory,
+                         settings) -> list[FieldError]:
+    """A municipality the programme's settings do not list in the territory
+    (``[municipios]``)."""
+    if not municipality:
+        return []
+    known = sorted(calendars.municipalities(settings.values, territory.code))
+    if municipality in known:
+        return []
+    where = ", ".join(known) if known else "—"
+    return [FieldError("municipality", "enum",
+                       f"'{municipality}' no es un municipio de {territory.code} en el programa: "
+                       f"use {where}.", known)]
+
+
 def _caseworker_errors(staff: Staff, command: StartCase, territory: Territory) -> list:
     person = staff(command.caseworker)
     if person is None:
@@ -147,8 +166,11 @@ def _household(session: Session, command: StartCase, territory: Territory,
 
 
 def _start_data(case: Case, territory: Territory, today) -> dict:
-    return {"caso_id": case.id, "programa": case.programme_key, "territorio": territory.code,
+    data = {"caso_id": case.id, "programa": case.programme_key, "territorio": territory.code,
             "fecha_asignacion": today.isoformat()}
+    if case.municipality:
+        data["municipio"] = case.municipality
+    return data
 
 
 @dataclass

@@ -12,7 +12,12 @@ from ..core.errors import NotFound, ScriptFailure
 from ..definitions import catalog, versions
 from ..persistence import audit, mirror
 from ..persistence.models import Case, ProcessDefinition, ProcessInstance
-from ..programmes.calendars import calendar_of
+from ..programmes.calendars import (
+    TerritoryCalendar,
+    UnknownMunicipality,
+    calendar_of,
+    municipal_calendar,
+)
 from ..programmes.settings import ESCALATE_TO, ProgrammeSettings
 from ..runtime import limits
 from ..runtime import reviews as runtime_reviews
@@ -56,7 +61,19 @@ class LoadedCase:
 
 def case_context(case: Case, settings: ProgrammeSettings) -> CaseContext:
     """The settings and calendar a case's expressions run with."""
-    return CaseContext(settings, calendar_of(case.territory))
+    return CaseContext(settings, case_calendar(case, settings))
+
+
+def case_calendar(case: Case, settings: ProgrammeSettings | None) -> TerritoryCalendar:
+    """The calendar a case's deadlines count in: its municipality's (national holidays and
+    the municipality's own day, e.g. a comune's patron saint) when it has one the settings
+    list, else its territory's."""
+    calendar = calendar_of(case.territory)
+    try:
+        return municipal_calendar(calendar, settings.values if settings else {},
+                                  case.municipality)
+    except UnknownMunicipality:  # taken out of the settings since: the territory's calendar
+        return calendar
 
 
 def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase | None:

@@ -21,7 +21,7 @@ from ..queries.completions import COMPLETED, completion_of
 from ..queries.tasks import task_list
 from ..runtime import reviews as runtime_reviews
 from ..runtime import workflow as runtime
-from . import incidents, places, reviews, routing, store
+from . import family_frame, incidents, places, reviews, routing, store
 
 
 def list_tasks(session: Session, actor: Actor, *, mine: bool = True,
@@ -139,10 +139,12 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
     late = reviews.late_row(session, task) if review else None
     if review:
         reviews.check_outcome(session, task, row.form_key, data, staff)
+    frame = family_frame.check(session, loaded.settings, loaded.case, task, data, row.form_key)
     changed = {k: task.data.get(k) for k in data if task.data.get(k) != data[k]}
     task.data.update(data)
     audit.record(session, row.case_id, COMPLETED, actor.id, moment, task=task,
                  data={"submitted": data, "previous": changed, "form": row.form_key})
+    family_frame.record(session, loaded.case, task, frame, actor.id, moment)
     places.enrol_for_task(session, loaded.case, task, moment)
     task.run()
     loaded.advance()

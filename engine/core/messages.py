@@ -228,6 +228,8 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.waiting_list_left": ("modality",),
     "event.place_released": ("modality",),
     "event.group_session_absent": ("date", "step"),
+    "event.frame_taken": ("step", "used", "capacity", "left", "territory"),
+    "event.frame_exceeded": ("step", "used", "capacity", "left", "territory"),
     "event.incident_retried": ("step",),
     "event.incident_cancelled": ("step", "reason"),
     "event.step_corrected": ("step", "reason"),
@@ -255,6 +257,7 @@ FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field
     "duration", "version_anchor", "needed_by_version", "escalation",
     # an uploaded indicator list (engine.definitions.reference_files)
     "encoding", "file_format", "columns",
+    "frame_full",  # a territory's frame of families (engine.commands.family_frame) is full
     # households: the national id (RUT, codice fiscale) and its uniqueness per territory
     "national_id_checksum", "national_id_format", "household_exists",
     # corrections of a recorded step

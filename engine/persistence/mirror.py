@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..core.actors import SYSTEM
 from ..programmes.settings import ProgrammeSettings
+from ..runtime.steps import step_name
 from ..runtime.workflow import Task, WaitingTimer, deadline_moments, escalated, properties
 from . import audit
 from .models import Case, HumanTask, ProcessInstance, Timer
@@ -78,7 +79,7 @@ def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: Progra
     return HumanTask(
         id=str(task.id), instance_id=instance.id, case_id=case.id,
         programme_key=case.programme_key, territory_id=case.territory_id,
-        bpmn_id=task.task_spec.bpmn_id, title=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+        bpmn_id=task.task_spec.bpmn_id, title=step_name(task),
         lane=task.task_spec.lane, role=settings.role_for_lane(task.task_spec.lane),
         form_key=props.get("formKey"), deadline_key=props.get("deadline"),
         assignee=_default_assignee(task, case, settings), created_at=now,

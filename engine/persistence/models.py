@@ -247,6 +247,10 @@ class Case(Base):
     # the people named in the case beside its caseworker, by the process's field name:
     # {"tutor": "tomas", "referente": "rodrigo"} (engine.commands.case_people)
     people: Mapped[dict | None] = mapped_column(JsonData)
+    # the municipality inside the territory whose calendar the case's deadlines count in
+    # (a P.I.P.P.I. comune of the Ambito, a code of the settings' [municipios]; None: the
+    # territory's calendar), see engine.programmes.calendars.municipal_calendar
+    municipality: Mapped[str | None] = mapped_column(String(64))
     household: Mapped[Household] = relationship(lazy="joined")
     territory: Mapped[Territory] = relationship(lazy="joined")
     programme: Mapped[Programme] = relationship(lazy="joined")

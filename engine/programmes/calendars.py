@@ -1,4 +1,12 @@
-"""Working-day arithmetic per territory, with national and regional public holidays."""
+"""Working-day arithmetic per territory, with national and regional public holidays.
+
+A programme may give a calendar per municipality inside its territories (P.I.P.P.I.: each
+comune of an Ambito keeps its own patron saint's day, ``[municipios.<code>]`` in its
+settings, with ``territorio`` (the territory code it belongs to), ``festivo = "MM-DD"`` and
+``nombre_festivo``):
+a case of such a municipality counts in the national holidays plus its own days, never in
+another municipality's (:func:`municipal_calendar`).
+"""
 
 import calendar as _calendar
 from dataclasses import dataclass
@@ -23,7 +31,8 @@ LocalHoliday = tuple[date, str, bool]  # (day, name, every year on that day)
 @dataclass(frozen=True)
 class TerritoryCalendar:
     """The calendar a territory's deadlines are counted in: its country's and region's
-    public holidays and the ``local`` days it closes on besides (a patron saint's day)."""
+    public holidays and the ``local`` days it closes on besides (a municipal closure, a
+    municipality's patron saint: a yearly one on its month and day)."""
 
     country: str
     region: str | None
@@ -74,6 +83,63 @@ def calendar_of(territory) -> TerritoryCalendar:
     local = tuple((h.day, h.name, bool(h.yearly))
                   for h in getattr(territory, "local_holidays", None) or ())
     return TerritoryCalendar(territory.country, territory.region, territory.timezone, local)
+
+
+MUNICIPALITIES = "municipios"  # settings table: one calendar per municipality
+
+
+class UnknownMunicipality(ValueError):
+    """A municipality the programme's settings do not list."""
+
+
+def municipalities(settings: dict, territory: str | None = None) -> dict[str, dict]:
+    """The municipalities a programme's settings list, by code (empty when none); with
+    ``territory``, only those of that territory code (``territorio``)."""
+    table = settings.get(MUNICIPALITIES, {})
+    found = {k: v for k, v in table.items() if isinstance(v, dict)} if isinstance(
+        table, dict) else {}
+    return {k: v for k, v in found.items()
+            if territory is None or v.get("territorio") in (None, territory)}
+
+
+def municipal_calendar(calendar: TerritoryCalendar, settings: dict,
+                       municipality: str | None) -> TerritoryCalendar:
+    """The calendar of a case of ``municipality`` (a code of the settings'
+    ``[municipios]``): the national holidays plus the municipality's own day (``festivo =
+    "MM-DD"``) and the territory's own closures, instead of the territory's regional
+    holidays. Without a municipality, the
+    territory's calendar."""
+    if not municipality:
+        return calendar
+    entry = municipalities(settings).get(municipality)
+    if entry is None:
+        raise UnknownMunicipality(municipality)
+    return TerritoryCalendar(calendar.country, None, calendar.timezone,
+                             calendar.local + tuple(_local_day(entry, municipality)))
+
+
+def municipality_problems(settings: dict) -> list[tuple[str, str]]:
+    """``(field, message)`` for each municipality whose own day is not a ``MM-DD`` day."""
+    problems = []
+    for code, entry in municipalities(settings).items():
+        try:
+            list(_local_day(entry, code))
+        except (TypeError, ValueError):
+            problems.append((f"{MUNICIPALITIES}.{code}.festivo",
+                             f"{MUNICIPALITIES}.{code}.festivo must be a day as MM-DD, "
+                             f"not {entry.get('festivo')!r}"))
+    return problems
+
+
+def _local_day(entry: dict, code: str):
+    """A municipality's own holiday as a yearly local day, if it has one."""
+    feast = entry.get("festivo")
+    if not feast:
+        return
+    month, day = (int(part) for part in str(feast).split("-"))
+    day_of_year = date(2024, month, day)  # a real day of the year (2024 has 29 February)
+    name = entry.get("nombre_festivo") or entry.get("nombre") or code
+    yield day_of_year, str(name), True
 
 
 def add_months(start: date, months: int) -> date:

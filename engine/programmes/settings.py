@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import FieldError, InvalidProcess, ProcessProblem
+from .calendars import municipality_problems
 
 SETTINGS_FILE = "settings.toml"
 DAY_KINDS = {"habiles": "días hábiles", "corridos": "días corridos"}
@@ -99,6 +100,8 @@ def settings_problems(raw: dict) -> list[FieldError]:
                 for k in REQUIRED if k not in programme]
     for key, table in raw.get("plazos", {}).items():
         problems += rule_problems(key, table)
+    problems += [FieldError(where, "pattern", message)
+                 for where, message in municipality_problems(raw)]
     return problems
 
 

@@ -25,7 +25,12 @@ from .dashboard import (
     summary,
 )
 from .inbox import InboxFilter, InboxPage, InboxRow, inbox_page, step_choices
-from .programmes import programmes_in_reach, start_territories, startable_programmes
+from .programmes import (
+    programmes_in_reach,
+    start_municipalities,
+    start_territories,
+    startable_programmes,
+)
 from .reports import chosen_territories, outcome_report, reader_territories, reportable_programmes
 from .tasks import task_list
 
@@ -35,6 +40,6 @@ __all__ = [
     "OverdueTask", "Summary", "case_page", "case_territories",
     "cases_with_open_incident", "chosen_territories", "inbox_page", "outcome_report",
     "overdue_tasks", "programmes_in_reach", "reader_territories", "reportable_programmes",
-    "search_cases", "start_territories", "startable_programmes", "step_choices", "summary",
-    "task_list",
+    "search_cases", "start_municipalities", "start_territories", "startable_programmes",
+    "step_choices", "summary", "task_list",
 ]

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..commands import family_frame as frame
 from ..commands.cases import visible_case
+from ..commands.family_frame import FrameStatus
 from ..core.actors import Actor
 from ..definitions import catalog, versions
-from ..persistence.models import Event, HumanTask, ProcessDefinition, ProcessInstance
+from ..persistence.models import Case, Event, HumanTask, ProcessDefinition, ProcessInstance
 from ..programmes.settings import DeadlineRule
 
 STEP_KINDS = ("task_completed", "system_step", "decision", "reminder", "escalation",
@@ -17,14 +19,31 @@ STEP_KINDS = ("task_completed", "system_step", "decision", "reminder", "escalati
 
 def instructions(session: Session, row: HumanTask) -> str | None:
     """The step's instructions for the person doing it (plain text, unrendered)."""
+    return _extensions(session, row).get("instructionsForEndUser")
+
+
+def family_frame(session: Session, row: HumanTask) -> FrameStatus | None:
+    """How the territory's frame of families stands, for a step that takes a family in
+    (property ``familyFrame``; None for any other step or a programme without a frame)."""
+    if not _extensions(session, row).get("properties", {}).get(frame.PROPERTY):
+        return None
+    case = session.get(Case, row.case_id)
+    programme = catalog.programme(session, row.programme_key)
+    definition_id = versions.definition_of_instance(session, row.instance_id)
+    settings = versions.settings_for(session, programme, definition_id)
+    return frame.status(session, settings, row.programme_key, case.territory)
+
+
+def _extensions(session: Session, row: HumanTask) -> dict:
+    """The ``extensions`` of the step's spec (instructions, properties)."""
     definition_id = session.scalar(
         select(ProcessInstance.definition_id).where(ProcessInstance.id == row.instance_id))
     spec, subs = catalog.spec_by_id(session, definition_id)
     for process in (spec, *subs.values()):
         task_spec = process.task_specs.get(row.bpmn_id)
         if task_spec is not None:
-            return getattr(task_spec, "extensions", {}).get("instructionsForEndUser")
-    return None
+            return getattr(task_spec, "extensions", {}) or {}
+    return {}
 
 
 def deadline_rule(session: Session, row: HumanTask) -> DeadlineRule | None:

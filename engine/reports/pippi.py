@@ -1,6 +1,7 @@
 """P.I.P.P.I.: families closed with a positive outcome (A) against the Ambito's goal, the
 completeness of the T0/T1/T2 assessments, the change on the three sides of Il Mondo del
-Bambino between T0 and T2, and closures by outcome A/B/C.
+Bambino between T0 and T2, closures by outcome A/B/C, and the children kept out of
+residential placement.
 
 Everything is read from each case's audit trail (the data submitted at ``consenso``,
 ``assessment_t0/t1/t2``, ``progetto_quadro`` and ``valutazione_sicurezza``; the latest
@@ -9,7 +10,9 @@ it is *closed* with outcome A, B or C (``esito_a``/``esito_b``/``esito_c``). An 
 *due* for a family once its deadline (the programme's settings, counted from the consent
 date) has passed by the day the case closed, or by today while it is open: completeness is
 the share of the families with the assessment recorded among those it is due for or that
-recorded it.
+recorded it. A closed family's child *stayed in the family* when the latest answer to
+``bambino_in_famiglia`` (at T2, the closing proposal or a safety assessment, whichever came
+last) says so.
 """
 
 from collections.abc import Iterable
@@ -19,10 +22,11 @@ from statistics import mean
 
 from sqlalchemy.orm import Session
 
+from ..commands.store import case_calendar
 from ..core import clock
 from ..definitions import catalog, manifest
 from ..persistence.models import Case, Event, Programme
-from ..programmes.calendars import TerritoryCalendar, calendar_of
+from ..programmes.calendars import TerritoryCalendar
 from ..programmes.deadlines import compute
 from ..programmes.settings import ProgrammeSettings
 from . import marks, register
@@ -36,9 +40,11 @@ SIDES = {"crescere": "Il mio crescere",
          "ambiente": "Il mio ambiente di vita"}
 OUTCOMES = {"esito_a": "A — esito positivo", "esito_b": "B — prosegue con altri sostegni",
             "esito_c": "C — misura di protezione"}
+IN_FAMILY = "bambino_in_famiglia"
+PLACEMENT_STEPS = {STEPS[k] for k in ("t2", "closing", "safety", "safety_act")}
 DEFAULT_GOAL = 50  # % of closed families with outcome A, when the settings do not say
 COLUMNS = ["caso", "famiglia", "territorio", "operatore", "stato", "esito", "percorso",
-           "data_consenso", "dispositivi", "data_t0", "data_t1", "data_t2",
+           "data_consenso", "dispositivi", "bambino_in_famiglia", "data_t0", "data_t1", "data_t2",
            *[f"{side}_{m}" for side in SIDES for m in ("t0", "t2")], "componenti"]
 
 
@@ -54,6 +60,7 @@ class Family:
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
     dispositivi: tuple[str, ...] = ()
     safety_stop: bool = False
+    in_family: bool | None = None  # the latest "il bambino vive con la sua famiglia"
 
     def owes(self, milestone: str) -> bool:
         """Whether the assessment is recorded or its deadline has passed."""
@@ -74,7 +81,7 @@ def side_means(mondo: dict) -> dict[str, float]:
 
 def read_family(case: Case, events: list[Event], settings: ProgrammeSettings | None) -> Family:
     """The outcome facts of one case from its ``task_completed`` events."""
-    calendar = calendar_of(case.territory)
+    calendar = case_calendar(case, settings)
     as_of = calendar.local_date(case.closed_at or clock.now())
     consents = [c for c in submitted(events, STEPS["consent"]) if c.get("consenso_dato")]
     if not consents:
@@ -84,7 +91,15 @@ def read_family(case: Case, events: list[Event], settings: ProgrammeSettings | N
     plans = submitted(events, STEPS["framework_project"])
     return Family(case, consent, as_of, _due_dates(settings, consent, calendar), recorded,
                   scores, tuple(plans[-1]["dispositivi"]) if plans else (),
-                  bool(submitted(events, STEPS["safety"])))
+                  bool(submitted(events, STEPS["safety"])), _in_family(events))
+
+
+def _in_family(events: list[Event]) -> bool | None:
+    """The latest answer to "the child lives with the family" (None: never answered)."""
+    answers = [e.data.get("submitted", {}).get(IN_FAMILY) for e in events
+               if e.bpmn_id in PLACEMENT_STEPS]
+    known = [a for a in answers if isinstance(a, bool)]
+    return known[-1] if known else None
 
 
 def _assessments(events: list[Event]) -> tuple[dict[str, date], dict[str, dict[str, float]]]:
@@ -135,8 +150,8 @@ def build(session: Session, territory_ids: Iterable[int]) -> Report:
 
 def figures(families: list[Family], goal: float) -> list[Figure]:
     """The headline figures."""
-    return (_outcome_figures(families, goal) + _completeness_figures(families)
-            + _change_figures(families))
+    return (_outcome_figures(families, goal) + [_placement_figure(families)]
+            + _completeness_figures(families) + _change_figures(families))
 
 
 def _outcome_figures(families: list[Family], goal: float) -> list[Figure]:
@@ -157,6 +172,16 @@ def _outcome_figures(families: list[Family], goal: float) -> list[Figure]:
                  f"su {families_word(closed, 'chiusa', 'chiuse')}")
           for key, label in OUTCOMES.items()],
     ]
+
+
+def _placement_figure(families: list[Family]) -> Figure:
+    """Closed families whose child stayed in the family, of those closed with the answer."""
+    answered = [f for f in families if f.case.outcome in OUTCOMES and f.in_family is not None]
+    kept = sum(1 for f in answered if f.in_family)
+    return Figure("bambini_in_famiglia", "Bambini rimasti in famiglia (nessun collocamento)",
+                  share(kept, len(answered)),
+                  f"{kept} su {families_word(len(answered), 'chiusa', 'chiuse')} con il dato "
+                  "registrato", "%")
 
 
 def _completeness_figures(families: list[Family]) -> list[Figure]:
@@ -197,7 +222,8 @@ def csv_row(family: Family) -> dict:
            "territorio": case.territory.name, "operatore": case.caseworker,
            "stato": case.status, "esito": case.outcome or "", "percorso": path,
            "data_consenso": family.consent.isoformat() if family.consent else "",
-           "dispositivi": " ".join(family.dispositivi)}
+           "dispositivi": " ".join(family.dispositivi),
+           "bambino_in_famiglia": {True: "sì", False: "no", None: ""}[family.in_family]}
     for m in MILESTONES:
         row[f"data_{m}"] = family.recorded[m].isoformat() if m in family.recorded else ""
     for side in SIDES:

@@ -24,7 +24,7 @@ def step_message(task: Task, kind: str, data: dict) -> tuple[str, dict]:
     code = f"event.{kind}"
     if "due" in data:
         params.update(deadline=data.get("deadline"), due=data.get("due"),
-                      host=host.task_spec.bpmn_name or host.task_spec.bpmn_id if host else None)
+                      host=step_name(host) if host else None)
         if kind == "timer_fired" and host is not None:
             code = "event.deadline_passed"
     if kind == "case_closed":
@@ -32,11 +32,25 @@ def step_message(task: Task, kind: str, data: dict) -> tuple[str, dict]:
     return code, params
 
 
+TITLE_LENGTH = 300  # human_task.title, event.title
+TITLE_FROM = "titleFrom"  # property: the data field naming which one of its kind a step is
+
+
+def step_name(task: Task) -> str:
+    """A step's name, followed by the value of its ``titleFrom`` field when it has one (one
+    instance of a multi-instance, e.g. which action of the plan it is about)."""
+    name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+    detail = task.data.get(properties(task).get(TITLE_FROM) or "")
+    if isinstance(detail, str) and detail.strip():
+        name = f"{name}: {detail.strip()}"
+    return name[:TITLE_LENGTH]
+
+
 def step_title(task: Task) -> str:
     """How a step reads in the case history, e.g. ``Plazo vencido — Primer contacto``."""
     name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
     host = boundary_host(task)
-    return f"{name} — {host.task_spec.bpmn_name}" if host else name
+    return f"{name} — {step_name(host)}"[:TITLE_LENGTH] if host else name
 
 
 def describe_step(task: Task) -> tuple[str, dict] | None:

@@ -177,11 +177,12 @@ class DrivenCase(Timeline, CaseSteps):
         return driven
 
     def open_case(self, territory: str, holder: str, name: str, members: list[dict],
-                  by: engine.Actor, named: dict | None = None) -> Case:
+                  by: engine.Actor, named: dict | None = None,
+                  municipality: str | None = None) -> Case:
         """``by`` starts the case (held by ``holder``, with the people ``named`` to its
-        posts) at the current moment."""
+        posts, in ``municipality`` of the territory) at the current moment."""
         command = engine.StartCase(self.programme, territory, holder, name, members=members,
-                                   people=named or {})
+                                   people=named or {}, municipality=municipality)
         with unit_of_work(self.session):
             self.case = engine.start_case(self.session, command, by)
         return self.case

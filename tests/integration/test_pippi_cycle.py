@@ -74,7 +74,7 @@ def on_time(t2: date) -> Habits:
 def test_a_family_lives_the_18_months_to_a_positive_outcome(family):
     f = family
     enter_programme(f)
-    assert f.bpmn_ids() == ["avvio_educativa", "avvio_gruppi", "incontro_em"]
+    assert f.bpmn_ids() == ["avvio_educativa", "avvio_gruppi", "esito_azione", "incontro_em"]
     size_after_plan = len(f.instance().state)
     habits = Habits(starts={"educativa": date(2026, 9, 10), "gruppi": date(2026, 10, 1)},
                     concluded={"gruppi": date(2027, 4, 1), "educativa": date(2027, 9, 1)},
@@ -313,7 +313,7 @@ def test_only_the_dispositivi_chosen_in_the_progetto_quadro_start(family, chosen
     f.case.people = {**f.case.people, "educatore_domiciliare": "lorenza"}  # the home educator
     f.session.commit()
     f.complete("progetto_quadro", d.progetto_quadro(f.today, chosen))
-    assert f.bpmn_ids() == [*started, "incontro_em"]
+    assert f.bpmn_ids() == [*started, "esito_azione", "incontro_em"]
     for row in f.open_tasks():
         if row.bpmn_id.startswith("avvio_"):
             home = row.bpmn_id == "avvio_educativa"  # to the home educator, not the EM's
@@ -328,4 +328,4 @@ def test_only_the_dispositivi_chosen_in_the_progetto_quadro_start(family, chosen
         by = educator if key == "educativa" else None
         f.complete(f"avvio_{key}", d.avvio(f.today), by=by)
         f.complete(f"registro_{key}", d.registro(f.today, "concluso"), by=by)
-    assert f.bpmn_ids() == ["incontro_em"]
+    assert f.bpmn_ids() == ["esito_azione", "incontro_em"]

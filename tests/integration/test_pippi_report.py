@@ -34,7 +34,10 @@ So, for Somma Lombardo:
 - T0 recorded 5 of 6 owed (Ricci missing) = 83.3%; T1 3 of 4 (Colombo, Ferrari, Esposito;
   Bruno missing) = 75.0%; T2 3 of 3 = 100.0%;
 - mean change T0→T2 over Colombo, Ferrari, Esposito: crescere (2 + 1 + 1) / 3 = 1.33,
-  risposte (2 + 2 − 1) / 3 = 1.00, ambiente (1 + 0.5 + 1) / 3 = 0.83.
+  risposte (2 + 2 − 1) / 3 = 1.00, ambiente (1 + 0.5 + 1) / 3 = 0.83;
+- children kept in the family (the latest "il bambino vive con la sua famiglia" of a closed
+  family): Colombo, Ferrari (closing A: yes), Esposito (closing B: yes), Marino (safety
+  assessment: no) = 3 of 4 = 75.0%. Gallarate: Conti (safety assessment: no) = 0 of 1.
 """
 
 from dataclasses import dataclass
@@ -234,7 +237,7 @@ def test_somma_lombardo_figures_match_the_hand_count(session, world):
     assert values(report) == {
         "prese_in_carico": 6,
         "esito_positivo": 50.0, "obiettivo_esito_positivo": 50.0,
-        "esito_a": 2, "esito_b": 1, "esito_c": 1,
+        "esito_a": 2, "esito_b": 1, "esito_c": 1, "bambini_in_famiglia": 75.0,
         "completezza_t0": 83.3, "completezza_t1": 75.0, "completezza_t2": 100.0,
         "variazione_crescere": 1.33, "variazione_risposte_genitoriali": 1.0,
         "variazione_ambiente": 0.83,
@@ -245,6 +248,9 @@ def test_somma_lombardo_figures_match_the_hand_count(session, world):
                                " — obiettivo raggiunto")
     assert report.figure("completezza_t1").detail == (
         "3 su 4 famiglie con il T1 registrato o già scaduto")
+    kept = report.figure("bambini_in_famiglia")
+    assert (kept.shown(), kept.detail) == (
+        "75.0%", "3 su 4 famiglie chiuse con il dato registrato")
     assert report.figure("variazione_ambiente").detail == (
         "punti sulla scala da 1 a 6, 3 famiglie con T0 e T2")
 
@@ -274,12 +280,16 @@ def test_one_csv_row_per_case_with_its_assessments(session, world):
     assert {k: v for k, v in ferrari.items() if k != "caso"} == {
         "famiglia": "Ferrari", "territorio": "Ambito di Somma Lombardo", "operatore": "giulia",
         "stato": "closed", "esito": "esito_a", "percorso": "dopo il T2",
-        "data_consenso": "2026-02-16", "dispositivi": "", "data_t0": "2026-04-01",
+        "data_consenso": "2026-02-16", "dispositivi": "", "bambino_in_famiglia": "sì",
+        "data_t0": "2026-04-01",
         "data_t1": "2026-10-20", "data_t2": "2027-07-01", "crescere_t0": 2.0,
         "crescere_t2": 3.0, "risposte_genitoriali_t0": 2.0, "risposte_genitoriali_t2": 4.0,
         "ambiente_t0": 3.0, "ambiente_t2": 3.5, "componenti": 0}  # none registered
     assert (rows["Marino"]["dispositivi"], rows["Marino"]["data_t1"]) == (
         "educativa_domiciliare", "")
+    assert {name: row["bambino_in_famiglia"] for name, row in rows.items()} == {
+        "Colombo": "sì", "Ferrari": "sì", "Esposito": "sì", "Greco": "", "Gallo": "",
+        "Marino": "no", "Bruno": "", "Ricci": ""}
     assert list(ferrari) == report.columns
 
 
@@ -288,13 +298,15 @@ def test_each_ambito_sees_only_its_families(session, world):
     gallarate = build_report(session, "pippi", [territory["gallarate"]])
     assert values(gallarate) == {
         "prese_in_carico": 1, "esito_positivo": 0.0, "obiettivo_esito_positivo": 50.0,
-        "esito_a": 0, "esito_b": 0, "esito_c": 1,
+        "esito_a": 0, "esito_b": 0, "esito_c": 1, "bambini_in_famiglia": 0.0,
         "completezza_t0": 100.0, "completezza_t1": None, "completezza_t2": None,
         "variazione_crescere": None, "variazione_risposte_genitoriali": None,
         "variazione_ambiente": None,
     }
     assert gallarate.figure("esito_positivo").detail == (
         "0 su 1 famiglia chiusa; obiettivo dell'Ambito: almeno il 50% — sotto l'obiettivo")
+    assert gallarate.figure("bambini_in_famiglia").detail == (
+        "0 su 1 famiglia chiusa con il dato registrato")
     assert gallarate.figure("completezza_t0").detail == (
         "1 su 1 famiglia con il T0 registrato o già scaduto")
     both = build_report(session, "pippi", territory.values())

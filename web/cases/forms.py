@@ -41,6 +41,8 @@ class NewCaseForm(FlaskForm):
     members = TextAreaField(MEMBERS_LABEL, validators=[Optional(), Length(max=4000)])
     programme = SelectField(_l("Programa"), validators=[DataRequired()])
     territory = SelectField(_l("Territorio"), validators=[DataRequired()])
+    municipality = SelectField(_l("Municipio (comune) de la familia"), validators=[Optional()],
+                               validate_choice=False)  # the engine refuses one it lacks
     caseworker = SelectField(_l("Profesional a cargo"), validators=[DataRequired()])
 
 

@@ -110,6 +110,7 @@ def _start(form: NewCaseForm):
                                address=form.address.data or None,
                                household_id=request.form.get("household_id", type=int),
                                national_id=form.national_id.data or None,
+                               municipality=form.municipality.data or None,
                                people=routing.opening_people(request.form, form.programme.data))
     with unit_of_work(db.session):
         return engine.start_case(db.session, command, actor(), staff=staff_member)
@@ -143,6 +144,8 @@ def _new_case_form() -> NewCaseForm:
     # nobody's programme is chosen for them: with more than one, the person picks
     form.programme.choices = (programmes if len(programmes) == 1
                               else [("", _("Elija un programa…")), *programmes])
+    municipalities = queries.start_municipalities(db.session, actor())
+    form.municipality.choices = [("", _("— el calendario del territorio —")), *municipalities]
     ids = {t.id for t in territories}
     people = db.session.scalars(select(User).where(User.active.is_(True))
                                 .order_by(User.full_name)).all()

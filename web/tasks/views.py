@@ -7,7 +7,7 @@ from flask_login import login_required
 
 import engine
 from engine import policy, unit_of_work
-from engine.queries.views import deadline_rule, instructions
+from engine.queries.views import deadline_rule, family_frame, instructions
 
 from ..access import actor, may, require
 from ..auth.people import candidates, full_name, staff_member
@@ -75,6 +75,7 @@ def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
     case = engine.visible_case(db.session, row.case_id, who)
     return render_template("tasks/show.html", task=row, case=case, fields=fields,
                            instructions=instructions(db.session, row), errors=errors,
+                           frame=family_frame(db.session, row),
                            rule=_rule_text(row), people=candidates(row), editable=editable,
                            draft_label=_draft_label(draft),
                            holder=full_name(row.assignee)), status
