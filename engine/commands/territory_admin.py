@@ -3,6 +3,7 @@ its people, households and programmes belong to it), the days it closes on top o
 holidays, and when it began a programme. Each change is checked by the policy
 (``administer_territory``) and kept in the installation's audit trail."""
 
+import uuid
 from datetime import date
 
 from sqlalchemy import select
@@ -72,6 +73,7 @@ def add_holiday(session: Session, code: str, day: date | None, name: str, yearly
             "day", "duplicate", f"{row.name} ya tiene un feriado el {day.isoformat()}.")])
     holiday = TerritoryHoliday(day=day, name=name.strip(), yearly=bool(yearly))
     row.local_holidays.append(holiday)
+    row.holidays_stamp = uuid.uuid4().hex
     record_admin(session, "holiday_added", actor.id, clock.now(), territory=row,
                  data={"day": day.isoformat(), "name": holiday.name, "yearly": holiday.yearly})
     return holiday
@@ -87,6 +89,7 @@ def remove_holiday(session: Session, code: str, holiday_id: int, actor: Actor) -
         raise NotFound(f"no holiday {holiday_id} in {code}", code="holiday.not_found",
                        territory=code)
     row.local_holidays.remove(holiday)
+    row.holidays_stamp = uuid.uuid4().hex if row.local_holidays else None
     record_admin(session, "holiday_removed", actor.id, clock.now(), territory=row,
                  data={"day": holiday.day.isoformat(), "name": holiday.name})
 

@@ -61,7 +61,10 @@ class Territory(Base):
     # the days it closes on top of the national and regional holidays (engine.commands.
     # territories), which every working-day deadline counted there skips
     local_holidays: Mapped[list["TerritoryHoliday"]] = relationship(
-        lazy="selectin", order_by="TerritoryHoliday.day", cascade="all, delete-orphan")
+        lazy="select", order_by="TerritoryHoliday.day", cascade="all, delete-orphan")
+    # changes with every change of its local holidays (None: it has none), so a calendar
+    # reads them once per process and change, not with every case (engine.programmes.calendars)
+    holidays_stamp: Mapped[str | None] = mapped_column(String(32))
 
 
 class TerritoryHoliday(Base):

@@ -78,10 +78,21 @@ class TerritoryCalendar:
         return datetime.combine(day, time(hour), self.zone)
 
 
+_LOCAL_KEPT = 1024
+_local_days: dict[str, tuple[LocalHoliday, ...]] = {}  # by the territory's holidays stamp
+
+
 def calendar_of(territory) -> TerritoryCalendar:
-    """The calendar of a territory row (its country, region, time zone and local holidays)."""
-    local = tuple((h.day, h.name, bool(h.yearly))
-                  for h in getattr(territory, "local_holidays", None) or ())
+    """The calendar of a territory row (its country, region, time zone and local holidays).
+    The holidays are read once per process and change of them (the row's
+    ``holidays_stamp``, new with each change; none without local holidays)."""
+    stamp = getattr(territory, "holidays_stamp", None)
+    local = _local_days.get(stamp) if stamp else ()
+    if local is None:
+        local = tuple((h.day, h.name, bool(h.yearly)) for h in territory.local_holidays)
+        if len(_local_days) >= _LOCAL_KEPT:
+            _local_days.clear()
+        _local_days[stamp] = local
     return TerritoryCalendar(territory.country, territory.region, territory.timezone, local)
 
 

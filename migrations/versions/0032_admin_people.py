@@ -44,6 +44,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("yearly", sa.Boolean(), nullable=False))
     op.create_index("ix_territory_holiday_territory_id", "territory_holiday", ["territory_id"])
+    with op.batch_alter_table("territory") as batch:
+        batch.add_column(sa.Column("holidays_stamp", sa.String(32), nullable=True))
     op.create_table(
         "admin_event",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -68,6 +70,8 @@ def downgrade() -> None:
     with op.batch_alter_table("programme_territory") as batch:
         batch.drop_column("starts_on")
     op.drop_table("admin_event")
+    with op.batch_alter_table("territory") as batch:
+        batch.drop_column("holidays_stamp")
     op.drop_table("territory_holiday")
     op.drop_table("one_time_link")
     op.drop_table("user_territory_role")
