@@ -38,6 +38,10 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   working in the programme's country (``policy.not_in_country``).
 - ``enable_programme`` (:class:`Opening`): administrators; the territory must be in the
   programme's country (``policy.country_mismatch``).
+- ``pay_transfer`` (Case: marking a family's transfer paid): a supervisor of its territory
+  (``policy.pay_not_allowed``); ``record_transfer`` (Case: a Control Niño Sano proof, an
+  achievement): the case's caseworker or a supervisor of its territory
+  (``policy.record_transfer_not_allowed``).
 - ``move_case_step`` (Case: moving it back to a step it passed, a repair): administrators
   working in its territory (``policy.move_not_allowed``).
 
@@ -76,9 +80,11 @@ from .rules import (
     OPEN_TASK,
     OVERSEERS,
     PAUSE_DEADLINES,
+    PAY_TRANSFER,
     READ_DRAFT,
     READ_REPORTS,
     REASSIGN_TASK,
+    RECORD_TRANSFER,
     RELEASE_TASK,
     RULES,
     SEE_CASE,
@@ -111,7 +117,7 @@ __all__ = [
     "START_CASE", "STARTERS", "SUPERVISE", "SUPERVISOR", "SYSTEM_ROLE", "WORK_TASK", "Opening",
     "countries", "may", "opening", "reach", "require", "sees_territory", "supervises",
     "territory_ids", "visible", "NAME_CASE_PERSON", "TAKE_POST", "TAKE_TASK", "TRANSFER_CASE",
-    "Post", "who_may", "MOVE_CASE_STEP",
+    "Post", "who_may", "MOVE_CASE_STEP", "PAY_TRANSFER", "RECORD_TRANSFER",
 ]
 
 

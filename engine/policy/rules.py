@@ -375,3 +375,30 @@ def _move_case_step(session: Session, actor: Actor, case: Case) -> Refusal:
         refusal = not_allowed(actor, MOVE_CASE_STEP, "only an administrator may move a case to "
                               "another step", code="policy.move_not_allowed", case=case.id)
     return refusal
+
+
+PAY_TRANSFER, RECORD_TRANSFER = "pay_transfer", "record_transfer"
+
+
+@_rule(PAY_TRANSFER)
+def _pay_transfer(session: Session, actor: Actor, case: Case) -> Refusal:
+    """Marking a family's transfer paid: a supervisor (Jefe/a de Unidad) of its territory."""
+    refusal = unseen_case(actor, case)
+    if refusal is None and not supervises(actor, case.territory_id):
+        refusal = not_allowed(actor, PAY_TRANSFER, "only a supervisor of its territory may "
+                              "mark a transfer paid", code="policy.pay_not_allowed",
+                              case=case.id)
+    return refusal
+
+
+@_rule(RECORD_TRANSFER)
+def _record_transfer(session: Session, actor: Actor, case: Case) -> Refusal:
+    """Recording a check-up proof or an achievement: the case's caseworker or a supervisor
+    of its territory."""
+    refusal = unseen_case(actor, case)
+    if refusal is None and actor.id != case.caseworker and not supervises(actor,
+                                                                          case.territory_id):
+        refusal = not_allowed(actor, RECORD_TRANSFER, "only the case's caseworker or a "
+                              "supervisor of its territory may",
+                              code="policy.record_transfer_not_allowed", case=case.id)
+    return refusal

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import FieldError, InvalidProcess, ProcessProblem
+from . import transfers
 
 SETTINGS_FILE = "settings.toml"
 DAY_KINDS = {"habiles": "días hábiles", "corridos": "días corridos"}
@@ -99,7 +100,7 @@ def settings_problems(raw: dict) -> list[FieldError]:
                 for k in REQUIRED if k not in programme]
     for key, table in raw.get("plazos", {}).items():
         problems += rule_problems(key, table)
-    return problems
+    return problems + transfers.problems(raw)
 
 
 def rule_problems(key: str, table: dict) -> list[FieldError]:

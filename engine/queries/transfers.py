@@ -1,0 +1,61 @@
+"""A family's money transfers as the case file shows them (engine.commands.transfers keeps
+them): every month's transfers with their status, the totals, and what the reader may do."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import policy
+from ..commands.cases import visible_case
+from ..core.actors import Actor
+from ..definitions import catalog
+from ..persistence.models import TRANSFER_DUE, TRANSFER_SCHEDULED, Case, Transfer
+from ..programmes import transfers as rules
+
+STATUSES = ("scheduled", "due", "paid", "withheld", "cancelled")
+
+
+@dataclass
+class FamilyTransfers:
+    """The transfers of one case, in month order, with their names and totals."""
+
+    case: Case
+    rows: list[Transfer]
+    titles: dict[str, str]
+    achievements: dict[str, int]  # what each achievement pays (none: none configured)
+    may_pay: bool = False
+    may_record: bool = False
+    totals: dict[str, dict[str, int]] = field(default_factory=dict)  # status → count, amount
+
+    def payable(self, row: Transfer) -> bool:
+        """Whether the reader may mark ``row`` paid now."""
+        return self.may_pay and row.status == TRANSFER_DUE
+
+    def provable(self, row: Transfer) -> bool:
+        """Whether the reader may record ``row``'s Control Niño Sano proof now."""
+        return (self.may_record and row.kind == rules.HEALTH_CHECK
+                and row.status == TRANSFER_SCHEDULED and row.proof_at is None)
+
+
+def family_transfers(session: Session, case_id: int, actor: Actor) -> FamilyTransfers:
+    """The transfers of case ``case_id`` for ``actor`` (:class:`NotFound` unless they may
+    see the case)."""
+    case = visible_case(session, case_id, actor)
+    rows = list(session.scalars(select(Transfer).where(Transfer.case_id == case.id)
+                                .order_by(Transfer.period, Transfer.kind, Transfer.id)))
+    values = _settings_values(case)
+    found = FamilyTransfers(
+        case, rows, {kind: rules.title(values, kind) for kind in rules.KINDS},
+        {a: rules.achievement_amount(values, a) for a in rules.ACHIEVEMENTS
+         if rules.achievement_amount(values, a)},
+        may_pay=policy.may(session, actor, policy.PAY_TRANSFER, case),
+        may_record=policy.may(session, actor, policy.RECORD_TRANSFER, case))
+    for status in STATUSES:
+        chosen = [r for r in rows if r.status == status]
+        found.totals[status] = {"count": len(chosen), "amount": sum(r.amount for r in chosen)}
+    return found
+
+
+def _settings_values(case: Case) -> dict:
+    return catalog.settings_of(case.programme).values

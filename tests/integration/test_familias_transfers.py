@@ -1,0 +1,136 @@
+"""Programa Familias money transfers over the 24 months, moved by the clock.
+
+Hand-computed for Antofagasta (Chile) from the entry on Monday 30 March 2026
+(tests/integration/transfers_driver.py): month k starts on the 30th k − 1 months later, on
+28 February 2027 and 29 February 2028 in February; the Bono de Protección steps down at
+months 7, 13 and 19; the Control Niño Sano proof is due 10 working days after each month's
+start, with a reminder 3 working days before.
+"""
+
+from datetime import date
+
+import pytest
+
+import engine
+from engine import unit_of_work
+from engine.core.errors import Conflict, NotAllowed
+from tests.conftest import ROOT
+from tests.integration.familias_driver import local_day
+from tests.integration.transfers_driver import (
+    BASE,
+    ENTRY,
+    PER_CHILD,
+    PROTECTION_STEPS,
+    TransferFamily,
+)
+from web.demo_data import diagnostico, plan, seguimiento
+
+MONTH_STARTS = [date(2026, m, 30) for m in range(3, 13)] + [
+    date(2027, 1, 30), date(2027, 2, 28)] + [date(2027, m, 30) for m in range(3, 13)] + [
+    date(2028, 1, 30), date(2028, 2, 29)]
+
+
+@pytest.fixture
+def family(session, real_forms, territories, caseworker, supervisor):
+    with unit_of_work(session):
+        engine.deploy_folder(session, ROOT / "processes" / "familias", real_forms, "manager")
+    case = TransferFamily(session, real_forms, caseworker, supervisor)
+    yield case
+    case.close()
+
+
+def prove_each_month_but(skipped: int):
+    """The AFI records each month's check-ups on its first morning, except month ``skipped``."""
+    def habit(f: TransferFamily) -> None:
+        for row in f.transfers("control_nino_sano"):
+            if (row.status == "scheduled" and row.period != skipped
+                    and local_day(row.period_start) <= f.today):
+                f.prove(row)
+    return habit
+
+
+def test_the_24_months_of_transfers_fall_due_on_their_days_with_the_steps_of_the_bono(family):
+    f = family
+    f.enter()
+    first = f.transfers()
+    assert [(r.kind, r.period, r.status) for r in first if r.period == 1] == [
+        ("proteccion", 1, "due"), ("base", 1, "due"), ("control_nino_sano", 1, "scheduled")]
+    assert len(first) == 72  # 24 months × (protección, base, control niño sano)
+    f.wait_until(date(2028, 3, 5), prove_each_month_but(2))
+
+    protection = f.transfers("proteccion")
+    assert [local_day(r.due_at) for r in protection] == MONTH_STARTS
+    assert [r.step for r in protection] == [1] * 6 + [2] * 6 + [3] * 6 + [4] * 6
+    assert [r.amount for r in protection] == [a for a in PROTECTION_STEPS for _ in range(6)]
+    assert sum(r.amount for r in protection) == 340_800
+    assert {r.status for r in protection} == {"due"}
+
+    base = f.transfers("base")
+    assert [(r.amount, local_day(r.due_at)) for r in base] == [
+        (BASE, day) for day in MONTH_STARTS]
+
+    health = f.transfers("control_nino_sano")
+    # Sofía turns 6 on 15 September 2026: two children in months 1–6, one from month 7
+    assert [r.beneficiaries for r in health] == [2] * 6 + [1] * 18
+    assert [r.amount for r in health] == [2 * PER_CHILD] * 6 + [PER_CHILD] * 18
+    assert [(r.period, r.status, r.reason) for r in health if r.status != "due"] == [
+        (2, "withheld", "transfer.no_health_check_proof")]
+
+    f.pay(protection[0])
+    paid = f.transfers("proteccion")[0]
+    assert (paid.status, paid.paid_by, local_day(paid.paid_at)) == (
+        "paid", f.supervisor.id, date(2028, 3, 5))
+    assert f.refreshed_case().status == "open"
+
+
+def test_a_missing_check_up_proof_is_reminded_then_withheld_and_escalated_past_may_day(family):
+    """Month 2 starts Thursday 30 April 2026; 1 May is Día del Trabajo, so the 10 working
+    days end on Friday 15 May (not Thursday 14): reminder Tuesday 12 May at 08:00, the
+    transfer withheld and the case escalated at 00:00 on Saturday 16 May."""
+    f = family
+    f.enter()
+    f.wait_until(date(2026, 5, 20), prove_each_month_but(2))
+    alarms = [e for e in f.events("reminder", "escalation") if "transfer" in e.data]
+    assert [(e.kind, e.code, local_day(e.at)) for e in alarms] == [
+        ("reminder", "event.transfer_proof_reminder", date(2026, 5, 12)),
+        ("escalation", "event.transfer_proof_escalation", date(2026, 5, 16)),
+    ]
+    reminder, escalation = alarms
+    assert reminder.data["to"] == f.caseworker.id and reminder.params["day"] == "2026-05-15"
+    assert escalation.data["escalate_to"] == "supervisor"
+    withheld = [r for r in f.transfers("control_nino_sano") if r.period == 2][0]
+    assert (withheld.status, withheld.reason) == ("withheld", "transfer.no_health_check_proof")
+    assert [e.params["period"] for e in f.events("transfer_withheld")] == [2]
+    with pytest.raises(Conflict) as late:
+        f.prove(withheld)
+    assert late.value.code == "transfer.proof_closed"
+    with pytest.raises(Conflict) as not_due:
+        f.pay(withheld)
+    assert not_due.value.code == "transfer.not_due"
+
+
+def test_the_gestor_familiars_monthly_report_proves_the_month_and_only_supervisors_pay(family):
+    f = family
+    f.enter()
+    f.wait_until(date(2026, 5, 10))
+    f.complete("diagnostico", diagnostico(f.today))
+    f.wait_until(date(2026, 6, 1))
+    f.complete("plan", plan(f.today))
+    f.wait_until(date(2026, 7, 2))  # the first monthly report opened on 30 June (month 4)
+    f.complete("seguimiento", seguimiento(f.today))
+    month4 = [r for r in f.transfers("control_nino_sano") if r.period == 4][0]
+    assert (month4.status, month4.proof_by, local_day(month4.proof_at)) == (
+        "due", f.supervisor.id, date(2026, 7, 2))
+    with pytest.raises(NotAllowed) as refused:
+        f.pay(month4, by=f.caseworker)
+    assert refused.value.code == "policy.pay_not_allowed"
+    f.pay(month4)
+    with pytest.raises(Conflict) as twice:
+        f.pay(month4)
+    assert twice.value.code == "transfer.already_paid"
+
+
+def test_no_income_recorded_schedules_no_bono_base(family):
+    family.enter(income=None)
+    assert {r.kind for r in family.transfers()} == {"proteccion", "control_nino_sano"}
+    assert local_day(family.transfers("proteccion")[0].due_at) == ENTRY
