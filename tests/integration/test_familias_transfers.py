@@ -13,7 +13,8 @@ import pytest
 
 import engine
 from engine import unit_of_work
-from engine.core.errors import Conflict, NotAllowed
+from engine.core.errors import Conflict, InvalidInput, NotAllowed
+from engine.reports import build_report
 from tests.conftest import ROOT
 from tests.integration.familias_driver import local_day
 from tests.integration.transfers_driver import (
@@ -134,3 +135,71 @@ def test_no_income_recorded_schedules_no_bono_base(family):
     family.enter(income=None)
     assert {r.kind for r in family.transfers()} == {"proteccion", "control_nino_sano"}
     assert local_day(family.transfers("proteccion")[0].due_at) == ENTRY
+
+
+def test_the_report_counts_transfers_paid_due_and_withheld_by_kind(family, session,
+                                                                   territories):
+    """By 1 June 2026 months 1–3 have begun (30 March, 30 April, 30 May). The AFI proved
+    months 1 and 3 (month 2 withheld); the Jefe/a paid the Bono de Protección of months 1–2,
+    the Bono Base of month 1 and Pedro's formalización laboral ($200.000)."""
+    f = family
+    f.enter()
+    f.wait_until(date(2026, 6, 1), prove_each_month_but(2))
+    protection, base = f.transfers("proteccion"), f.transfers("base")
+    for row in (protection[0], protection[1], base[0]):
+        f.pay(row)
+    with unit_of_work(session):
+        bonus = engine.record_achievement(session, f.case.id, "formalizacion_laboral", 1,
+                                          f.caseworker)
+    assert (bonus.status, bonus.amount, bonus.period) == ("due", 200_000, 3)
+    f.pay(bonus)
+    report = build_report(session, "familias", [territories["antofagasta"].id])
+    shown = {fig.key: (fig.value, fig.detail) for fig in report.figures}
+    assert {k: v for k, v in shown.items() if k.startswith("transferencias")} == {
+        # paid: 2 × $22.000 + $170.000 + $200.000; due: $22.000 + 2 × $170.000 + 2 × $14.000
+        "transferencias_pagadas": (4, "$414.000 pagados de $804.000 devengados"),
+        "transferencias_por_pagar": (5, "$390.000 a 1 familia"),
+        "transferencias_retenidas": (1, "$14.000 sin acreditación del Control Niño Sano"),
+    }
+    assert report.breakdown("transferencias").rows == (
+        ("Bono de Protección", 1, 2, 0, 44_000), ("Bono Base Familiar", 2, 1, 0, 170_000),
+        ("Bono Control Niño Sano", 2, 0, 1, 0), ("Transferencias por logros", 0, 1, 0, 200_000))
+    row = report.rows[0]
+    assert [row[c] for c in ("transferencias_pagadas", "monto_pagado",
+                             "transferencias_por_pagar", "monto_por_pagar",
+                             "transferencias_retenidas")] == [4, 414_000, 5, 390_000, 1]
+
+
+def test_an_achievement_is_paid_once_per_member_and_bad_choices_change_nothing(family,
+                                                                                session):
+    f = family
+    f.enter()
+    for achievement, member in (("premio_mayor", 1), ("egreso_ensenanza_media", 9),
+                                ("egreso_ensenanza_media", "1")):
+        with pytest.raises(InvalidInput) as bad, unit_of_work(session):
+            engine.record_achievement(session, f.case.id, achievement, member, f.caseworker)
+        assert {e.field for e in bad.value.errors} <= {"achievement", "member"}
+    with unit_of_work(session):
+        engine.record_achievement(session, f.case.id, "egreso_ensenanza_media", 2, f.caseworker)
+    with pytest.raises(Conflict) as twice, unit_of_work(session):
+        engine.record_achievement(session, f.case.id, "egreso_ensenanza_media", 2, f.caseworker)
+    assert twice.value.code == "transfer.achievement_recorded"
+    assert [(r.amount, r.detail) for r in f.transfers("logros")] == [
+        (50_000, "egreso_ensenanza_media:2")]
+
+
+def test_a_withdrawal_cancels_the_months_not_begun(family, session):
+    f = family
+    f.enter()
+    f.wait_until(date(2026, 5, 5))  # months 1 and 2 have begun
+    with unit_of_work(session):
+        engine.perform_act(session, f.forms, f.case.id, "desistimiento",
+                           {"fecha": f.today.isoformat(), "motivo": "decision_familia",
+                            "detalle": "Se muda con familiares"}, f.caseworker)
+    rows = f.transfers("proteccion")
+    assert [r.status for r in rows] == ["due", "due"] + ["cancelled"] * 22
+    # protección and base of months 3–24; the Control Niño Sano of months 2–24 (month 1's,
+    # unproven, was withheld on 15 April: 10 working days from 30 March, Good Friday crossed)
+    assert f.events("transfers_cancelled")[0].params == {"count": 22 + 22 + 23}
+    health = f.transfers("control_nino_sano")
+    assert (health[0].status, local_day(health[0].proof_due)) == ("withheld", date(2026, 4, 15))
