@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from .. import policy
-from ..core import clock
+from ..core import clock, inputs
 from ..core.actors import SYSTEM, Actor
 from ..core.errors import Conflict, FieldError, InvalidInput, NotFound
 from ..definitions import versions
@@ -254,11 +254,12 @@ def _prove(session: Session, case: Case, row: Transfer, actor: Actor, at: dateti
 
 @uow.command
 def record_proof(session: Session, transfer_id: int, actor: Actor,
-                 now: datetime | None = None) -> Transfer:
+                 now: datetime | None = None, case_id: int | None = None) -> Transfer:
     """The AFI (or a supervisor) records this month's Control Niño Sano proof from the case
-    file: the month's conditional transfer becomes due."""
+    file: the month's conditional transfer becomes due. With ``case_id``, a transfer of
+    another case is :class:`NotFound`."""
     with clock.frozen_at(now) as moment:
-        row, case = _locked(session, transfer_id, actor, policy.RECORD_TRANSFER)
+        row, case = _locked(session, transfer_id, actor, policy.RECORD_TRANSFER, case_id)
         if row.kind != rules.HEALTH_CHECK:
             raise Conflict("only a conditional transfer takes a proof",
                            code="transfer.no_proof_needed", transfer=row.id)
@@ -274,10 +275,11 @@ def record_proof(session: Session, transfer_id: int, actor: Actor,
 
 @uow.command
 def mark_paid(session: Session, transfer_id: int, actor: Actor,
-              now: datetime | None = None) -> Transfer:
-    """The Jefe/a de Unidad marks a due transfer paid (who and when are kept)."""
+              now: datetime | None = None, case_id: int | None = None) -> Transfer:
+    """The Jefe/a de Unidad marks a due transfer paid (who and when are kept). With
+    ``case_id``, a transfer of another case is :class:`NotFound`."""
     with clock.frozen_at(now) as moment:
-        row, case = _locked(session, transfer_id, actor, policy.PAY_TRANSFER)
+        row, case = _locked(session, transfer_id, actor, policy.PAY_TRANSFER, case_id)
         if row.status == TRANSFER_PAID:
             raise Conflict(f"transfer {row.id} was paid", code="transfer.already_paid",
                            transfer=row.id, by=row.paid_by, at=row.paid_at.isoformat())
@@ -352,12 +354,13 @@ def _entry(session: Session, case_id: int) -> date | None:
     return calendar_of(case).local_date(start)
 
 
-def _locked(session: Session, transfer_id, actor: Actor, action: str) -> tuple[Transfer, Case]:
+def _locked(session: Session, transfer_id, actor: Actor, action: str,
+            case_id: int | None) -> tuple[Transfer, Case]:
     row = None
-    if isinstance(transfer_id, int) and not isinstance(transfer_id, bool):
+    if inputs.is_database_id(transfer_id):
         row = session.scalars(select(Transfer).where(Transfer.id == transfer_id)
                               .with_for_update()).first()
-    if row is None:
+    if row is None or case_id not in (None, row.case_id):
         raise NotFound(f"no transfer {transfer_id}", code="transfer.not_found",
                        transfer=str(transfer_id)[:40])
     case = session.get(Case, row.case_id)

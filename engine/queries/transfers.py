@@ -2,12 +2,14 @@
 them): every month's transfers with their status, the totals, and what the reader may do."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import policy
 from ..commands.cases import visible_case
+from ..core import clock
 from ..core.actors import Actor
 from ..definitions import catalog
 from ..persistence.models import TRANSFER_DUE, TRANSFER_SCHEDULED, Case, Transfer
@@ -26,6 +28,7 @@ class FamilyTransfers:
     achievements: dict[str, int]  # what each achievement pays (none: none configured)
     may_pay: bool = False
     may_record: bool = False
+    now: datetime | None = None
     totals: dict[str, dict[str, int]] = field(default_factory=dict)  # status → count, amount
 
     def payable(self, row: Transfer) -> bool:
@@ -35,7 +38,8 @@ class FamilyTransfers:
     def provable(self, row: Transfer) -> bool:
         """Whether the reader may record ``row``'s Control Niño Sano proof now."""
         return (self.may_record and row.kind == rules.HEALTH_CHECK
-                and row.status == TRANSFER_SCHEDULED and row.proof_at is None)
+                and row.status == TRANSFER_SCHEDULED and row.proof_at is None
+                and self.now is not None and row.period_start <= self.now)
 
 
 def family_transfers(session: Session, case_id: int, actor: Actor) -> FamilyTransfers:
@@ -50,7 +54,7 @@ def family_transfers(session: Session, case_id: int, actor: Actor) -> FamilyTran
         {a: rules.achievement_amount(values, a) for a in rules.ACHIEVEMENTS
          if rules.achievement_amount(values, a)},
         may_pay=policy.may(session, actor, policy.PAY_TRANSFER, case),
-        may_record=policy.may(session, actor, policy.RECORD_TRANSFER, case))
+        may_record=policy.may(session, actor, policy.RECORD_TRANSFER, case), now=clock.now())
     for status in STATUSES:
         chosen = [r for r in rows if r.status == status]
         found.totals[status] = {"count": len(chosen), "amount": sum(r.amount for r in chosen)}
@@ -59,3 +63,8 @@ def family_transfers(session: Session, case_id: int, actor: Actor) -> FamilyTran
 
 def _settings_values(case: Case) -> dict:
     return catalog.settings_of(case.programme).values
+
+
+def has_transfers(session: Session, case: Case) -> bool:
+    """Whether ``case``'s programme pays transfers (its settings have ``[transferencias]``)."""
+    return bool(rules.table(catalog.settings_of(case.programme).values))
