@@ -142,7 +142,7 @@ def problems(values: dict) -> list[FieldError]:
                         "meses_por_tramo", MAX_MONTHS, minimum=1)
         amounts = protection.get("montos")
         if not isinstance(amounts, list) or not amounts:
-            found.append(FieldError("transferencias.proteccion.montos", "amounts",
+            found.append(FieldError("transferencias.proteccion.montos", "amount",
                                     "transferencias.proteccion.montos must list one amount "
                                     "per step"))
         else:

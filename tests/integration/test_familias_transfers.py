@@ -203,3 +203,27 @@ def test_a_withdrawal_cancels_the_months_not_begun(family, session):
     assert f.events("transfers_cancelled")[0].params == {"count": 22 + 22 + 23}
     health = f.transfers("control_nino_sano")
     assert (health[0].status, local_day(health[0].proof_due)) == ("withheld", date(2026, 4, 15))
+
+
+def test_a_manager_changes_the_amounts_for_families_entering_afterwards(family, session,
+                                                                        manager):
+    """A family already scheduled keeps its amounts, like a deadline already waiting."""
+    f = family
+    f.enter()
+    with unit_of_work(session):
+        engine.update_settings(session, "familias",
+                               {"transferencias.proteccion.montos": [25_000, 19_000, 13_000,
+                                                                     7_000]}, manager)
+    for bad in ({"transferencias.proteccion.montos": [25_000, -1, 0, 0]},
+                {"transferencias.control_nino_sano.monto_por_nino": "siete mil"},
+                {"transferencias.proteccion.titulo": "Otro nombre"}):
+        with pytest.raises(engine.InvalidSettings), unit_of_work(session):
+            engine.update_settings(session, "familias", bad, manager)
+    assert f.transfers("proteccion")[0].amount == PROTECTION_STEPS[0]
+    f.close()
+    second = TransferFamily(session, f.forms, f.caseworker, f.supervisor)
+    try:
+        second.enter()
+        assert [r.amount for r in second.transfers("proteccion")][5:7] == [25_000, 19_000]
+    finally:
+        second.close()
