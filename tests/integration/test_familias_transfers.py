@@ -10,10 +10,12 @@ start, with a reminder 3 working days before.
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 import engine
 from engine import unit_of_work
 from engine.core.errors import Conflict, InvalidInput, NotAllowed
+from engine.persistence.models import Event
 from engine.reports import build_report
 from tests.conftest import ROOT
 from tests.integration.familias_driver import local_day
@@ -24,7 +26,10 @@ from tests.integration.transfers_driver import (
     PROTECTION_STEPS,
     TransferFamily,
 )
+from web.auth.models import User
 from web.demo_data import diagnostico, plan, seguimiento
+from web.notifications import delivery  # noqa: F401 - its handler notifies the people
+from web.notifications.models import Notification
 
 MONTH_STARTS = [date(2026, m, 30) for m in range(3, 13)] + [
     date(2027, 1, 30), date(2027, 2, 28)] + [date(2027, m, 30) for m in range(3, 13)] + [
@@ -108,6 +113,24 @@ def test_a_missing_check_up_proof_is_reminded_then_withheld_and_escalated_past_m
     with pytest.raises(Conflict) as not_due:
         f.pay(withheld)
     assert not_due.value.code == "transfer.not_due"
+
+
+def test_the_afi_hears_of_the_missing_proof_and_the_supervisors_of_its_escalation(family,
+                                                                                 session):
+    f = family
+    here = f.refreshed_case().territory
+    session.add_all([User(username=name, full_name=name, roles=role, password_hash="-",
+                          territories=[here])
+                     for name, role in (("ana", "caseworker"), ("jorge", "supervisor"),
+                                        ("ines", "supervisor"))])
+    session.commit()
+    f.enter()
+    f.wait_until(date(2026, 5, 20), prove_each_month_but(2))
+    told = session.scalars(select(Notification).join(Event).where(
+        Event.code.like("event.transfer_proof_%")).order_by(Notification.id))
+    assert sorted((n.username, n.kind, local_day(n.created_at)) for n in told) == [
+        ("ana", "escalation", date(2026, 5, 16)), ("ana", "reminder", date(2026, 5, 12)),
+        ("ines", "escalation", date(2026, 5, 16)), ("jorge", "escalation", date(2026, 5, 16))]
 
 
 def test_the_gestor_familiars_monthly_report_proves_the_month_and_only_supervisors_pay(family):
