@@ -31,6 +31,20 @@ class FamilyTransfers:
     now: datetime | None = None
     totals: dict[str, dict[str, int]] = field(default_factory=dict)  # status → count, amount
 
+    @property
+    def begun(self) -> list[Transfer]:
+        """The transfers of the months begun (whatever became of them)."""
+        return [r for r in self.rows if not self._later(r)]
+
+    @property
+    def later(self) -> list[Transfer]:
+        """The transfers scheduled for months still to come."""
+        return [r for r in self.rows if self._later(r)]
+
+    def _later(self, row: Transfer) -> bool:
+        return (row.status == TRANSFER_SCHEDULED and self.now is not None
+                and row.period_start > self.now)
+
     def payable(self, row: Transfer) -> bool:
         """Whether the reader may mark ``row`` paid now."""
         return self.may_pay and row.status == TRANSFER_DUE
@@ -46,8 +60,8 @@ def family_transfers(session: Session, case_id: int, actor: Actor) -> FamilyTran
     """The transfers of case ``case_id`` for ``actor`` (:class:`NotFound` unless they may
     see the case)."""
     case = visible_case(session, case_id, actor)
-    rows = list(session.scalars(select(Transfer).where(Transfer.case_id == case.id)
-                                .order_by(Transfer.period, Transfer.kind, Transfer.id)))
+    rows = sorted(session.scalars(select(Transfer).where(Transfer.case_id == case.id)),
+                  key=lambda r: (r.period, rules.KINDS.index(r.kind), r.id))
     values = _settings_values(case)
     found = FamilyTransfers(
         case, rows, {kind: rules.title(values, kind) for kind in rules.KINDS},
