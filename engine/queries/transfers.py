@@ -79,6 +79,31 @@ def _settings_values(case: Case) -> dict:
     return catalog.settings_of(case.programme).values
 
 
+def title_of(case: Case, kind: str) -> str:
+    """What ``case``'s programme calls a kind of transfer (its settings' ``titulo``)."""
+    return rules.title(_settings_values(case), kind)
+
+
 def has_transfers(session: Session, case: Case) -> bool:
     """Whether ``case``'s programme pays transfers (its settings have ``[transferencias]``)."""
     return bool(rules.table(catalog.settings_of(case.programme).values))
+
+
+@dataclass(frozen=True)
+class DueTransfer:
+    """A transfer waiting to be paid, with its family, for the Jefe/a's list."""
+
+    transfer: Transfer
+    case: Case
+    payable: bool
+
+
+def due_transfers(session: Session, actor: Actor, limit: int = 500) -> list[DueTransfer]:
+    """Every transfer due in the territories ``actor`` supervises, the longest waiting first
+    (supervisors, managers and administrators: ``supervise``)."""
+    query = (select(Transfer, Case).join(Case, Case.id == Transfer.case_id)
+             .where(Transfer.status == TRANSFER_DUE)
+             .order_by(Transfer.due_at, Transfer.id).limit(limit))
+    query = policy.visible(actor, query, Transfer.territory_id, action=policy.SUPERVISE)
+    return [DueTransfer(row, case, policy.may(session, actor, policy.PAY_TRANSFER, case))
+            for row, case in session.execute(query)]

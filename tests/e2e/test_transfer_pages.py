@@ -95,3 +95,20 @@ def test_other_cases_colleagues_and_hostile_addresses_are_refused(as_person, ent
     pedro = as_person("pedro")
     assert pedro.post(f"/cases/{case_id}/transfers/{bono.id}/paid",
                       token_from=f"/cases/{case_id}/transfers").status_code == 403
+
+
+def test_the_jefe_pays_from_the_list_of_every_transfer_due(as_person, entered, web_app):
+    case_id, _ = entered
+    jorge = as_person("jorge")
+    html = jorge.get("/cases/transfers/due").get_data(as_text=True)
+    assert "2 transferencias por pagar · $192.000" in html  # month 1: $22.000 + $170.000
+    assert "Soto Rojas" in html and html.count("Marcar pagado") == 2
+    bono = transfer(web_app, case_id, "proteccion")
+    answer = jorge.post(f"/cases/{case_id}/transfers/{bono.id}/paid",
+                        {"back": "due"}, token_from="/cases/transfers/due")
+    assert (answer.status_code, answer.headers["Location"]) == (303, "/cases/transfers/due")
+    assert "1 transferencia por pagar · $170.000" in jorge.get(
+        "/cases/transfers/due").get_data(as_text=True)
+    assert as_person("ana").get("/cases/transfers/due").status_code == 403
+    elsewhere = as_person("marco").get("/cases/transfers/due")  # Somma Lombardo's supervisor
+    assert "Non ci sono trasferimenti da pagare" in elsewhere.get_data(as_text=True)

@@ -16,7 +16,7 @@ from engine import unit_of_work
 from engine.core.errors import InvalidInput
 from engine.queries import transfers as transfer_queries
 
-from ..access import actor
+from ..access import actor, require
 from ..extensions import db
 from ..field_errors import translated
 from ..messages import ACHIEVEMENTS, TRANSFER_STATUS, pesos, word, word_error
@@ -59,6 +59,12 @@ def achievement_of(row, case) -> str:
 
 
 @bp.app_template_global()
+def transfer_title(case, kind: str) -> str:
+    """A kind of transfer as the case's programme names it (``Bono de Protección``)."""
+    return transfer_queries.title_of(case, kind)
+
+
+@bp.app_template_global()
 def has_transfers(case) -> bool:
     """Whether the case file links to the family's transfers (its programme has them)."""
     return transfer_queries.has_transfers(db.session, case)
@@ -69,6 +75,17 @@ def _page(case_id: int, status: int = 200, refusal: str | None = None,
     found = transfer_queries.family_transfers(db.session, case_id, actor())
     return render_template("cases/transfers.html", found=found, case=found.case,
                            refusal=refusal, errors=errors or {}), status
+
+
+@bp.route("/transfers/due")
+@login_required
+def due_transfers():
+    """Every transfer due in the person's territories, the longest waiting first, each with
+    its "marcar pagado" for the Jefe/a."""
+    require(engine.policy.SUPERVISE)
+    rows = transfer_queries.due_transfers(db.session, actor())
+    return render_template("cases/transfers_due.html", rows=rows,
+                           total=sum(r.transfer.amount for r in rows))
 
 
 @bp.route("/<id:case_id>/transfers")
@@ -87,6 +104,8 @@ def _act(case_id: int, command, done: str):
         return _page(case_id, 403 if isinstance(refused, engine.NotAllowed) else 409,
                      word_error(refused))
     flash(done, "success")
+    if request.form.get("back") == "due":  # one fixed place to go back to, never a URL
+        return redirect(url_for("cases.due_transfers"), 303)
     return redirect(url_for("cases.transfers", case_id=case_id), 303)
 
 
