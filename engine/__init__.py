@@ -25,9 +25,9 @@ from .commands.reviews import reviewed_row
 from .commands.routing import transfer_case
 from .commands.sweep import SweepResult, fire_due_timers
 from .commands.tasks import claim, complete, get_task, list_tasks, reassign, release
-from .commands.transfers import mark_paid as mark_transfer_paid
-from .commands.transfers import record_achievement
-from .commands.transfers import record_proof as record_transfer_proof
+from .commands.transfer_actions import mark_paid as mark_transfer_paid
+from .commands.transfer_actions import record_achievement
+from .commands.transfer_actions import record_proof as record_transfer_proof
 from .core.actors import SYSTEM, Actor
 from .core.errors import (
     AlreadyCompleted,

@@ -10,7 +10,8 @@ month on the case's clock, paid by the Jefe/a de Unidad, withheld with their rea
   when it passes without proof the month's transfer is withheld and the case escalated to
   whom ``escala_a`` names — reminder and escalation as for any other deadline.
 - The proof comes from a user task with property ``transferProof`` naming its yes/no field
-  (the Gestor Familiar's monthly report), or from the case file (:func:`record_proof`).
+  (the Gestor Familiar's monthly report), or from the case file; proofs, achievements and
+  payments are people's commands (engine.commands.transfer_actions).
 - A case that closes cancels what was still scheduled.
 
 Commands run inside the caller's unit of work and never commit.
@@ -24,16 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from .. import policy
-from ..core import clock, inputs
-from ..core.actors import SYSTEM, Actor
-from ..core.errors import Conflict, FieldError, InvalidInput, NotFound
+from ..core import clock
+from ..core.actors import SYSTEM
 from ..definitions import versions
-from ..persistence import audit, uow
+from ..persistence import audit
 from ..persistence.models import (
     TRANSFER_CANCELLED,
     TRANSFER_DUE,
-    TRANSFER_PAID,
     TRANSFER_SCHEDULED,
     TRANSFER_WITHHELD,
     Case,
@@ -145,13 +143,14 @@ def _settle_case(session: Session, case: Case, moment: datetime) -> int:
     query = (select(Transfer).where(Transfer.case_id == case.id, Transfer.next_at <= moment)
              .order_by(Transfer.next_at, Transfer.id).with_for_update(skip_locked=True))
     rows = list(session.scalars(query))
-    settings = _settings(session, case) if rows else None
+    settings = settings_of(session, case) if rows else None
     for row in rows:
         _settle(session, case, settings, row, moment)
     return len(rows)
 
 
-def _settings(session: Session, case: Case) -> ProgrammeSettings:
+def settings_of(session: Session, case: Case) -> ProgrammeSettings:
+    """The settings ``case``'s process version reads."""
     definition_id = session.scalar(select(ProcessInstance.definition_id)
                                    .where(ProcessInstance.case_id == case.id))
     return versions.settings_for(session, case.programme, definition_id)
@@ -163,16 +162,17 @@ def _settle(session: Session, case: Case, settings: ProgrammeSettings, row: Tran
     if row.status != TRANSFER_SCHEDULED:
         return
     if row.kind != rules.HEALTH_CHECK or row.proof_at is not None:
-        _make_due(session, case, settings, row, when)
+        make_due(session, case, settings, row, when)
     elif row.proof_due is None or moment < row.proof_due:
         _remind(session, case, settings, row, when)
     else:
         _withhold(session, case, settings, row)
 
 
-def _make_due(session: Session, case: Case, settings, row: Transfer, at: datetime) -> None:
+def make_due(session: Session, case: Case, settings, row: Transfer, at: datetime) -> None:
+    """``row`` is due from ``at``: the Jefe/a may mark it paid."""
     row.status, row.due_at = TRANSFER_DUE, at
-    _record(session, case, settings, row, "transfer_due", at)
+    record(session, case, settings, row, "transfer_due", at)
 
 
 def _remind(session: Session, case: Case, settings, row: Transfer, at: datetime) -> None:
@@ -214,161 +214,12 @@ def _params(settings, row: Transfer) -> dict:
             "amount": row.amount}
 
 
-def _record(session: Session, case: Case, settings, row: Transfer, kind: str, at: datetime,
+def record(session: Session, case: Case, settings, row: Transfer, kind: str, at: datetime,
             actor: str = SYSTEM.id, **extra) -> None:
     params = _params(settings, row) | extra
     audit.record(session, case.id, kind, actor, at,
                  title=f"{params['transfer']} — mes {row.period}: ${row.amount}",
                  data={"transfer": row.id}, code=f"event.{kind}", params=params)
-
-
-# -- proofs, achievements, payments ----------------------------------------------------------
-
-def proof_from_task(session: Session, case: Case, task, actor: Actor, at: datetime) -> bool:
-    """A completed step whose ``transferProof`` field says yes proves this month's check-ups."""
-    field = runtime.properties(task).get(PROOF_PROPERTY)
-    if not field or task.data.get(field) is not True:
-        return False
-    row = _current_health_row(session, case, at)
-    if row is None or row.status != TRANSFER_SCHEDULED:
-        return False
-    _prove(session, case, row, actor, at)
-    return True
-
-
-def _current_health_row(session: Session, case: Case, at: datetime) -> Transfer | None:
-    query = (select(Transfer).where(Transfer.case_id == case.id,
-                                    Transfer.kind == rules.HEALTH_CHECK,
-                                    Transfer.period_start <= at)
-             .order_by(Transfer.period.desc()).limit(1).with_for_update())
-    return session.scalars(query).first()
-
-
-def _prove(session: Session, case: Case, row: Transfer, actor: Actor, at: datetime) -> None:
-    row.proof_at, row.proof_by = at, actor.id
-    settings = _settings(session, case)
-    _record(session, case, settings, row, "transfer_proof", at, actor.id)
-    row.next_at = None
-    _make_due(session, case, settings, row, at)
-
-
-@uow.command
-def record_proof(session: Session, transfer_id: int, actor: Actor,
-                 now: datetime | None = None, case_id: int | None = None) -> Transfer:
-    """The AFI (or a supervisor) records this month's Control Niño Sano proof from the case
-    file: the month's conditional transfer becomes due. With ``case_id``, a transfer of
-    another case is :class:`NotFound`."""
-    with clock.frozen_at(now) as moment:
-        row, case = _locked(session, transfer_id, actor, policy.RECORD_TRANSFER, case_id)
-        if row.kind != rules.HEALTH_CHECK:
-            raise Conflict("only a conditional transfer takes a proof",
-                           code="transfer.no_proof_needed", transfer=row.id)
-        if row.period_start > moment:
-            raise Conflict("the month has not begun", code="transfer.period_not_started",
-                           transfer=row.id, period=row.period)
-        if row.status != TRANSFER_SCHEDULED:
-            raise Conflict(f"transfer {row.id} is {row.status}", code="transfer.proof_closed",
-                           transfer=row.id, period=row.period, status=row.status)
-        _prove(session, case, row, actor, moment)
-        return row
-
-
-@uow.command
-def mark_paid(session: Session, transfer_id: int, actor: Actor,
-              now: datetime | None = None, case_id: int | None = None) -> Transfer:
-    """The Jefe/a de Unidad marks a due transfer paid (who and when are kept). With
-    ``case_id``, a transfer of another case is :class:`NotFound`."""
-    with clock.frozen_at(now) as moment:
-        row, case = _locked(session, transfer_id, actor, policy.PAY_TRANSFER, case_id)
-        if row.status == TRANSFER_PAID:
-            raise Conflict(f"transfer {row.id} was paid", code="transfer.already_paid",
-                           transfer=row.id, by=row.paid_by, at=row.paid_at.isoformat())
-        if row.status != TRANSFER_DUE:
-            raise Conflict(f"transfer {row.id} is {row.status}", code="transfer.not_due",
-                           transfer=row.id, status=row.status)
-        row.status, row.paid_at, row.paid_by = TRANSFER_PAID, moment, actor.id
-        _record(session, case, _settings(session, case), row, "transfer_paid", moment,
-                actor.id)
-        return row
-
-
-@uow.command
-def record_achievement(session: Session, case_id: int, achievement: str, member: int,
-                       actor: Actor, now: datetime | None = None) -> Transfer:
-    """A member's achievement (``formalizacion_laboral``, ``egreso_ensenanza_media``) makes a
-    transfer por logro due, once per member and achievement."""
-    with clock.frozen_at(now) as moment:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise NotFound(f"no case {case_id}", code="case.not_found", case=case_id)
-        policy.require(session, actor, policy.RECORD_TRANSFER, case)
-        settings = _settings(session, case)
-        amount = rules.achievement_amount(settings.values, achievement)
-        members = case.household.members or []
-        errors = _achievement_errors(achievement, amount, member, members)
-        if errors:
-            raise InvalidInput("transfer_achievement", errors)
-        entry = _entry(session, case.id)
-        if entry is None:
-            raise Conflict("the family has no transfers", code="transfer.none_scheduled",
-                           case=case.id)
-        detail = f"{achievement}:{member}"
-        if session.scalar(select(Transfer.id).where(Transfer.case_id == case.id,
-                                                    Transfer.kind == rules.ACHIEVEMENT,
-                                                    Transfer.detail == detail)):
-            raise Conflict("achievement already recorded", code="transfer.achievement_recorded",
-                           name=members[member].get("name"), achievement=achievement)
-        calendar = calendar_of(case)
-        period = rules.period_of(entry, calendar.local_date(moment))
-        row = Transfer(case_id=case.id, household_id=case.household_id,
-                       programme_key=case.programme_key, territory_id=case.territory_id,
-                       kind=rules.ACHIEVEMENT, period=period, detail=detail,
-                       period_start=moment, amount=amount, beneficiaries=1,
-                       status=TRANSFER_SCHEDULED, created_at=moment)
-        session.add(row)
-        session.flush()
-        _record(session, case, settings, row, "transfer_achievement", moment, actor.id,
-                achievement=achievement, name=members[member].get("name"))
-        _make_due(session, case, settings, row, moment)
-        return row
-
-
-def _achievement_errors(achievement: str, amount, member, members: list) -> list[FieldError]:
-    errors = []
-    if achievement not in rules.ACHIEVEMENTS or amount is None:
-        errors.append(FieldError("achievement", "enum", "choose one of the achievements",
-                                 list(rules.ACHIEVEMENTS)))
-    if not isinstance(member, int) or isinstance(member, bool) or not 0 <= member < len(members):
-        errors.append(FieldError("member", "unknown", "choose a member of the household"))
-    return errors
-
-
-def _entry(session: Session, case_id: int) -> date | None:
-    query = select(Transfer.period_start).where(Transfer.case_id == case_id,
-                                                Transfer.period == 1,
-                                                Transfer.kind != rules.ACHIEVEMENT).limit(1)
-    start = session.scalar(query)
-    if start is None:
-        return None
-    case = session.get(Case, case_id)
-    return calendar_of(case).local_date(start)
-
-
-def _locked(session: Session, transfer_id, actor: Actor, action: str,
-            case_id: int | None) -> tuple[Transfer, Case]:
-    row = None
-    if inputs.is_database_id(transfer_id):
-        row = session.scalars(select(Transfer).where(Transfer.id == transfer_id)
-                              .with_for_update()).first()
-    if row is None or case_id not in (None, row.case_id):
-        raise NotFound(f"no transfer {transfer_id}", code="transfer.not_found",
-                       transfer=str(transfer_id)[:40])
-    case = session.get(Case, row.case_id)
-    if not policy.may(session, actor, policy.SEE_CASE, case):
-        raise NotFound(f"no transfer {transfer_id}", code="transfer.not_found",
-                       transfer=str(transfer_id)[:40])
-    policy.require(session, actor, action, case)
-    return row, case
 
 
 def cancel_pending(session: Session, case: Case, at: datetime) -> int:

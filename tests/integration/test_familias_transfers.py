@@ -62,7 +62,15 @@ def test_the_24_months_of_transfers_fall_due_on_their_days_with_the_steps_of_the
     assert [(r.kind, r.period, r.status) for r in first if r.period == 1] == [
         ("proteccion", 1, "due"), ("base", 1, "due"), ("control_nino_sano", 1, "scheduled")]
     assert len(first) == 72  # 24 months × (protección, base, control niño sano)
-    f.wait_until(date(2028, 3, 5), prove_each_month_but(2))
+    habit = prove_each_month_but(2)
+    habit(f)
+    for day in MONTH_STARTS[1:12]:  # the AFI comes by on each month's first day
+        f.jump_to(day, habit)
+    f.jump_to(date(2027, 3, 29))  # the eve of month 13: its transfers wait for their day
+    assert [(r.status, r.step) for r in f.transfers("proteccion")][11:13] == [
+        ("due", 2), ("scheduled", 3)]
+    for day in [*MONTH_STARTS[12:], date(2028, 3, 5)]:
+        f.jump_to(day, habit)
 
     protection = f.transfers("proteccion")
     assert [local_day(r.due_at) for r in protection] == MONTH_STARTS

@@ -14,7 +14,8 @@ from sqlalchemy import select
 import engine
 from engine import unit_of_work
 from engine.persistence.models import Transfer
-from tests.integration.case_driver import DrivenCase
+from tests.entry import sweep
+from tests.integration.case_driver import DrivenCase, local_time
 from tests.integration.familias_driver import FamiliaCase
 from web.demo_data import contacto, ingreso
 
@@ -47,6 +48,15 @@ class TransferFamily(FamiliaCase):
         if income is not None:
             data["ingreso_autonomo_mensual"] = income
         self.complete("ingreso", data)
+
+    def jump_to(self, day: date, then=None) -> None:
+        """Sleep until 09:00 on ``day`` (nobody works meanwhile): one sweep catches up on
+        everything due since; then ``then(self)``."""
+        self.today = day
+        self.clock.move_to(local_time(day, self.zone))
+        sweep(self.session)
+        if then:
+            then(self)
 
     def transfers(self, kind: str | None = None) -> list[Transfer]:
         """The family's transfers (of ``kind``), in month order."""
