@@ -215,7 +215,8 @@ def _params(settings, row: Transfer) -> dict:
 
 
 def record(session: Session, case: Case, settings, row: Transfer, kind: str, at: datetime,
-            actor: str = SYSTEM.id, **extra) -> None:
+           actor: str = SYSTEM.id, **extra) -> None:
+    """Append what became of ``row`` to the case history (``event.<kind>``)."""
     params = _params(settings, row) | extra
     audit.record(session, case.id, kind, actor, at,
                  title=f"{params['transfer']} — mes {row.period}: ${row.amount}",
