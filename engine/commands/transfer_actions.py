@@ -8,7 +8,7 @@ work and never commit.
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import policy
@@ -41,11 +41,13 @@ def proof_from_task(session: Session, case: Case, task, actor: Actor, at: dateti
 
 
 def _current_health_row(session: Session, case: Case, at: datetime) -> Transfer | None:
-    query = (select(Transfer).where(Transfer.case_id == case.id,
-                                    Transfer.kind == rules.HEALTH_CHECK,
-                                    Transfer.period_start <= at)
-             .order_by(Transfer.period.desc()).limit(1).with_for_update())
-    return session.scalars(query).first()
+    """This month's conditional transfer, if the family has one this month."""
+    month = session.scalar(select(func.max(Transfer.period)).where(
+        Transfer.case_id == case.id, Transfer.kind != rules.ACHIEVEMENT,
+        Transfer.period_start <= at))
+    query = (select(Transfer).where(Transfer.case_id == case.id, Transfer.period == month,
+                                    Transfer.kind == rules.HEALTH_CHECK).with_for_update())
+    return session.scalars(query).first() if month else None
 
 
 def _prove(session: Session, case: Case, row: Transfer, actor: Actor, at: datetime) -> None:
