@@ -33,6 +33,9 @@ from .commands.reviews import reviewed_row
 from .commands.routing import transfer_case
 from .commands.sweep import SweepResult, fire_due_timers
 from .commands.tasks import claim, complete, get_task, list_tasks, reassign, release
+from .commands.transfer_actions import mark_paid as mark_transfer_paid
+from .commands.transfer_actions import record_achievement
+from .commands.transfer_actions import record_proof as record_transfer_proof
 from .core.actors import SYSTEM, Actor
 from .core.errors import (
     AlreadyCompleted,
@@ -72,7 +75,8 @@ __all__ = [
     "ProcessProblem", "ScriptFailure", "StartCase", "SweepResult", "UnsafeScript", "case_history",
     "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",
     "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
-    "update_settings", "visible_case", "configure_limits", "policy", "queries",
+    "update_settings", "visible_case", "mark_transfer_paid", "record_achievement",
+    "record_transfer_proof", "configure_limits", "policy", "queries",
     "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
     "handles", "events", "event_handlers", "check_sources",
     "Change", "Correction", "RecordedStep", "correct_step", "may_correct", "recorded_step",

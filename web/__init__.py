@@ -71,6 +71,7 @@ def _blueprints(app: Flask) -> None:
     from .cases import household as _household  # noqa: F401 - its routes are on cases
     from .cases import record as _case_record  # noqa: F401 - the case file's record parts
     from .cases import step_move as _step_move  # noqa: F401 - its routes are on cases
+    from .cases import transfers as _transfers  # noqa: F401 - its routes are on cases
     from .cases.views import bp as cases_bp
     from .dashboard.views import bp as dashboard_bp
     from .form_editor.views import bp as form_editor_bp

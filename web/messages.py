@@ -20,9 +20,9 @@ the Italian and English ``msgstr`` at the end of
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
-from flask_babel import format_datetime, gettext, ngettext
+from flask_babel import format_date, format_datetime, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from . import names
@@ -53,11 +53,36 @@ def _parts(value) -> str:
     return ", ".join(str(HOUSEHOLD_PARTS.get(p, p)) for p in parts)
 
 
+TRANSFER_STATUS = {"scheduled": _l("programada"), "due": _l("por pagar"),
+                   "paid": _l("pagada"), "withheld": _l("retenida"),
+                   "cancelled": _l("anulada")}
+ACHIEVEMENTS = {"formalizacion_laboral": _l("formalización laboral"),
+                "egreso_ensenanza_media": _l("egreso de enseñanza media")}
+
+
+def pesos(value) -> str:
+    """An amount in Chilean pesos as Chile writes it: ``$22.000``."""
+    try:
+        return "$" + f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _day(value) -> str:
+    try:
+        return format_date(date.fromisoformat(str(value)[:10]), "short")
+    except ValueError:
+        return str(value)
+
+
 FORMATS: dict[str, Callable[[object], str]] = {
     "at": _moment, "due": _moment, "parts": _parts,
     "role": lambda role: str(ROLE_NAMES.get(role, role)),
     "to": names.person_name, "by": names.person_name, "assignee": names.person_name,
     "from": names.person_name,  # a transfer's caseworker (a move's territory name reads as it is)
+    "amount": pesos, "day": _day, "entry": _day,
+    "status": lambda status: str(TRANSFER_STATUS.get(status, status)),
+    "achievement": lambda key: str(ACHIEVEMENTS.get(key, key)),
 }
 
 

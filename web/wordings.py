@@ -328,6 +328,41 @@ WORDINGS: dict[str, str] = {
                            "modalidad, se retiró o se cerró el caso)."),
     "event.group_session_absent": N_("No asistió a la sesión grupal del %(date)s: sigue en "
                                      "«%(step)s»"),
+    # a family's money transfers (engine.commands.transfers)
+    "transfer.not_found": N_("La transferencia %(transfer)s no existe o no tiene acceso a ella."),
+    "transfer.no_proof_needed": N_("Esta transferencia no requiere acreditación."),
+    "transfer.period_not_started": N_("El mes %(period)s del programa aún no empieza: su "
+                                      "acreditación se registra desde su primer día."),
+    "transfer.proof_closed": N_("La transferencia del mes %(period)s ya no espera acreditación "
+                                "(%(status)s)."),
+    "transfer.already_paid": N_("%(by)s ya marcó pagada esta transferencia el %(at)s."),
+    "transfer.not_due": N_("Esta transferencia no está por pagar (%(status)s): solo se marca "
+                           "pagada una transferencia por pagar."),
+    "transfer.none_scheduled": N_("La familia no tiene transferencias: se programan al firmar "
+                                  "la Carta de Compromiso."),
+    "transfer.achievement_recorded": N_("Ya se registró el logro «%(achievement)s» de %(name)s."),
+    "transfer.no_health_check_proof": N_("Sin acreditación del Control Niño Sano en el plazo."),
+    "policy.pay_not_allowed": N_("Solo la Jefatura (un supervisor de este territorio) puede "
+                                 "marcar pagada una transferencia."),
+    "policy.record_transfer_not_allowed": N_("Solo la persona a cargo del caso o un supervisor "
+                                             "de su territorio puede registrar acreditaciones y "
+                                             "logros."),
+    "event.transfers_scheduled": N_("Transferencias programadas: %(count)s pagos en %(months)s "
+                                    "meses desde el %(entry)s"),
+    "event.transfer_due": N_("Transferencia por pagar: %(transfer)s, mes %(period)s (%(amount)s)"),
+    "event.transfer_paid": N_("Transferencia pagada: %(transfer)s, mes %(period)s (%(amount)s)"),
+    "event.transfer_proof": N_("Control Niño Sano acreditado: %(transfer)s, mes %(period)s"),
+    "event.transfer_withheld": N_("Transferencia retenida: %(transfer)s, mes %(period)s "
+                                  "(%(amount)s), sin acreditación del Control Niño Sano al "
+                                  "%(day)s"),
+    "event.transfer_proof_reminder": N_("Aviso: acredite el Control Niño Sano del mes "
+                                        "%(period)s a más tardar el %(day)s (%(transfer)s)"),
+    "event.transfer_proof_escalation": N_("Sin acreditación del Control Niño Sano del mes "
+                                          "%(period)s al %(day)s: %(transfer)s retenida"),
+    "event.transfer_achievement": N_("Logro registrado: %(achievement)s de %(name)s "
+                                     "(%(transfer)s, %(amount)s)"),
+    "event.transfers_cancelled": N_("Transferencias programadas anuladas al cerrar el caso: "
+                                    "%(count)s"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)

@@ -26,7 +26,7 @@ from ..runtime.compaction import compact
 from ..runtime.helpers import CaseContext
 from ..runtime.serialization import SERIALIZER_VERSION, dump_state, load_state
 from ..runtime.workflow import BpmnWorkflow, Task
-from . import places, reviews
+from . import places, reviews, transfers
 
 # A case is always read as it is in the database now, even by a session that read it before
 # (the sweep's keeps what it read across its units of work): never act on a stale state.
@@ -181,6 +181,8 @@ def _record_steps(session: Session, loaded: LoadedCase) -> None:
     for task, at in loaded.steps:
         if places.releases_place(task):
             places.release(session, loaded.case, at)
+        if transfers.starts_schedule(task):
+            transfers.schedule(session, loaded.case, loaded.settings, task.data, at)
         described = audit.describe_step(task)
         if described is None:
             continue
@@ -202,3 +204,4 @@ def _close(session: Session, loaded: LoadedCase, now: datetime) -> None:
     loaded.case.closed_at = now
     mirror.forget_instance(session, loaded.instance.id, now)
     places.release(session, loaded.case, now)
+    transfers.cancel_pending(session, loaded.case, now)

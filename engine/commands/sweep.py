@@ -22,7 +22,7 @@ from ..core.errors import Conflict
 from ..persistence.models import Timer
 from ..persistence.uow import unit_of_work
 from ..runtime import workflow as runtime
-from . import incidents, store
+from . import incidents, store, transfers
 
 log = logging.getLogger("acompana.sweep")
 
@@ -35,6 +35,7 @@ class SweepResult:
     fired: int = 0
     skipped: int = 0
     failed: int = 0
+    transfers: int = 0  # family transfers settled (made due, reminded, withheld)
 
 
 def due_instances(session: Session, now: datetime, limit: int) -> list[int]:
@@ -50,8 +51,10 @@ def fire_due_timers(database: Engine, now: datetime | None = None,
     """Fire the timers due by ``now`` (default: the clock), one unit of work per case.
 
     The sweep is an entry point of its own: it opens its sessions on ``database`` and never
-    touches a session of its caller. What it reads of programmes and territories it reads once
-    per sweep; every case is read as it is now, under its lock (engine.commands.store).
+    touches a session of its caller. After the timers, the family transfers whose moment
+    came are settled (engine.commands.transfers). What it reads of programmes and territories
+    it reads once per sweep; every case is read as it is now, under its lock
+    (engine.commands.store).
     """
     moment = clock.as_utc(now) if now else clock.now()
     result = SweepResult()
@@ -63,6 +66,7 @@ def fire_due_timers(database: Engine, now: datetime | None = None,
         session.rollback()
         for instance_id in due:
             _sweep_one(session, instance_id, moment, instance_id in troubled, result)
+    result.transfers = transfers.settle_due(database, moment, limit).settled
     return result
 
 

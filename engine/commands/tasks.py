@@ -21,7 +21,7 @@ from ..queries.completions import COMPLETED, completion_of
 from ..queries.tasks import task_list
 from ..runtime import reviews as runtime_reviews
 from ..runtime import workflow as runtime
-from . import family_frame, incidents, places, reviews, routing, store
+from . import family_frame, incidents, places, reviews, routing, store, transfer_actions
 
 
 def list_tasks(session: Session, actor: Actor, *, mine: bool = True,
@@ -149,6 +149,7 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
     task.run()
     loaded.advance()
     store.save(session, loaded, moment)
+    transfer_actions.proof_from_task(session, loaded.case, task, actor, moment)
     if review:
         reviews.carry_out(session, row, late, data, actor, moment, staff)
     return row

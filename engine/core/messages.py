@@ -123,6 +123,18 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "group.too_few": ("form", "fields", "group", "modality", "count", "minimum", "maximum"),
     "group.step_done_meanwhile": ("by", "at", "step"),
     "group.case_moved": ("task",),
+    # a family's money transfers (engine.commands.transfers)
+    "transfer.not_found": ("transfer",),
+    "transfer.no_proof_needed": ("transfer",),
+    "transfer.period_not_started": ("transfer", "period"),
+    "transfer.proof_closed": ("transfer", "period", "status"),
+    "transfer.already_paid": ("transfer", "by", "at"),
+    "transfer.not_due": ("transfer", "status"),
+    "transfer.none_scheduled": ("case",),
+    "transfer.achievement_recorded": ("name", "achievement"),
+    "transfer.no_health_check_proof": (),  # why a conditional transfer was withheld
+    "policy.pay_not_allowed": ("action", "case"),
+    "policy.record_transfer_not_allowed": ("action", "case"),
 }
 
 PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy time
@@ -245,6 +257,15 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.case_step_moved": ("from_steps", "to_step", "reason"),
     "event.case_migrated": ("from", "to", "mapping", "deadlines"),
     "event.case_migration_rolled_back": ("from", "to"),
+    "event.transfers_scheduled": ("months", "entry", "count"),
+    "event.transfer_due": ("transfer", "period", "amount"),
+    "event.transfer_paid": ("transfer", "period", "amount"),
+    "event.transfer_proof": ("transfer", "period", "amount"),
+    "event.transfer_withheld": ("transfer", "period", "amount", "day", "reason"),
+    "event.transfer_proof_reminder": ("transfer", "period", "amount", "day"),
+    "event.transfer_proof_escalation": ("transfer", "period", "amount", "day"),
+    "event.transfer_achievement": ("transfer", "period", "amount", "achievement", "name"),
+    "event.transfers_cancelled": ("count",),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke

@@ -533,3 +533,44 @@ class GroupSessionMember(Base):
     reason: Mapped[str | None] = mapped_column(String(64))
     params: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
     done_at: Mapped[datetime | None]
+
+
+TRANSFER_SCHEDULED, TRANSFER_DUE, TRANSFER_PAID, TRANSFER_WITHHELD, TRANSFER_CANCELLED = (
+    "scheduled", "due", "paid", "withheld", "cancelled")
+
+
+class Transfer(Base):
+    """One money transfer of a case's family for one period (engine.commands.transfers): a
+    Bono de Protección month, a conditional transfer, an achievement bonus. ``scheduled``
+    until its period comes (``next_at``: when the sweep looks at it next), then ``due``
+    (to be paid), ``paid`` (who marked it, when), ``withheld`` (``reason``: a code) or
+    ``cancelled`` (the case closed before its period)."""
+
+    __tablename__ = "transfer"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "period", "detail"),
+                      Index("ix_transfer_next", "next_at"),
+                      Index("ix_transfer_case", "case_id", "period"),
+                      Index("ix_transfer_report", "programme_key", "territory_id", "kind"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    programme_key: Mapped[str] = mapped_column(String(64))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    period: Mapped[int] = mapped_column(Integer)  # month of the programme, 1 = the Carta's
+    detail: Mapped[str] = mapped_column(String(200), default="")  # e.g. an achievement's kind
+    step: Mapped[int | None] = mapped_column(Integer)  # the Bono de Protección's tramo
+    period_start: Mapped[datetime]
+    amount: Mapped[int] = mapped_column(Integer)  # whole pesos
+    beneficiaries: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default=TRANSFER_SCHEDULED)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    next_at: Mapped[datetime | None]
+    proof_due: Mapped[datetime | None]  # a conditional transfer: its proof's due moment
+    reminded_at: Mapped[datetime | None]
+    proof_at: Mapped[datetime | None]
+    proof_by: Mapped[str | None] = mapped_column(String(128))
+    due_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None]
+    paid_by: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]

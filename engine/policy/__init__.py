@@ -41,6 +41,10 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   programme's country (``policy.country_mismatch``).
 - ``run_group_session`` (:class:`Opening`) and ``record_group_attendance`` (HumanTask): a
   programme's group sessions (engine.policy.group_rules).
+- ``pay_transfer`` (Case: marking a family's transfer paid): a supervisor of its territory
+  (``policy.pay_not_allowed``); ``record_transfer`` (Case: a Control Niño Sano proof, an
+  achievement): the case's caseworker or a supervisor of its territory
+  (``policy.record_transfer_not_allowed``).
 - ``move_case_step`` (Case: moving it back to a step it passed, a repair): administrators
   working in its territory (``policy.move_not_allowed``).
 - ``administer`` (a country code, or None: the administration pages at all),
@@ -88,9 +92,11 @@ from .rules import (
     OPEN_TASK,
     OVERSEERS,
     PAUSE_DEADLINES,
+    PAY_TRANSFER,
     READ_DRAFT,
     READ_REPORTS,
     REASSIGN_TASK,
+    RECORD_TRANSFER,
     RELEASE_TASK,
     RULES,
     SEE_CASE,
@@ -128,7 +134,7 @@ __all__ = [
     "territory_ids", "visible", "NAME_CASE_PERSON", "TAKE_POST", "TAKE_TASK", "TRANSFER_CASE",
     "Post", "who_may", "MOVE_CASE_STEP", "RUN_GROUP_SESSION", "RECORD_GROUP_ATTENDANCE",
     "pool", "ADMINISTER", "ADMINISTER_TERRITORY", "MANAGE_PERSON", "Account", "admin_countries",
-    "manageable",
+    "manageable", "PAY_TRANSFER", "RECORD_TRANSFER",
 ]
 
 

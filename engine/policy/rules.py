@@ -472,3 +472,28 @@ def manageable(session: Session, actor: Actor, accounts: list[Account]) -> list[
         return list(accounts)
     country_of = dict(session.execute(select(Territory.id, Territory.country)).all())
     return [a for a in accounts if {country_of.get(t) for t in a.territory_ids} <= reached]
+PAY_TRANSFER, RECORD_TRANSFER = "pay_transfer", "record_transfer"
+
+
+@_rule(PAY_TRANSFER)
+def _pay_transfer(session: Session, actor: Actor, case: Case) -> Refusal:
+    """Marking a family's transfer paid: a supervisor (Jefe/a de Unidad) of its territory."""
+    refusal = unseen_case(actor, case)
+    if refusal is None and not supervises(actor, case.territory_id):
+        refusal = not_allowed(actor, PAY_TRANSFER, "only a supervisor of its territory may "
+                              "mark a transfer paid", code="policy.pay_not_allowed",
+                              case=case.id)
+    return refusal
+
+
+@_rule(RECORD_TRANSFER)
+def _record_transfer(session: Session, actor: Actor, case: Case) -> Refusal:
+    """Recording a check-up proof or an achievement: the case's caseworker or a supervisor
+    of its territory."""
+    refusal = unseen_case(actor, case)
+    if refusal is None and actor.id != case.caseworker and not supervises(actor,
+                                                                          case.territory_id):
+        refusal = not_allowed(actor, RECORD_TRANSFER, "only the case's caseworker or a "
+                              "supervisor of its territory may",
+                              code="policy.record_transfer_not_allowed", case=case.id)
+    return refusal

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from ..core.errors import FieldError
 from .settings import STEP_START, rule_problems, settings_problems
 
+TRANSFERS = "transferencias"  # amounts and periods of the family transfers (Programa Familias)
 RULE_FIELDS = ("titulo", "dias", "meses", "tipo", "desde", "aviso_dias", "escala_a")
 AMOUNTS = ("dias", "meses")
 # What a deploy compares as one value: changing the unit of a deadline changes its amount too.
@@ -37,8 +38,11 @@ def _apply(settings: dict, path: str, value, deployed: dict) -> list[FieldError]
         return _apply_rule_field(settings, parts[1], parts[2], value, deployed)
     if len(parts) == 2 and parts[0] == "ciclos":
         return _apply_cycle(settings, parts[1], value)
+    if parts[0] == TRANSFERS and _is_amount(_at(settings, parts)):
+        return _apply_amount(settings, parts, value)
     return [FieldError(path, "unknown", f"{path} is not a setting a manager can change: use "
-                       f"plazos.<clave>.<{'|'.join(RULE_FIELDS)}> or ciclos.<clave>")]
+                       f"plazos.<clave>.<{'|'.join(RULE_FIELDS)}>, ciclos.<clave> or an "
+                       "amount of transferencias.<clave>")]
 
 
 def _apply_rule_field(settings: dict, key: str, name: str, value, deployed: dict) -> list:
@@ -53,6 +57,33 @@ def _apply_rule_field(settings: dict, key: str, name: str, value, deployed: dict
         for amount in AMOUNTS:
             rule.pop(amount, None)
     rule[name] = value.strip() if isinstance(value, str) else value
+    return []
+
+
+def _at(settings: dict, parts: list[str]):
+    """The value at ``parts`` of ``settings``, None if there is none."""
+    node = settings
+    for part in parts:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _is_amount(value) -> bool:
+    """A transfer's amount, month count or threshold: a whole number or a list of them."""
+    if isinstance(value, list):
+        return bool(value) and all(_is_amount(v) for v in value)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _apply_amount(settings: dict, parts: list[str], value) -> list[FieldError]:
+    """A transfer's amount or period (``transferencias.proteccion.montos``), checked as a
+    whole by :func:`settings_problems` (engine.programmes.transfers)."""
+    where = ".".join(parts)
+    if not _is_amount(value) or isinstance(value, list) != isinstance(_at(settings, parts), list):
+        return [FieldError(where, "whole_number", f"{where} must be whole numbers ≥ 0, "
+                           "as many as before" if isinstance(value, list) else
+                           f"{where} must be a whole number ≥ 0")]
+    _at(settings, parts[:-1])[parts[-1]] = value
     return []
 
 
@@ -121,6 +152,7 @@ def merge_deployed(live: dict, old_file: dict, new_file: dict) -> dict:
         if rule_problems(key, rule):
             merged["plazos"][key] = copy.deepcopy(new_file["plazos"][key])
     _merge_cycles_and_places(merged, live, old_file, new_file)
+    _keep_amounts(merged, live, old_file)
     return merged
 
 
@@ -142,6 +174,15 @@ def _merged_places(live: dict, old_file: dict, new_file: dict) -> dict:
         if old_file.get("cupos", {}).get(code) == new_file.get("cupos", {}).get(code):
             places[code] = copy.deepcopy(mine)
     return places
+
+
+def _keep_amounts(merged: dict, live: dict, old_file: dict) -> None:
+    """A transfer amount the new file left alone keeps what a manager set."""
+    old, mine = _flatten(old_file.get(TRANSFERS, {})), _flatten(live.get(TRANSFERS, {}))
+    for path, value in _flatten(merged.get(TRANSFERS, {})).items():
+        if path in mine and old.get(path) == value and _is_amount(mine[path]):
+            parts = path.split(".")
+            _at(merged, [TRANSFERS, *parts[:-1]])[parts[-1]] = mine[path]
 
 
 def _pick(rule: dict, group: tuple[str, ...]) -> dict:

@@ -1,5 +1,6 @@
 """Programa Familias: families graduated, Matriz indicators moved to *cumplido*, plan actions
-done and sessions delivered against the 12 (simple) / 16 (doble) goal.
+done, sessions delivered against the 12 (simple) / 16 (doble) goal, and the families'
+money transfers due, paid and withheld (engine.reports.familias_transfers).
 
 Everything is read from each case's audit trail: the data submitted at ``diagnostico``,
 ``plan``, ``seguimiento``, ``sesion`` and ``evaluacion_final`` (the latest one counts when a
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..definitions import manifest
 from ..persistence.models import Case, Event
+from . import familias_transfers as transfers
 from . import marks, register
 from .base import (
     Breakdown,
@@ -42,7 +44,8 @@ TO_ACHIEVE = frozenset({"a_trabajar", "critico"})  # Matriz states still to be w
 ACHIEVED = "cumplido"
 COLUMNS = ["caso", "familia", "territorio", "profesional", "resultado", "trayectoria",
            "sesiones_meta", "sesiones_realizadas", "acciones_plan", "acciones_realizadas",
-           "indicadores_por_lograr", "indicadores_a_cumplido", "integrantes"]
+           "indicadores_por_lograr", "indicadores_a_cumplido", "integrantes",
+           *transfers.COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -103,14 +106,20 @@ def matrix_moves(events: list[Event]) -> tuple[int | None, int | None]:
 
 @register("familias")
 def build(session: Session, territory_ids: Iterable[int]) -> Report:
-    """The Programa Familias outcome report over ``territory_ids`` (two queries)."""
+    """The Programa Familias outcome report over ``territory_ids`` (four queries: the
+    cases, their events, their transfers, their versions' instruments)."""
     cases = programme_cases(session, "familias", territory_ids)
     events = case_events(session, [c.id for c in cases], ("task_completed", "decision"))
+    paid = transfers.totals_by_case(session, [c.id for c in cases])
     families = [read_family(case, events[case.id]) for case in cases]
-    report = Report("familias", TITLE, figures=figures(families), columns=COLUMNS,
-                    rows=[csv_row(f) for f in families],
+    report = Report("familias", TITLE,
+                    figures=figures(families) + transfers.figures(cases, paid),
+                    columns=COLUMNS,
+                    rows=[csv_row(f) | transfers.csv_columns(paid.get(f.case.id, {}))
+                          for f in families],
                     breakdowns=[closures_by_type((f.case for f in families), OUTCOMES),
-                                sessions_by_trajectory(families)])
+                                sessions_by_trajectory(families),
+                                transfers.by_kind(cases, paid)])
     evaluated = [f.case for f in families if f.to_achieve is not None]  # both Matrices
     return marks.marked(session, report, cases, {"indicadores_cumplidos": evaluated,
                                                  "indicadores_pct": evaluated})

@@ -11,6 +11,7 @@ from engine.persistence.models import Territory
 from tests.conftest import ROOT
 from tests.e2e.browsers import chromium, server  # noqa: F401 - fixtures of the browser tests
 from tests.e2e.readers import chiara  # noqa: F401 - a fixture of the language tests
+from tests.e2e.transfer_world import entered  # noqa: F401 - a fixture of the transfer tests
 from tests.templates import Seed, descends_from
 from web import create_app
 from web.auth.models import User

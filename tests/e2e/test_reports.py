@@ -118,12 +118,18 @@ def test_the_csv_has_one_line_per_case_and_opens_in_excel(as_person, seeded):
     lines = body.removeprefix("\ufeff").strip().splitlines()
     assert lines[0] == ("caso,familia,territorio,profesional,resultado,trayectoria,"
                         "sesiones_meta,sesiones_realizadas,acciones_plan,acciones_realizadas,"
-                        "indicadores_por_lograr,indicadores_a_cumplido,integrantes")
+                        "indicadores_por_lograr,indicadores_a_cumplido,integrantes,"
+                        "transferencias_pagadas,monto_pagado,transferencias_por_pagar,"
+                        "monto_por_pagar,transferencias_retenidas")
+    # the Bono de Protección from the entry on 30 March 2026, none paid: Rojas Pérez its 24
+    # months ($340.800), Castillo Vega (seen until 1 October 2026) months 1–7 ($148.800)
     assert lines[1:] == [  # people by name, outcomes in the reader's language
         f"{seeded['Rojas Pérez']},Rojas Pérez,Antofagasta,Ana Castro,"
-        "Egreso (acompañamiento completo),doble,16,16,2,1,4,1,1",
-        f"{seeded['Díaz Rivera']},Díaz Rivera,Antofagasta,Ana Castro,Familia no ubicada,,,0,,,,,1",
-        f"{seeded['Castillo Vega']},Castillo Vega,Antofagasta,Ana Castro,,simple,12,3,1,0,,,1",
+        "Egreso (acompañamiento completo),doble,16,16,2,1,4,1,1,0,0,24,340800,0",
+        f"{seeded['Díaz Rivera']},Díaz Rivera,Antofagasta,Ana Castro,Familia no ubicada,,,0,,,,,1,"
+        "0,0,0,0,0",
+        f"{seeded['Castillo Vega']},Castillo Vega,Antofagasta,Ana Castro,,simple,12,3,1,0,,,1,"
+        "0,0,7,148800,0",
     ]
 
 

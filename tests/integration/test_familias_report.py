@@ -117,6 +117,14 @@ def test_antofagasta_figures_and_breakdowns_match_the_hand_count(session, territ
         # withdrawal), Castillo 3 (12); Díaz never had a diagnosis, so no trajectory.
         "sesiones": (34, "de una meta de 56 (4 familias con trayectoria)"),
         "meta_sesiones": (1, "de 4 (meta: 12 en trayectoria simple, 16 en doble)"),
+        # The Bono de Protección from the entry on 30 March 2026 (one adult, no income
+        # recorded: no Bono Base; no child under 6): Rojas and Soto, closed in March 2028,
+        # had their 24 months ($340.800 each); Muñoz (withdrew 20 October 2026) and Castillo
+        # (seen until 1 October 2026) months 1–7 (6 × $22.000 + $16.800 = $148.800 each).
+        # Nobody marked any paid; nothing conditional to withhold.
+        "transferencias_pagadas": (0, "$0 pagados de $979.200 devengados"),
+        "transferencias_por_pagar": (62, "$979.200 a 4 familias"),
+        "transferencias_retenidas": (0, "$0 sin acreditación del Control Niño Sano"),
     }
     assert report.figure("egreso_pct").shown() == "50.0%"
     exits = report.breakdown("cierres")
@@ -142,7 +150,9 @@ def test_the_csv_rows_are_one_per_case(session, territories, cases):
         "profesional": "ana", "resultado": "egreso", "trayectoria": "doble",
         "sesiones_meta": 16, "sesiones_realizadas": 16, "acciones_plan": 3,
         "acciones_realizadas": 2, "indicadores_por_lograr": 4, "indicadores_a_cumplido": 2,
-        "integrantes": 1}  # Carla Rojas, read through engine.definitions.households
+        "integrantes": 1,  # Carla Rojas, read through engine.definitions.households
+        "transferencias_pagadas": 0, "monto_pagado": 0, "transferencias_por_pagar": 24,
+        "monto_por_pagar": 340_800, "transferencias_retenidas": 0}
     assert rows["Díaz Rivera"]["resultado"] == "no_ubicada"
     assert rows["Díaz Rivera"]["trayectoria"] is None
     assert rows["Castillo Vega"]["resultado"] == ""  # still open
@@ -151,15 +161,15 @@ def test_the_csv_rows_are_one_per_case(session, territories, cases):
     assert list(report.rows[0]) == report.columns
 
 
-def test_a_report_counts_only_its_territories_in_three_queries(session, territories, la_serena,
+def test_a_report_counts_only_its_territories_in_four_queries(session, territories, la_serena,
                                                               cases, sql_engine):
     statements = []
     event.listen(sql_engine, "before_cursor_execute",
                  lambda *args: statements.append(args[2]))
     serena = build_report(session, "familias", [la_serena.id])
-    # the cases (with family and territory), their events, then the instruments of their
-    # versions (which figures rest on provisional items: engine.reports.marks)
-    assert len(statements) == 3
+    # the cases (with family and territory), their events, their transfers, then the
+    # instruments of their versions (which figures rest on provisional items: engine.reports.marks)
+    assert len(statements) == 4
     assert figures(serena)["casos"] == (1, "0 en curso, 1 cerrado")
     assert serena.figure("egreso_pct").value == 0.0  # Vega Muñoz was not found
     assert serena.figure("indicadores_pct").shown() == "—"  # nothing to measure

@@ -102,7 +102,8 @@ def test_new_diagnoses_follow_the_change_and_running_ones_keep_their_date(
      "plazos.visita: the programme has no such deadline"),
     ({"roles.Gestor Familiar": "caseworker"}, "roles.Gestor Familiar",
      "roles.Gestor Familiar is not a setting a manager can change: use "
-     "plazos.<clave>.<titulo|dias|meses|tipo|desde|aviso_dias|escala_a> or ciclos.<clave>"),
+     "plazos.<clave>.<titulo|dias|meses|tipo|desde|aviso_dias|escala_a>, ciclos.<clave> or "
+     "an amount of transferencias.<clave>"),
     ({"ciclos.seguimiento": "PT12H"}, "ciclos.seguimiento",
      "ciclos.seguimiento must be an ISO 8601 duration of whole years, months, weeks or days, "
      "e.g. P1M or P14D"),
