@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from ..core.actors import SYSTEM
 from ..programmes.settings import ProgrammeSettings
-from ..runtime.workflow import Task, WaitingTimer, deadline_moments, escalated, properties
+from ..runtime.workflow import (
+    Task,
+    WaitingTimer,
+    deadline_key,
+    deadline_moments,
+    escalated,
+    properties,
+)
 from . import audit
 from .models import Case, HumanTask, ProcessInstance, Timer
 
@@ -49,6 +56,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
             _close_row(session, row, now)
         else:
             row.remind_at, row.due_at = deadline_moments(task)
+            row.deadline_key = deadline_key(task)
             if row.escalated_at is None and escalated(task):
                 row.escalated_at = row.due_at or now
     created = [_new_row(task, instance, case, settings, now) for task in current.values()]
@@ -71,7 +79,7 @@ def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: Progra
         programme_key=case.programme_key, territory_id=case.territory_id,
         bpmn_id=task.task_spec.bpmn_id, title=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
         lane=task.task_spec.lane, role=settings.role_for_lane(task.task_spec.lane),
-        form_key=props.get("formKey"), deadline_key=props.get("deadline"),
+        form_key=props.get("formKey"), deadline_key=deadline_key(task),
         assignee=_default_assignee(task, case, settings), created_at=now,
         remind_at=remind_at, due_at=due_at, escalated_at=flagged,
     )

@@ -12,7 +12,7 @@ from ..persistence.models import Event, HumanTask, ProcessDefinition, ProcessIns
 from ..programmes.settings import DeadlineRule
 
 STEP_KINDS = ("task_completed", "system_step", "decision", "reminder", "escalation",
-              "timer_fired", "case_closed", "alert")
+              "timer_fired", "case_closed", "alert", "message_sent")
 
 
 def instructions(session: Session, row: HumanTask) -> str | None:

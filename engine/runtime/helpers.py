@@ -4,6 +4,7 @@ They are bound to one case (its settings and territory calendar) and to the task
 expression is evaluated against, and they read time from :mod:`engine.core.clock`.
 """
 
+from contextvars import ContextVar
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,6 +16,11 @@ from ..core import clock
 from ..programmes.calendars import TerritoryCalendar, add_months, months_between
 from ..programmes.deadlines import REMINDER_HOUR, compute
 from ..programmes.settings import ProgrammeSettings
+
+# The deadline key the last ``plazo``/``recordatorio`` call used: a timer whose expression
+# chooses its rule (``plazo(clave_sesion)``) records the rule it actually applied.
+DEADLINE_USED: ContextVar[str | None] = ContextVar("deadline_used", default=None)
+DEADLINE_KEY = "deadline_key"  # a timer's internal data: the deadline rule it applied
 
 
 @dataclass(frozen=True)
@@ -29,11 +35,17 @@ class CaseContext:
 
         def plazo(key: str) -> str:
             """When deadline ``key`` is overdue (ISO datetime)."""
+            DEADLINE_USED.set(key)
             return self.deadline(key, data).escalate_at.isoformat()
 
         def recordatorio(key: str) -> str:
             """When to remind about deadline ``key`` (ISO datetime)."""
+            DEADLINE_USED.set(key)
             return self.deadline(key, data).remind_at.isoformat()
+
+        def vence(key: str) -> str:
+            """The due day of deadline ``key`` (YYYY-MM-DD), e.g. the next session's."""
+            return self.deadline(key, data).due.isoformat()
 
         def duracion(key: str) -> str:
             """The ISO-8601 duration configured for cycle ``key``."""
@@ -54,7 +66,8 @@ class CaseContext:
             """Today's date in the territory (YYYY-MM-DD)."""
             return self.today().isoformat()
 
-        return {"plazo": plazo, "recordatorio": recordatorio, "duracion": duracion,
+        return {"plazo": plazo, "recordatorio": recordatorio, "vence": vence,
+                "duracion": duracion,
                 "meses_desde": meses_desde, "proximo_ciclo": proximo_ciclo, "hoy": hoy,
                 "parametro": self.parameter}
 

@@ -1,6 +1,7 @@
 """Turning reminder, escalation and alert events into notifications for the right people.
 
-Reminders (and those an overdue review sends) go to the person holding the task;
+Reminders (and those an overdue review sends) go to the person holding the task (a reminder
+of the case itself, with no step, to its caseworker);
 escalations go to that person and to whom the deadline's rule escalates (``escala_a``,
 recorded on the event as ``escalate_to``): every supervisor of the case's territory (the
 default), every manager of it, or the case's caseworker; alerts (e.g. a possible rights
@@ -51,6 +52,8 @@ def _notify(session: Session, event: Event) -> int:
         if event.kind == URGENT:  # its step opened in this unit of work, not flushed yet
             task_id, assignee = event.data.get("task"), event.data.get("to")
         people = {assignee} if assignee else set()
+        if event.kind == "reminder" and not event.data.get("task"):
+            people = {caseworker}  # a reminder about the case itself (no step): its caseworker
         if event.kind == "alert" or (event.kind == URGENT and not people):
             people |= supervisors_of(session, territory_id)
         elif event.kind == "escalation":
