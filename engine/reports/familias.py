@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..definitions import manifest
 from ..persistence.models import Case, Event
-from . import register
+from . import familias_followup, register
 from .base import (
     Breakdown,
     Figure,
@@ -105,9 +105,14 @@ def matrix_moves(events: list[Event]) -> tuple[int | None, int | None]:
 def build(session: Session, territory_ids: Iterable[int]) -> Report:
     """The Programa Familias outcome report over ``territory_ids`` (two queries)."""
     cases = programme_cases(session, "familias", territory_ids)
-    events = case_events(session, [c.id for c in cases], ("task_completed", "decision"))
+    events = case_events(session, [c.id for c in cases],
+                         ("task_completed", "decision", *familias_followup.EVENT_KINDS))
     families = [read_family(case, events[case.id]) for case in cases]
-    return Report("familias", TITLE, figures=figures(families), columns=COLUMNS,
+    follow_ups = [familias_followup.read_follow_up(events[case.id]) for case in cases]
+    planned = [f.planned_actions for f in families if f.planned_actions is not None]
+    return Report("familias", TITLE, columns=COLUMNS,
+                  figures=figures(families) + familias_followup.figures(
+                      sum(planned), len(planned), follow_ups),
                   rows=[csv_row(f) for f in families],
                   breakdowns=[closures_by_type((f.case for f in families), OUTCOMES),
                               sessions_by_trajectory(families)])
