@@ -13,11 +13,13 @@ day after the due day; the sweep runs each morning at 09:00.
 """
 
 from datetime import date
+from uuid import UUID
 
 import pytest
 
 import engine
 from engine import unit_of_work
+from engine.commands import store
 from tests.conftest import ROOT
 from tests.integration.acts_driver import record_act
 from tests.integration.familias_driver import FamiliaCase, local, local_day
@@ -71,6 +73,14 @@ def jump_to(f: FamiliaCase, day: date) -> None:
     sweep(f.session)
 
 
+def step_data(f: FamiliaCase, row) -> dict:
+    """The workflow data of the open step ``row`` (a parallel line of its own)."""
+    loaded = store.load(f.session, f.instance().id, lock=False)
+    data = dict(loaded.workflow.get_task_from_id(UUID(row.id)).data)
+    f.session.rollback()
+    return data
+
+
 def alarms(f: FamiliaCase, deadline: str) -> list[tuple[str, date]]:
     """The reminders and escalations of rule ``deadline``: (kind, local day)."""
     return [(kind, day) for kind, key, day in f.alarms() if key == deadline]
@@ -100,7 +110,9 @@ def test_a_plan_action_30_days_late_goes_to_the_jefatura_and_again_each_review_p
     f.complete("logro_acciones", logro_acciones(f.today, ["M1.A1"]))
     assert f.task("revisar_atraso_logro_acciones") is None  # closed by itself: step done
     assert f.task("logro_acciones") is None  # no action of the plan is left unrecorded
-    assert f.data()["logros_plan"] == {"M1.A1": {"logrado": True, "fecha": "2026-09-24"}}
+    [goal] = engine.current_plan(f.session, f.case.id, f.supervisor, f.forms).goals
+    [action] = goal.actions  # the case file shows it
+    assert (action.code, action.achieved, action.recorded_on) == ("M1.A1", True, "2026-09-24")
 
 
 def test_the_oldest_unrecorded_action_sets_the_step_deadline(family):
@@ -110,7 +122,9 @@ def test_the_oldest_unrecorded_action_sets_the_step_deadline(family):
     f.wait_until(date(2026, 4, 21))
     f.complete("logro_acciones", logro_acciones(f.today, ["M2.A1"], achieved=False))
     assert f.task("logro_acciones").due_at == local(date(2026, 6, 4), 0)  # 4 May + 30
-    assert f.data()["acciones_pendientes"] == 2
+    goals = engine.current_plan(f.session, f.case.id, f.supervisor, f.forms).goals
+    assert [(a.code, a.achieved) for g in goals for a in g.actions] == [
+        ("M1.A1", None), ("M1.A2", None), ("M2.A1", False)]
 
 
 class Gestor:
@@ -136,7 +150,7 @@ def test_indicators_still_critical_after_6_months_and_the_semiannual_evaluation(
     review = f.task("revisar_indicadores_criticos")
     assert review.role == "supervisor" and local_day(review.created_at) == date(2026, 9, 26)
     assert review.due_at == local(date(2026, 10, 3), 0)  # 5 working days: 28 Sep – 2 Oct
-    assert f.data()["indicadores_escalados"] == ["i33"]  # p_ing_01 was no longer reported
+    assert step_data(f, review)["indicadores_escalados"] == ["i33"]  # p_ing_01 solved
     # the AFI's semiannual evaluation: 6 months from entry, the same days
     assert alarms(f, "evaluacion_semestral") == [("reminder", date(2026, 9, 10)),
                                                  ("escalation", date(2026, 9, 26))]
