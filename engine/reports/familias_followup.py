@@ -83,8 +83,8 @@ def figures(planned_actions: int, plans: int, follow_ups: list[FollowUp]) -> lis
     return [
         Figure("acciones_logradas", "Acciones del plan logradas (registro por acción)", achieved,
                f"de {planned_actions} acciones en "
-               f"{counted(plans, 'plan familiar', 'planes familiares')}: {missed} no "
-               f"logradas, {unrecorded} sin registro"),
+               f"{counted(plans, 'plan familiar', 'planes familiares')} "
+               f"({counted(missed, 'no lograda', 'no logradas')}, {unrecorded} sin registro)"),
         Figure("acciones_logradas_pct", "Logro de las acciones de los planes",
                share(achieved, planned_actions), f"{achieved} de {planned_actions} acciones", "%"),
         *_escalation_figures(follow_ups),

@@ -6,8 +6,8 @@ task specs and a timer's internal data, so it lives with the rest of the SpiffWo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.task import Task
 
@@ -16,8 +16,9 @@ from .workflow import FIRST_ESCALATION, boundary_host, deadline_key, properties
 SYSTEM_STEP_KINDS = {"reminder": "reminder", "escalation": "escalation"}
 ALERT = "alert"  # a script task with property kind=alert: something the supervisors must know now
 MESSAGE_SENT = "message_sent"  # a message thrown to another process (e.g. a referral)
+# every kind describe_step returns
 STEP_KINDS = frozenset({"timer_fired", "case_closed", ALERT, "system_step", "decision",
-                        MESSAGE_SENT, *SYSTEM_STEP_KINDS.values()})  # every kind describe_step returns
+                        MESSAGE_SENT, *SYSTEM_STEP_KINDS.values()})
 
 
 def step_message(task: Task, kind: str, data: dict) -> tuple[str, dict]:

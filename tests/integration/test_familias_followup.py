@@ -20,10 +20,11 @@ import pytest
 import engine
 from engine import unit_of_work
 from engine.commands import store
+from engine.reports import build_report
 from tests.conftest import ROOT
+from tests.entry import sweep
 from tests.integration.acts_driver import record_act
 from tests.integration.familias_driver import FamiliaCase, local, local_day
-from tests.entry import sweep
 from web.demo_data import (
     contacto,
     diagnostico,
@@ -184,6 +185,8 @@ def test_the_jefatura_is_warned_before_month_22_when_work_is_still_open(family):
     f.wait_until(date(2028, 1, 26))  # the hard stop of month 22 still closes the phase
     assert f.bpmn_ids() == ["evaluacion_final"]
     assert len(f.events("alert")) == 1
+    report = build_report(f.session, "familias", [f.case.territory_id])
+    assert report.figure("alertas_cierre").value == 1
 
 
 MESA = {"fecha": "2026-09-14", "motivo": "Acciones del plan atrasadas"}

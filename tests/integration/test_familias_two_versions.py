@@ -18,7 +18,7 @@ from engine.definitions import catalog
 from engine.persistence.models import ProcessDefinition
 from tests.conftest import ROOT
 from tests.integration.case_driver import CaseSteps
-from tests.integration.familias_driver import FamiliaCase, local_day
+from tests.integration.familias_driver import FamiliaCase, LaterFamily, local_day
 from tests.integration.familias_versions import familias_v2
 from web.demo_data import contacto, diagnostico, evaluacion_final, ingreso, plan, seguimiento
 from web.demo_data import sesion as session_data
@@ -28,29 +28,6 @@ FIRST_ENTRY = date(2026, 3, 30)
 V2_PUBLISHED = date(2026, 6, 2)
 SECOND_ENTRY = date(2026, 6, 22)
 SESSION_FORM = "familias/sesion"
-
-
-class LaterFamily(CaseSteps):
-    """A second family's case, living on the first family's clock."""
-
-    def __init__(self, first: FamiliaCase, family: str):
-        self.first, self.zone = first, first.zone
-        self.session, self.forms = first.session, first.forms
-        self.caseworker, self.supervisor = first.caseworker, first.supervisor
-        command = engine.StartCase("familias", "antofagasta", self.caseworker.id, family,
-                                   members=[{"name": "Luis Díaz", "age": 40}])
-        with unit_of_work(self.session):
-            self.case = engine.start_case(self.session, command, self.supervisor)
-
-    @property
-    def today(self) -> date:
-        return self.first.today
-
-    def at(self, hour: int, minute: int = 0):
-        return self.first.at(hour, minute)
-
-    def review_data(self) -> dict:
-        return {"accion": "contactar_afi"}
 
 
 @dataclass
