@@ -53,13 +53,13 @@ PLANS = {
 @dataclass(frozen=True)
 class Action:
     """One action of a goal: what, who, by when (an ISO date, as submitted); where the
-    programme records achievement per action (Familias: ``logro_acciones``), its code
-    (``M1.A1``), whether it was achieved (None: not recorded yet) and on which day."""
+    programme records achievement per action (Familias: ``logro_acciones``), its reference
+    (``M1.A1``, :attr:`ref`), whether it was achieved (None: not recorded yet) and on which day."""
 
     text: str
     who: str
     due: str | None
-    code: str = ""
+    ref: str = ""
     achieved: bool | None = None
     recorded_on: str | None = None
 

@@ -113,7 +113,7 @@ def test_a_plan_action_30_days_late_goes_to_the_jefatura_and_again_each_review_p
     assert f.task("logro_acciones") is None  # no action of the plan is left unrecorded
     [goal] = engine.current_plan(f.session, f.case.id, f.supervisor, f.forms).goals
     [action] = goal.actions  # the case file shows it
-    assert (action.code, action.achieved, action.recorded_on) == ("M1.A1", True, "2026-09-24")
+    assert (action.ref, action.achieved, action.recorded_on) == ("M1.A1", True, "2026-09-24")
 
 
 def test_the_oldest_unrecorded_action_sets_the_step_deadline(family):
@@ -124,7 +124,7 @@ def test_the_oldest_unrecorded_action_sets_the_step_deadline(family):
     f.complete("logro_acciones", logro_acciones(f.today, ["M2.A1"], achieved=False))
     assert f.task("logro_acciones").due_at == local(date(2026, 6, 4), 0)  # 4 May + 30
     goals = engine.current_plan(f.session, f.case.id, f.supervisor, f.forms).goals
-    assert [(a.code, a.achieved) for g in goals for a in g.actions] == [
+    assert [(a.ref, a.achieved) for g in goals for a in g.actions] == [
         ("M1.A1", None), ("M1.A2", None), ("M2.A1", False)]
 
 
