@@ -33,14 +33,20 @@ from tests.integration.test_familias_followup import (  # noqa: F401 - the fixtu
     jump_to,
     plan_with,
 )
-from web.demo_data import contacto, diagnostico, evaluacion_semestral, ingreso, logro_acciones
+from web.demo_data import (
+    contacto,
+    diagnostico,
+    evaluacion_semestral,
+    ingreso,
+    logro_acciones,
+    seguimiento,
+)
 from web.demo_data import plan as one_action_plan
-from web.demo_data import seguimiento
 
 ROJAS_PLAN = plan_with(("2026-08-13", "2026-08-13"), ("2026-12-30",))
 
 
-def test_each_follow_up_figure_matches_the_hand_count(family, territories):
+def test_each_follow_up_figure_matches_the_hand_count(family, territories):  # noqa: F811
     rojas = family
     diaz = LaterFamily(rojas, "Díaz Soto")
     rojas.wait_until(date(2026, 3, 20))
