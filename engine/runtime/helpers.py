@@ -62,6 +62,11 @@ class CaseContext:
             anchor = date.fromisoformat(str(data[field])[:10])
             return self.next_cycle(self.settings.cycles[key], anchor).isoformat()
 
+        def dato(field: str, default: Any = None) -> Any:
+            """The case data's ``field`` (a copy), or ``default`` while it has none (a step
+            a version may lack, e.g. a plan)."""
+            return deepcopy(data[field]) if field in data else default
+
         def hoy() -> str:
             """Today's date in the territory (YYYY-MM-DD)."""
             return self.today().isoformat()
@@ -69,6 +74,7 @@ class CaseContext:
         return {"plazo": plazo, "recordatorio": recordatorio, "vence": vence,
                 "duracion": duracion,
                 "meses_desde": meses_desde, "proximo_ciclo": proximo_ciclo, "hoy": hoy,
+                "dato": dato,
                 "parametro": self.parameter}
 
     def parameter(self, path: str) -> Any:
