@@ -33,20 +33,6 @@ class CaseContext:
     def helpers(self, data: dict) -> dict[str, Any]:
         """The helper functions, bound to ``data``."""
 
-        def plazo(key: str) -> str:
-            """When deadline ``key`` is overdue (ISO datetime)."""
-            DEADLINE_USED.set(key)
-            return self.deadline(key, data).escalate_at.isoformat()
-
-        def recordatorio(key: str) -> str:
-            """When to remind about deadline ``key`` (ISO datetime)."""
-            DEADLINE_USED.set(key)
-            return self.deadline(key, data).remind_at.isoformat()
-
-        def vence(key: str) -> str:
-            """The due day of deadline ``key`` (YYYY-MM-DD), e.g. the next session's."""
-            return self.deadline(key, data).due.isoformat()
-
         def duracion(key: str) -> str:
             """The ISO-8601 duration configured for cycle ``key``."""
             return self.settings.cycles[key]
@@ -71,11 +57,29 @@ class CaseContext:
             """Today's date in the territory (YYYY-MM-DD)."""
             return self.today().isoformat()
 
-        return {"plazo": plazo, "recordatorio": recordatorio, "vence": vence,
-                "duracion": duracion,
+        return {**self.deadline_helpers(data), "duracion": duracion,
                 "meses_desde": meses_desde, "proximo_ciclo": proximo_ciclo, "hoy": hoy,
-                "dato": dato,
-                "parametro": self.parameter}
+                "dato": dato, "parametro": self.parameter}
+
+    def deadline_helpers(self, data: dict) -> dict[str, Any]:
+        """``plazo``, ``recordatorio`` and ``vence``, bound to ``data``; the first two note
+        the rule they applied (:data:`DEADLINE_USED`)."""
+
+        def plazo(key: str) -> str:
+            """When deadline ``key`` is overdue (ISO datetime)."""
+            DEADLINE_USED.set(key)
+            return self.deadline(key, data).escalate_at.isoformat()
+
+        def recordatorio(key: str) -> str:
+            """When to remind about deadline ``key`` (ISO datetime)."""
+            DEADLINE_USED.set(key)
+            return self.deadline(key, data).remind_at.isoformat()
+
+        def vence(key: str) -> str:
+            """The due day of deadline ``key`` (YYYY-MM-DD), e.g. the next session's."""
+            return self.deadline(key, data).due.isoformat()
+
+        return {"plazo": plazo, "recordatorio": recordatorio, "vence": vence}
 
     def parameter(self, path: str) -> Any:
         """A value of the programme settings by its dotted path, e.g.
