@@ -32,6 +32,7 @@ from web.demo_data import (
     ingreso,
     logro_acciones,
     seguimiento,
+    sesion,
 )
 
 ALLOCATED = date(2026, 3, 16)
@@ -270,3 +271,21 @@ def test_a_protection_referral_is_a_message_to_another_process(family, decision,
             "gravedad": "alta", "descripcion": "Relato de maltrato"}}
         assert messages[0].code == "event.message_sent"
     assert f.task("atender_alerta_proteccion") is None
+
+
+def test_a_year_two_session_follows_the_year_two_cadence_and_carries_its_label(family):
+    f = family
+    enter(f)
+    jump_to(f, date(2027, 4, 1))  # year two began on 25 March 2027
+    f.complete("sesion", sesion(f.today))
+    row = f.task("sesion")
+    # every 6–8 weeks: due by the cadence on 27 May (8 weeks), the AFI reminded on 13 May
+    # (6 weeks); overdue for the Jefatura after 75 days without a session: 15 June
+    assert step_data(f, row)["proxima_sesion"] == "2027-05-27"
+    assert row.deadline_key == "sesion_anio2"
+    assert local_day(row.remind_at) == date(2027, 5, 13)
+    assert row.due_at == local(date(2027, 6, 16), 0)
+    f.wait_until(date(2027, 6, 16))
+    assert [a for a in f.alarms() if a[2] > date(2027, 4, 1)] == [
+        ("reminder", "cadencia_sesion_anio2", date(2027, 5, 13)),
+        ("escalation", "sesion_anio2", date(2027, 6, 16))]
