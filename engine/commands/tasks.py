@@ -144,7 +144,7 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
     loaded.advance()
     store.save(session, loaded, moment)
     if review:
-        reviews.carry_out(session, row, late, data, actor, moment, staff)
+        reviews.carry_out(session, row, late, data, actor, moment, staff, forms)
     return row
 
 

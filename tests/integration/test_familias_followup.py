@@ -289,3 +289,18 @@ def test_a_year_two_session_follows_the_year_two_cadence_and_carries_its_label(f
     assert [a for a in f.alarms() if a[2] > date(2027, 4, 1)] == [
         ("reminder", "cadencia_sesion_anio2", date(2027, 5, 13)),
         ("escalation", "sesion_anio2", date(2027, 6, 16))]
+
+
+def test_a_review_that_takes_the_case_to_the_mesa_convenes_it_as_a_step(family):
+    f = family
+    enter(f)
+    jump_to(f, date(2026, 9, 14))  # the plan action is late since 13 September
+    f.complete("revisar_atraso_logro_acciones", {"accion": "mesa_analisis_caso",
+                                                 "comentario": "Dos meses sin avances"})
+    [convened] = f.events("act_recorded")
+    assert convened.data["submitted"] == {
+        "fecha": "2026-09-14",
+        "motivo": "Revisión de atraso: Registrar el logro de las acciones del plan. "
+                  "Dos meses sin avances"}
+    row = f.task("mesa_analisis_caso")
+    assert row.role == "supervisor" and row.due_at == local(date(2026, 9, 30), 0)
