@@ -94,6 +94,7 @@ def test_a_plan_action_30_days_late_goes_to_the_jefatura_and_again_each_review_p
     row = f.task("logro_acciones")
     # due 30 days after 13 August: Saturday 12 September, overdue from 00:00 on Sunday 13
     assert row.due_at == local(date(2026, 9, 13), 0)
+    jump_to(f, date(2026, 8, 12))  # nothing of this rule falls due before
     f.wait_until(date(2026, 9, 13))
     assert alarms(f, "accion_atrasada") == [("reminder", date(2026, 8, 13)),  # its due date
                                              ("escalation", date(2026, 9, 13))]
@@ -144,6 +145,7 @@ class Gestor:
 def test_indicators_still_critical_after_6_months_and_the_semiannual_evaluation(family):
     f = family
     enter(f)
+    jump_to(f, date(2026, 8, 31))  # then the Gestor files each report the day it opens
     f.wait_until(date(2026, 9, 28), Gestor(["i33"]))
     # 6 months from the diagnosis (25 March): Friday 25 September. 10 working days before:
     # 24, 23, 22, 21, 17, 16, 15, 14, 11, 10 (18 and 19 are holidays): Thursday 10 September
@@ -166,6 +168,7 @@ def test_indicators_still_critical_after_6_months_and_the_semiannual_evaluation(
 def test_indicators_no_longer_critical_raise_nothing(family):
     f = family
     enter(f)
+    jump_to(f, date(2026, 8, 31))
     f.wait_until(date(2026, 9, 28), Gestor([]))
     assert alarms(f, "indicador_critico") == []
     assert f.task("revisar_indicadores_criticos") is None
