@@ -71,6 +71,26 @@ def seguimiento(day: date) -> dict:
             "cumplimiento_plazos": True, "control_nino_sano_acreditado": True}
 
 
+def logro_acciones(day: date, codes: list[str], achieved: bool = True) -> dict:
+    """The AFI records plan actions (``M1.A1``: first action of the first goal) as achieved
+    (or not) on ``day``."""
+    return {"logros": [{"accion": code, "logrado": achieved, "fecha": day.isoformat()}
+                       for code in codes]}
+
+
+def evaluacion_semestral(day: date) -> dict:
+    """The Jefe/a's semiannual evaluation of the AFI."""
+    return {"fecha": day.isoformat(), "competencias_personales": "adecuado",
+            "capacidad_gestion": "adecuado", "rendimiento": "destacado",
+            "retroalimentacion": "Carpeta al día; sesiones en su cadencia"}
+
+
+def revision_indicadores(day: date) -> dict:
+    """The Jefe/a reviews indicators still critical after 6 months."""
+    return {"fecha": day.isoformat(), "decision": "replantear_plan",
+            "comentario": "Nuevas acciones para los indicadores críticos"}
+
+
 def evaluacion_final(day: date) -> dict:
     """Final evaluation recommending egreso."""
     return {"fecha": day.isoformat(), "matriz": {**MATRIZ, "i33": "cumplido"},

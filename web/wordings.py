@@ -272,6 +272,7 @@ WORDINGS: dict[str, str] = {
     "event.timer_fired": N_("Llegó el momento: %(step)s"),
     "event.case_closed": N_("Caso cerrado: %(step)s"),
     "event.alert": N_("Alerta: %(step)s"),
+    "event.message_sent": N_("Mensaje enviado a otro proceso: %(step)s"),
     "event.system_step": N_("Paso automático: %(step)s"),
     "event.decision": N_("Decisión: %(step)s"),
     "event.deadlines_paused": N_("Plazos en pausa: %(reason)s"),

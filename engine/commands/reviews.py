@@ -16,10 +16,15 @@ cannot be carried out, and :func:`carry_out` does what it says once the review i
   a person the policy lets take it (``take_task``);
 - *transfer the case* (``transferir``, ``trasferire``): the case and its steps go to the
   caseworker ``persona_caso`` (engine.commands.routing);
-- *pause the deadlines* (``pausar``, ``sospendere``): with the reason ``motivo_pausa``.
+- *pause the deadlines* (``pausar``, ``sospendere``): with the reason ``motivo_pausa``;
+- *convene the Mesa de Análisis de Caso* (``mesa_analisis_caso``): where the case's version
+  offers the act ``mesa_analisis`` (Programa Familias), it is recorded as convened for the
+  late step (its reason: the step and the review's ``comentario``), so the Mesa is a step of
+  the case with its participants and agreements, not a note.
 """
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -33,13 +38,15 @@ from ..runtime import workflow as runtime
 from ..runtime.workflow import Task
 from . import routing
 
-REMIND, REASSIGN, TRANSFER, PAUSE = "remind", "reassign", "transfer", "pause"
+REMIND, REASSIGN, TRANSFER, PAUSE, CONVENE = "remind", "reassign", "transfer", "pause", "convene"
+MESA_ACT = "mesa_analisis"  # the act a review convening the Mesa de Análisis de Caso records
 ACTIONS = {
     "contactar_afi": REMIND, "contactar_facilitador": REMIND, "contactar_equipo": REMIND,
     "sollecitare_equipe": REMIND,
     "reasignar": REASSIGN, "riassegnare": REASSIGN,
     "transferir": TRANSFER, "trasferire": TRANSFER,
     "pausar": PAUSE, "sospendere": PAUSE,
+    "mesa_analisis_caso": CONVENE,
 }
 CHOICE_FIELDS = ("accion", "azione")
 PERSON_FIELD = {REASSIGN: "persona_paso", TRANSFER: "persona_caso"}
@@ -118,9 +125,12 @@ def check_outcome(session: Session, review: Task, form_key: str, data: dict,
 
 
 def carry_out(session: Session, review_row: HumanTask, late: HumanTask | None, data: dict,
-              actor: Actor, moment: datetime, staff: routing.Staff | None) -> None:
+              actor: Actor, moment: datetime, staff: routing.Staff | None,
+              forms=None) -> None:
     """Do what the completed review's outcome says (see the module's docstring)."""
     action = action_of(data)
+    if action == CONVENE and forms is not None:
+        _convene(session, review_row, late, data, actor, moment, forms)
     if action == REMIND and late is not None:
         audit.record(session, review_row.case_id, "review_reminder", actor.id, moment,
                      title=late.title, data={"task": late.id, "review": review_row.id},
@@ -136,6 +146,22 @@ def carry_out(session: Session, review_row: HumanTask, late: HumanTask | None, d
         from .pauses import pause_deadlines
         pause_deadlines(session, review_row.case_id, actor, str(data[REASON_FIELD]).strip(),
                         now=moment)
+
+
+def _convene(session: Session, review_row: HumanTask, late: HumanTask | None, data: dict,
+             actor: Actor, moment: datetime, forms) -> None:
+    """Record the Mesa de Análisis de Caso convened for the late step, where the case's
+    version offers it."""
+    from .acts import case_acts, perform_act  # the act commands import the task commands
+    if not any(a.key == MESA_ACT for a in case_acts(session, review_row.case_id, actor)):
+        return
+    case = session.get(Case, review_row.case_id)
+    reason = f"Revisión de atraso: {late.title if late is not None else review_row.title}"
+    comment = str(data.get("comentario") or "").strip()
+    day = moment.astimezone(ZoneInfo(case.territory.timezone)).date()
+    perform_act(session, forms, case.id, MESA_ACT,
+                {"fecha": day.isoformat(), "motivo": f"{reason}. {comment}" if comment
+                 else reason}, actor, moment)
 
 
 def _target(session: Session, review: Task, action: str):

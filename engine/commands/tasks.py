@@ -151,7 +151,7 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
     store.save(session, loaded, moment)
     transfer_actions.proof_from_task(session, loaded.case, task, actor, moment)
     if review:
-        reviews.carry_out(session, row, late, data, actor, moment, staff)
+        reviews.carry_out(session, row, late, data, actor, moment, staff, forms)
     return row
 
 

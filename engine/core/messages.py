@@ -228,6 +228,7 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.timer_fired": ("step", "due"),
     "event.case_closed": ("step", "outcome"),
     "event.alert": ("step",),
+    "event.message_sent": ("step", "message"),
     "event.system_step": ("step",),
     "event.decision": ("step",),
     "event.deadlines_paused": ("reason",),

@@ -23,7 +23,7 @@ from .lint_sites import (  # noqa: F401 - re-exported for callers of the old mod
 )
 
 ISO_LIKE = re.compile(r"^(R\d*/)?P[\dYMWDTHS.]+$|^\d{4}-\d{2}-\d{2}", re.IGNORECASE)
-DEADLINE_HELPERS = {"plazo", "recordatorio"}
+DEADLINE_HELPERS = {"plazo", "recordatorio", "vence"}
 CYCLE_HELPERS = {"duracion", "proximo_ciclo"}
 # SpiffWorkflow's DMN engine replaces a "?" outside quotes with the column's value.
 DMN_QUESTION = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")

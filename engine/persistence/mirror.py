@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from ..core.actors import SYSTEM
 from ..programmes.settings import ProgrammeSettings
 from ..runtime.steps import step_name
-from ..runtime.workflow import Task, WaitingTimer, deadline_moments, escalated, properties
+from ..runtime.workflow import (
+    Task,
+    WaitingTimer,
+    deadline_key,
+    deadline_moments,
+    escalated,
+    properties,
+)
 from . import audit
 from .models import Case, HumanTask, ProcessInstance, Timer
 
@@ -65,10 +72,10 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
 
 def _follow_spec(row: HumanTask, task: Task) -> None:
     """An open step keeps its row (claim, draft, assignee) and takes its spec's name, form
-    and deadline rule, which change when its case moves to a new version."""
-    spec, props = task.task_spec, properties(task)
-    row.bpmn_id, row.title = spec.bpmn_id, spec.bpmn_name or spec.bpmn_id
-    row.form_key, row.deadline_key = props.get("formKey"), props.get("deadline")
+    and deadline rule, which change when its case moves to a new version (and the rule
+    with the stage of the case: a year-two session)."""
+    row.bpmn_id, row.title = task.task_spec.bpmn_id, step_name(task)
+    row.form_key, row.deadline_key = properties(task).get("formKey"), deadline_key(task)
 
 
 def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: ProgrammeSettings,
@@ -81,7 +88,7 @@ def _new_row(task: Task, instance: ProcessInstance, case: Case, settings: Progra
         programme_key=case.programme_key, territory_id=case.territory_id,
         bpmn_id=task.task_spec.bpmn_id, title=step_name(task),
         lane=task.task_spec.lane, role=settings.role_for_lane(task.task_spec.lane),
-        form_key=props.get("formKey"), deadline_key=props.get("deadline"),
+        form_key=props.get("formKey"), deadline_key=deadline_key(task),
         assignee=_default_assignee(task, case, settings), created_at=now,
         remind_at=remind_at, due_at=due_at, escalated_at=flagged,
     )

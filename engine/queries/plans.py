@@ -52,11 +52,16 @@ PLANS = {
 
 @dataclass(frozen=True)
 class Action:
-    """One action of a goal: what, who, by when (an ISO date, as submitted)."""
+    """One action of a goal: what, who, by when (an ISO date, as submitted); where the
+    programme records achievement per action (Familias: ``logro_acciones``), its reference
+    (``M1.A1``, :attr:`ref`), whether it was achieved (None: not recorded yet) and on which day."""
 
     text: str
     who: str
     due: str | None
+    ref: str = ""
+    achieved: bool | None = None
+    recorded_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,11 +102,13 @@ def current_plan(session: Session, case_id: int, actor: Actor,
     latest = plans[-1]
     library = versions.forms_for_case(session, case.id, forms)
     reviews = _reviews(events, latest, shape, steps, library)
+    records = _action_records(events, latest, steps.get("plan_actions"))
     goals_node = _node(library, latest, shape.goals)
     areas = (((goals_node.get("items") or {}).get("properties") or {}).get(shape.area) or {})
-    goals = tuple(_goal(row, shape, areas.get("x-labels") or {}, reviews)
-                  for row in (latest.data.get("submitted") or {}).get(shape.goals) or []
-                  if isinstance(row, dict))
+    rows = [row for row in (latest.data.get("submitted") or {}).get(shape.goals) or []
+            if isinstance(row, dict)]
+    goals = tuple(_goal(row, shape, areas.get("x-labels") or {}, reviews, records, number)
+                  for number, row in enumerate(rows, 1))
     return Plan(latest.title or latest.bpmn_id, latest.task_id, latest.actor, latest.at, goals)
 
 
@@ -138,12 +145,32 @@ def _reviews(events: list[Event], plan: Event, shape: Shape, steps: dict,
     return found
 
 
-def _goal(row: dict, shape: Shape, areas: dict, reviews: dict) -> Goal:
-    actions = tuple(Action(str(a.get(shape.action) or ""), str(a.get(shape.who) or ""),
-                           a.get(shape.due)) for a in row.get(shape.actions) or []
-                    if isinstance(a, dict))
+def _action_records(events: list[Event], plan: Event,
+                    step: str | None) -> dict[str, tuple[bool, str | None]]:
+    """Action code → (achieved, day recorded), the latest record after the plan last."""
+    found: dict[str, tuple[bool, str | None]] = {}
+    for event in events:
+        if not step or event.bpmn_id != step or (event.at, event.id) < (plan.at, plan.id):
+            continue
+        for entry in (event.data.get("submitted") or {}).get("logros") or []:
+            if isinstance(entry, dict) and entry.get("accion"):
+                found[str(entry["accion"])] = (bool(entry.get("logrado")), entry.get("fecha"))
+    return found
+
+
+def _goal(row: dict, shape: Shape, areas: dict, reviews: dict,
+          records: dict[str, tuple[bool, str | None]], number: int) -> Goal:
+    listed = [a for a in row.get(shape.actions) or [] if isinstance(a, dict)]
+    actions = tuple(_action(a, shape, f"M{number}.A{n}", records) for n, a in enumerate(listed, 1))
     area = row.get(shape.area)
     review = reviews.get(_key(row.get(shape.goal)))
     return Goal(str(areas.get(str(area), area or "")), str(row.get(shape.goal) or ""), actions,
                 review[1] if review else None,
                 (review[0] in ACHIEVED) if review else None, review[2] if review else None)
+
+
+def _action(row: dict, shape: Shape, code: str,
+            records: dict[str, tuple[bool, str | None]]) -> Action:
+    achieved, day = records.get(code, (None, None))
+    return Action(str(row.get(shape.action) or ""), str(row.get(shape.who) or ""),
+                  row.get(shape.due), code, achieved, day)

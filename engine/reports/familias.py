@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from ..definitions import manifest
 from ..persistence.models import Case, Event
+from . import familias_followup, marks, register
 from . import familias_transfers as transfers
-from . import marks, register
 from .base import (
     Breakdown,
     Figure,
@@ -109,12 +109,16 @@ def build(session: Session, territory_ids: Iterable[int]) -> Report:
     """The Programa Familias outcome report over ``territory_ids`` (four queries: the
     cases, their events, their transfers, their versions' instruments)."""
     cases = programme_cases(session, "familias", territory_ids)
-    events = case_events(session, [c.id for c in cases], ("task_completed", "decision"))
+    events = case_events(session, [c.id for c in cases],
+                         ("task_completed", "decision", *familias_followup.EVENT_KINDS))
     paid = transfers.totals_by_case(session, [c.id for c in cases])
     families = [read_family(case, events[case.id]) for case in cases]
-    report = Report("familias", TITLE,
-                    figures=figures(families) + transfers.figures(cases, paid),
-                    columns=COLUMNS,
+    follow_ups = [familias_followup.read_follow_up(events[case.id]) for case in cases]
+    planned = [f.planned_actions for f in families if f.planned_actions is not None]
+    report = Report("familias", TITLE, columns=COLUMNS,
+                    figures=(figures(families) + familias_followup.figures(
+                        sum(planned), len(planned), follow_ups)
+                        + transfers.figures(cases, paid)),
                     rows=[csv_row(f) | transfers.csv_columns(paid.get(f.case.id, {}))
                           for f in families],
                     breakdowns=[closures_by_type((f.case for f in families), OUTCOMES),

@@ -4,6 +4,7 @@ They are bound to one case (its settings and territory calendar) and to the task
 expression is evaluated against, and they read time from :mod:`engine.core.clock`.
 """
 
+from contextvars import ContextVar
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,6 +17,11 @@ from ..programmes.calendars import TerritoryCalendar, add_months, months_between
 from ..programmes.deadlines import REMINDER_HOUR, compute
 from ..programmes.settings import ProgrammeSettings
 
+# The deadline key the last ``plazo``/``recordatorio`` call used: a timer whose expression
+# chooses its rule (``plazo(clave_sesion)``) records the rule it actually applied.
+DEADLINE_USED: ContextVar[str | None] = ContextVar("deadline_used", default=None)
+DEADLINE_KEY = "deadline_key"  # a timer's internal data: the deadline rule it applied
+
 
 @dataclass(frozen=True)
 class CaseContext:
@@ -26,14 +32,6 @@ class CaseContext:
 
     def helpers(self, data: dict) -> dict[str, Any]:
         """The helper functions, bound to ``data``."""
-
-        def plazo(key: str) -> str:
-            """When deadline ``key`` is overdue (ISO datetime)."""
-            return self.deadline(key, data).escalate_at.isoformat()
-
-        def recordatorio(key: str) -> str:
-            """When to remind about deadline ``key`` (ISO datetime)."""
-            return self.deadline(key, data).remind_at.isoformat()
 
         def duracion(key: str) -> str:
             """The ISO-8601 duration configured for cycle ``key``."""
@@ -50,13 +48,38 @@ class CaseContext:
             anchor = date.fromisoformat(str(data[field])[:10])
             return self.next_cycle(self.settings.cycles[key], anchor).isoformat()
 
+        def dato(field: str, default: Any = None) -> Any:
+            """The case data's ``field`` (a copy), or ``default`` while it has none (a step
+            a version may lack, e.g. a plan)."""
+            return deepcopy(data[field]) if field in data else default
+
         def hoy() -> str:
             """Today's date in the territory (YYYY-MM-DD)."""
             return self.today().isoformat()
 
-        return {"plazo": plazo, "recordatorio": recordatorio, "duracion": duracion,
+        return {**self.deadline_helpers(data), "duracion": duracion,
                 "meses_desde": meses_desde, "proximo_ciclo": proximo_ciclo, "hoy": hoy,
-                "parametro": self.parameter}
+                "dato": dato, "parametro": self.parameter}
+
+    def deadline_helpers(self, data: dict) -> dict[str, Any]:
+        """``plazo``, ``recordatorio`` and ``vence``, bound to ``data``; the first two note
+        the rule they applied (:data:`DEADLINE_USED`)."""
+
+        def plazo(key: str) -> str:
+            """When deadline ``key`` is overdue (ISO datetime)."""
+            DEADLINE_USED.set(key)
+            return self.deadline(key, data).escalate_at.isoformat()
+
+        def recordatorio(key: str) -> str:
+            """When to remind about deadline ``key`` (ISO datetime)."""
+            DEADLINE_USED.set(key)
+            return self.deadline(key, data).remind_at.isoformat()
+
+        def vence(key: str) -> str:
+            """The due day of deadline ``key`` (YYYY-MM-DD), e.g. the next session's."""
+            return self.deadline(key, data).due.isoformat()
+
+        return {"plazo": plazo, "recordatorio": recordatorio, "vence": vence}
 
     def parameter(self, path: str) -> Any:
         """A value of the programme settings by its dotted path, e.g.

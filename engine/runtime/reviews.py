@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from .helpers import DEADLINE_KEY
 from .workflow import (
     FIRST_ESCALATION,
     OWN_DUE,
@@ -138,7 +139,10 @@ def rearm(escalation: Task, at: str) -> None:
     workflow = escalation.workflow
     if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
         workflow.last_task = escalation  # it was in the dropped path
+    used = escalation._get_internal_data(DEADLINE_KEY)
     escalation.internal_data = {FIRST_ESCALATION: first, "event_value": at}
+    if used:
+        escalation.internal_data[DEADLINE_KEY] = used
     escalation._set_state(TaskState.WAITING)
     for output in escalation.task_spec.outputs:  # the path a new review will take
         child = escalation._add_child(output, TaskState.FUTURE)

@@ -4,17 +4,21 @@ The audit trail (:mod:`engine.persistence.audit`) records these; reading them ne
 task specs and a timer's internal data, so it lives with the rest of the SpiffWorkflow adapter.
 """
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.task import Task
 
-from .workflow import FIRST_ESCALATION, boundary_host, properties
+from .workflow import FIRST_ESCALATION, boundary_host, deadline_key, properties
 
 SYSTEM_STEP_KINDS = {"reminder": "reminder", "escalation": "escalation"}
 ALERT = "alert"  # a script task with property kind=alert: something the supervisors must know now
+MESSAGE_SENT = "message_sent"  # a message thrown to another process (e.g. a referral)
+# every kind describe_step returns
 STEP_KINDS = frozenset({"timer_fired", "case_closed", ALERT, "system_step", "decision",
-                        *SYSTEM_STEP_KINDS.values()})  # every kind describe_step returns
+                        MESSAGE_SENT, *SYSTEM_STEP_KINDS.values()})
 
 
 def step_message(task: Task, kind: str, data: dict) -> tuple[str, dict]:
@@ -29,6 +33,8 @@ def step_message(task: Task, kind: str, data: dict) -> tuple[str, dict]:
             code = "event.deadline_passed"
     if kind == "case_closed":
         params["outcome"] = data.get("outcome")
+    if kind == MESSAGE_SENT:
+        params["message"] = data.get("message")
     return code, params
 
 
@@ -61,16 +67,29 @@ def describe_step(task: Task) -> tuple[str, dict] | None:
     if isinstance(definition, TimerEventDefinition):
         kind = SYSTEM_STEP_KINDS.get(props.get("kind"), "timer_fired")
         host = boundary_host(task)
-        return kind, {"deadline": props.get("deadline"), "task": str(host.id) if host else None,
+        return kind, {"deadline": deadline_key(task), "task": str(host.id) if host else None,
                       "due": (task._get_internal_data(FIRST_ESCALATION)
                         or task._get_internal_data("event_value"))}
     if isinstance(spec, EndEvent) and props.get("outcome"):
         return "case_closed", {"outcome": props["outcome"]}
+    if isinstance(spec, ThrowingEvent) and isinstance(definition, MessageEventDefinition):
+        return MESSAGE_SENT, _message(task, definition)
     if isinstance(spec, ScriptTask):
-        return (ALERT if props.get("kind") == ALERT else "system_step"), {}
+        if props.get("kind") == ALERT:  # ``alertData``: the variable whose value it reports
+            shown = props.get("alertData")
+            return ALERT, ({shown: task.data.get(shown)} if shown else {})
+        return "system_step", {}
     if spec.__class__.__name__ == "BusinessRuleTask":
         return "decision", _decision_outputs(task)
     return None
+
+
+def _message(task: Task, definition: MessageEventDefinition) -> dict:
+    """The message a throw event sent and what it carried (its payload, evaluated again on the
+    task's data: the expression has no side effects)."""
+    expression = getattr(definition, "expression", None)
+    payload = (task.workflow.script_engine.evaluate(task, expression) if expression else None)
+    return {"message": definition.name, "payload": payload}
 
 
 def _decision_outputs(task: Task) -> dict:

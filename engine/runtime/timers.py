@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 
 from ..core import clock
+from .helpers import DEADLINE_KEY, DEADLINE_USED
 
 
 def is_timer_expression(value: str) -> bool:
@@ -45,9 +46,16 @@ class ClockedTimeDate(TimeDateEventDefinition):
     def has_fired(self, my_task):
         value = my_task._get_internal_data("event_value")
         if value is None:
-            value = str(my_task.workflow.script_engine.evaluate(my_task, self.expression))
+            token = DEADLINE_USED.set(None)
+            try:
+                value = str(my_task.workflow.script_engine.evaluate(my_task, self.expression))
+                used = DEADLINE_USED.get()
+            finally:
+                DEADLINE_USED.reset(token)
             _moment(value)  # fail now, not at every sweep, if it is not a date-time
             my_task._set_internal_data(event_value=value)
+            if used:
+                my_task._set_internal_data(**{DEADLINE_KEY: used})
         return _fire_if_due(my_task, value)
 
 

@@ -24,7 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..core import clock
 from ..core.errors import ScriptFailure, UnsafeScript
-from .helpers import CaseContext
+from .helpers import DEADLINE_KEY, CaseContext
 from .limits import LimitError
 from .scripting import RestrictedScriptEngine
 
@@ -68,6 +68,23 @@ def is_timer(task: Task) -> bool:
 def properties(task: Task) -> dict:
     """The ``spiffworkflow:property`` values of a task's spec."""
     return getattr(task.task_spec, "extensions", {}).get("properties", {})
+
+
+def deadline_key(task: Task) -> str | None:
+    """The deadline rule a timer applied (its expression may choose one, e.g. the session
+    rule of the year the case is in), else its ``deadline`` property; for a step, the rule
+    its escalation timer applied, else its own ``deadline`` property."""
+    used = task._get_internal_data(DEADLINE_KEY)
+    if used:
+        return used
+    if not is_timer(task):
+        siblings = task.parent.children if task.parent is not None else []
+        for event in siblings:
+            if properties(event).get("kind") == "escalation" and event is not task:
+                used = event._get_internal_data(DEADLINE_KEY)
+                if used:
+                    return used
+    return properties(task).get("deadline")
 
 
 def advance(workflow: BpmnWorkflow, on_step: Callable[[Task], None]) -> None:
@@ -141,7 +158,7 @@ def _waiting_timer(task: Task, due: datetime) -> WaitingTimer:
     host = boundary_host(task)
     kind = props.get("kind") or ("boundary" if host else "wait")
     cycle = isinstance(task.task_spec.event_definition, CycleTimerEventDefinition)
-    return WaitingTimer(str(task.id), task.task_spec.bpmn_id, kind, props.get("deadline"),
+    return WaitingTimer(str(task.id), task.task_spec.bpmn_id, kind, deadline_key(task),
                         due, str(host.id) if host else None, cycle)
 
 

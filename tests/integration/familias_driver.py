@@ -9,7 +9,9 @@ The machinery is :mod:`tests.integration.case_driver`'s.
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from tests.integration.case_driver import DrivenCase, local_date, local_time
+import engine
+from engine import unit_of_work
+from tests.integration.case_driver import CaseSteps, DrivenCase, local_date, local_time
 
 SANTIAGO = ZoneInfo("America/Santiago")
 
@@ -37,4 +39,27 @@ class FamiliaCase(DrivenCase):
 
     def review_data(self) -> dict:
         """The Jefe/a contacts the AFI about the overdue step."""
+        return {"accion": "contactar_afi"}
+
+
+class LaterFamily(CaseSteps):
+    """A second family's case, living on the first family's clock."""
+
+    def __init__(self, first: "FamiliaCase", family: str):
+        self.first, self.zone = first, first.zone
+        self.session, self.forms = first.session, first.forms
+        self.caseworker, self.supervisor = first.caseworker, first.supervisor
+        command = engine.StartCase("familias", "antofagasta", self.caseworker.id, family,
+                                   members=[{"name": "Luis Díaz", "age": 40}])
+        with unit_of_work(self.session):
+            self.case = engine.start_case(self.session, command, self.supervisor)
+
+    @property
+    def today(self) -> date:
+        return self.first.today
+
+    def at(self, hour: int, minute: int = 0):
+        return self.first.at(hour, minute)
+
+    def review_data(self) -> dict:
         return {"accion": "contactar_afi"}

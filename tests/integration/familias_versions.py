@@ -24,10 +24,11 @@ def copy_familias(root: Path) -> tuple[Path, Path]:
 
 
 def drop_year_two_deadline(folder: Path) -> None:
-    """Every session, in any year, is due by ``sesion_anio1``; ``sesion_anio2`` is gone."""
+    """Every session, in any year, is due by ``sesion_anio1``; ``sesion_anio2`` is gone (its
+    reminder follows the year's cadence, which stays)."""
     bpmn = folder / "familias.bpmn"
     text, count = YEAR_TWO_CHOICE.subn('"sesion_anio1"', bpmn.read_text(encoding="utf-8"))
-    assert count == 2
+    assert count == 1
     bpmn.write_text(text, encoding="utf-8")
     settings = folder / "settings.toml"
     text, count = re.subn(r"\[plazos\.sesion_anio2\].*?(?=\n\[)", "",

@@ -56,25 +56,30 @@ def act(f: FamiliaCase, key: str, data: dict, by=None, staff=None):
     return record_act(f, key, data, by or f.caseworker, staff)
 
 
+# the steps open during the accompaniment: the session, the plan's actions, the AFI's evaluation
+ACCOMPANYING = ["sesion", "logro_acciones", "evaluacion_semestral_afi"]
 WITHDRAWAL = {"fecha": "2026-03-10", "motivo": "decision_familia",
               "detalle": "La familia se muda con parientes y deja el programa."}
 
 
-def test_the_case_file_offers_the_four_acts_of_the_version(family):
+def test_the_case_file_offers_the_acts_of_the_version(family):
     acts = engine.case_acts(family.session, family.case.id, family.caseworker)
     assert [(a.key, a.name, a.interrupting) for a in acts] == [
         ("desistimiento", "Desistimiento de la familia", True),
         ("traslado", "Traslado a otra comuna", False),
         ("alerta_proteccion", "Alerta de protección", False),
+        ("cambio_hogar", "Cambio en la familia", False),
+        ("mesa_analisis", "Mesa de Análisis de Caso", False),
         ("contacto_adicional", "Contacto o sesión adicional", False)]
     assert {a.form_key for a in acts} == {"familias/acto_desistimiento", "familias/acto_traslado",
-                                          "familias/acto_alerta", "familias/acto_contacto"}
+                                          "familias/acto_alerta", "familias/acto_cambio_hogar",
+                                          "familias/acto_mesa", "familias/acto_contacto"}
 
 
 def test_a_withdrawal_during_the_sessions_closes_the_case(family):
     f = family
     accompanied(f)
-    assert f.bpmn_ids() == ["sesion"]
+    assert f.bpmn_ids() == ACCOMPANYING
     act(f, "desistimiento", WITHDRAWAL)
     case = f.refreshed_case()
     assert (case.status, case.outcome) == ("closed", "desistimiento")
@@ -107,7 +112,7 @@ def test_an_extra_contact_is_recorded_and_the_cycle_goes_on(family):
     accompanied(f)
     for day in ("2026-03-11", "2026-03-12"):
         act(f, "contacto_adicional", {"fecha": day, "tipo": "visita", "resumen": "Visita breve"})
-    assert f.bpmn_ids() == ["sesion"]
+    assert f.bpmn_ids() == ACCOMPANYING
     assert [e.data["submitted"]["fecha"] for e in f.events("act_recorded")] == [
         "2026-03-11", "2026-03-12"]
     assert f.refreshed_case().status == "open"
@@ -118,13 +123,13 @@ def test_a_protection_alert_goes_to_the_jefatura_at_once(family):
     accompanied(f)
     act(f, "alerta_proteccion", {"fecha": "2026-03-10", "gravedad": "urgente",
                                  "descripcion": "Marcas de golpes en el menor."})
-    assert f.bpmn_ids() == ["sesion", "atender_alerta_proteccion"]
+    assert f.bpmn_ids() == [*ACCOMPANYING, "atender_alerta_proteccion"]
     alert = f.task("atender_alerta_proteccion")
     assert (alert.role, alert.assignee) == ("supervisor", None)
     assert [e.bpmn_id for e in f.events("alert")] == ["avisar_alerta_proteccion"]
     f.complete("atender_alerta_proteccion", {"fecha_atencion": "2026-03-10",
                                              "derivacion": "oln", "medidas": "Derivada a OLN"})
-    assert f.bpmn_ids() == ["sesion"]
+    assert f.bpmn_ids() == ACCOMPANYING
 
 
 def test_a_move_hands_the_case_and_its_open_steps_to_the_other_comuna(family, calama):
@@ -139,7 +144,8 @@ def test_a_move_hands_the_case_and_its_open_steps_to_the_other_comuna(family, ca
     assert (case.territory.code, case.caseworker, case.status) == ("calama", "rosa", "open")
     assert f.session.get(Household, case.household_id).territory_id == calama.id
     rows = {t.bpmn_id: (t.territory_id, t.assignee) for t in f.open_tasks()}
-    assert rows == {"sesion": (calama.id, "rosa"),
+    assert rows == {"sesion": (calama.id, "rosa"), "logro_acciones": (calama.id, "rosa"),
+                    "evaluacion_semestral_afi": (calama.id, None),
                     "atender_alerta_proteccion": (calama.id, None),
                     "recibir_traslado": (calama.id, None)}
     moved = f.events("case_moved")[0]

@@ -20,8 +20,11 @@ from web.demo_data import (
     contacto,
     diagnostico,
     evaluacion_final,
+    evaluacion_semestral,
     ingreso,
+    logro_acciones,
     plan,
+    revision_indicadores,
     seguimiento,
     sesion,
 )
@@ -52,6 +55,20 @@ def enter_programme(f: FamiliaCase, *, adultos_sin_empleo=1, interes_laboral=Tru
     f.complete("plan", plan(f.today))
 
 
+def keep_up_with_the_plan_and_the_evaluations(f: FamiliaCase) -> None:
+    """The AFI records each plan action the day before its due date; the Jefe/a evaluates the
+    AFI three weeks before each semester ends and reviews critical indicators the day they
+    come."""
+    actions = f.task("logro_acciones")
+    if actions and f.today >= local_day(actions.remind_at) - timedelta(days=1):
+        f.complete("logro_acciones", logro_acciones(f.today, ["M1.A1"]))
+    evaluation = f.task("evaluacion_semestral_afi")
+    if evaluation and (local_day(evaluation.due_at) - f.today).days <= 21:
+        f.complete("evaluacion_semestral_afi", evaluacion_semestral(f.today), hour=10)
+    if f.task("revisar_indicadores_criticos"):
+        f.complete("revisar_indicadores_criticos", revision_indicadores(f.today), hour=10)
+
+
 class Accompaniment:
     """The AFI's and the Gestor's habits during the 24 months (one session is left late)."""
 
@@ -61,6 +78,7 @@ class Accompaniment:
 
     def __call__(self, f: FamiliaCase) -> None:
         f.review_overdue_steps()
+        keep_up_with_the_plan_and_the_evaluations(f)
         report = f.task("seguimiento")
         if report and (f.today - local_day(report.created_at)).days >= 3:
             f.complete("seguimiento", seguimiento(f.today))
@@ -79,6 +97,32 @@ class Accompaniment:
         return 30 if local_day(visit.created_at) < YEAR_TWO else 55
 
 
+def expected_alarms(late_opened: date) -> list[tuple[str, str, date]]:
+    """Every reminder and escalation of the 24 months lived with :class:`Accompaniment`."""
+    return [
+        ("reminder", "contacto", date(2026, 3, 18)),     # 15 working days → due Mon 23 March
+        ("escalation", "contacto", date(2026, 3, 24)),
+        ("reminder", "ingreso", date(2026, 3, 27)),      # 30 days → due 1 April, 5 days before
+        # the monthly cadence of year 1: a session opened 1 June is due 1 July, the AFI does
+        # it 30 days later (1 July, after the 08:00 reminder); 1 Jul → 31 Jul, 31 Jul → 30 Aug
+        # come before their month is up
+        ("reminder", "cadencia_sesion_anio1", date(2026, 7, 1)),
+        ("reminder", "cadencia_sesion_anio1", late_opened + timedelta(days=31)),  # 30 Sep
+        ("escalation", "sesion_anio1", late_opened + timedelta(days=46)),  # 45 days: 14 Oct
+        # i33 critical at the diagnosis (10 May) and in every monthly report: 6 months → Tue
+        # 10 November; 10 working days before it (31 Oct and 1 Nov fall on a weekend): 27 Oct
+        ("reminder", "indicador_critico", date(2026, 10, 27)),
+        ("escalation", "indicador_critico", date(2026, 11, 11)),
+        ("reminder", "cadencia_sesion_anio1", date(2026, 12, 18)),  # opened 18 Nov, 30 days
+        ("reminder", "cadencia_sesion_anio1", date(2027, 3, 16)),   # opened 16 Feb (28 days)
+        # year 2: every 6–8 weeks, the AFI reminded at 6 weeks (42 days); sessions take 55
+        *[("reminder", "cadencia_sesion_anio2", day) for day in (
+            date(2027, 5, 29), date(2027, 7, 23), date(2027, 9, 16), date(2027, 11, 10),
+            date(2028, 1, 4))],
+        ("reminder", "evaluacion_final", date(2028, 2, 29)),  # 24 months → 30 March 2028
+    ]
+
+
 def test_a_doble_family_is_accompanied_24_months_to_egreso(family):
     f = family
     enter_programme(f)
@@ -91,14 +135,11 @@ def test_a_doble_family_is_accompanied_24_months_to_egreso(family):
 
     late_opened = habits.sessions[2]  # the fourth session opened when the third was done
     assert late_opened == date(2026, 8, 30)
-    assert f.alarms() == [
-        ("reminder", "contacto", date(2026, 3, 18)),     # 15 working days → due Mon 23 March
-        ("escalation", "contacto", date(2026, 3, 24)),
-        ("reminder", "ingreso", date(2026, 3, 27)),      # 30 days → due 1 April, 5 days before
-        ("reminder", "sesion_anio1", late_opened + timedelta(days=38)),  # 7 days before day 45
-        ("escalation", "sesion_anio1", late_opened + timedelta(days=46)),
-        ("reminder", "evaluacion_final", date(2028, 2, 29)),  # 24 months → 30 March 2028
-    ]
+    assert f.alarms() == expected_alarms(late_opened)
+    year_two = [day for day in habits.sessions if day >= date(2027, 4, 17)]
+    assert [d + timedelta(days=42) for d in year_two[:5]] == [  # the reminders: 42 days on
+        date(2027, 5, 29), date(2027, 7, 23), date(2027, 9, 16), date(2027, 11, 10),
+        date(2028, 1, 4)]
     case = f.refreshed_case()
     assert (case.status, case.outcome) == ("closed", "egreso")
     assert local_day(case.closed_at) == date(2028, 3, 6)
@@ -122,7 +163,8 @@ def test_a_doble_family_is_accompanied_24_months_to_egreso(family):
 def test_a_simple_family_gets_twelve_sessions_as_its_goal(family):
     enter_programme(family, adultos_sin_empleo=0, interes_laboral=False)
     assert family.events("decision")[0].data == {"trayectoria": "simple", "sesiones_meta": 12}
-    assert family.bpmn_ids() == ["sesion"]
+    # sessions, the plan's actions and the semester's evaluation of the AFI run side by side
+    assert sorted(family.bpmn_ids()) == ["evaluacion_semestral_afi", "logro_acciones", "sesion"]
 
 
 def test_a_family_not_found_closes_the_case(family):
@@ -191,7 +233,7 @@ def test_a_family_migrated_in_its_sixth_month_lives_its_24_months_on_version_two
     enter_programme(f)
     habits = AfterVersionTwo()
     f.wait_until(date(2026, 9, 2), habits)  # month 6: the late fourth session is open
-    assert f.bpmn_ids() == ["sesion"] and len(habits.sessions) == 3
+    assert "sesion" in f.bpmn_ids() and len(habits.sessions) == 3
     folder, v2_forms = familias_v2_migration(tmp_path)
     with unit_of_work(f.session):
         engine.deploy_folder(f.session, folder, v2_forms, "equipo-procesos")
@@ -202,7 +244,7 @@ def test_a_family_migrated_in_its_sixth_month_lives_its_24_months_on_version_two
     assert (progress.migrated, progress.skipped, progress.failed) == (1, 0, 0)
     habits.migrated = True
     f.session.expire_all()
-    assert f.bpmn_ids() == ["sesion"]  # the same open session, its deadline kept
+    assert "sesion" in f.bpmn_ids()  # the same open session, its deadline kept
 
     f.wait_until(date(2028, 3, 5), habits)
     assert f.bpmn_ids() == ["evaluacion_final"]
@@ -215,14 +257,7 @@ def test_a_family_migrated_in_its_sixth_month_lives_its_24_months_on_version_two
 
     late_opened = habits.sessions[2]
     assert late_opened == date(2026, 8, 30)
-    assert f.alarms() == [
-        ("reminder", "contacto", date(2026, 3, 18)),
-        ("escalation", "contacto", date(2026, 3, 24)),
-        ("reminder", "ingreso", date(2026, 3, 27)),
-        ("reminder", "sesion_anio1", late_opened + timedelta(days=38)),  # after the migration
-        ("escalation", "sesion_anio1", late_opened + timedelta(days=46)),
-        ("reminder", "evaluacion_final", date(2028, 2, 29)),
-    ]
+    assert f.alarms() == expected_alarms(late_opened)  # those after the migration too
     case = f.refreshed_case()
     assert (case.status, case.outcome) == ("closed", "egreso")
     assert local_day(case.closed_at) == date(2028, 3, 6)

@@ -99,9 +99,19 @@ def figures(report) -> dict[str, tuple]:
     return {f.key: (f.value, f.detail) for f in report.figures}
 
 
+FOLLOW_UP = {"acciones_logradas", "acciones_logradas_pct", "familias_accion_atrasada",
+             "familias_indicador_critico", "alertas_cierre", "evaluaciones_semestrales",
+             "mesas_analisis", "cambios_hogar", "derivaciones_proteccion"}
+
+
+def without_follow_up(found: dict[str, tuple]) -> dict[str, tuple]:
+    """The figures counted here (the follow-up ones: test_familias_followup_report.py)."""
+    return {key: value for key, value in found.items() if key not in FOLLOW_UP}
+
+
 def test_antofagasta_figures_and_breakdowns_match_the_hand_count(session, territories, cases):
     report = build_report(session, "familias", [territories["antofagasta"].id])
-    assert figures(report) == {
+    assert without_follow_up(figures(report)) == {
         # Rojas, Soto, Muñoz, Díaz have an outcome; Castillo is still accompanied.
         "casos": (5, "1 en curso, 4 cerrados"),
         "egresadas": (2, "de 4 casos cerrados"),  # Rojas and Soto

@@ -18,7 +18,7 @@ from engine.definitions import catalog
 from engine.persistence.models import ProcessDefinition
 from tests.conftest import ROOT
 from tests.integration.case_driver import CaseSteps
-from tests.integration.familias_driver import FamiliaCase, local_day
+from tests.integration.familias_driver import FamiliaCase, LaterFamily, local_day
 from tests.integration.familias_versions import familias_v2
 from web.demo_data import contacto, diagnostico, evaluacion_final, ingreso, plan, seguimiento
 from web.demo_data import sesion as session_data
@@ -28,29 +28,6 @@ FIRST_ENTRY = date(2026, 3, 30)
 V2_PUBLISHED = date(2026, 6, 2)
 SECOND_ENTRY = date(2026, 6, 22)
 SESSION_FORM = "familias/sesion"
-
-
-class LaterFamily(CaseSteps):
-    """A second family's case, living on the first family's clock."""
-
-    def __init__(self, first: FamiliaCase, family: str):
-        self.first, self.zone = first, first.zone
-        self.session, self.forms = first.session, first.forms
-        self.caseworker, self.supervisor = first.caseworker, first.supervisor
-        command = engine.StartCase("familias", "antofagasta", self.caseworker.id, family,
-                                   members=[{"name": "Luis Díaz", "age": 40}])
-        with unit_of_work(self.session):
-            self.case = engine.start_case(self.session, command, self.supervisor)
-
-    @property
-    def today(self) -> date:
-        return self.first.today
-
-    def at(self, hour: int, minute: int = 0):
-        return self.first.at(hour, minute)
-
-    def review_data(self) -> dict:
-        return {"accion": "contactar_afi"}
 
 
 @dataclass
@@ -171,10 +148,15 @@ def test_each_family_keeps_the_forms_and_deadlines_of_its_version(session, tmp_p
                 if opened >= date(2027, 3, 30)]
     year_one = [(reminder, due) for opened, reminder, due in first_due
                 if opened < date(2027, 3, 30)]
-    assert year_two and set(year_two) == {(65, 76)}  # 75 days, reminded 10 days before
-    assert year_one and set(year_one) == {(38, 46)}  # 45 days, reminded 7 days before
+    # due in 75 days in year two, reminded at 6 weeks (its cadence: every 6–8 weeks)
+    assert year_two and set(year_two) == {(42, 76)}
+    # due in 45 days in year one, reminded when the monthly session falls due (28–31 days)
+    assert year_one and {due for _, due in year_one} == {46}
+    assert {reminder for reminder, _ in year_one} <= {28, 29, 30, 31}
     assert any(opened >= date(2027, 6, 22) for opened, _, _ in second_due)  # in its year two
-    assert {(reminder, due) for _, reminder, due in second_due} == {(38, 46)}
+    # version 2 has no year-two deadline: 45 days in any year; the cadence stays
+    assert {due for _, _, due in second_due} == {46}
+    assert {reminder for _, reminder, _ in second_due} <= {28, 29, 30, 31, 42}
     assert all("lugar_sesion" in s for s in second.submitted("sesion"))
     assert not any("lugar_sesion" in s for s in first.submitted("sesion"))
     # version 1 runs no case any more: a redeploy of version 2 drops the deadline it needed

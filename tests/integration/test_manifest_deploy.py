@@ -43,7 +43,7 @@ def test_a_renamed_step_is_refused_naming_the_report_that_needs_it(session, real
     problems = refused(session, familias, real_forms)
     assert ('manifest.toml:13: step "diagnostico" needed by the familias report is not in '
             "familias.bpmn") in problems
-    assert ('manifest.toml:20: step "diagnostico" needed by the demo is not in familias.bpmn'
+    assert ('manifest.toml:24: step "diagnostico" needed by the demo is not in familias.bpmn'
             in problems)
 
 

@@ -1,7 +1,8 @@
 """Turning reminder, escalation and alert events into notifications for the right people.
 
 Reminders (and those an overdue review sends) go to the person holding the task (a family
-transfer's missing proof, which no task holds: to the case's caseworker, ``to``);
+transfer's missing proof, which no task holds: to the case's caseworker, ``to``; any other
+reminder of the case itself, with no step, to its caseworker);
 escalations go to that person and to whom the deadline's rule escalates (``escala_a``,
 recorded on the event as ``escalate_to``): every supervisor of the case's territory (the
 default), every manager of it, or the case's caseworker; alerts (e.g. a possible rights
@@ -54,6 +55,8 @@ def _notify(session: Session, event: Event) -> int:
         people = {assignee} if assignee else set()
         if not task_id and event.data.get("transfer") and event.data.get("to"):
             people = {event.data["to"]}  # a transfer's proof: its caseworker (no step holds it)
+        elif event.kind == "reminder" and not event.data.get("task"):
+            people = {caseworker}  # a reminder about the case itself (no step): its caseworker
         if event.kind == "alert" or (event.kind == URGENT and not people):
             people |= supervisors_of(session, territory_id)
         elif event.kind == "escalation":
