@@ -107,6 +107,15 @@ def test_a_forgotten_password_is_reset_by_an_e_mailed_link(web_app, mail, browse
     assert browser.get("/password/not-a-real-token").status_code == 410
 
 
+def test_reset_links_for_one_account_stop_after_three_an_hour_with_the_same_answer(
+        web_app, mail, browser):
+    _roles(web_app, "ana", ("antofagasta", "caseworker"))
+    answers = [browser.post("/password/forgotten", {"name": "ana@x.cl"},
+                            token_from="/password/forgotten") for _ in range(5)]
+    assert {a.status_code for a in answers} == {302}  # nothing tells the fourth apart
+    assert [m["To"] for m in mail] == ["ana@x.cl"] * 3
+
+
 def test_the_pages_speak_the_administrators_language(web_app, mail, as_person):
     italy = as_person("admin.it")
     page = italy.get("/admin/territories/somma_lombardo/access").get_data(as_text=True)

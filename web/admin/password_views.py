@@ -7,6 +7,7 @@ from contextlib import suppress
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..auth.throttle import reset_throttle
 from . import links
 
 bp = Blueprint("password", __name__)
@@ -43,7 +44,7 @@ def forgotten():
         name = request.form.get("name", "")
         if len(name) > 200:
             abort(400)
-        person = links.person_for_reset(name)
+        person = links.person_for_reset(name) if reset_throttle().allowed(name) else None
         if person is not None and person.email:
             # the answer must not tell whether the account exists
             with suppress(links.MailNotSetUp, OSError):

@@ -82,22 +82,52 @@ class SignInThrottle:
             log.exception("sign-in throttle storage unreachable; failure not counted")
 
 
+class ResetThrottle:
+    """How many password-reset links may be asked for, per client address and per account
+    name as typed: over it nothing is sent (the answer stays the same, so it tells nothing
+    about the account), and nobody's mailbox is flooded."""
+
+    def __init__(self, limiter: Limiter, config: dict):
+        self._limiter = limiter
+        self.by_address = parse_many(config["RESET_LIMIT_ADDRESS"])
+        self.by_account = parse_many(config["RESET_LIMIT_ACCOUNT"])
+
+    def allowed(self, name: str) -> bool:
+        """Count a request for ``name``'s link; whether a link may be sent."""
+        account = name.strip().casefold()[:200]
+        buckets = [(item, ("reset-address", get_remote_address())) for item in self.by_address]
+        buckets += [(item, ("reset-account", account)) for item in self.by_account]
+        try:
+            return all([self._limiter.limiter.hit(item, *keys) for item, keys in buckets])
+        except Exception:  # the storage is down: a link may still be asked for
+            log.exception("reset throttle storage unreachable; not throttling")
+            return True
+
+
 def init_app(app: Flask) -> None:
     """Give ``app`` its throttle, on Redis when ``REDIS_URL`` is set, else in memory."""
     config = app.config
     for key, default in (("SIGNIN_LIMIT_ADDRESS", "20 per minute; 100 per hour"),
                          ("SIGNIN_LIMIT_ACCOUNT", "5 per minute; 20 per hour"),
-                         ("SIGNIN_LIMIT_DEVICE", "5 per minute; 20 per hour")):
+                         ("SIGNIN_LIMIT_DEVICE", "5 per minute; 20 per hour"),
+                         ("RESET_LIMIT_ADDRESS", "10 per hour"),
+                         ("RESET_LIMIT_ACCOUNT", "3 per hour")):
         config.setdefault(key, default)
     storage = config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
     limiter = Limiter(get_remote_address, app=app, storage_uri=storage,
                       strategy="moving-window", default_limits=[])
     app.extensions["acompana.signin_throttle"] = SignInThrottle(limiter, config)
+    app.extensions["acompana.reset_throttle"] = ResetThrottle(limiter, config)
 
 
 def throttle() -> SignInThrottle:
     """The current app's sign-in throttle."""
     return current_app.extensions["acompana.signin_throttle"]
+
+
+def reset_throttle() -> ResetThrottle:
+    """The current app's throttle on password-reset links."""
+    return current_app.extensions["acompana.reset_throttle"]
 
 
 def _serializer() -> URLSafeSerializer:
