@@ -45,8 +45,9 @@ TITLE_FROM = "titleFrom"  # property: the data field naming which one of its kin
 def step_name(task: Task) -> str:
     """A step's name, followed by the value of its ``titleFrom`` field when it has one (one
     instance of a multi-instance, e.g. which action of the plan it is about)."""
-    name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
-    detail = task.data.get(properties(task).get(TITLE_FROM) or "")
+    spec = task.task_spec
+    name = spec.bpmn_name or spec.bpmn_id or spec.name  # an engine task (End) has neither
+    detail = (task.data or {}).get(properties(task).get(TITLE_FROM) or "")
     if isinstance(detail, str) and detail.strip():
         name = f"{name}: {detail.strip()}"
     return name[:TITLE_LENGTH]

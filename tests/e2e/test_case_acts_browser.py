@@ -37,7 +37,7 @@ def test_a_caseworker_records_a_withdrawal_from_the_case_file(chromium, server, 
     assert menu.get_attribute("open") is not None
     assert [t.strip() for t in menu.locator("li a").all_inner_texts()] == [
         "Desistimiento de la familia", "Traslado a otra comuna", "Alerta de protección",
-        "Contacto o sesión adicional"]
+        "Cambio en la familia", "Mesa de Análisis de Caso", "Contacto o sesión adicional"]
     shot("1-menu")
 
     menu.get_by_role("link", name="Desistimiento de la familia").click()

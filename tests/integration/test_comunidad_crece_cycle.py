@@ -109,7 +109,7 @@ def test_a_young_person_is_accompanied_twelve_months_to_a_successful_exit(receiv
         ("reminder", "vinculacion_redes", date(2026, 6, 15)),
         # medio: the next tutoring 14 days after the last (13 July), reminder 2 days before;
         # no tutoring for 21 days → escalation on the 22nd day
-        ("reminder", "tutoria_segun_riesgo", date(2026, 7, 25)),
+        ("reminder", "tutoria_medio", date(2026, 7, 25)),  # the rule applied
         ("escalation", "sin_tutoria", date(2026, 8, 4)),
         # review opened Thu 3 Sep → due Thu 17 Sep (10 working days); filed on the 16th
         ("reminder", "revision_pii", date(2026, 9, 15)),
@@ -231,7 +231,7 @@ def test_an_early_withdrawal_goes_to_the_coordinator(received):
         ("escalation", "evaluacion_ingreso", date(2026, 10, 6)),
         # PII: 30 working days from Wed 7 Oct, 12 Oct skipped → due Thu 19 Nov; done 10 Nov
         # alto: next tutoring 7 days after the PII (10 Nov), reminder the day before
-        ("reminder", "tutoria_segun_riesgo", date(2026, 11, 16)),
+        ("reminder", "tutoria_alto", date(2026, 11, 16)),
         # referrals: 10 working days from the PII (10 Nov) → due Tue 24 Nov, never filed:
         # the withdrawal closes them
         ("reminder", "vinculacion_redes", date(2026, 11, 20)),
@@ -288,7 +288,7 @@ def test_the_tutoring_cadence_follows_the_risk_level(received, riesgo, protector
     nxt = c.task("tutoria")
     assert (nxt.remind_at, nxt.due_at) == (local(reminder, 8), local(date(2026, 7, 11), 0))
     c.wait_until(date(2026, 7, 12))
-    assert c.alarms() == [("reminder", "tutoria_segun_riesgo", reminder),
+    assert c.alarms() == [("reminder", f"tutoria_{nivel}", reminder),  # the rule applied
                                ("escalation", "sin_tutoria", date(2026, 7, 11))]
     assert c.task("revisar_atraso_tutoria").role == "supervisor"
 
