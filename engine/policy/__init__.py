@@ -73,17 +73,15 @@ from ..core.roles import ADMIN, CASEWORKER, MANAGER, ROLES, SUPERVISOR, SYSTEM_R
 from ..definitions import catalog
 from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
+from .admin_rules import ADMINISTER, ADMINISTER_TERRITORY, MANAGE_PERSON, Account, manageable
 from .group_rules import RECORD_GROUP_ATTENDANCE, RUN_GROUP_SESSION
 from .rules import (
     ACT_ON_CASE,
-    ADMINISTER,
-    ADMINISTER_TERRITORY,
     ATTACH_DOCUMENT,
     CLAIM_TASK,
     CORRECT_STEP,
     EDIT_HOUSEHOLD,
     ENABLE_PROGRAMME,
-    MANAGE_PERSON,
     MANAGE_PROGRAMME,
     MANAGERS,
     MIGRATE_CASES,
@@ -92,11 +90,9 @@ from .rules import (
     OPEN_TASK,
     OVERSEERS,
     PAUSE_DEADLINES,
-    PAY_TRANSFER,
     READ_DRAFT,
     READ_REPORTS,
     REASSIGN_TASK,
-    RECORD_TRANSFER,
     RELEASE_TASK,
     RULES,
     SEE_CASE,
@@ -108,15 +104,14 @@ from .rules import (
     TAKE_TASK,
     TRANSFER_CASE,
     WORK_TASK,
-    Account,
     Authored,
     Opening,
     Post,
     admin_countries,
     countries,
-    manageable,
 )
 from .scope import pool, reach, sees_territory, supervises, territory_ids
+from .transfer_rules import PAY_TRANSFER, RECORD_TRANSFER
 
 if TYPE_CHECKING:
     from ..core.actors import Actor

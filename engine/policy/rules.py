@@ -393,19 +393,6 @@ def _move_case_step(session: Session, actor: Actor, case: Case) -> Refusal:
     return refusal
 
 
-ADMINISTER, ADMINISTER_TERRITORY, MANAGE_PERSON = (
-    "administer", "administer_territory", "manage_person")
-
-
-@dataclass(frozen=True)
-class Account:
-    """A person as an administrator changes them: ``territory_ids`` where they work now (or
-    would work after the change)."""
-
-    username: str
-    territory_ids: frozenset[int]
-
-
 def admin_countries(session: Session, actor: Actor) -> set[str] | None:
     """The countries ``actor`` administers (they hold ``admin`` in a territory there);
     ``None`` for every country (the system, an administrator of every territory)."""
@@ -417,83 +404,6 @@ def admin_countries(session: Session, actor: Actor) -> set[str] | None:
     return set(session.scalars(select(Territory.country).where(Territory.id.in_(sorted(where)))))
 
 
-def _not_admin_of(actor: Actor, action: str, country: str) -> NotAllowed:
-    return not_allowed(actor, action, f"administers no territory of {country}",
-                       code="policy.not_admin_of_country", country=country)
-
-
-@_rule(ADMINISTER)
-def _administer(session: Session, actor: Actor, country: str | None) -> Refusal:
-    """The administration pages at all (``country`` None), or those of one country."""
-    refusal = needs_role(actor, ADMINISTER, ADMINISTRATORS)
-    if refusal is not None:
-        return refusal
-    reached = admin_countries(session, actor)
-    if reached is not None and (not reached or (country is not None and country not in reached)):
-        return _not_admin_of(actor, ADMINISTER, country or "-")
-    return None
-
-
-@_rule(ADMINISTER_TERRITORY)
-def _administer_territory(session: Session, actor: Actor, territory: Territory) -> Refusal:
-    """Editing a territory, its programmes, holidays and the roles people hold there: an
-    administrator of its country."""
-    return _administer(session, actor, territory.country)
-
-
-@_rule(MANAGE_PERSON)
-def _manage_person(session: Session, actor: Actor, person: Account) -> Refusal:
-    """Editing, inviting or deactivating a person: an administrator of every country the
-    person works in (a new person, working nowhere yet: any administrator)."""
-    refusal = _administer(session, actor, None)
-    if refusal is not None or not person.territory_ids:
-        return refusal
-    reached = admin_countries(session, actor)
-    if reached is None:
-        return None
-    theirs = set(session.scalars(select(Territory.country).where(
-        Territory.id.in_(sorted(person.territory_ids)))))
-    outside = sorted(theirs - reached)
-    return _not_admin_of(actor, MANAGE_PERSON, outside[0]) if outside else None
-
-
 def _administers(session: Session, actor: Actor, country: str) -> bool:
     reached = admin_countries(session, actor)
     return reached is None or country in reached
-
-
-def manageable(session: Session, actor: Actor, accounts: list[Account]) -> list[Account]:
-    """Of ``accounts``, those ``actor`` may manage (the rule of ``manage_person``), asked in
-    one go for a list of people: two queries, not two per person."""
-    if _administer(session, actor, None) is not None:
-        return []
-    reached = admin_countries(session, actor)
-    if reached is None:
-        return list(accounts)
-    country_of = dict(session.execute(select(Territory.id, Territory.country)).all())
-    return [a for a in accounts if {country_of.get(t) for t in a.territory_ids} <= reached]
-PAY_TRANSFER, RECORD_TRANSFER = "pay_transfer", "record_transfer"
-
-
-@_rule(PAY_TRANSFER)
-def _pay_transfer(session: Session, actor: Actor, case: Case) -> Refusal:
-    """Marking a family's transfer paid: a supervisor (Jefe/a de Unidad) of its territory."""
-    refusal = unseen_case(actor, case)
-    if refusal is None and not supervises(actor, case.territory_id):
-        refusal = not_allowed(actor, PAY_TRANSFER, "only a supervisor of its territory may "
-                              "mark a transfer paid", code="policy.pay_not_allowed",
-                              case=case.id)
-    return refusal
-
-
-@_rule(RECORD_TRANSFER)
-def _record_transfer(session: Session, actor: Actor, case: Case) -> Refusal:
-    """Recording a check-up proof or an achievement: the case's caseworker or a supervisor
-    of its territory."""
-    refusal = unseen_case(actor, case)
-    if refusal is None and actor.id != case.caseworker and not supervises(actor,
-                                                                          case.territory_id):
-        refusal = not_allowed(actor, RECORD_TRANSFER, "only the case's caseworker or a "
-                              "supervisor of its territory may",
-                              code="policy.record_transfer_not_allowed", case=case.id)
-    return refusal
