@@ -39,7 +39,7 @@ from ..persistence.models import (
 from ..persistence.uow import command, unit_of_work
 from ..policy import MIGRATE_CASES, require
 from . import store
-from .migration_rows import MIGRATED, ROLLED_BACK, batch_row, counts, version_of
+from .migration_rows import MIGRATED, ROLLED_BACK, batch_row, counts, take_cases, version_of
 
 
 @dataclass(frozen=True)
@@ -88,17 +88,8 @@ def rollback_next(sql_engine: Engine, batch_id: int, *, limit: int = 50,
                   on_case: Callable[[RollbackResult], None] | None = None) -> int:
     """Roll back up to ``limit`` migrated cases of a batch whose rollback was asked, each in
     its own transaction; how many were tried (0: none is left for this runner)."""
-    taken = 0
-    while taken < limit:
-        result = _roll_back_one(sql_engine, batch_id)
-        if result is None:
-            break
-        taken += 1
-        if on_case is not None:
-            on_case(result)
-    if taken < limit:
-        _finish(sql_engine, batch_id)
-    return taken
+    return take_cases(lambda: _roll_back_one(sql_engine, batch_id),
+                      lambda: _finish(sql_engine, batch_id), limit, on_case)
 
 
 def rollback_batch(sql_engine: Engine, actor: Actor, batch_id: int) -> list[RollbackResult]:

@@ -1,6 +1,8 @@
 """The rows of a migration batch as its runners and its rollback read them: the batch, how
 many of its cases are in each state, a definition's version number, the audit kinds."""
 
+from collections.abc import Callable
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -44,3 +46,21 @@ def version_of(session: Session, definition_id: int | None) -> int | None:
         return None
     return session.scalar(select(ProcessDefinition.version)
                           .where(ProcessDefinition.id == definition_id))
+
+
+def take_cases(one: Callable[[], object | None], finish: Callable[[], None], limit: int,
+               on_case: Callable[[object], None] | None = None) -> int:
+    """A runner's chunk: up to ``limit`` cases, each done by ``one()`` in its own transaction
+    (None: none is left for this runner), ``on_case`` told of each; ``finish()`` once the
+    chunk ends short. How many were taken."""
+    taken = 0
+    while taken < limit:
+        outcome = one()
+        if outcome is None:
+            break
+        taken += 1
+        if on_case is not None:
+            on_case(outcome)
+    if taken < limit:
+        finish()
+    return taken

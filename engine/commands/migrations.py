@@ -55,7 +55,7 @@ from .migration_plan import (  # noqa: F401 - the public names of case migration
     selected,
     steps_opened,
 )
-from .migration_rows import MIGRATED, batch_row, counts, version_of
+from .migration_rows import MIGRATED, batch_row, counts, take_cases, version_of
 
 
 @dataclass(frozen=True)
@@ -117,19 +117,9 @@ def migrate_next(sql_engine: Engine, batch_id: int, *, limit: int = 50,
                  on_case: Callable[[CaseMigration], None] | None = None) -> int:
     """Migrate up to ``limit`` pending cases of the batch, each in its own transaction;
     how many were taken (0: none is left for this runner)."""
-    taken, run = 0, None
-    while taken < limit:
-        if run is None:
-            run = _started(sql_engine, batch_id)
-        outcome = _migrate_one(sql_engine, run)
-        if outcome is None:
-            break
-        taken += 1
-        if on_case is not None:
-            on_case(outcome)
-    if taken < limit:
-        _finish(sql_engine, batch_id)
-    return taken
+    run = _started(sql_engine, batch_id) if limit > 0 else None
+    return take_cases(lambda: _migrate_one(sql_engine, run), lambda: _finish(sql_engine, batch_id),
+                      limit, on_case)
 
 
 @dataclass
