@@ -32,7 +32,7 @@ from .programmes import (
     startable_programmes,
 )
 from .reports import chosen_territories, outcome_report, reader_territories, reportable_programmes
-from .tasks import task_list
+from .tasks import next_step_held, task_list
 
 __all__ = [
     "BUCKETS", "UNASSIGNED", "CasePage", "CaseRow", "CaseSearch", "InboxFilter", "InboxPage",
@@ -41,5 +41,5 @@ __all__ = [
     "cases_with_open_incident", "chosen_territories", "inbox_page", "outcome_report",
     "overdue_tasks", "programmes_in_reach", "reader_territories", "reportable_programmes",
     "search_cases", "start_municipalities", "start_territories", "startable_programmes",
-    "step_choices", "summary", "task_list",
+    "next_step_held", "step_choices", "summary", "task_list",
 ]

@@ -25,3 +25,15 @@ def task_list(session: Session, actor: Actor, *, mine: bool = True, pool: bool =
              .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
              .limit(limit))
     return list(session.scalars(query).all())
+
+
+def next_step_held(session: Session, actor: Actor, case_id: int) -> HumanTask | None:
+    """The open step of case ``case_id`` that ``actor`` holds (assigned to them), the soonest
+    due first: where a caseworker goes on after completing a step, instead of back to the
+    inbox. None when the case's next step is someone else's or waits in a pool."""
+    query = (policy.visible(actor, select(HumanTask).where(HumanTask.case_id == case_id,
+                                                            HumanTask.assignee == actor.id),
+                            HumanTask.territory_id)
+             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+             .limit(1))
+    return session.scalars(query).first()

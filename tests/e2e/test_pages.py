@@ -100,6 +100,20 @@ def test_a_draft_is_kept_and_shown_again(as_person, start_case):
     assert "Nadie en casa" in page and 'value="2"' in page
 
 
+def test_a_step_with_nothing_of_hers_after_it_goes_back_to_the_inbox(as_person, start_case):
+    case_id = start_case()
+    ana = as_person("ana")
+    task_id = ana.open_tasks(case_id)["primer_contacto"]
+    data = {"action": "submit", "familia_ubicada": "false", "fecha_contacto": "2026-03-05",
+            "intentos": "3", "observaciones": "Se mudó sin dejar dirección"}
+    # not found: the case ends, no step of hers follows
+    response = ana.post(f"/tasks/{task_id}", data, token_from=f"/tasks/{task_id}")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    inbox = ana.get("/").get_data(as_text=True)
+    assert "completada" in inbox and "también a su cargo" not in inbox
+    assert ana.open_tasks(case_id) == {}
+
+
 def test_a_valid_submission_completes_the_step_and_shows_in_the_timeline(as_person, start_case):
     case_id = start_case()
     ana = as_person("ana")
@@ -107,9 +121,13 @@ def test_a_valid_submission_completes_the_step_and_shows_in_the_timeline(as_pers
     data = {"action": "submit", "familia_ubicada": "true", "fecha_contacto": "2026-03-05",
             "intentos": "1"}
     response = ana.post(f"/tasks/{task_id}", data, token_from=f"/tasks/{task_id}")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert "completada" in ana.get("/").get_data(as_text=True)
     assert list(ana.open_tasks(case_id)) == ["ingreso"]
+    # the next step is hers too: she goes straight to it, told so, not back to the inbox
+    following = ana.open_tasks(case_id)["ingreso"]
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/tasks/{following}"
+    page = ana.get(f"/tasks/{following}").get_data(as_text=True)
+    assert "completada" in page and "de la misma familia, también a su cargo" in page
     case_page = ana.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Primer contacto con la familia" in case_page and "task_completed" in case_page
 

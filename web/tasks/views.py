@@ -141,7 +141,18 @@ def submit(task_id: str):
         else None
     if notice:
         flash(notice, "info")
-    return redirect(url_for("inbox.index"))
+    return _onwards(case_id)
+
+
+def _onwards(case_id: int):
+    """Where a person goes after completing a step: straight to the case's next step when it
+    is theirs too (what they would open next anyway), else back to the inbox."""
+    following = engine.queries.next_step_held(db.session, actor(), case_id)
+    if following is None:
+        return redirect(url_for("inbox.index"))
+    flash(_("Sigue «%(next)s» de la misma familia, también a su cargo.",
+            next=step_name(following)), "info")
+    return redirect(url_for("tasks.show", task_id=following.id))
 
 
 def _lost(task_id: str, case_id: int):
