@@ -31,7 +31,7 @@ from .commands.programme_settings import update_settings
 from .commands.programme_territories import disable_programme, enable_programme
 from .commands.reviews import reviewed_row
 from .commands.routing import transfer_case
-from .commands.sweep import SweepResult, fire_due_timers, next_due_after
+from .commands.sweep import SweepResult, fire_due_timers
 from .commands.tasks import claim, complete, get_task, list_tasks, reassign, release
 from .commands.transfer_actions import mark_paid as mark_transfer_paid
 from .commands.transfer_actions import record_achievement
@@ -76,7 +76,6 @@ __all__ = [
     "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",
     "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
     "update_settings", "visible_case", "mark_transfer_paid", "record_achievement",
-    "next_due_after",
     "record_transfer_proof", "configure_limits", "policy", "queries",
     "enable_programme", "disable_programme", "NoUnitOfWork", "UnitOfWork", "unit_of_work",
     "handles", "events", "event_handlers", "check_sources",

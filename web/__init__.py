@@ -7,7 +7,7 @@ from flask import Flask
 from engine import FormLibrary, configure_limits
 
 from . import heartbeat as _heartbeat  # noqa: F401 - registers the heartbeat table
-from . import input_checks, logs, timer_wakeups
+from . import input_checks, logs
 from .config import default_config, engine_limits, engine_options
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -50,7 +50,6 @@ def _extensions(app: Flask) -> None:
     i18n.register(app)
     names.register(app)
     app.extensions["acompana.forms"] = FormLibrary(Path(app.config["FORMS_DIR"]))
-    timer_wakeups.install(app.config.get("REDIS_URL"))  # soon-due timers wake their driver
 
 
 def _transport(app: Flask) -> None:

@@ -1,5 +1,4 @@
-"""The single-machine timer driver: a thread that runs the engine's sweep when the next timer
-falls due (web.timer_wakeups), and every few seconds whatever happens.
+"""The single-machine timer driver: a thread that runs the engine's sweep every few seconds.
 
 With ``REDIS_URL`` set, rq workers run the same sweep instead (issue 4); without Redis this
 thread keeps deadlines firing, so one machine needs no other service.
@@ -7,14 +6,13 @@ thread keeps deadlines firing, so one machine needs no other service.
 
 import logging
 import threading
-from datetime import datetime, timedelta
 
 from flask import Flask
 
 import engine
 from engine.core import clock
 
-from . import heartbeat, migration_runs, timer_wakeups
+from . import heartbeat, migration_runs
 from .extensions import db
 from .notifications import outbox
 
@@ -29,21 +27,12 @@ class Sweeper(threading.Thread):
         super().__init__(name="acompana-sweeper", daemon=True)
         self.app, self.period = app, period
         self._stopping = threading.Event()
-        self.timers = timer_wakeups.DueWatch(self._next_due)
 
-    def _next_due(self, after: datetime):
+    def run_once(self) -> engine.SweepResult:
+        """One sweep in its own application context and database session."""
         with self.app.app_context():
             try:
-                return engine.next_due_after(db.session, after)
-            finally:
-                db.session.remove()
-
-    def run_once(self, moment: datetime | None = None) -> engine.SweepResult:
-        """One sweep as of ``moment`` (default: now) in its own application context and
-        database session."""
-        with self.app.app_context():
-            try:
-                result = engine.fire_due_timers(db.engine, moment)
+                result = engine.fire_due_timers(db.engine)
                 outbox.send_pending_now(db.session)  # urgent mails an outage held back
                 migration_runs.resume(self.app)  # a batch stopped part-way goes on
                 heartbeat.beat(db.session, heartbeat.SWEEPER, clock.now())
@@ -58,22 +47,12 @@ class Sweeper(threading.Thread):
         database away…). Signals are delivered to the main thread only, so catching
         ``BaseException`` here cannot swallow a Ctrl-C or a SIGTERM meant for the process.
         """
-        stop_listening = timer_wakeups.listen(self.timers.announce)
-        try:
-            while not self._stopping.is_set():
-                moment = clock.now()
-                self._sweep(moment)
-                self.timers.swept(moment)
-                self.timers.wait(self.timers.until(clock.now(), moment + timedelta(
-                    seconds=self.period)), self._stopping)
-        finally:
-            stop_listening()
-
-    def _sweep(self, moment: datetime) -> None:
-        try:
-            self._report(self.run_once(moment))
-        except BaseException:  # noqa: BLE001 - a broken sweep must not stop the next one
-            log.exception("timer sweep failed")
+        while not self._stopping.is_set():
+            try:
+                self._report(self.run_once())
+            except BaseException:  # noqa: BLE001 - a broken sweep must not stop the next one
+                log.exception("timer sweep failed")
+            self._stopping.wait(self.period)
 
     @staticmethod
     def _report(result: engine.SweepResult) -> None:
@@ -85,4 +64,3 @@ class Sweeper(threading.Thread):
     def stop(self) -> None:
         """Ask the thread to finish after the current sweep."""
         self._stopping.set()
-        self.timers.woken.set()

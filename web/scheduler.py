@@ -8,10 +8,6 @@ due meanwhile fire within seconds. Enqueueing is idempotent: while one sweep job
 waiting for a worker no second one is added, so stopped workers never find a backlog; the
 digest has one job id per day. Each tick that reached Redis writes the heartbeat
 (:mod:`web.heartbeat`) that ``/readyz`` reads.
-
-Between its fixed sweeps (every ``ACOMPANA_SWEEP_SECONDS``, the safety net) it wakes when the
-next timer falls due, read from the timer index after each sweep and moved earlier by the
-timers announced on Redis (:mod:`web.timer_wakeups`), so a deadline fires on its second.
 """
 
 import logging
@@ -29,9 +25,7 @@ from rq.job import Job, JobStatus
 
 from engine.core import clock
 
-from . import timer_wakeups
 from .jobs import QUEUE
-from .timer_wakeups import DueWatch
 
 SWEEP = "web.jobs.sweep_timers"
 DIGEST = "web.jobs.send_daily_digest"
@@ -79,10 +73,8 @@ class Scheduler:
 
     def __init__(self, redis: Redis, queue_name: str = QUEUE, sweep_seconds: float = 5.0,
                  digest_at: time = time(7, 0), max_backoff: float = 10.0,
-                 heartbeat: Callable[[datetime], None] | None = None,
-                 timers: DueWatch | None = None):
+                 heartbeat: Callable[[datetime], None] | None = None):
         self.redis, self.queue = redis, Queue(queue_name, connection=redis)
-        self.timers = timers or DueWatch(lambda _moment: None)
         self.sweep_seconds, self.digest_at, self.max_backoff = sweep_seconds, digest_at, max_backoff
         self.heartbeat = heartbeat
         self.redis_outage, self.db_outage = Outage("Redis"), Outage("Database")
@@ -104,15 +96,13 @@ class Scheduler:
             return self.backoff
         self.backoff = 0.0
         self._beat(moment)
-        return self.timers.until(moment, min(self.next_sweep, self.next_digest))
+        return max(0.0, (min(self.next_sweep, self.next_digest) - moment).total_seconds())
 
     def _enqueue_due(self, moment: datetime) -> None:
         caught_up = self.redis_outage.since is not None
-        if caught_up or self.next_sweep is None or moment >= self.next_sweep \
-                or self.timers.is_due(moment):
+        if caught_up or self.next_sweep is None or moment >= self.next_sweep:
             self.enqueue_sweep()
             self.next_sweep = moment + timedelta(seconds=self.sweep_seconds)
-            self.timers.swept(moment)
             if self.redis_outage.recovered(moment):
                 log.info("sweep enqueued to catch up on deadlines missed during the outage")
         if moment >= self.next_digest:
@@ -151,45 +141,13 @@ class Scheduler:
         """Tick until :meth:`stop` is called."""
         log.info("scheduler started: sweep every %g s on queue %r, digest daily at %s",
                  self.sweep_seconds, self.queue.name, self.digest_at.strftime("%H:%M"))
-        announcements = Announcements(self.redis, self.timers, self._stopping)
-        announcements.start()
         while not self._stopping.is_set():
-            self.timers.wait(self.tick(clock.now()), self._stopping)
+            self._stopping.wait(self.tick(clock.now()))
         log.info("scheduler stopped")
 
     def stop(self) -> None:
         """Ask :meth:`run` to return."""
         self._stopping.set()
-        self.timers.woken.set()
-
-
-class Announcements(threading.Thread):
-    """Hands the scheduler the timers announced on Redis (web.timer_wakeups), resubscribing
-    after an outage; the fixed sweep covers whatever an outage lost."""
-
-    def __init__(self, redis: Redis, timers: DueWatch, stopping: threading.Event):
-        super().__init__(name="acompana-timer-announcements", daemon=True)
-        self.redis, self.timers, self.stopping = redis, timers, stopping
-
-    def run(self) -> None:
-        """Listen until the scheduler stops."""
-        while not self.stopping.is_set():
-            try:
-                self._listen()
-            except RedisError:
-                self.stopping.wait(1.0)  # the scheduler's own tick logs the outage
-
-    def _listen(self) -> None:
-        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-        try:
-            pubsub.subscribe(timer_wakeups.CHANNEL)
-            while not self.stopping.is_set():
-                message = pubsub.get_message(timeout=1.0)
-                due = timer_wakeups.parse(message["data"]) if message else None
-                if due is not None:
-                    self.timers.announce(due)
-        finally:
-            pubsub.close()
 
 
 def _status(job_id: str, redis: Redis) -> JobStatus | None:
@@ -202,8 +160,6 @@ def _status(job_id: str, redis: Redis) -> JobStatus | None:
 def from_environment(app) -> Scheduler:
     """The scheduler the environment describes (``REDIS_URL``, ``ACOMPANA_SWEEP_SECONDS``,
     ``ACOMPANA_DIGEST_AT``, ``ACOMPANA_SCHEDULER_MAX_BACKOFF``, ``ACOMPANA_QUEUE``)."""
-    import engine
-
     from . import heartbeat
     from .extensions import db
 
@@ -214,19 +170,11 @@ def from_environment(app) -> Scheduler:
             finally:
                 db.session.remove()
 
-    def next_due(after: datetime) -> datetime | None:
-        with app.app_context():
-            try:
-                return engine.next_due_after(db.session, after)
-            finally:
-                db.session.remove()
-
     redis = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
     return Scheduler(redis, os.environ.get("ACOMPANA_QUEUE", QUEUE),
                      float(os.environ.get("ACOMPANA_SWEEP_SECONDS", "5")),
                      time.fromisoformat(os.environ.get("ACOMPANA_DIGEST_AT", "07:00")),
-                     float(os.environ.get("ACOMPANA_SCHEDULER_MAX_BACKOFF", "10")), beat,
-                     DueWatch(next_due))
+                     float(os.environ.get("ACOMPANA_SCHEDULER_MAX_BACKOFF", "10")), beat)
 
 
 def main() -> None:

@@ -46,12 +46,6 @@ def due_instances(session: Session, now: datetime, limit: int) -> list[int]:
     return list(session.scalars(query).all())
 
 
-def next_due_after(session: Session, moment: datetime) -> datetime | None:
-    """When the first timer due after ``moment`` falls due (the timer index's next entry),
-    or None: where a timer driver sleeps until, instead of polling."""
-    return session.scalar(select(func.min(Timer.due_at)).where(Timer.due_at > moment))
-
-
 def fire_due_timers(database: Engine, now: datetime | None = None,
                     limit: int = 1000) -> SweepResult:
     """Fire the timers due by ``now`` (default: the clock), one unit of work per case.
