@@ -7,6 +7,9 @@ from .. import policy
 from ..core.actors import Actor
 from ..persistence.models import HumanTask
 
+# the order a person meets their steps in: the soonest due first, those without a deadline last
+SOONEST_DUE_FIRST = (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+
 
 def task_list(session: Session, actor: Actor, *, mine: bool = True, pool: bool = True,
               limit: int = 100) -> list[HumanTask]:
@@ -22,7 +25,7 @@ def task_list(session: Session, actor: Actor, *, mine: bool = True, pool: bool =
         return []
     query = (policy.visible(actor, select(HumanTask).where(or_(*conditions)),
                             HumanTask.territory_id)
-             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+             .order_by(*SOONEST_DUE_FIRST)
              .limit(limit))
     return list(session.scalars(query).all())
 
@@ -34,6 +37,6 @@ def next_step_held(session: Session, actor: Actor, case_id: int) -> HumanTask | 
     query = (policy.visible(actor, select(HumanTask).where(HumanTask.case_id == case_id,
                                                             HumanTask.assignee == actor.id),
                             HumanTask.territory_id)
-             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+             .order_by(*SOONEST_DUE_FIRST)
              .limit(1))
     return session.scalars(query).first()
