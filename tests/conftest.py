@@ -1,12 +1,15 @@
 """Shared fixtures: a real database (SQLite file and PostgreSQL), the app, a session, actors.
 
-Every integration test runs on both databases. The schema is made by the Alembic migration,
-so the migration is exercised by every run. A test whose data takes long to build overrides
-``database_seed`` with a :class:`tests.templates.Seed`: the data is built once per database
-kind into a template, and each test gets a fresh copy (``seed_data`` is what the build
-returned); a ``cheap`` seed is built into each PostgreSQL test's own database instead.
-PostgreSQL is the local server (127.0.0.1:5432) unless ``ACOMPANA_TEST_PG`` names another
-admin URL.
+Every integration test runs on both databases; the web's tests (``tests/e2e``) run on
+PostgreSQL, the deployed database, except modules marked ``both_databases`` (the core pages,
+on the embedded SQLite default too). A test marked ``postgresql_only`` (a multi-year
+simulation whose subject is not the database) runs on PostgreSQL alone. The schema is made
+by the Alembic migration, so the migration is exercised by every run. A test whose data
+takes long to build overrides ``database_seed`` with a :class:`tests.templates.Seed`: the
+data is built once per database kind into a template, and each test gets a fresh copy
+(``seed_data`` is what the build returned); a ``cheap`` seed is built into each PostgreSQL
+test's own database instead. PostgreSQL is the local server (127.0.0.1:5432) unless
+``ACOMPANA_TEST_PG`` names another admin URL.
 """
 
 import os
@@ -40,6 +43,27 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_TEST_DB = f"acompana_test_{os.getpid()}"
 TABLES = [t.name for t in reversed(Base.metadata.sorted_tables)]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave out the SQLite runs of the web's tests and of ``postgresql_only`` tests (see the
+    module docstring): the engine's tests cover both databases."""
+    kept, dropped = [], []
+    for item in items:
+        kept_on_sqlite = not _postgresql_only(item)
+        on_sqlite = getattr(item, "callspec", None) and \
+            item.callspec.params.get("migrated_database") == "sqlite"
+        (kept if kept_on_sqlite or not on_sqlite else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _postgresql_only(item) -> bool:
+    if item.get_closest_marker("postgresql_only"):
+        return True
+    web_test = "e2e" in item.path.relative_to(ROOT / "tests").parts[:1]
+    return web_test and not item.get_closest_marker("both_databases")
 
 
 def _postgres_url() -> str:

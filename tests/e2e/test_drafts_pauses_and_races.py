@@ -14,6 +14,8 @@ from web.extensions import db
 
 FILLED = {"familia_ubicada": "true", "fecha_contacto": "2026-03-05", "intentos": "1"}
 
+pytestmark = pytest.mark.both_databases  # SQLite's locking differs: the races too
+
 
 def row(web_app, task_id):
     with web_app.app_context():

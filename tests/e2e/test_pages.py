@@ -2,9 +2,13 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.e2e.conftest import MARCH_2
 from tests.entry import sweep
 from web.extensions import db
+
+pytestmark = pytest.mark.both_databases  # the core pages, on the embedded default too
 
 
 def test_my_tasks_show_family_programme_step_and_due_date(as_person, start_case):

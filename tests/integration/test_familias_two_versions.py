@@ -111,6 +111,7 @@ def first_family(session, real_forms, territories, caseworker, supervisor):
     case.close()
 
 
+@pytest.mark.postgresql_only  # 27 months lived day by day: the subject is versions, not SQL
 def test_each_family_keeps_the_forms_and_deadlines_of_its_version(session, tmp_path,
                                                                    first_family):
     first = first_family
