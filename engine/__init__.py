@@ -9,11 +9,19 @@ each other, :mod:`engine.persistence.events`.
 
 from . import policy, queries
 from .commands import event_handlers
+from .commands.access_log import log_export, log_view
 from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
 from .commands.audit_trail import TrailFilter, TrailPage, record_change, trail_page, trail_rows
 from .commands.case_moves import MovePlan, move_case, plan_case_move, step_destinations
 from .commands.case_people import NamedPost, name_case_person, posts_of_case, posts_of_programme
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
+from .commands.consents import (
+    RecordConsent,
+    consents_of,
+    missing_consents,
+    record_consent,
+    withdraw_consent,
+)
 from .commands.corrections import Change, Correction, correct_step
 from .commands.deploy import DeployResult, deploy, deploy_folder
 from .commands.documents import attach_document, document, documents_of
@@ -88,4 +96,6 @@ __all__ = [
     "Workload", "hand_over", "workload",
     "reviewed_row", "NamedPost", "name_case_person", "posts_of_case", "posts_of_programme",
     "Submission", "create_group_session", "save_attendance", "submit_group_session",
+    "log_export", "log_view", "RecordConsent", "consents_of", "missing_consents",
+    "record_consent", "withdraw_consent",
 ]

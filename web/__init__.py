@@ -61,6 +61,7 @@ def _transport(app: Flask) -> None:
 
 def _blueprints(app: Flask) -> None:
     from . import cli, errors, health
+    from .admin.access_log_views import bp as admin_access_log_bp
     from .admin.access_views import bp as admin_access_bp
     from .admin.audit_views import bp as admin_audit_bp
     from .admin.password_views import bp as password_bp
@@ -73,6 +74,7 @@ def _blueprints(app: Flask) -> None:
     from .cases import step_move as _step_move  # noqa: F401 - its routes are on cases
     from .cases import transfers as _transfers  # noqa: F401 - its routes are on cases
     from .cases.views import bp as cases_bp
+    from .consents.views import bp as consents_bp
     from .dashboard.views import bp as dashboard_bp
     from .form_editor.views import bp as form_editor_bp
     from .group_sessions.places import bp as places_bp
@@ -98,7 +100,7 @@ def _blueprints(app: Flask) -> None:
                       programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
                       modeler_bp, modeler_api, versions_bp, migrations_bp, group_sessions_bp,
                       places_bp, instruments_bp, password_bp, admin_bp, admin_territories_bp,
-                      admin_audit_bp, admin_access_bp):
+                      admin_audit_bp, admin_access_bp, consents_bp, admin_access_log_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

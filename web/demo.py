@@ -16,6 +16,7 @@ from engine.persistence.models import Case, HumanTask, Territory
 
 from .auth.models import User
 from .auth.passwords import hash_password
+from .consents.steps import give_needed_consents
 from .demo_data import DEMO_PASSWORD
 from .extensions import db
 
@@ -135,6 +136,7 @@ def _complete_step(forms, module, case_id: int, bpmn_id: str, moment: datetime,
         return
     data = module.STEP_DATA[bpmn_id](moment.date(), *extra)
     actor = engine.Actor(row.assignee or "demo", frozenset({row.role}), None)
+    give_needed_consents(db.session, forms, row, data, moment)  # signed before the step
     with unit_of_work(db.session):
         engine.complete(db.session, forms, row.id, data, actor, moment)
 

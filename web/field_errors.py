@@ -4,6 +4,8 @@ from flask_babel import gettext as _
 
 from engine import FieldError
 
+from .messages import member_name, purpose_name
+
 
 def _options(limit) -> str:
     return ", ".join(map(str, limit or []))
@@ -12,6 +14,14 @@ def _options(limit) -> str:
 def _frame(limit, key: str):
     """One figure of a full frame's ``limit`` (``{"used": 10, "capacity": 10}``)."""
     return limit.get(key, "—") if isinstance(limit, dict) else "—"
+
+
+def _consent(limit) -> str:
+    """Whose consent a step needs, and for what (engine.commands.consents)."""
+    limit = limit if isinstance(limit, dict) else {}
+    return _("Falta el consentimiento de %(member)s para %(purpose)s: regístrelo en la ficha "
+             "del caso (Consentimientos) antes de completar este paso.",
+             member=member_name(limit.get("member")), purpose=purpose_name(limit.get("purpose")))
 
 
 MESSAGES = {
@@ -53,6 +63,7 @@ MESSAGES = {
     "columns": lambda limit: _("Faltan columnas; la primera línea debe nombrar al menos: "
                                "%(columns)s.", columns=_options(limit if isinstance(limit, list)
                                                                else None)),
+    "consent_missing": _consent,
     "frame_full": lambda limit: _(
         "El territorio ya tomó a cargo %(used)s de %(capacity)s familias en esta "
         "implementación: la familia podrá entrar en la próxima.",

@@ -75,6 +75,21 @@ def _day(value) -> str:
         return str(value)
 
 
+PURPOSES = {"participation": _l("participación en el programa"),
+            "sharing": _l("compartir datos con un servicio"), "photos": _l("fotografías")}
+
+
+def purpose_name(purpose, service: str | None = None) -> str:
+    """A consent's purpose in the reader's language (with the service data is shared with)."""
+    worded = str(PURPOSES.get(purpose, purpose))
+    return f"{worded} ({service})" if service else worded
+
+
+def member_name(name) -> str:
+    """A consent's member: the household as a whole when it names nobody."""
+    return str(name) if name else gettext("la familia")
+
+
 FORMATS: dict[str, Callable[[object], str]] = {
     "at": _moment, "due": _moment, "parts": _parts,
     "role": lambda role: str(ROLE_NAMES.get(role, role)),
@@ -83,6 +98,8 @@ FORMATS: dict[str, Callable[[object], str]] = {
     "amount": pesos, "day": _day, "entry": _day,
     "status": lambda status: str(TRANSFER_STATUS.get(status, status)),
     "achievement": lambda key: str(ACHIEVEMENTS.get(key, key)),
+    "purpose": purpose_name, "member": member_name,
+    "roles": lambda roles: ", ".join(str(ROLE_NAMES.get(r, r)) for r in roles or ()),
 }
 
 

@@ -364,6 +364,16 @@ WORDINGS: dict[str, str] = {
                                      "(%(transfer)s, %(amount)s)"),
     "event.transfers_cancelled": N_("Transferencias programadas anuladas al cerrar el caso: "
                                     "%(count)s"),
+    "consent.not_found": N_("El consentimiento %(consent)s no existe o no tiene acceso a él."),
+    "consent.already_withdrawn": N_("Este consentimiento ya fue revocado por %(by)s el "
+                                    "%(at)s."),
+    "policy.consent_not_allowed": N_("Solo la persona a cargo del caso o un supervisor de su "
+                                     "territorio puede registrar o revocar consentimientos."),
+    "policy.case_access_not_allowed": N_("Solo un supervisor del territorio o un "
+                                         "administrador puede ver quién abrió esta ficha."),
+    "policy.sensitive_not_allowed": N_("Este dato es reservado: solo lo ven %(roles)s."),
+    "event.consent_recorded": N_("Consentimiento registrado: %(member)s, %(purpose)s"),
+    "event.consent_withdrawn": N_("Consentimiento revocado: %(member)s, %(purpose)s"),
 }
 
 PLURAL_WORDINGS: dict[str, tuple[str, str, str]] = {  # code: (singular, plural, count param)

@@ -21,7 +21,7 @@ from ..queries.completions import COMPLETED, completion_of
 from ..queries.tasks import task_list
 from ..runtime import reviews as runtime_reviews
 from ..runtime import workflow as runtime
-from . import family_frame, incidents, places, reviews, routing, store, transfer_actions
+from . import consents, family_frame, incidents, places, reviews, routing, store, transfer_actions
 
 
 def list_tasks(session: Session, actor: Actor, *, mine: bool = True,
@@ -129,6 +129,9 @@ def _complete(session: Session, forms: FormLibrary, task_id: str, data: dict, ac
     errors = forms.validate(row.form_key, data) if row.form_key else []
     if errors:
         raise InvalidTaskData(row.form_key, errors)
+    if row.form_key:  # a step that needs a household member's consent (x-consent)
+        consents.check_step(session, loaded.case, forms.schema(row.form_key), row.form_key,
+                            data)
     if loaded.case.deadlines_paused_at is None:
         loaded.catch_up(moment)  # timers already due fire first, at their own time
     task = runtime.find_task(loaded.workflow, task_id)

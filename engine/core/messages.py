@@ -135,6 +135,13 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "transfer.no_health_check_proof": (),  # why a conditional transfer was withheld
     "policy.pay_not_allowed": ("action", "case"),
     "policy.record_transfer_not_allowed": ("action", "case"),
+    # consents and privacy (engine.commands.consents, engine.policy.consent_rules,
+    # engine.policy.access_log_rules, engine.policy.sensitive_rules)
+    "consent.not_found": ("consent",),
+    "consent.already_withdrawn": ("consent", "by", "at"),
+    "policy.consent_not_allowed": ("action", "case"),
+    "policy.case_access_not_allowed": ("action", "case"),
+    "policy.sensitive_not_allowed": ("action", "roles"),
 }
 
 PROBLEMS: dict[str, tuple[str, ...]] = {  # one problem of a process at deploy time
@@ -267,6 +274,8 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.transfer_proof_escalation": ("transfer", "period", "amount", "day"),
     "event.transfer_achievement": ("transfer", "period", "amount", "achievement", "name"),
     "event.transfers_cancelled": ("count",),
+    "event.consent_recorded": ("member", "purpose", "service"),
+    "event.consent_withdrawn": ("member", "purpose", "service"),
 }
 
 FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field broke
@@ -279,6 +288,7 @@ FIELD_RULES: frozenset[str] = frozenset({  # FieldError.code: which rule a field
     "duration", "version_anchor", "needed_by_version", "escalation",
     # an uploaded indicator list (engine.definitions.reference_files)
     "encoding", "file_format", "columns",
+    "consent_missing",  # a step needs a consent not given (engine.commands.consents)
     "frame_full",  # a territory's frame of families (engine.commands.family_frame) is full
     # households: the national id (RUT, codice fiscale) and its uniqueness per territory
     "national_id_checksum", "national_id_format", "household_exists",

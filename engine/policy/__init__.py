@@ -47,6 +47,11 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   (``policy.record_transfer_not_allowed``).
 - ``move_case_step`` (Case: moving it back to a step it passed, a repair): administrators
   working in its territory (``policy.move_not_allowed``).
+- ``record_consent`` (Case: a household member's consent, recorded or withdrawn): the
+  case's caseworker or a supervisor of its territory (engine.policy.consent_rules).
+- ``read_access_log``, ``see_case_access`` (Case) and ``read_sensitive``
+  (:class:`Sensitive`): who reads the log of views (engine.policy.access_log_rules) and a
+  form's sensitive fields (engine.policy.sensitive_rules).
 - ``administer`` (a country code, or None: the administration pages at all),
   ``administer_territory`` (Territory: it, its programmes, holidays and the roles held
   there) and ``manage_person`` (:class:`Account`: a person's account): administrators of the
@@ -73,7 +78,9 @@ from ..core.roles import ADMIN, CASEWORKER, MANAGER, ROLES, SUPERVISOR, SYSTEM_R
 from ..definitions import catalog
 from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
+from .access_log_rules import READ_ACCESS_LOG, SEE_CASE_ACCESS
 from .admin_rules import ADMINISTER, ADMINISTER_TERRITORY, MANAGE_PERSON, Account, manageable
+from .consent_rules import RECORD_CONSENT
 from .group_rules import RECORD_GROUP_ATTENDANCE, RUN_GROUP_SESSION
 from .rules import (
     ACT_ON_CASE,
@@ -111,6 +118,13 @@ from .rules import (
     countries,
 )
 from .scope import pool, reach, sees_territory, supervises, territory_ids
+from .sensitive_rules import (
+    READ_SENSITIVE,
+    Sensitive,
+    hidden_fields,
+    hidden_report_columns,
+    sensitive_fields,
+)
 from .transfer_rules import PAY_TRANSFER, RECORD_TRANSFER
 
 if TYPE_CHECKING:
@@ -130,6 +144,8 @@ __all__ = [
     "Post", "who_may", "MOVE_CASE_STEP", "RUN_GROUP_SESSION", "RECORD_GROUP_ATTENDANCE",
     "pool", "ADMINISTER", "ADMINISTER_TERRITORY", "MANAGE_PERSON", "Account", "admin_countries",
     "manageable", "PAY_TRANSFER", "RECORD_TRANSFER",
+    "RECORD_CONSENT", "READ_ACCESS_LOG", "SEE_CASE_ACCESS", "READ_SENSITIVE", "Sensitive",
+    "hidden_fields", "hidden_report_columns", "sensitive_fields",
 ]
 
 

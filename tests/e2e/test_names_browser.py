@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 from tests.e2e.browsers import SHOTS, VIEWPORTS, assert_no_csp_violation, new_page, sign_in
 from web import demo_data, demo_data_pippi
 from web.auth.models import User
+from web.consents.steps import give_needed_consents
 from web.extensions import db
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
@@ -33,6 +34,7 @@ def _complete(web_app, case_id: int, bpmn_id: str, data: dict, actors) -> None:
     row = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case_id,
                                                      HumanTask.bpmn_id == bpmn_id)).one()
     who = actors[1] if row.role == "supervisor" else actors[0]
+    give_needed_consents(db.session, forms, row, data)  # P.I.P.P.I.'s signed consent
     with unit_of_work(db.session):
         engine.complete(db.session, forms, row.id, data, who)
 

@@ -14,6 +14,7 @@ import engine
 from engine import unit_of_work
 from tests.integration.case_driver import DrivenCase, local_date, local_time
 from web import demo_data_pippi as forms_data
+from web.consents.steps import give_needed_consents
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -55,6 +56,7 @@ class PippiCase(DrivenCase):
         if row.assignee is None:
             with unit_of_work(self.session):
                 engine.claim(self.session, row.id, actor)
+        give_needed_consents(self.session, self.forms, row, data)  # the signed consent form
         with unit_of_work(self.session):
             done = engine.complete(self.session, self.forms, row.id, data, actor)
         self.check_round_trip()

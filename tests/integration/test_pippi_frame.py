@@ -26,6 +26,7 @@ from tests.conftest import ROOT
 from tests.integration.pippi_driver import ROME
 from tests.integration.test_pippi_cycle import people  # noqa: F401
 from web import demo_data_pippi as d
+from web.consents.steps import give_needed_consents
 
 DAY = date(2026, 3, 2)
 
@@ -59,6 +60,7 @@ def complete(session, forms, actor, case_id: int, bpmn_id: str, data: dict) -> N
     if row.assignee is None:
         with unit_of_work(session):
             engine.claim(session, row.id, actor)
+    give_needed_consents(session, forms, row, data)  # the family's signed consent
     with unit_of_work(session):
         engine.complete(session, forms, row.id, data, actor)
 

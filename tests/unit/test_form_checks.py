@@ -54,7 +54,8 @@ def test_the_forms_cover_every_acompana_keyword_the_meta_schema_describes():
             f"{path.parent.name}/{path.stem}")))
     described = {k for k in meta_schema()["$defs"]["node"]["properties"] if k.startswith("x-")}
     assert described == {"x-labels", "x-reference", "x-dimension", "x-codigos-de", "x-widget",
-                         "x-people", "x-provenance", "x-plan-actions"}
+                         "x-people", "x-provenance", "x-plan-actions", "x-sensitive",
+                         "x-sensitive-roles", "x-consent"}
     assert described - {"x-widget"} <= used  # x-widget is read by the renderer, unused so far
 
 

@@ -11,6 +11,7 @@ from engine.core.errors import InvalidInput
 from engine.queries import views as engine_views
 
 from ..access import actor, may, require
+from ..admin import access_log
 from ..auth.models import User
 from ..auth.people import staff_member
 from ..extensions import db
@@ -35,7 +36,9 @@ def index():
 def show(case_id: int):
     """Everything about one case, with its timeline and process diagram."""
     view = engine.show_case(db.session, case_id, actor())
+    access_log.viewed(access_log.CASE_FILE, view.case.id, view.case)
     return render_template("cases/show.html", view=view, case=view.case,
+                           case_views=access_log.case_views(view.case),
                            may_pause=may(policy.PAUSE_DEADLINES, view.case),
                            relationships=RELATIONSHIP_LABELS)
 

@@ -9,6 +9,7 @@ from engine import policy, queries
 from engine.core import clock
 
 from ..access import actor, require
+from ..admin import access_log
 from ..auth.people import full_name, pickers
 from ..csv_export import csv_response
 from ..extensions import db
@@ -43,9 +44,11 @@ def overdue_csv():
     """The overdue steps as a spreadsheet: the programme, step and person in the reader's
     language (the header keeps its stable column names)."""
     require(policy.SUPERVISE)
+    overdue = queries.overdue_tasks(db.session, actor(), clock.now())
+    access_log.exported("atrasos", [row.task.case_id for row in overdue])
     rows = ([row.family_name, row.territory_name, programme_name(row.task.programme_key),
              step_name(row.task), person_name(row.task.assignee),
              due_day(row.task.due_at).isoformat(), row.days_late,
              row.task.case_id, row.task.id]
-            for row in queries.overdue_tasks(db.session, actor(), clock.now()))
+            for row in overdue)
     return csv_response("atrasos", CSV_COLUMNS, rows)

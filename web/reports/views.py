@@ -13,9 +13,11 @@ from engine.core import clock
 from engine.reports import Report
 
 from ..access import actor, require
+from ..admin import access_log
 from ..csv_export import csv_response
 from ..extensions import db
 from ..names import outcome_name, person_name
+from ..tasks import sensitive
 from . import words
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -42,6 +44,7 @@ def index():
 def show(programme: str):
     """A programme's headline figures and breakdowns, optionally for one territory."""
     report, code, covered = _report(programme)
+    access_log.viewed(access_log.REPORT, "-".join(p for p in (programme, code) if p))
     territories = queries.reader_territories(db.session, actor())
     return render_template("reports/show.html", report=report, territories=territories,
                            chosen=code, covered=covered)
@@ -54,7 +57,11 @@ def csv_file(programme: str):
     report, code, _ = _report(programme)
     day = clock.now().astimezone(get_timezone()).date().isoformat()
     name = "-".join(part for part in ("resultados", programme, code, day) if part)
-    rows = ([_cell(report.programme, column, row.get(column)) for column in report.columns]
+    access_log.exported(name, [row.get("caso") for row in report.rows])
+    hidden = sensitive.hidden_columns(report.programme, report.columns)
+    rows = ([sensitive.MASK if column in hidden else _cell(report.programme, column,
+                                                           row.get(column))
+             for column in report.columns]
             for row in report.rows)
     return csv_response(name, report.columns, rows)
 

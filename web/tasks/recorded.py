@@ -17,11 +17,12 @@ from engine import unit_of_work
 from engine.commands.documents import MAX_BYTES
 
 from ..access import actor, refuse
+from ..admin import access_log
 from ..auth.people import full_name
 from ..extensions import db
 from ..field_errors import translated
 from ..formkit import label_of, parse_form, render_answers, render_form, shown_value
-from . import documents
+from . import documents, sensitive
 from .completed import explanation
 
 REASON = "reason"
@@ -43,13 +44,20 @@ def _step(task_id: str) -> engine.RecordedStep:
     return engine.recorded_step(db.session, task_id, actor(), _library())
 
 
-def _history(step: engine.RecordedStep) -> list[dict]:
-    """Each correction with its changes worded: label, before, after."""
+def _history(step: engine.RecordedStep, hidden: frozenset[str] = frozenset()) -> list[dict]:
+    """Each correction with its changes worded: label, before, after (a sensitive field the
+    reader may not read, ``hidden``, reads as reserved)."""
     schema = step.schema or {"properties": {}}
+
+    def shown(field: str, value) -> str:
+        if field in hidden or field.split(".")[0] in hidden:
+            return str(sensitive.MASK)
+        return shown_value(schema, field, value, _, day)
+
     return [{"by": full_name(c.by), "at": c.at, "reason": c.reason,
              "changes": [{"label": label_of(schema, change.field),
-                          "before": shown_value(schema, change.field, change.before, _, day),
-                          "after": shown_value(schema, change.field, change.after, _, day)}
+                          "before": shown(change.field, change.before),
+                          "after": shown(change.field, change.after)}
                          for change in c.changes]}
             for c in step.corrections]
 
@@ -57,8 +65,11 @@ def _history(step: engine.RecordedStep) -> list[dict]:
 def recorded_page(task_id: str):
     """The completed step, read-only: its current answers with the labels of its form."""
     step = _step(task_id)
+    access_log.viewed(access_log.STEP, task_id, step.case)
     changed = frozenset(change.field for c in step.corrections for change in c.changes)
-    answers = (render_answers(step.schema, step.answers, translate=_,
+    hidden = sensitive.hidden(step.schema, step.case.territory_id)
+    schema, values = sensitive.masked(step.schema or {}, step.answers, hidden)
+    answers = (render_answers(schema, values, translate=_,
                               references=step.references, changed=changed, dates=day)
                if step.schema else None)
     may_correct = step.schema is not None and engine.may_correct(db.session, actor(), step)
@@ -68,7 +79,7 @@ def recorded_page(task_id: str):
     said = explanation(engine.Completion(step.task_id, step.case.id, step.title, step.form_key,
                                          step.by, step.at))
     return render_template("tasks/recorded.html", step=step, case=step.case, answers=answers,
-                           author=full_name(step.by), corrections=_history(step),
+                           author=full_name(step.by), corrections=_history(step, hidden),
                            may_correct=may_correct, message=said, documents=documents_here,
                            may_attach=may_attach, kinds=documents.kinds(),
                            kind_labels=dict(documents.kinds()), people=full_name,

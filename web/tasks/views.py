@@ -10,6 +10,7 @@ from engine import policy, unit_of_work
 from engine.queries.views import deadline_rule, family_frame, instructions
 
 from ..access import actor, may, require
+from ..admin import access_log
 from ..auth.people import candidates, full_name, staff_member
 from ..deadline_text import describe_rule
 from ..extensions import db
@@ -18,7 +19,7 @@ from ..formkit import parse_form, render_form
 from ..group_sessions.places import enrolment_places, waiting_notice
 from ..messages import word_error
 from ..names import step_name
-from . import documents, recorded
+from . import documents, recorded, sensitive
 from .completed import completed_page, references
 from .pickers import with_pickers
 
@@ -70,6 +71,9 @@ def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
     schema = with_pickers(_schema(row), row)
     who = actor()
     editable = may(policy.WORK_TASK, row)
+    if not editable:  # read by someone not filling it: sensitive answers masked
+        schema, values = sensitive.masked(schema, values,
+                                          sensitive.hidden(schema, row.territory_id))
     fields = render_form(schema, values, errors, translate=_,
                          references=references(forms, schema))
     case = engine.visible_case(db.session, row.case_id, who)
@@ -108,6 +112,8 @@ def show(task_id: str):
     if done:
         return recorded.recorded_page(task_id)
     draft = engine.draft_for(db.session, row, actor())
+    access_log.viewed(access_log.STEP, task_id,
+                      engine.visible_case(db.session, row.case_id, actor()))
     return _page(row, draft.data if draft else {}, {}, draft=draft)
 
 

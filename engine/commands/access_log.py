@@ -1,0 +1,54 @@
+"""Writing the log of who looked at what: a case file, a step, a report, an export line.
+
+Each view is one ``access_log`` row (engine.persistence.access_log_models), written inside
+the caller's unit of work; the database refuses to change or delete one. A page logs what it
+shows after the policy let the person see it, so a refused request leaves no line.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ..core import clock
+from ..core.actors import Actor
+from ..persistence.access_log_models import CASE_FILE, EXPORT, REPORT, STEP, AccessLog
+from ..persistence.models import Case
+from ..persistence.uow import command
+
+MAX_WHAT, MAX_REASON = 200, 300
+CHUNK = 1000  # case ids per query of an export
+
+__all__ = ["CASE_FILE", "EXPORT", "REPORT", "STEP", "log_view", "log_export"]
+
+
+def _row(actor: Actor, kind: str, what: str, case, reason: str | None,
+         moment: datetime) -> AccessLog:
+    """``case``: a :class:`Case` or a row with its ``id``, ``household_id``, ``territory_id``."""
+    reason = (reason or "").strip()[:MAX_REASON] or None
+    return AccessLog(at=moment, actor=actor.id, kind=kind, what=str(what)[:MAX_WHAT],
+                     case_id=case.id if case else None,
+                     household_id=case.household_id if case else None,
+                     territory_id=case.territory_id if case else None, reason=reason)
+
+
+@command
+def log_view(session: Session, actor: Actor, kind: str, what: str, case: Case | None = None,
+             *, reason: str | None = None, now: datetime | None = None) -> AccessLog:
+    """Log that ``actor`` looked at ``what`` (of ``kind``: a case file, a step, a report)
+    about ``case``'s household; ``reason`` when they said why."""
+    with clock.frozen_at(now) as moment:
+        row = _row(actor, kind, what, case, reason, moment)
+        session.add(row)
+        return row
+
+
+@command
+def log_export(session: Session, actor: Actor, export: str, cases: Iterable[Case], *,
+               now: datetime | None = None) -> int:
+    """Log one line per case of an export (``export``: its name, e.g. ``resultados-pippi``):
+    each household whose line went into the file. Returns how many were logged."""
+    with clock.frozen_at(now) as moment:
+        rows = [_row(actor, EXPORT, export, case, None, moment) for case in cases]
+        session.add_all(rows)
+        return len(rows)

@@ -1,0 +1,190 @@
+"""A household member's consents: recorded, withdrawn, listed, and required by a step.
+
+A consent is given by one member of the household (or the household as a whole when it has
+no members listed) for one purpose: ``participation`` in the programme, ``sharing`` data
+with a named service, ``photos``. It records who recorded it, when, and the signed document
+it rests on; a withdrawal keeps the consent with who withdrew it, when and why. Both are in
+the case's history (``consent_recorded``, ``consent_withdrawn``).
+
+A step needs a consent when its form says so (``x-consent`` at the top of the form)::
+
+    "x-consent": {"purpose": "participation", "members": "head",
+                  "when": {"consenso_dato": true}}
+
+``members``: ``head`` (the reference person: the member whose relationship is ``head``, else
+the first one; the household itself when none is listed) or ``all``; ``when`` (optional):
+the submitted answers that make the consent necessary. Completing such a step without an
+active consent is refused on the field of ``when`` (rule ``consent_missing``, naming the
+member and the purpose) and nothing is saved.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import policy
+from ..core import clock, inputs
+from ..core.actors import Actor
+from ..core.errors import FieldError, InvalidTaskData, NotFound
+from ..definitions import households
+from ..persistence import audit
+from ..persistence.consent_models import HOUSEHOLD, PURPOSES, SHARING, Consent
+from ..persistence.models import Case
+from ..persistence.uow import command
+from .cases import visible_case
+
+CONSENT_KEY = "x-consent"
+MISSING = "consent_missing"  # the FieldError rule of a step refused for want of a consent
+HEAD, ALL = "head", "all"
+MAX_DOCUMENT, MAX_SERVICE, MAX_REASON = 300, 200, 500
+
+
+@dataclass(frozen=True)
+class RecordConsent:
+    """Record that ``member`` (its position in the household's list; ``None``: the household
+    as a whole) consented to ``purpose`` (``service``: with whom data is shared) on
+    ``given_on``, as ``document`` says (the signed form's reference)."""
+
+    case_id: int
+    member: int | None
+    purpose: str
+    document: str
+    given_on: date | None
+    service: str | None = None
+
+
+@dataclass(frozen=True)
+class Needed:
+    """A consent a step needs and does not have: whose and for what."""
+
+    member: str
+    purpose: str
+    index: int | None = None  # the member's position in the household's list (None: all)
+
+
+def consents_of(session: Session, case_id: int, actor: Actor) -> list[Consent]:
+    """The consents of the case's household, active and withdrawn, oldest first."""
+    case = visible_case(session, case_id, actor)
+    query = (select(Consent).where(Consent.household_id == case.household_id)
+             .order_by(Consent.given_on, Consent.id))
+    return list(session.scalars(query))
+
+
+@command
+def record_consent(session: Session, order: RecordConsent, actor: Actor,
+                   now: datetime | None = None) -> Consent:
+    """Record a consent (policy ``record_consent``); a wrong value raises
+    :class:`InvalidInput` naming the field, and nothing is written."""
+    with clock.frozen_at(now) as moment:
+        case = visible_case(session, order.case_id, actor)
+        policy.require(session, actor, policy.RECORD_CONSENT, case)
+        members = households.members_of(case.household)
+        inputs.refuse_if("record_consent", _errors(order, members, moment))
+        name = HOUSEHOLD if order.member is None else members[order.member].name
+        consent = Consent(household_id=case.household_id, case_id=case.id, member_name=name,
+                          member_index=order.member, purpose=order.purpose,
+                          service=(order.service or "").strip() or None,
+                          document=order.document.strip(), given_on=order.given_on,
+                          recorded_by=actor.id, recorded_at=moment)
+        session.add(consent)
+        session.flush()
+        audit.record(session, case.id, "consent_recorded", actor.id, moment,
+                     data={"consent": consent.id},
+                     params={"member": name, "purpose": order.purpose,
+                             "service": consent.service or ""})
+        return consent
+
+
+def _errors(order: RecordConsent, members: list, moment: datetime) -> list[FieldError]:
+    errors = []
+    if order.purpose not in PURPOSES:
+        errors.append(FieldError("purpose", "enum", "Elija una finalidad.", list(PURPOSES)))
+    if order.member is not None and not 0 <= order.member < len(members):
+        errors.append(FieldError("member", "enum", "Elija un integrante del hogar."))
+    if order.member is None and members:
+        errors.append(FieldError("member", "required", "Elija un integrante del hogar."))
+    errors += inputs.text_errors("document", order.document, MAX_DOCUMENT, required=True)
+    errors += inputs.text_errors("service", order.service, MAX_SERVICE,
+                                 required=order.purpose == SHARING)
+    if order.given_on is None:
+        errors.append(FieldError("given_on", "required", "Este campo es obligatorio."))
+    elif order.given_on > moment.date():
+        errors.append(FieldError("given_on", "maximum", "No puede ser una fecha futura.",
+                                 moment.date().isoformat()))
+    return errors
+
+
+@command
+def withdraw_consent(session: Session, consent_id: int, reason: str, actor: Actor,
+                     now: datetime | None = None) -> Consent:
+    """Record that a consent was withdrawn (with its reason); the consent stays, marked."""
+    with clock.frozen_at(now) as moment:
+        consent = session.get(Consent, consent_id) if inputs.is_database_id(consent_id) \
+            else None
+        if consent is None or consent.case_id is None:
+            raise NotFound(f"no consent {consent_id}", code="consent.not_found",
+                           consent=str(consent_id))
+        case = visible_case(session, consent.case_id, actor)
+        policy.require(session, actor, policy.RECORD_CONSENT, case)
+        inputs.refuse_if("withdraw_consent",
+                         inputs.text_errors("reason", reason, MAX_REASON, required=True))
+        if not consent.active:
+            raise NotFound(f"consent {consent_id} was withdrawn already",
+                           code="consent.already_withdrawn", consent=consent.id,
+                           by=consent.withdrawn_by, at=consent.withdrawn_at.isoformat())
+        consent.withdrawn_on, consent.withdrawn_by = moment.date(), actor.id
+        consent.withdrawn_at, consent.withdrawal_reason = moment, reason.strip()
+        audit.record(session, case.id, "consent_withdrawn", actor.id, moment,
+                     data={"consent": consent.id, "reason": consent.withdrawal_reason},
+                     params={"member": consent.member_name, "purpose": consent.purpose,
+                             "service": consent.service or ""})
+        return consent
+
+
+def missing_consents(session: Session, case: Case, schema: dict | None,
+                     data: dict) -> list[Needed]:
+    """The consents the step of ``schema`` needs, with ``data`` submitted, that the case's
+    household has not given (or withdrew)."""
+    rule = (schema or {}).get(CONSENT_KEY)
+    if not isinstance(rule, dict) or not _applies(rule.get("when"), data):
+        return []
+    purpose = rule.get("purpose", "participation")
+    given = {c.member_name.casefold() for c in session.scalars(
+        select(Consent).where(Consent.household_id == case.household_id,
+                              Consent.purpose == purpose, Consent.withdrawn_at.is_(None)))}
+    return [Needed(name, purpose, index) for index, name in _who(case, rule.get("members", HEAD))
+            if name.casefold() not in given]
+
+
+def check_step(session: Session, case: Case, schema: dict | None, form_key: str,
+               data: dict) -> None:
+    """Refuse (:class:`InvalidTaskData`, rule ``consent_missing`` on the field that calls
+    for the consent) a step whose consents are not all given."""
+    needed = missing_consents(session, case, schema, data)
+    if not needed:
+        return
+    field = next(iter((schema or {}).get(CONSENT_KEY, {}).get("when") or {}), "")
+    raise InvalidTaskData(form_key, [
+        FieldError(field, MISSING, f"falta el consentimiento de {n.member or 'la familia'} "
+                   f"({n.purpose})", {"member": n.member, "purpose": n.purpose})
+        for n in needed])
+
+
+def _applies(when: object, data: dict) -> bool:
+    if not isinstance(when, dict):
+        return True
+    return all(data.get(name) == value for name, value in when.items())
+
+
+def _who(case: Case, members: str) -> list[tuple[int | None, str]]:
+    """(position, name) of the members whose consent is needed."""
+    listed = list(enumerate(households.members_of(case.household)))
+    if not listed:
+        return [(None, HOUSEHOLD)]
+    if members == ALL:
+        return [(i, m.name) for i, m in listed]
+    heads = [(i, m) for i, m in listed if m.relationship == "head"]
+    index, member = (heads or listed)[0]
+    return [(index, member.name)]

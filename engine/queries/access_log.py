@@ -1,0 +1,94 @@
+"""Reading the log of who looked at what: the administrators' page (filtered by person,
+case, kind and date, 50 a page, limited to the territories of the countries they
+administer) and a family's file (who opened it, for its supervisors)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from .. import policy
+from ..core.actors import Actor
+from ..persistence.access_log_models import KINDS, AccessLog
+from ..persistence.models import Case, Territory
+
+PER_PAGE = 50
+RECENT = 50  # the views a case file lists
+
+
+@dataclass(frozen=True)
+class AccessFilter:
+    """What the log is filtered by (each optional) and which page."""
+
+    person: str | None = None
+    case_id: int | None = None
+    kind: str | None = None
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class AccessPage:
+    """One page of the log, newest first."""
+
+    rows: list[AccessLog]
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-self.total // PER_PAGE))
+
+
+def _query(session: Session, actor: Actor, f: AccessFilter):
+    policy.require(session, actor, policy.READ_ACCESS_LOG, None)
+    query = select(AccessLog)
+    reached = policy.admin_countries(session, actor)
+    if reached is not None:  # views in other countries stay unseen
+        ids = select(Territory.id).where(Territory.country.in_(sorted(reached)))
+        query = query.where(or_(AccessLog.territory_id.in_(ids),
+                                AccessLog.territory_id.is_(None)))
+    if f.person:
+        query = query.where(AccessLog.actor == f.person)
+    if f.case_id is not None:
+        query = query.where(AccessLog.case_id == f.case_id)
+    if f.kind in KINDS:
+        query = query.where(AccessLog.kind == f.kind)
+    if f.since:
+        query = query.where(AccessLog.at >= _start(f.since))
+    if f.until:
+        query = query.where(AccessLog.at < _start(f.until + timedelta(days=1)))
+    return query
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=datetime.now().astimezone().tzinfo).astimezone()
+
+
+def access_page(session: Session, actor: Actor, f: AccessFilter) -> AccessPage:
+    """One page of the log (newest first) for an administrator."""
+    query = _query(session, actor, f)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, f.page)
+    rows = session.scalars(query.order_by(AccessLog.at.desc(), AccessLog.id.desc())
+                           .offset((page - 1) * PER_PAGE).limit(PER_PAGE))
+    return AccessPage(list(rows), total or 0, page)
+
+
+def access_rows(session: Session, actor: Actor, f: AccessFilter) -> list[AccessLog]:
+    """Every row the filter matches (the CSV), newest first."""
+    query = _query(session, actor, f)
+    return list(session.scalars(query.order_by(AccessLog.at.desc(), AccessLog.id.desc())))
+
+
+def case_views(session: Session, actor: Actor, case: Case) -> list[AccessLog] | None:
+    """Who looked at the family's file, steps and export lines (the latest first), for
+    those who may see it (``see_case_access``); ``None`` for everybody else."""
+    if not policy.may(session, actor, policy.SEE_CASE_ACCESS, case):
+        return None
+    query = (select(AccessLog).where(AccessLog.household_id == case.household_id)
+             .order_by(AccessLog.at.desc(), AccessLog.id.desc()).limit(RECENT))
+    return list(session.scalars(query))
