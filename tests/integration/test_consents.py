@@ -15,7 +15,6 @@ from engine import unit_of_work
 from engine.core.errors import InvalidInput, InvalidTaskData
 from engine.persistence.models import Event, HumanTask
 from tests.conftest import ROOT
-from tests.integration.test_pippi_cycle import people  # noqa: F401
 from web import demo_data_pippi as d
 
 DAY = date(2026, 3, 2)
@@ -25,9 +24,17 @@ MEMBERS = [{"name": "Paolo Colombo", "age": 35, "relationship": "partner"},
 
 
 @pytest.fixture
-def consent_step(session, real_forms, people):  # noqa: F811
+def team(territories):
+    """Giulia (the case's assistente sociale) and Marco (referente, supervisor)."""
+    somma = frozenset({territories["somma_lombardo"].id})
+    return (engine.Actor("giulia", frozenset({"caseworker"}), somma),
+            engine.Actor("marco", frozenset({"supervisor"}), somma))
+
+
+@pytest.fixture
+def consent_step(session, real_forms, team):
     """A P.I.P.P.I. family of three, pre-assessed: its consent step open, held by Giulia."""
-    giulia, _ = people
+    giulia, _ = team
     with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False):
         with unit_of_work(session):
             engine.deploy_folder(session, ROOT / "processes" / "pippi", real_forms, "manager")
@@ -66,8 +73,8 @@ def _events(session, case_id: int) -> int:
 
 
 def test_the_consent_step_is_refused_naming_the_reference_person_and_nothing_is_saved(
-        session, real_forms, people, consent_step):  # noqa: F811
-    giulia, _ = people
+        session, real_forms, team, consent_step):
+    giulia, _ = team
     before = _events(session, consent_step)
     with pytest.raises(InvalidTaskData) as refused:
         _complete(session, real_forms, giulia, consent_step, "consenso", d.consenso(DAY))
@@ -78,16 +85,16 @@ def test_the_consent_step_is_refused_naming_the_reference_person_and_nothing_is_
     assert _events(session, consent_step) == before
 
 
-def test_a_family_that_declines_needs_no_consent(session, real_forms, people, consent_step):  # noqa: F811
-    giulia, _ = people
+def test_a_family_that_declines_needs_no_consent(session, real_forms, team, consent_step):
+    giulia, _ = team
     _complete(session, real_forms, giulia, consent_step, "consenso",
               d.consenso(DAY, dato=False))
     assert _row(session, consent_step, "consenso") is None
 
 
 def test_with_the_reference_persons_consent_the_step_completes_and_the_history_says_so(
-        session, real_forms, people, consent_step):  # noqa: F811
-    giulia, _ = people
+        session, real_forms, team, consent_step):
+    giulia, _ = team
     consent = _record(session, giulia, consent_step)
     assert (consent.member_name, consent.recorded_by, consent.document) == (
         "Maria Colombo", "giulia", "Modulo firmato, cartella 12")
@@ -101,9 +108,9 @@ def test_with_the_reference_persons_consent_the_step_completes_and_the_history_s
                                "service": ""}
 
 
-def test_another_members_or_purposes_consent_does_not_stand_in(session, real_forms, people,
-                                                              consent_step):  # noqa: F811
-    giulia, _ = people
+def test_another_members_or_purposes_consent_does_not_stand_in(session, real_forms, team,
+                                                              consent_step):
+    giulia, _ = team
     _record(session, giulia, consent_step, member=0)  # Paolo, not the reference person
     _record(session, giulia, consent_step, member=1, purpose="photos")
     with pytest.raises(InvalidTaskData):
@@ -111,8 +118,8 @@ def test_another_members_or_purposes_consent_does_not_stand_in(session, real_for
 
 
 def test_a_withdrawn_consent_stays_marked_and_no_longer_lets_the_step_through(
-        session, real_forms, people, consent_step):  # noqa: F811
-    giulia, marco = people
+        session, real_forms, team, consent_step):
+    giulia, marco = team
     consent = _record(session, giulia, consent_step)
     with unit_of_work(session):
         engine.withdraw_consent(session, consent.id, "La madre ritira il consenso", marco)
@@ -121,15 +128,14 @@ def test_a_withdrawn_consent_stays_marked_and_no_longer_lets_the_step_through(
         False, "marco", "La madre ritira il consenso")
     with pytest.raises(InvalidTaskData):
         _complete(session, real_forms, giulia, consent_step, "consenso", d.consenso(DAY))
-    with pytest.raises(engine.NotFound) as again:
-        with unit_of_work(session):
-            engine.withdraw_consent(session, consent.id, "di nuovo", giulia)
+    with pytest.raises(engine.NotFound) as again, unit_of_work(session):
+        engine.withdraw_consent(session, consent.id, "di nuovo", giulia)
     assert again.value.code == "consent.already_withdrawn"
 
 
-def test_a_consent_is_refused_field_by_field_and_nothing_is_written(session, people,
-                                                                    consent_step):  # noqa: F811
-    giulia, _ = people
+def test_a_consent_is_refused_field_by_field_and_nothing_is_written(session, team,
+                                                                    consent_step):
+    giulia, _ = team
     with pytest.raises(InvalidInput) as refused:
         _record(session, giulia, consent_step, member=7, purpose="sharing", document=" ",
                 given_on=date(2030, 1, 1))
