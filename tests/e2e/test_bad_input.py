@@ -16,10 +16,11 @@ NUL = "Rojas\x00Pérez"
 
 
 def row_counts(app) -> dict[str, int]:
-    """How many rows every table holds (what "nothing changed" is measured by)."""
+    """How many rows every table holds (what "nothing changed" is measured by), but the log
+    of views: the page a refused request shows again is a view, logged by design."""
     with app.app_context():
         return {table.name: db.session.scalar(select(func.count()).select_from(table))
-                for table in Base.metadata.sorted_tables}
+                for table in Base.metadata.sorted_tables if table.name != "access_log"}
 
 
 def page_text(response) -> str:

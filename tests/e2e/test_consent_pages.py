@@ -60,6 +60,9 @@ def test_the_consent_step_waits_for_the_recorded_consent_and_then_goes_through(a
                                                                                 web_app):
     case_id, task_id = pippi_family(web_app)
     giulia = as_person("giulia")
+    notice = ("Questo passo richiede il consenso di Maria Colombo (partecipazione al "
+              "programma): registratelo nella scheda del caso.")
+    assert notice in page(giulia.get(f"/tasks/{task_id}"))
     refused = giulia.post(f"/tasks/{task_id}", CONSENT, token_from=f"/tasks/{task_id}")
     assert refused.status_code == 422
     assert ("Manca il consenso di Maria Colombo per partecipazione al programma: "
@@ -74,6 +77,7 @@ def test_the_consent_step_waits_for_the_recorded_consent_and_then_goes_through(a
     assert "Maria Colombo" in consents and "partecipazione al programma" in consents
     assert "Modulo firmato, cartella 12" in consents and "Giulia Bianchi" in consents
     assert "Consenso registrato: Maria Colombo, partecipazione al programma" in file  # history
+    assert notice not in page(giulia.get(f"/tasks/{task_id}"))
     done = giulia.post(f"/tasks/{task_id}", CONSENT, token_from=f"/tasks/{task_id}")
     assert done.status_code == 302 and not _still_open(web_app, task_id)
 

@@ -43,7 +43,8 @@ VALUES = st.one_of(
     st.integers(min_value=150, max_value=5000).map(lambda n: "x" * n),
     st.sampled_from(AWKWARD + ["y" * (1024 * 1024 + 100)]),  # now and then, over the limit
 )
-TABLES = Base.metadata.sorted_tables
+TABLES = [t for t in Base.metadata.sorted_tables  # a page shown again is a view, logged
+          if t.name != "access_log"]
 
 
 def snapshot(app) -> dict:

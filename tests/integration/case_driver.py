@@ -20,6 +20,7 @@ from engine.commands import store
 from engine.persistence.models import Case, Event, HumanTask, ProcessInstance
 from engine.runtime.serialization import dump_state
 from tests.entry import sweep
+from web.consents.steps import give_needed_consents
 
 
 def local_time(day: date, zone: ZoneInfo, hour: int = 9) -> datetime:
@@ -102,6 +103,7 @@ class CaseSteps:
         if row.assignee is None:
             with unit_of_work(self.session):
                 engine.claim(self.session, row.id, actor)
+        give_needed_consents(self.session, self.forms, row, data)  # a consent step's form
         with unit_of_work(self.session):
             done = engine.complete(self.session, self.forms, row.id, data, actor)
         self.check_round_trip()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 import engine
 from engine import unit_of_work
 from engine.persistence.models import HumanTask
+from web.consents.steps import give_needed_consents
 
 WALKER = engine.Actor("demo", frozenset({"caseworker", "supervisor"}), None)
 
@@ -38,6 +39,7 @@ def _complete(session, forms, module, case_id, bpmn_id, moment, *extra) -> None:
         return
     data = module.STEP_DATA[bpmn_id](moment.date(), *extra)
     actor = engine.Actor(row.assignee or spec_caseworker(row), frozenset({row.role}), None)
+    give_needed_consents(session, forms, row, data, moment)  # as the demo does (web/demo.py)
     with unit_of_work(session):
         engine.complete(session, forms, row.id, data, actor, moment)
 

@@ -15,7 +15,7 @@ from engine import policy, unit_of_work
 from ..access import actor, may
 from ..extensions import db
 from ..field_errors import translated
-from ..messages import PURPOSES, purpose_name, word_error
+from ..messages import PURPOSES, member_name, purpose_name, word_error
 
 bp = Blueprint("consents", __name__, url_prefix="/cases")
 HOUSEHOLD = "household"  # the member choice of a household with nobody listed
@@ -32,6 +32,17 @@ def consent_section(case) -> dict:
 @bp.app_template_global("purpose_name")
 def _purpose_name(purpose: str, service: str | None = None) -> str:
     return purpose_name(purpose, service)
+
+
+def consents_needed(case, schema: dict) -> str | None:
+    """Whose consent, for what, the step of ``schema`` still needs (read before it is
+    submitted: as if its answers called for it), worded; None when none is missing."""
+    rule = schema.get("x-consent") if isinstance(schema, dict) else None
+    if not isinstance(rule, dict):
+        return None
+    needed = engine.missing_consents(db.session, case, schema, rule.get("when") or {})
+    return ", ".join(f"{member_name(n.member)} ({purpose_name(n.purpose)})"
+                     for n in needed) or None
 
 
 def _page(case_id: int, values: dict, errors: dict, status: int = 200, refusal=None):

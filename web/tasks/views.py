@@ -12,6 +12,7 @@ from engine.queries.views import deadline_rule, family_frame, instructions
 from ..access import actor, may, require
 from ..admin import access_log
 from ..auth.people import candidates, full_name, staff_member
+from ..consents.views import consents_needed
 from ..deadline_text import describe_rule
 from ..extensions import db
 from ..field_errors import translated
@@ -80,6 +81,7 @@ def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
     return render_template("tasks/show.html", task=row, case=case, fields=fields,
                            instructions=instructions(db.session, row), errors=errors,
                            frame=family_frame(db.session, row),
+                           consents_needed=consents_needed(case, schema) if editable else None,
                            rule=_rule_text(row), people=candidates(row), editable=editable,
                            draft_label=_draft_label(draft),
                            holder=full_name(row.assignee)), status
