@@ -15,6 +15,7 @@ from engine import policy, unit_of_work
 from engine.core.errors import InvalidInput
 
 from ..access import actor, require
+from ..admin import access_log
 from ..auth.people import full_name
 from ..extensions import db
 from ..messages import HOUSEHOLD_PARTS as PART_LABELS
@@ -68,6 +69,7 @@ def household(case_id: int):
     require(policy.EDIT_HOUSEHOLD, case)
     form = HouseholdForm()
     if not form.is_submitted():
+        access_log.viewed(access_log.CASE_FILE, f"{case.id} household", case)
         form.family_name.data = case.household.family_name
         form.address.data = case.household.address
         form.members.data = members_text(view.members)

@@ -21,6 +21,7 @@ from engine.commands.documents import KINDS, MAX_BYTES
 from engine.core.errors import InvalidInput
 
 from ..access import actor
+from ..admin import access_log
 from ..extensions import csrf, db
 from ..field_errors import translated
 
@@ -55,6 +56,8 @@ def upload(task_id: str):
 def download(document_id: int):
     """The document, as a download, to those who may see its case (404 for anyone else)."""
     found = engine.document(db.session, document_id, actor())
+    access_log.viewed(access_log.STEP, f"{found.task_id} document {found.id}",
+                      engine.visible_case(db.session, found.case_id, actor()))
     name = found.filename
     ascii_name = name.encode("ascii", "replace").decode().replace('"', "_")
     response = Response(found.content, mimetype=found.content_type)
