@@ -20,6 +20,7 @@ class AccessLog(Base):
 
     __tablename__ = "access_log"
     __table_args__ = (Index("ix_access_log_case", "case_id", "at"),
+                      Index("ix_access_log_household", "household_id", "at"),
                       Index("ix_access_log_actor", "actor", "at"),
                       Index("ix_access_log_territory", "territory_id", "at"))
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(300)),
     )
     op.create_index("ix_access_log_case", "access_log", ["case_id", "at"])
+    op.create_index("ix_access_log_household", "access_log", ["household_id", "at"])
     op.create_index("ix_access_log_actor", "access_log", ["actor", "at"])
     op.create_index("ix_access_log_territory", "access_log", ["territory_id", "at"])
     _protect_access_log()
