@@ -50,7 +50,8 @@ def test_the_supervisor_reads_the_caseworkers_draft_with_the_income_masked(as_pe
     saved = ana.post(f"/tasks/{task_id}", {**ENTRY, "action": "draft"},
                      token_from=f"/tasks/{task_id}")
     assert saved.status_code == 302
-    assert f'value="{INCOME}"' in page(ana.get(f"/tasks/{task_id}"))
+    mine = page(ana.get(f"/tasks/{task_id}"))
+    assert f'value="{INCOME}"' in mine and "dato sensible" in mine  # she fills it, marked
     supervised = page(jorge.get(f"/tasks/{task_id}"))
     assert "Borrador de Ana Castro" in supervised
     assert INCOME not in supervised and "[reservado]" in supervised

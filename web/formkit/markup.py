@@ -5,7 +5,15 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .context import Context
-from .messages import PROVISIONAL, PROVISIONAL_NOTE, RECONSTRUCTED, RECONSTRUCTED_NOTE, REQUIRED
+from .messages import (
+    PROVISIONAL,
+    PROVISIONAL_NOTE,
+    RECONSTRUCTED,
+    RECONSTRUCTED_NOTE,
+    REQUIRED,
+    SENSITIVE,
+    SENSITIVE_NOTE,
+)
 from .paths import dom_id
 
 _VOID = {"input", "br", "hr", "img"}
@@ -46,14 +54,26 @@ PROVENANCE = {"reconstructed": (RECONSTRUCTED, RECONSTRUCTED_NOTE),
 
 def provenance_badge(ctx: Context, node: dict | None) -> Markup | None:
     """A small "reconstruido"/"provisional" badge for an item no published source gives
-    (``x-provenance``), its explanation as the tooltip and for screen readers."""
+    (``x-provenance``), or "dato sensible" for a sensitive one (``x-sensitive``), its
+    explanation as the tooltip and for screen readers."""
+    sensitive = sensitive_badge(ctx, node)
     found = PROVENANCE.get((node or {}).get("x-provenance"))
     if found is None:
-        return None
+        return sensitive
     word, note = found
-    return el("span", {"class": f"badge formkit-provenance formkit-provenance--"
-                                f"{node['x-provenance']}", "title": ctx.t(note)},
-              ctx.t(word), hidden(f" — {ctx.t(note)}"))
+    badge = el("span", {"class": f"badge formkit-provenance formkit-provenance--"
+                                 f"{node['x-provenance']}", "title": ctx.t(note)},
+               ctx.t(word), hidden(f" — {ctx.t(note)}"))
+    return join([badge, Markup(" "), sensitive]) if sensitive else badge
+
+
+def sensitive_badge(ctx: Context, node: dict | None) -> Markup | None:
+    """"dato sensible" beside a sensitive field (``x-sensitive``: engine.policy's
+    ``read_sensitive`` masks it for roles that do not need it)."""
+    if (node or {}).get("x-sensitive") is not True:
+        return None
+    return el("span", {"class": "badge formkit-sensitive", "title": ctx.t(SENSITIVE_NOTE)},
+              ctx.t(SENSITIVE), hidden(f" — {ctx.t(SENSITIVE_NOTE)}"))
 
 
 def label_content(ctx: Context, text: str, required: bool, node: dict | None = None) -> Markup:

@@ -27,3 +27,6 @@ RECONSTRUCTED_NOTE = _("Ítem reconstruido: no viene de un documento publicado d
                        "material oficial antes de basar una decisión en él.")
 PROVISIONAL_NOTE = _("Ítem provisional: redactado para Acompaña mientras no se conozca el "
                      "oficial (la lista completa no es pública); será reemplazado.")
+SENSITIVE = _("dato sensible")
+SENSITIVE_NOTE = _("Dato sensible: solo lo leen las personas cuyo rol lo necesita; para las "
+                   "demás aparece como reservado en la historia y en las exportaciones.")
