@@ -72,6 +72,17 @@ def test_every_kind_of_view_is_logged_with_who_what_and_why(as_person, start_cas
     assert log[-1][2].startswith("resultados-familias-")
 
 
+def test_someone_who_does_not_hold_the_case_is_asked_why_and_the_reason_is_kept(
+        as_person, start_case, web_app):
+    case_id = start_case()
+    assert 'name="motivo"' not in page(as_person("ana").get(f"/cases/{case_id}"))
+    pedro = as_person("pedro")
+    assert 'name="motivo"' in page(pedro.get(f"/cases/{case_id}"))
+    pedro.get(f"/cases/{case_id}?motivo=Cubro a Ana esta semana")
+    assert _log(web_app)[-1] == ("pedro", "case_file", str(case_id), case_id,
+                                 "Cubro a Ana esta semana")
+
+
 def test_a_refused_view_leaves_no_line(as_person, start_case, web_app):
     case_id = start_case()
     assert as_person("giulia").get(f"/cases/{case_id}").status_code == 404
