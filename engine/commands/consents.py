@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from .. import policy
 from ..core import clock, inputs
 from ..core.actors import Actor
-from ..core.errors import FieldError, InvalidTaskData, NotFound
+from ..core.errors import Conflict, FieldError, InvalidTaskData, NotFound
 from ..definitions import households
 from ..persistence import audit
 from ..persistence.consent_models import HOUSEHOLD, PURPOSES, SHARING, Consent
@@ -121,8 +121,8 @@ def withdraw_consent(session: Session, consent_id: int, reason: str, actor: Acto
                      now: datetime | None = None) -> Consent:
     """Record that a consent was withdrawn (with its reason); the consent stays, marked."""
     with clock.frozen_at(now) as moment:
-        consent = session.get(Consent, consent_id) if inputs.is_database_id(consent_id) \
-            else None
+        consent = (session.get(Consent, consent_id, with_for_update=True)  # one withdrawal
+                   if inputs.is_database_id(consent_id) else None)
         if consent is None or consent.case_id is None:
             raise NotFound(f"no consent {consent_id}", code="consent.not_found",
                            consent=str(consent_id))
@@ -131,7 +131,7 @@ def withdraw_consent(session: Session, consent_id: int, reason: str, actor: Acto
         inputs.refuse_if("withdraw_consent",
                          inputs.text_errors("reason", reason, MAX_REASON, required=True))
         if not consent.active:
-            raise NotFound(f"consent {consent_id} was withdrawn already",
+            raise Conflict(f"consent {consent_id} was withdrawn already",
                            code="consent.already_withdrawn", consent=consent.id,
                            by=consent.withdrawn_by, at=consent.withdrawn_at.isoformat())
         consent.withdrawn_on, consent.withdrawn_by = moment.date(), actor.id

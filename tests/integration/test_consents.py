@@ -128,7 +128,7 @@ def test_a_withdrawn_consent_stays_marked_and_no_longer_lets_the_step_through(
         False, "marco", "La madre ritira il consenso")
     with pytest.raises(InvalidTaskData):
         _complete(session, real_forms, giulia, consent_step, "consenso", d.consenso(DAY))
-    with pytest.raises(engine.NotFound) as again, unit_of_work(session):
+    with pytest.raises(engine.Conflict) as again, unit_of_work(session):
         engine.withdraw_consent(session, consent.id, "di nuovo", giulia)
     assert again.value.code == "consent.already_withdrawn"
 

@@ -109,9 +109,7 @@ def withdraw(case_id: int, consent_id: int):
               "error")
         return _page(case_id, {}, {f"reason-{consent_id}": _("Este campo es obligatorio.")},
                      422)
-    except engine.NotFound as missing:
-        if missing.code != "consent.already_withdrawn":
-            raise
-        return _page(case_id, {}, {}, 409, word_error(missing))
+    except engine.Conflict as withdrawn:  # someone withdrew it a moment earlier
+        return _page(case_id, {}, {}, 409, word_error(withdrawn))
     flash(_("Consentimiento revocado."), "success")
     return redirect(url_for("cases.show", case_id=case_id) + "#consents-title")
