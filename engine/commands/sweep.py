@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -113,9 +113,9 @@ def _sweep_one(session: Session, instance_id: int, moment: datetime, troubled: b
 def _fire_instance(session: Session, instance_id: int, moment: datetime,
                    troubled: bool = False) -> int | None:
     with clock.frozen_at(moment):
-        if not store.lock(session, instance_id) or not _still_due(session, instance_id, moment):
+        loaded = store.load(session, instance_id, only_if=_still_due(instance_id, moment))
+        if loaded is None:
             return None  # another worker holds it, or has just fired what was due
-        loaded = store.load(session, instance_id, lock=False)
         loaded.catch_up(moment)
         fired = sum(1 for task, _ in loaded.steps if runtime.is_timer(task))
         store.save(session, loaded, moment)
@@ -124,7 +124,6 @@ def _fire_instance(session: Session, instance_id: int, moment: datetime,
         return fired
 
 
-def _still_due(session: Session, instance_id: int, moment: datetime) -> bool:
-    query = (select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at <= moment)
-             .limit(1))
-    return session.scalar(query) is not None
+def _still_due(instance_id: int, moment: datetime):
+    """The condition that the instance still has a timer due by ``moment``."""
+    return exists().where(Timer.instance_id == instance_id, Timer.due_at <= moment)
