@@ -7,7 +7,7 @@ audit probing.
 
 import logging
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 
 import engine
@@ -19,8 +19,13 @@ log = logging.getLogger("acompana.access")
 
 
 def actor() -> engine.Actor:
-    """The signed-in person as the engine sees them."""
-    return current_user.actor()
+    """The signed-in person as the engine sees them (worked out once per request: a commit
+    in the request would otherwise have their roles and territories read again)."""
+    person = current_user._get_current_object()  # identity only: reads no attribute
+    cached = g.get("acompana_actor")
+    if cached is None or cached[0] is not person:
+        cached = g.acompana_actor = (person, person.actor())
+    return cached[1]
 
 
 def log_refusal(status: int, reason: str) -> None:
