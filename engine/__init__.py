@@ -9,6 +9,7 @@ each other, :mod:`engine.persistence.events`.
 
 from . import policy, queries
 from .commands import event_handlers
+from .commands import privacy
 from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
 from .commands.audit_trail import TrailFilter, TrailPage, record_change, trail_page, trail_rows
 from .commands.case_moves import MovePlan, move_case, plan_case_move, step_destinations

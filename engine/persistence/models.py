@@ -450,3 +450,4 @@ from .migration_models import (  # noqa: E402, F401
     CaseMigration,
     MigrationBatch,
 )
+from .privacy_models import AuditUnlock, PrivacyRequest  # noqa: E402, F401
