@@ -8,9 +8,9 @@ from engine import FormLibrary, configure_limits
 
 from . import heartbeat as _heartbeat  # noqa: F401 - registers the heartbeat table
 from . import input_checks, logs
-from .privacy import sections as _privacy_sections  # noqa: F401 - registers the web's stores
 from .config import default_config, engine_limits, engine_options
 from .extensions import babel, csrf, db, login_manager, migrate
+from .privacy import sections as _privacy_sections  # noqa: F401 - registers the web's stores
 
 
 def create_app(test_config: dict | None = None) -> Flask:

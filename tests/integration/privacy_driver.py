@@ -9,6 +9,8 @@ from sqlalchemy import inspect, select, text
 import engine
 from engine.commands.privacy.redaction import fold
 from engine.persistence.models import Household
+from tests.conftest import ana, jorge
+from tests.integration.acts_driver import case_seed
 from tests.integration.familias_driver import FamiliaCase
 
 CARLA = {"name": "Carla Rojas", "age": 34, "relationship": "head",
@@ -80,3 +82,19 @@ def erase(session, actor, household_id: int, member: int):
     """Erase one member in its own unit of work; the request."""
     with engine.unit_of_work(session):
         return engine.privacy.erase_member(session, actor, household_id, member)
+
+
+OPENED = case_seed("privacy_familias", "familias", [], lambda session, forms, t: PrivacyFamily(
+    session, forms, ana(t), jorge(t)))
+
+
+def resumed(session, forms, caseworker, supervisor, case_id: int) -> PrivacyFamily:
+    """The seed's case, its clock at 09:00 on the day it opened."""
+    return PrivacyFamily.resume(session, forms, case_id, ALLOCATED, caseworker=caseworker,
+                                supervisor=supervisor)
+
+
+def administrator(territories) -> engine.Actor:
+    """An administrator of Antofagasta (of Chile, then)."""
+    return engine.Actor("admin.cl", frozenset({"admin"}),
+                        frozenset({territories["antofagasta"].id}))

@@ -9,23 +9,20 @@ from sqlalchemy import select
 import engine
 from engine.persistence.models import Event, PrivacyRequest
 from engine.reports import build_report
-from tests.conftest import ana, jorge
-from tests.integration.acts_driver import case_seed, record_act
+from tests.integration.acts_driver import record_act
 from tests.integration.privacy_driver import (
-    ALLOCATED,
     CARLA,
+    OPENED,
     TOMAS,
     PrivacyFamily,
+    administrator,
     erase,
     forms_of,
     found_anywhere,
     household,
+    resumed,
 )
 from web.demo_data import contacto
-
-OPENED = case_seed("privacy_familias", "familias", [], lambda session, forms, t: PrivacyFamily(
-    session, forms, ana(t), jorge(t)))
-
 
 @pytest.fixture
 def database_seed():
@@ -35,16 +32,14 @@ def database_seed():
 @pytest.fixture
 def family(session, real_forms, caseworker, supervisor, seed_data):
     """The Rojas Ibáñez family's case, opened on 2 March 2026 (held by Ana)."""
-    case = PrivacyFamily.resume(session, real_forms, seed_data, ALLOCATED,
-                                caseworker=caseworker, supervisor=supervisor)
+    case = resumed(session, real_forms, caseworker, supervisor, seed_data)
     yield case
     case.close()
 
 
 @pytest.fixture
 def admin(territories):
-    return engine.Actor("admin.cl", frozenset({"admin"}),
-                        frozenset({territories["antofagasta"].id}))
+    return administrator(territories)
 
 
 def mentions_tomas(f: PrivacyFamily) -> None:
@@ -112,10 +107,9 @@ def test_an_open_protection_case_holds_the_data_and_the_refusal_is_recorded(
 def test_the_audit_trail_stays_append_only_outside_an_erasure(family, session):
     from sqlalchemy import update
 
-    with pytest.raises(Exception, match="append-only"):
-        with session.begin_nested():
-            session.execute(update(Event).where(Event.case_id == family.case.id)
-                            .values(title="x"))
+    with pytest.raises(Exception, match="append-only"), session.begin_nested():
+        session.execute(update(Event).where(Event.case_id == family.case.id)
+                        .values(title="x"))
     session.rollback()
 
 
