@@ -24,6 +24,7 @@ from tests.integration.privacy_driver import (
 )
 from web.demo_data import contacto
 
+
 @pytest.fixture
 def database_seed():
     return OPENED
