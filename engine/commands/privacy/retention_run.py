@@ -48,7 +48,7 @@ def due_households(session: Session, actor: Actor, now: datetime | None = None,
                    country: str | None = None) -> list[DueHousehold]:
     """The households past retention at ``now``, in the countries the actor administers."""
     policy.require(session, actor, policy.RUN_RETENTION, country)
-    now = now or clock.now()
+    now = clock.as_utc(now or clock.now())
     done = select(PrivacyRequest.household_id).where(PrivacyRequest.kind == RETENTION,
                                                      PrivacyRequest.status == DONE)
     query = (select(Case).join(Territory, Territory.id == Case.territory_id)
@@ -83,7 +83,7 @@ def _reaches(session: Session, actor: Actor, due: DueHousehold) -> bool:
 def run_retention(session: Session, actor: Actor, now: datetime | None = None,
                   country: str | None = None) -> RetentionRun:
     """Anonymise every household past retention (each in its own savepoint)."""
-    now = now or clock.now()
+    now = clock.as_utc(now or clock.now())
     run = RetentionRun(due_households(session, actor, now, country))
     for due in run.due:
         with unit_of_work(session):
