@@ -34,7 +34,11 @@ def closed(session, real_forms, caseworker, supervisor, seed_data):
     """The family, named in free text and a protection alert, withdraws on 5 March 2026."""
     f = resumed(session, real_forms, caseworker, supervisor, seed_data)
     f.wait_until(date(2026, 3, 4))
-    f.complete("primer_contacto", contacto(f.today) | {"observaciones": "Habla Carla Rojas"})
+    done = f.complete("primer_contacto", contacto(f.today) | {"observaciones": "Habla Carla Rojas"})
+    with engine.unit_of_work(session):
+        engine.attach_document(session, done.id, "consentimiento", "carla-rojas.pdf",
+                               b"%PDF-1.4 Consentimiento firmado por Carla Rojas 15.678.901-1",
+                               f.caseworker)
     record_act(f, "alerta_proteccion", {"fecha": "2026-03-04", "gravedad": "media",
                                         "descripcion": "Tomás Ibáñez Rojas falta al colegio"},
                f.caseworker)
@@ -63,7 +67,7 @@ def test_a_closed_case_is_anonymised_once_past_retention_and_still_counted(
         closed, session, territories):
     admin = administrator(territories)
     everyone = forms_of(CARLA) + forms_of(TOMAS) + [FAMILY]
-    assert {"notification", "event", "process_instance"} <= {
+    assert {"notification", "event", "process_instance", "document"} <= {
         t for t, _, _ in found_anywhere(session, everyone)}
 
     closed.clock.move_to(datetime(2031, 3, 4, 12, tzinfo=UTC))  # five years less a day
