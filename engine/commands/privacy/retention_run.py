@@ -8,7 +8,7 @@ never listed again. The daily job (web/jobs.py) calls :func:`run_retention`; the
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ... import policy
 from ...core import clock
 from ...core.actors import Actor
-from ...persistence.models import Case, PrivacyRequest, Territory
+from ...persistence.models import Case, PrivacyRequest, Programme, Territory
 from ...persistence.privacy_models import DONE, RETENTION
 from ...persistence.uow import command, unit_of_work
 from ...programmes import retention
@@ -51,14 +51,27 @@ def due_households(session: Session, actor: Actor, now: datetime | None = None,
     now = clock.as_utc(now or clock.now())
     done = select(PrivacyRequest.household_id).where(PrivacyRequest.kind == RETENTION,
                                                      PrivacyRequest.status == DONE)
+    still_open = select(Case.household_id).where(Case.status != "closed")
+    old_enough = select(Case.household_id).where(Case.closed_at <= _earliest_cutoff(session, now))
     query = (select(Case).join(Territory, Territory.id == Case.territory_id)
-             .where(Case.household_id.not_in(done)).order_by(Case.household_id, Case.id))
+             .where(Case.household_id.in_(old_enough), Case.household_id.not_in(still_open),
+                    Case.household_id.not_in(done))
+             .order_by(Case.household_id, Case.id))
     by_household: dict[int, list[Case]] = {}
     for case in session.scalars(query):
         if country is None or case.territory.country == country:
             by_household.setdefault(case.household_id, []).append(case)
     found = [_due(cases, now) for cases in by_household.values()]
     return [d for d in found if d is not None and _reaches(session, actor, d)]
+
+
+def _earliest_cutoff(session: Session, now: datetime) -> datetime:
+    """A moment after which no case past retention closed (now less the shortest retention
+    of any programme, a day later to be safe), so only those households are read."""
+    rules = [retention.rule_of(s) for s in session.scalars(select(Programme.settings))]
+    years = min([r.years for r in rules] or [retention.DEFAULT_YEARS])
+    day = 28 if (now.month, now.day) == (2, 29) else now.day
+    return now.replace(year=now.year - years, day=day) + timedelta(days=1)
 
 
 def _due(cases: list[Case], now: datetime) -> DueHousehold | None:
