@@ -12,6 +12,7 @@ def test_identifiers_go_wherever_they_are_written_ignoring_case_and_accents():
         f"Visita a {PLACEHOLDER}, rut {PLACEHOLDER}."
     assert redactor.value({"n": ["98765433", 4, True], "x": "ab"}) == \
         {"n": [PLACEHOLDER, 4, True], "x": "ab"}  # two letters are no identifier
+    assert Redactor.of(["Ana"]).text("Ana vuelve mañana") == f"{PLACEHOLDER} vuelve mañana"
 
 
 def test_for_a_whole_case_free_text_goes_and_codes_dates_and_numbers_stay():

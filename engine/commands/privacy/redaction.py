@@ -4,7 +4,8 @@ free text too.
 A :class:`Redactor` walks any JSON-like value (dicts, lists, strings) and returns it rewritten:
 
 - each *identifier* (a name, a national id in every way it is written, an address) is
-  replaced wherever it occurs in a string, ignoring case and accents;
+  replaced wherever it occurs in a string as whole words, ignoring case and accents (a
+  member called Ana leaves *mañana* alone);
 - with ``free_text`` (retention: the whole case is anonymised) every string that is not a
   code (``cumplido``, ``a_trabajar``, a date) is replaced as a whole, so notes, reasons and
   comments go; codes, numbers and booleans stay, which is what the outcome reports count.
@@ -70,7 +71,8 @@ class Redactor:
         folded = fold(text)
         spans = []
         for identifier in self.identifiers:
-            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(identifier), folded)]
+            pattern = rf"(?<!\w){re.escape(identifier)}(?!\w)"  # whole words only
+            spans += [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
         if not spans:
             return text
         out, at = [], 0
