@@ -152,3 +152,29 @@ def test_an_administrator_erases_a_member_in_the_browser(chromium, server, admin
     page.screenshot(path=str(SHOTS / "privacy-erased.png"), full_page=True)
     assert_no_csp_violation(page)
     page.close()
+
+
+def test_the_retention_preview_lists_an_old_closed_case_and_the_run_anonymises_it(
+        as_person, admin_cl, web_app):
+    from datetime import UTC, datetime
+
+    with web_app.app_context():
+        forms = web_app.extensions["acompana.forms"]
+        command = engine.StartCase("familias", "antofagasta", "ana", "Soto Vega",
+                                   members=[{"name": "Luis Soto", "age": 40}])
+        with unit_of_work(db.session):
+            old = engine.start_case(db.session, command, engine.SYSTEM,
+                                    datetime(2019, 3, 4, 12, tzinfo=UTC)).id
+        with unit_of_work(db.session):
+            engine.perform_act(db.session, forms, old, "desistimiento",
+                               {"fecha": "2019-03-05", "motivo": "decision_familia",
+                                "detalle": "No sigue"}, engine.SYSTEM,
+                               datetime(2019, 3, 5, 12, tzinfo=UTC))
+    admin = as_person(admin_cl)
+    page = admin.get("/admin/privacy").get_data(as_text=True)
+    assert "Soto Vega" in page and "Ningún hogar ha cumplido" not in page
+    assert admin.post("/admin/privacy/retention", token_from="/admin/privacy").status_code == 302
+    page = admin.get("/admin/privacy").get_data(as_text=True)
+    assert "1 hogar(es) anonimizado(s)." in page and "Soto Vega" not in page
+    assert household_of(web_app, old).family_name == "[anonimizado]"
+    assert requests_of(web_app) == [("retention", "done", None)]
