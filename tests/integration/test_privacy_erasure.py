@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 import engine
-from engine.persistence.models import Event, PrivacyRequest
+from engine.persistence.models import CaseMigration, Event, MigrationBatch, PrivacyRequest
 from engine.reports import build_report
 from tests.integration.acts_driver import record_act
 from tests.integration.privacy_driver import (
@@ -23,6 +23,7 @@ from tests.integration.privacy_driver import (
     resumed,
 )
 from web.demo_data import contacto
+from web.notifications.models import Notification
 
 
 @pytest.fixture
@@ -57,13 +58,34 @@ def mentions_tomas(f: PrivacyFamily) -> None:
             engine.claim(f.session, row.id, f.caseworker)
         engine.save_draft(f.session, f.forms, row.id,
                           {"motivo_rechazo": "tomas ibanez rojas 9876543-3"}, f.caseworker)
+    last = f.events()[-1]  # a notification naming him, as the web's delivery writes them
+    f.session.add(Notification(username="jorge", event_id=last.id, case_id=f.case.id,
+                               kind="reminder", title="Llamar a Tomás Ibáñez Rojas",
+                               created_at=last.at))
+    f.session.commit()
+    kept_for_rollback(f)
+
+
+def kept_for_rollback(f: PrivacyFamily) -> None:
+    """A migration batch kept the case's state as it is now, to roll it back."""
+    instance = f.instance()
+    batch = MigrationBatch(programme_key="familias", from_definition_id=instance.definition_id,
+                           to_definition_id=instance.definition_id, created_by="marta",
+                           created_at=instance.updated_at)
+    f.session.add(batch)
+    f.session.flush()
+    f.session.add(CaseMigration(batch_id=batch.id, case_id=f.case.id, instance_id=instance.id,
+                                state_before=instance.state,
+                                definition_before=instance.definition_id))
+    f.session.commit()
 
 
 def test_an_erased_member_is_nowhere_and_the_case_goes_on_and_still_counts(
         family, session, admin):
     mentions_tomas(family)
     before = {t for t, _, _ in found_anywhere(session, forms_of(TOMAS))}
-    assert {"household", "event", "process_instance", "human_task"} <= before, before
+    assert {"household", "event", "process_instance", "human_task", "notification",
+            "case_migration"} <= before
 
     request = erase(session, admin, family.case.household_id, 1)
 
@@ -86,6 +108,8 @@ def test_an_erased_member_is_nowhere_and_the_case_goes_on_and_still_counts(
     erased = session.scalars(select(Event).where(Event.kind == "personal_data_erased")).one()
     assert erased.params == {"request": request.id, "kind": "erasure"}
     assert request.counts["history"] >= 1 and request.counts["workflow"] == 1
+    kept = session.scalars(select(CaseMigration)).one()
+    assert kept.state_before is not None, "the kept state was rewritten, not dropped"
 
 
 def test_an_open_protection_case_holds_the_data_and_the_refusal_is_recorded(
