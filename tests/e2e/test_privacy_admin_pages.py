@@ -151,6 +151,10 @@ def test_an_administrator_erases_a_member_in_the_browser(chromium, server, admin
     assert page.locator("tr[data-member='1'] td").nth(1).inner_text() == "[anonimizado]"
     page.screenshot(path=str(SHOTS / "privacy-erased.png"), full_page=True)
     assert_no_csp_violation(page)
+    page.locator("tr[data-member='0']").get_by_text("HTML").click()
+    page.get_by_text("Datos de Carla Rojas").first.wait_for()
+    page.screenshot(path=str(SHOTS / "privacy-export.png"), full_page=True)
+    assert_no_csp_violation(page)
     page.close()
 
 

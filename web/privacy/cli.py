@@ -15,7 +15,7 @@ from engine import unit_of_work
 from ..auth.people import staff_member
 from ..cli_errors import moment
 from ..extensions import db
-from .views import pretty
+from .views import SECTION_NAMES, pretty
 
 
 @click.group("privacy")
@@ -80,7 +80,8 @@ def export(household: int, member: int, by: str, output: Path) -> None:
         got = engine.privacy.export_member(db.session, _person(by), household, member - 1)
     if output.suffix.lower() in (".html", ".htm"):
         with current_app.test_request_context():
-            text = render_template("privacy/export.html", export=got, pretty=pretty)
+            text = render_template("privacy/export.html", export=got, pretty=pretty,
+                                   section_names=SECTION_NAMES)
     else:
         text = json.dumps(got.as_json(), ensure_ascii=False, indent=2, default=str)
     try:

@@ -7,6 +7,7 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 import engine
@@ -17,6 +18,12 @@ from ..extensions import db
 from ..messages import word, word_error
 
 bp = Blueprint("admin_privacy", __name__, url_prefix="/admin/privacy")
+SECTION_NAMES = {  # the export's sections in the reader's language (others: their name)
+    "household": _l("Hogar"), "cases": _l("Casos"), "steps": _l("Pasos abiertos y borradores"),
+    "history": _l("Historial"), "documents": _l("Documentos adjuntos"),
+    "group_sessions": _l("Sesiones grupales"), "transfers": _l("Transferencias"),
+    "notifications": _l("Avisos"),
+}
 
 
 @bp.before_request
@@ -89,7 +96,8 @@ def export(household: int, member: int, kind: str):
         body = json.dumps(got.as_json(), ensure_ascii=False, indent=2, default=str)
         return Response(body, mimetype="application/json", headers={
             "Content-Disposition": f'attachment; filename="datos-{household}-{member + 1}.json"'})
-    return render_template("privacy/export.html", export=got, pretty=pretty)
+    return render_template("privacy/export.html", export=got, pretty=pretty,
+                           section_names=SECTION_NAMES)
 
 
 def pretty(value) -> str:

@@ -112,6 +112,7 @@ class WorkflowSection:
     """Each case's workflow state, rewritten through the runtime (it stays loadable)."""
 
     name = "workflow"
+    exported = False  # what it holds was submitted in the steps: the history lists it
 
     def scrub(self, session: Session, scope: Scope, redactor: Redactor) -> int:
         query = select(ProcessInstance).where(ProcessInstance.case_id.in_(scope.case_ids))
@@ -124,7 +125,7 @@ class WorkflowSection:
         return changed
 
     def collect(self, session: Session, scope: Scope) -> list[dict]:
-        return []  # what the workflow holds was submitted in the steps: see the history
+        return []
 
 
 class MigrationStateSection:
@@ -132,6 +133,7 @@ class MigrationStateSection:
     or let go (no rollback then) when it no longer loads or the whole case goes."""
 
     name = "migration_states"
+    exported = False
 
     def scrub(self, session: Session, scope: Scope, redactor: Redactor) -> int:
         query = select(CaseMigration).where(CaseMigration.case_id.in_(scope.case_ids),

@@ -122,5 +122,7 @@ def scrub_all(session: Session, scope: Scope, redactor: Redactor,
 
 
 def collect_all(session: Session, scope: Scope) -> dict[str, list[dict]]:
-    """Every section's rows for the scope, by section."""
-    return {s.name: s.collect(session, scope) for s in registered()}
+    """Every exported section's rows for the scope, by section (a section with
+    ``exported = False`` holds nothing a person reads: the engine's own state)."""
+    return {s.name: s.collect(session, scope) for s in registered()
+            if getattr(s, "exported", True)}
