@@ -25,7 +25,7 @@ def test_for_a_whole_case_free_text_goes_and_codes_dates_and_numbers_stay():
                                        "nota": PLACEHOLDER, "rut": PLACEHOLDER}
     assert redactor.internal({"event_value": "Rojas 2026"}) == \
         {"event_value": f"{PLACEHOLDER} 2026"}
-    assert is_code("a_trabajar") and not is_code("Carla")
+    assert is_code("a_trabajar") and is_code("B") and not is_code("Carla")
 
 
 def test_the_retention_rule_comes_from_the_settings_and_falls_back_to_five_years():

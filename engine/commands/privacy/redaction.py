@@ -20,6 +20,7 @@ PLACEHOLDER = "[anonimizado]"
 CODE = re.compile(r"[a-z0-9_.:+\-]{0,64}")
 LONG_NUMBER = re.compile(r"\d{7,}")
 MIN_IDENTIFIER = 3
+SHORT_CODE = 3  # letters or digits this short are a level or a grade, never a name
 
 
 def fold(text: str) -> str:
@@ -28,8 +29,11 @@ def fold(text: str) -> str:
 
 
 def is_code(text: str) -> bool:
-    """Whether ``text`` is a code or a moment rather than free text."""
+    """Whether ``text`` is a code (``a_trabajar``, P.I.P.P.I.'s levels ``A``/``B``/``C``) or
+    a moment rather than free text."""
     if CODE.fullmatch(text) and not LONG_NUMBER.search(text):
+        return True
+    if len(text) <= SHORT_CODE and text.isascii() and text.isalnum():
         return True
     try:
         (datetime if "T" in text else date).fromisoformat(text)
