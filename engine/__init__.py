@@ -8,7 +8,7 @@ each other, :mod:`engine.persistence.events`.
 """
 
 from . import policy, queries
-from .commands import event_handlers
+from .commands import event_handlers, privacy
 from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
 from .commands.audit_trail import TrailFilter, TrailPage, record_change, trail_page, trail_rows
 from .commands.case_moves import MovePlan, move_case, plan_case_move, step_destinations
@@ -71,7 +71,7 @@ from .queries.trajectory import Trajectory, trajectory
 from .runtime.limits import configure as configure_limits
 
 __all__ = [
-    "Act", "case_acts", "may_act", "move_destinations", "perform_act",
+    "privacy", "Act", "case_acts", "may_act", "move_destinations", "perform_act",
     "MAX_DRAFT_BYTES", "AlreadyCompleted", "Completion", "Draft", "completion_of", "draft_for",
     "may_pause", "may_read_draft", "save_draft",
     "SYSTEM", "Actor", "Base", "CaseView", "Conflict", "DeployResult", "EngineError",

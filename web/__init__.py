@@ -10,6 +10,7 @@ from . import heartbeat as _heartbeat  # noqa: F401 - registers the heartbeat ta
 from . import input_checks, logs
 from .config import default_config, engine_limits, engine_options
 from .extensions import babel, csrf, db, login_manager, migrate
+from .privacy import sections as _privacy_sections  # noqa: F401 - registers the web's stores
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -89,6 +90,7 @@ def _blueprints(app: Flask) -> None:
     from .modeler.views import api as modeler_api
     from .modeler.views import bp as modeler_bp
     from .notifications.views import bp as notifications_bp
+    from .privacy.views import bp as privacy_bp
     from .programmes.views import bp as programmes_bp
     from .reports.views import bp as reports_bp
     from .tasks.views import bp as tasks_bp
@@ -98,7 +100,7 @@ def _blueprints(app: Flask) -> None:
                       programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
                       modeler_bp, modeler_api, versions_bp, migrations_bp, group_sessions_bp,
                       places_bp, instruments_bp, password_bp, admin_bp, admin_territories_bp,
-                      admin_audit_bp, admin_access_bp):
+                      admin_audit_bp, admin_access_bp, privacy_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

@@ -1,4 +1,5 @@
-"""The scheduler: ``python -m web.scheduler`` enqueues the timer sweep and the daily digest.
+"""The scheduler: ``python -m web.scheduler`` enqueues the timer sweep, the daily digest and
+the daily retention run (web.jobs.run_retention, with the digest, one job id per day).
 
 It replaces ``rq cron``, which exits on its first Redis connection error. This one outlives
 Redis outages: a failed tick is logged once (then at most every five minutes), retried with
@@ -36,6 +37,7 @@ from .jobs import QUEUE
 
 SWEEP = "web.jobs.sweep_timers"
 DIGEST = "web.jobs.send_daily_digest"
+RETENTION = "web.jobs.run_retention"
 MIN_GAP = 0.5  # seconds between two sweeps at least, however many timers fall due
 REMIND_EVERY = 300.0  # seconds between "still failing" lines during a long outage
 log = logging.getLogger("acompana.scheduler")
@@ -138,6 +140,7 @@ class Scheduler:
                 log.info("sweep enqueued to catch up on deadlines missed during the outage")
         if moment >= self.next_digest:
             self.enqueue_digest(self.next_digest)
+            self.enqueue_retention(self.next_digest)
             self.next_digest = next_daily(moment, self.digest_at)
 
     def _after_sweep(self, moment: datetime) -> datetime:
@@ -172,6 +175,15 @@ class Scheduler:
             return None
         return self.queue.enqueue(DIGEST, job_id=job_id, job_timeout=3600, result_ttl=86400,
                                   failure_ttl=86400, description="daily digest")
+
+    def enqueue_retention(self, due: datetime) -> Job | None:
+        """The retention run of day ``due``, with the digest (one job id per day)."""
+        job_id = f"acompana-retention-{due.date().isoformat()}"
+        if Job.exists(job_id, connection=self.redis):
+            return None
+        return self.queue.enqueue(RETENTION, job_id=job_id, job_timeout=3600,
+                                  result_ttl=86400, failure_ttl=86400,
+                                  description="daily retention run")
 
     def _beat(self, moment: datetime) -> None:
         if self.heartbeat is None:

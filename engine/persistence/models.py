@@ -408,3 +408,4 @@ from .migration_models import (  # noqa: E402, F401
     MigrationBatch,
 )
 from .mirror_models import HumanTask, Timer  # noqa: E402, F401
+from .privacy_models import AuditUnlock, PrivacyRequest  # noqa: E402, F401
