@@ -30,6 +30,9 @@ from .case_schemas import (
 bp = Blueprint("api_cases", __name__, url_prefix="/api/v1/cases",
                description="Cases: one household followed by one programme in a territory.")
 CASE_ID = "<id:case_id>"
+# what the engine does not find when opening a case is the request's field at fault (422)
+OPENING_FIELDS = {"programme.not_found": "programme", "programme.not_deployed": "programme",
+                  "territory.not_found": "territory", "household.not_found": "household_id"}
 
 
 def case_summary(row) -> dict:
@@ -115,7 +118,13 @@ def create_case(body):
         shown = CaseSchema().dump(shown_case(case.id)[0])
         return shown, url_for("api_cases.get_case", case_id=case.id)
 
-    return idempotency.create_once(start)
+    try:
+        return idempotency.create_once(start)
+    except engine.NotFound as unknown:
+        field = OPENING_FIELDS.get(unknown.code)
+        if field is None:
+            raise
+        return _field_at_fault(unknown, field)
 
 
 @bp.route(f"/{CASE_ID}")
@@ -157,9 +166,14 @@ def _lock(case_id: int) -> None:
 
 def _about_the_person(refused: engine.EngineError):
     """A refused new caseworker is the request's ``to`` at fault (422), not the caller."""
+    return _field_at_fault(refused, "to")
+
+
+def _field_at_fault(error: engine.EngineError, field: str):
+    """422 naming ``field`` with the engine error's wording."""
     from ...messages import word_error
     from .. import problems
 
     with problems.in_client_language():
-        worded = word_error(refused)
-    return problems.response(422, refused.code, worded, errors={"to": [worded]})
+        worded = word_error(error)
+    return problems.response(422, error.code, worded, errors={field: [worded]})
