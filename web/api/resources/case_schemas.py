@@ -12,16 +12,18 @@ TEXT = validate.Length(max=100)
 class CaseSearchArgs(PageArgs):
     """The cases page's filters: each optional, all together narrowing."""
 
-    q = fields.String(validate=TEXT, metadata={"description": "words starting a family or "
-                                                              "member name"})
-    national_id = fields.String(validate=TEXT, metadata={"description": "a RUT or codice "
-                                                                        "fiscale"})
-    territory = fields.String(validate=TEXT, metadata={"description": "a territory code"})
-    programme = fields.String(validate=TEXT)
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    caseworker = fields.String(validate=TEXT, metadata={"description": "a username"})
-    step = fields.String(validate=TEXT, metadata={"description": "a current step's BPMN id "
-                                                               "or part of its title"})
+    q = fields.String(load_default=None, validate=TEXT,
+                      metadata={"description": "words starting a family or member name"})
+    national_id = fields.String(load_default=None, validate=TEXT,
+                                metadata={"description": "a RUT or codice fiscale"})
+    territory = fields.String(load_default=None, validate=TEXT,
+                              metadata={"description": "a territory code"})
+    programme = fields.String(load_default=None, validate=TEXT)
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    caseworker = fields.String(load_default=None, validate=TEXT,
+                               metadata={"description": "a username"})
+    step = fields.String(load_default=None, validate=TEXT, metadata={
+        "description": "a current step's BPMN id or part of its title"})
     sort = fields.String(validate=validate.OneOf(SORTS), load_default=SORTS[0])
 
 

@@ -73,16 +73,16 @@ def shown_case(case_id: int) -> tuple[dict, str]:
 
 def _search(args: dict) -> queries.CaseSearch:
     keys: list[str] = []
-    if args.get("national_id"):
+    if args["national_id"]:
         keys = national_ids.search_keys(args["national_id"])
         if not keys:
             abort(422, errors={"national_id": [_("No es un RUT ni un codice fiscale válido.")]})
-    return queries.CaseSearch(name=args.get("q") or None, national_keys=tuple(keys),
-                              programme=args.get("programme") or None,
-                              status=args.get("status") or None,
-                              caseworker=args.get("caseworker") or None,
-                              territory=args.get("territory") or None,
-                              step=args.get("step") or None, sort=args["sort"],
+    return queries.CaseSearch(name=args["q"] or None, national_keys=tuple(keys),
+                              programme=args["programme"] or None,
+                              status=args["status"] or None,
+                              caseworker=args["caseworker"] or None,
+                              territory=args["territory"] or None,
+                              step=args["step"] or None, sort=args["sort"],
                               page=args["page"], limit=args["per_page"])
 
 
