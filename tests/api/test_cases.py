@@ -3,6 +3,8 @@ problem named by field, 422), read and searched within the caller's territories 
 elsewhere is a 404, never a 403), transferred by a supervisor with the case's ETag, and
 opened once however often a create is retried with its Idempotency-Key."""
 
+import logging
+
 import pytest
 
 NEW_CASE = {"programme": "familias", "territory": "antofagasta", "caseworker": "ana",
@@ -65,10 +67,13 @@ def test_a_role_that_may_not_open_cases_is_a_403(api_as):
     assert answer.status_code == 403
 
 
-def test_a_token_scoped_to_one_territory_sees_nothing_of_another(api_as, start_case):
+def test_a_token_scoped_to_one_territory_sees_nothing_of_another(api_as, start_case,
+                                                                  caplog):
     case_id = start_case(family="Soto", territory="antofagasta")
     italy = api_as("regione", territories=("somma_lombardo",), roles=("supervisor",))
-    answer = italy.get(f"/api/v1/cases/{case_id}")
+    with caplog.at_level(logging.WARNING, logger="acompana.access"):
+        answer = italy.get(f"/api/v1/cases/{case_id}")
+    assert f"GET /api/v1/cases/{case_id} refused (404) for api client regione" in caplog.text
     assert answer.status_code == 404
     assert answer.get_json()["code"] == "api.not_found"
     assert italy.get("/api/v1/cases").get_json() == []
