@@ -1,4 +1,7 @@
-"""Real rq worker and scheduler processes for benchmarks, on a shifted clock."""
+"""Real rq worker and scheduler processes for benchmarks, on a shifted clock.
+
+Their output is dropped unless ``ACOMPANA_BENCH_LOGS`` names a folder: then each process
+writes its log lines to ``<folder>/<module>-<n>.log``."""
 
 import contextlib
 import os
@@ -41,10 +44,17 @@ class Processes:
     def _run(self, module: str, *args: str) -> None:
         argv = [sys.executable, str(ROOT / "bench" / "shifted.py"), str(self.offset), module,
                 *args]
+        output = self._log(module)
         self.running.append(subprocess.Popen(argv, env=self.env, cwd=ROOT,
                                              start_new_session=True,
-                                             stdout=subprocess.DEVNULL,
-                                             stderr=subprocess.DEVNULL))
+                                             stdout=output, stderr=subprocess.STDOUT))
+
+    def _log(self, module: str):
+        folder = os.environ.get("ACOMPANA_BENCH_LOGS")
+        if not folder:
+            return subprocess.DEVNULL
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return open(Path(folder) / f"{module}-{len(self.running)}.log", "ab")  # noqa: SIM115
 
     def stop(self) -> None:
         """SIGKILL every process group (a killed sweep loses nothing: the database decides)."""

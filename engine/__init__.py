@@ -8,7 +8,7 @@ each other, :mod:`engine.persistence.events`.
 """
 
 from . import policy, queries
-from .commands import event_handlers
+from .commands import event_handlers, privacy
 from .commands.access_log import log_export, log_view
 from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
 from .commands.audit_trail import TrailFilter, TrailPage, record_change, trail_page, trail_rows
@@ -39,7 +39,13 @@ from .commands.programme_settings import update_settings
 from .commands.programme_territories import disable_programme, enable_programme
 from .commands.reviews import reviewed_row
 from .commands.routing import transfer_case
-from .commands.sweep import SweepResult, fire_due_timers
+from .commands.sweep import (
+    TIMER_CHANNEL,
+    SweepResult,
+    fire_due_timers,
+    next_due_after,
+    when_a_timer_falls_due_soon,
+)
 from .commands.tasks import claim, complete, get_task, list_tasks, reassign, release
 from .commands.transfer_actions import mark_paid as mark_transfer_paid
 from .commands.transfer_actions import record_achievement
@@ -73,7 +79,7 @@ from .queries.trajectory import Trajectory, trajectory
 from .runtime.limits import configure as configure_limits
 
 __all__ = [
-    "Act", "case_acts", "may_act", "move_destinations", "perform_act",
+    "privacy", "Act", "case_acts", "may_act", "move_destinations", "perform_act",
     "MAX_DRAFT_BYTES", "AlreadyCompleted", "Completion", "Draft", "completion_of", "draft_for",
     "may_pause", "may_read_draft", "save_draft",
     "SYSTEM", "Actor", "Base", "CaseView", "Conflict", "DeployResult", "EngineError",
@@ -81,7 +87,8 @@ __all__ = [
     "forms_for_case", "forms_for_instance", "Names", "programme_names",
     "NotAllowed", "NotFound",
     "ProcessProblem", "ScriptFailure", "StartCase", "SweepResult", "UnsafeScript", "case_history",
-    "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "get_task", "list_tasks",
+    "claim", "complete", "deploy", "deploy_folder", "fire_due_timers", "next_due_after",
+    "when_a_timer_falls_due_soon", "TIMER_CHANNEL", "get_task", "list_tasks",
     "pause_deadlines", "reassign", "release", "resume_deadlines", "show_case", "start_case",
     "update_settings", "visible_case", "mark_transfer_paid", "record_achievement",
     "record_transfer_proof", "configure_limits", "policy", "queries",

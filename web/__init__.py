@@ -10,6 +10,7 @@ from . import heartbeat as _heartbeat  # noqa: F401 - registers the heartbeat ta
 from . import input_checks, logs
 from .config import default_config, engine_limits, engine_options
 from .extensions import babel, csrf, db, login_manager, migrate
+from .privacy import sections as _privacy_sections  # noqa: F401 - registers the web's stores
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -63,10 +64,12 @@ def _blueprints(app: Flask) -> None:
     from . import cli, errors, health
     from .admin.access_log_views import bp as admin_access_log_bp
     from .admin.access_views import bp as admin_access_bp
+    from .admin.api_client_views import bp as admin_api_clients_bp
     from .admin.audit_views import bp as admin_audit_bp
     from .admin.password_views import bp as password_bp
     from .admin.territory_views import bp as admin_territories_bp
     from .admin.views import bp as admin_bp
+    from .api import init_api
     from .auth.views import bp as auth_bp
     from .cases import acts as _acts  # noqa: F401 - its routes are on the cases blueprint
     from .cases import household as _household  # noqa: F401 - its routes are on cases
@@ -91,6 +94,7 @@ def _blueprints(app: Flask) -> None:
     from .modeler.views import api as modeler_api
     from .modeler.views import bp as modeler_bp
     from .notifications.views import bp as notifications_bp
+    from .privacy.views import bp as privacy_bp
     from .programmes.views import bp as programmes_bp
     from .reports.views import bp as reports_bp
     from .tasks.views import bp as tasks_bp
@@ -100,7 +104,9 @@ def _blueprints(app: Flask) -> None:
                       programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
                       modeler_bp, modeler_api, versions_bp, migrations_bp, group_sessions_bp,
                       places_bp, instruments_bp, password_bp, admin_bp, admin_territories_bp,
-                      admin_audit_bp, admin_access_bp, consents_bp, admin_access_log_bp):
+                      admin_audit_bp, admin_access_bp, privacy_bp, admin_api_clients_bp,
+                      consents_bp, admin_access_log_bp):
         app.register_blueprint(blueprint)
+    init_api(app)  # /api/v1 (web/api): its resources, OpenAPI document and docs page
     errors.register(app)
     cli.register(app)

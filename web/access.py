@@ -7,7 +7,7 @@ audit probing.
 
 import logging
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 
 import engine
@@ -19,13 +19,19 @@ log = logging.getLogger("acompana.access")
 
 
 def actor() -> engine.Actor:
-    """The signed-in person as the engine sees them."""
-    return current_user.actor()
+    """The signed-in person as the engine sees them (worked out once per request: a commit
+    in the request would otherwise have their roles and territories read again)."""
+    person = current_user._get_current_object()  # identity only: reads no attribute
+    cached = g.get("acompana_actor")
+    if cached is None or cached[0] is not person:
+        cached = g.acompana_actor = (person, person.actor())
+    return cached[1]
 
 
 def log_refusal(status: int, reason: str) -> None:
-    """Record who was refused what, and why."""
-    who = getattr(current_user, "username", "anonymous")
+    """Record who was refused what, and why (an API client by its name)."""
+    client = g.get("api_client_name")
+    who = f"api client {client}" if client else getattr(current_user, "username", "anonymous")
     log.warning("%s %s refused (%s) for %s: %s", request.method, request.path, status, who,
                 reason)
 

@@ -69,6 +69,22 @@ def send_daily_digest() -> int:
             db.session.remove()
 
 
+def run_retention() -> int:
+    """Anonymise every household past its programmes' retention (daily; idempotent: a
+    household is anonymised once); return how many were."""
+    from web.extensions import db
+
+    with _app().app_context():
+        try:
+            with engine.unit_of_work(db.session):
+                run = engine.privacy.run_retention(db.session, engine.SYSTEM)
+        finally:
+            db.session.remove()
+    if run.requests:
+        log.info("retention: %d household(s) anonymised", len(run.requests))
+    return len(run.requests)
+
+
 def migrate_batch(batch_id: int) -> int:
     """Migrate the next chunk of cases of batch ``batch_id`` (web.migration_runs); how many."""
     from web import migration_runs

@@ -29,6 +29,13 @@ WORDINGS: dict[str, str] = {
                              "abiertos: entréguelos a un colega antes de desactivarla."),
     "policy.not_admin_of_country": N_("Usted no administra ningún territorio de %(country)s."),
     "household.not_found": N_("No existe la familia %(household)s en %(territory)s."),
+    "privacy.no_such_member": N_("El hogar %(household)s no tiene un integrante número "
+                                 "%(member)s."),
+    "privacy.legal_hold": N_("No se borra: el caso %(case)s está abierto con un acto de "
+                             "protección (%(act)s); sus datos se conservan mientras siga "
+                             "abierto."),
+    "privacy.already_erased": N_("Los datos de ese integrante del hogar %(household)s ya "
+                                 "fueron borrados."),
     "instance.not_found": N_("No existe el proceso %(instance)s."),
     "task.not_found": N_("Esta tarea ya no está abierta o no tiene acceso a ella."),
     "task.already_claimed": N_("%(assignee)s ya tomó esta tarea."),
@@ -292,6 +299,8 @@ WORDINGS: dict[str, str] = {
     "event.incident_cancelled": N_("Incidente cancelado (%(step)s): %(reason)s"),
     "event.step_corrected": N_("Corregido: %(step)s (motivo: %(reason)s)"),
     "event.household_changed": N_("Datos del hogar modificados: %(parts)s"),
+    "event.personal_data_erased": N_("Datos personales borrados o anonimizados (solicitud "
+                                     "%(request)s, %(kind)s)"),
     "event.document_attached": N_("Documento adjuntado a %(step)s: %(name)s"),
     "event.review_closed": N_("Revisión cerrada sola: %(late_step)s"),
     "event.review_closed_step_done": N_("Revisión cerrada sola: «%(late_step)s» ya se "

@@ -16,6 +16,7 @@ from ..core.actors import Actor
 from ..persistence.access_log_models import CASE_FILE, EXPORT, REPORT, STEP, AccessLog
 from ..persistence.models import Case
 from ..persistence.uow import command
+from . import privacy
 
 MAX_WHAT, MAX_REASON = 200, 300
 CHUNK = 1000  # case ids per query of an export
@@ -61,3 +62,11 @@ def log_export(session: Session, actor: Actor, export: str, case_ids: Iterable[i
                  "case_id": case.id, "household_id": case.household_id,
                  "territory_id": case.territory_id} for case in found])
         return len(found)
+
+
+# A person's export lists who looked at their family's data (engine.commands.privacy); an
+# erasure leaves the log as it is: its rows hold ids and the staff's own words, and the
+# database refuses to change them (the log of who looked is what an audit reads).
+privacy.register(privacy.ColumnsSection(
+    "access_log", AccessLog.__table__, (),
+    shown=("id", "case_id", "at", "actor", "kind", "what", "reason")))

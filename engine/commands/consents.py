@@ -33,6 +33,7 @@ from ..persistence import audit
 from ..persistence.consent_models import HOUSEHOLD, PURPOSES, SHARING, Consent
 from ..persistence.models import Case
 from ..persistence.uow import command
+from . import privacy
 from .cases import visible_case
 
 CONSENT_KEY = "x-consent"
@@ -188,3 +189,12 @@ def _who(case: Case, members: str) -> list[tuple[int | None, str]]:
     heads = [(i, m) for i, m in listed if m.relationship == "head"]
     index, member = (heads or listed)[0]
     return [(index, member.name)]
+
+
+# An erasure, a retention run and a person's export reach the consents too
+# (engine.commands.privacy): the member's name, the document, the service and a
+# withdrawal's reason are rewritten like every other store of case data.
+privacy.register(privacy.ColumnsSection(
+    "consents", Consent.__table__, ("member_name", "document", "service", "withdrawal_reason"),
+    shown=("id", "case_id", "member_name", "purpose", "service", "document", "given_on",
+           "recorded_by", "recorded_at", "withdrawn_on", "withdrawn_by", "withdrawal_reason")))

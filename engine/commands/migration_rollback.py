@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from ..core import clock
 from ..core.actors import Actor
 from ..core.errors import Conflict, EngineError, NotFound
-from ..definitions import catalog
-from ..persistence import audit
+from ..definitions import catalog, versions
+from ..persistence import audit, transaction_memo
 from ..persistence.models import (
     BATCH_DONE,
     BATCH_PLANNED,
@@ -167,6 +167,7 @@ def _restore(session: Session, row: CaseMigration, loaded: store.LoadedCase, by:
     instance = loaded.instance
     after = instance.definition_id
     instance.state, instance.definition_id = row.state_before, row.definition_before
+    transaction_memo.forget(session, versions.PINNED)
     session.flush()
     restored = store.load_for_update(session, instance.id)
     store.save(session, restored, now)

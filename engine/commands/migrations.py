@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from ..core import clock
 from ..core.actors import Actor
 from ..core.errors import EngineError, NotFound
-from ..persistence import audit
+from ..definitions import versions
+from ..persistence import audit, transaction_memo
 from ..persistence.models import (
     BATCH_DONE,
     BATCH_PLANNED,
@@ -219,6 +220,7 @@ def _migrate_row(session: Session, run: _Run, row: CaseMigration, loaded: store.
     runtime_migration.migrate(loaded.workflow, target.spec, target.subprocess_specs,
                               run.mapping, run.deadlines, opened, classified=found)
     instance.definition_id = target.definition.id
+    transaction_memo.forget(session, versions.PINNED)
     loaded.advance()
     store.save(session, loaded, now)  # flushes the instance: its lock version is the new one
     _migrated(row, before, instance.lock_version, found, now)

@@ -76,19 +76,16 @@ def case_calendar(case: Case, settings: ProgrammeSettings | None) -> TerritoryCa
         return calendar
 
 
-def load(session: Session, instance_id: int, *, lock: bool = True) -> LoadedCase | None:
-    """Load an instance (row-locked on PostgreSQL); None if another worker holds the lock."""
+def load(session: Session, instance_id: int, *, lock: bool = True,
+         only_if=None) -> LoadedCase | None:
+    """Load an instance (row-locked on PostgreSQL); None if another worker holds the lock,
+    or if the SQL condition ``only_if`` does not hold for it now (same round trip)."""
     query = _with_case(instance_id)
+    if only_if is not None:
+        query = query.where(only_if)
     if lock:
         query = query.with_for_update(of=ProcessInstance, skip_locked=True)
     return _loaded(session, session.execute(query).first())
-
-
-def lock(session: Session, instance_id: int) -> bool:
-    """Take an instance's row lock unless another worker holds it (PostgreSQL)."""
-    query = (select(ProcessInstance.id).where(ProcessInstance.id == instance_id)
-             .with_for_update(skip_locked=True))
-    return session.scalar(query) is not None
 
 
 def load_for_update(session: Session, instance_id: int) -> LoadedCase:

@@ -10,21 +10,24 @@ that case out of the due list until its next retry, so it never blocks the other
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from ..core import clock
 from ..core.errors import Conflict
+from ..persistence import timer_announcements
 from ..persistence.models import Timer
 from ..persistence.uow import unit_of_work
 from ..runtime import workflow as runtime
 from . import incidents, store, transfers
 
 log = logging.getLogger("acompana.sweep")
+TIMER_CHANNEL = timer_announcements.CHANNEL  # PostgreSQL LISTEN channel of soon timers
 
 
 @dataclass
@@ -44,6 +47,22 @@ def due_instances(session: Session, now: datetime, limit: int) -> list[int]:
              .where(Timer.due_at <= now, Timer.instance_id.not_in(incidents.held_instances(now)))
              .group_by(Timer.instance_id).order_by(func.min(Timer.due_at)).limit(limit))
     return list(session.scalars(query).all())
+
+
+def next_due_after(session: Session, moment: datetime) -> datetime | None:
+    """When the first timer due after ``moment`` falls due (the timer index), or ``None``.
+
+    The timer drivers sleep until then rather than polling (web.scheduler, web.background)."""
+    return session.scalar(select(func.min(Timer.due_at)).where(Timer.due_at > moment))
+
+
+def when_a_timer_falls_due_soon(listener: Callable[[datetime], None]) -> Callable[[], None]:
+    """Call ``listener(due_at)`` after every commit of this process that wrote a timer due
+    within a couple of minutes (engine.persistence.timer_announcements; on PostgreSQL such a
+    commit also notifies channel :data:`TIMER_CHANNEL`, for drivers in other processes).
+    Returns the function that stops it."""
+    timer_announcements.listen(listener)
+    return lambda: timer_announcements.forget(listener)
 
 
 def fire_due_timers(database: Engine, now: datetime | None = None,
@@ -94,9 +113,9 @@ def _sweep_one(session: Session, instance_id: int, moment: datetime, troubled: b
 def _fire_instance(session: Session, instance_id: int, moment: datetime,
                    troubled: bool = False) -> int | None:
     with clock.frozen_at(moment):
-        if not store.lock(session, instance_id) or not _still_due(session, instance_id, moment):
+        loaded = store.load(session, instance_id, only_if=_still_due(instance_id, moment))
+        if loaded is None:
             return None  # another worker holds it, or has just fired what was due
-        loaded = store.load(session, instance_id, lock=False)
         loaded.catch_up(moment)
         fired = sum(1 for task, _ in loaded.steps if runtime.is_timer(task))
         store.save(session, loaded, moment)
@@ -105,7 +124,6 @@ def _fire_instance(session: Session, instance_id: int, moment: datetime,
         return fired
 
 
-def _still_due(session: Session, instance_id: int, moment: datetime) -> bool:
-    query = (select(Timer.id).where(Timer.instance_id == instance_id, Timer.due_at <= moment)
-             .limit(1))
-    return session.scalar(query) is not None
+def _still_due(instance_id: int, moment: datetime):
+    """The condition that the instance still has a timer due by ``moment``."""
+    return exists().where(Timer.instance_id == instance_id, Timer.due_at <= moment)

@@ -19,6 +19,12 @@ def now() -> datetime:
     return frozen if frozen is not None else datetime.now(UTC)
 
 
+def real_now() -> datetime:
+    """The real UTC time even inside a ``frozen_at`` block: when a process that waits
+    on the wall clock (a timer driver) will next wake is measured against it."""
+    return datetime.now(UTC)
+
+
 def as_utc(moment: datetime) -> datetime:
     """Return ``moment`` as aware UTC; a naive value is taken to be UTC already."""
     if moment.tzinfo is None:

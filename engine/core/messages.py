@@ -31,6 +31,10 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "person.still_holds": ("person", "cases", "steps"),
     "household.not_found": ("household", "territory"),
     "instance.not_found": ("instance",),
+    # personal data (engine.commands.privacy): a member asked for, refusals of an erasure
+    "privacy.no_such_member": ("household", "member"),
+    "privacy.legal_hold": ("case", "act"),
+    "privacy.already_erased": ("household",),
     # tasks and drafts
     "task.not_found": ("task",),
     "task.already_claimed": ("task", "assignee"),
@@ -254,6 +258,7 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.incident_cancelled": ("step", "reason"),
     "event.step_corrected": ("step", "reason"),
     "event.household_changed": ("parts",),
+    "event.personal_data_erased": ("request", "kind"),
     "event.document_attached": ("step", "name"),
     "event.case_transferred": ("from", "to", "moved"),
     "event.review_closed": ("step", "late_step"),

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, undefer
 
 from ..core.errors import NotFound
+from ..persistence import transaction_memo
 from ..persistence.models import (
     VERSION_DRAFT,
     VERSION_PUBLISHED,
@@ -33,6 +34,7 @@ from .parsing import ParsedProcess
 
 DRAFT, PUBLISHED, RETIRED = VERSION_DRAFT, VERSION_PUBLISHED, VERSION_RETIRED
 RUNNING = "running"
+PINNED = "instance_versions"  # transaction memo: instance id -> definition id
 
 
 @dataclass(frozen=True)
@@ -128,12 +130,17 @@ def _read_bundle(session: Session, definition_id: int) -> Bundle:
 
 
 def definition_of_instance(session: Session, instance_id: int) -> int:
-    """The version (definition id) a running instance is pinned to."""
+    """The version (definition id) a running instance is pinned to (read once per
+    transaction; a migration forgets it: :data:`PINNED`)."""
+    pinned = transaction_memo.memo(session, PINNED)
+    if instance_id in pinned:
+        return pinned[instance_id]
     found = session.scalar(select(ProcessInstance.definition_id)
                            .where(ProcessInstance.id == instance_id))
     if found is None:
         raise NotFound(f"no process instance {instance_id}", code="instance.not_found",
                        instance=instance_id)
+    pinned[instance_id] = found
     return found
 
 

@@ -20,7 +20,7 @@ from ..runtime.workflow import (
     escalated,
     properties,
 )
-from . import audit
+from . import audit, timer_announcements
 from .models import Case, HumanTask, ProcessInstance, Timer
 
 OVERDUE_CLOSED = "overdue_closed"  # audit kind: an overdue step was done or ended
@@ -32,12 +32,15 @@ def sync_timers(session: Session, instance: ProcessInstance, timers: list[Waitin
     """Make the instance's timer rows match ``timers``."""
     current = {t.task_id: t for t in timers}
     rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id)).all()
+    moved = []
     for row in rows:
         wanted = current.pop(row.task_id, None)
         if wanted is None:
             session.delete(row)
         elif row.due_at != wanted.due_at:
             row.due_at = wanted.due_at
+            moved.append(wanted.due_at)
+    timer_announcements.timers_written(session, moved + [t.due_at for t in current.values()])
     session.add_all(
         Timer(instance_id=instance.id, task_id=t.task_id, bpmn_id=t.bpmn_id, kind=t.kind,
               deadline_key=t.deadline_key, due_at=t.due_at)

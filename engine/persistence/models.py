@@ -274,49 +274,6 @@ class ProcessInstance(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
-class HumanTask(Base):
-    """A ready user task, mirrored from the workflow so inboxes are indexed queries."""
-
-    __tablename__ = "human_task"
-    __table_args__ = (
-        Index("ix_human_task_inbox", "assignee", "due_at"),
-        Index("ix_human_task_pool", "territory_id", "role", "assignee", "due_at"),
-        Index("ix_human_task_due", "due_at", "id"),
-    )
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
-    programme_key: Mapped[str] = mapped_column(String(64))
-    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))
-    bpmn_id: Mapped[str] = mapped_column(String(128))
-    title: Mapped[str] = mapped_column(String(300))
-    lane: Mapped[str | None] = mapped_column(String(128))
-    role: Mapped[str | None] = mapped_column(String(32))
-    form_key: Mapped[str | None] = mapped_column(String(128))
-    deadline_key: Mapped[str | None] = mapped_column(String(64))
-    assignee: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime]
-    claimed_at: Mapped[datetime | None]
-    remind_at: Mapped[datetime | None]
-    due_at: Mapped[datetime | None]
-    escalated_at: Mapped[datetime | None]
-    draft: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
-
-
-class Timer(Base):
-    """A timer the workflow is waiting on; the sweep selects these by ``due_at``."""
-
-    __tablename__ = "timer"
-    __table_args__ = (UniqueConstraint("instance_id", "task_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
-    task_id: Mapped[str] = mapped_column(String(36))
-    bpmn_id: Mapped[str] = mapped_column(String(128))
-    kind: Mapped[str] = mapped_column(String(16))
-    deadline_key: Mapped[str | None] = mapped_column(String(64))
-    due_at: Mapped[datetime] = mapped_column(index=True)
-
-
 class Event(Base):
     """The append-only audit trail: who did what to which case, when."""
 
@@ -450,3 +407,5 @@ from .migration_models import (  # noqa: E402, F401
     CaseMigration,
     MigrationBatch,
 )
+from .mirror_models import HumanTask, Timer  # noqa: E402, F401
+from .privacy_models import AuditUnlock, PrivacyRequest  # noqa: E402, F401

@@ -57,6 +57,9 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   there) and ``manage_person`` (:class:`Account`: a person's account): administrators of the
   country, i.e. holding ``admin`` in one of its territories (``policy.not_admin_of_country``);
   a person working in several countries needs an administrator of all of them.
+- ``erase_personal_data``, ``export_personal_data`` (Territory: the household's) and
+  ``run_retention`` (a country code, or None): administrators of the country
+  (engine.policy.privacy_rules).
 
 A missing role is ``policy.not_allowed`` (params ``action``, ``roles``). An actor with the
 ``system`` role (the engine itself, the command line) passes every rule except those about
@@ -82,6 +85,7 @@ from .access_log_rules import READ_ACCESS_LOG, SEE_CASE_ACCESS
 from .admin_rules import ADMINISTER, ADMINISTER_TERRITORY, MANAGE_PERSON, Account, manageable
 from .consent_rules import RECORD_CONSENT
 from .group_rules import RECORD_GROUP_ATTENDANCE, RUN_GROUP_SESSION
+from .privacy_rules import ERASE_PERSONAL_DATA, EXPORT_PERSONAL_DATA, RUN_RETENTION
 from .rules import (
     ACT_ON_CASE,
     ATTACH_DOCUMENT,
@@ -146,6 +150,7 @@ __all__ = [
     "manageable", "PAY_TRANSFER", "RECORD_TRANSFER",
     "RECORD_CONSENT", "READ_ACCESS_LOG", "SEE_CASE_ACCESS", "READ_SENSITIVE", "Sensitive",
     "hidden_fields", "hidden_report_columns", "sensitive_fields",
+    "ERASE_PERSONAL_DATA", "EXPORT_PERSONAL_DATA", "RUN_RETENTION",
 ]
 
 

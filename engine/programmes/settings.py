@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import FieldError, InvalidProcess, ProcessProblem
-from . import transfers
+from . import retention, transfers
 from .calendars import municipality_problems
 
 SETTINGS_FILE = "settings.toml"
@@ -103,7 +103,7 @@ def settings_problems(raw: dict) -> list[FieldError]:
         problems += rule_problems(key, table)
     problems += [FieldError(where, "pattern", message)
                  for where, message in municipality_problems(raw)]
-    return problems + transfers.problems(raw)
+    return problems + transfers.problems(raw) + retention.problems(raw)
 
 
 def rule_problems(key: str, table: dict) -> list[FieldError]:

@@ -39,6 +39,8 @@ def _things(territory: Territory, programme: Programme | None, role: str, holder
         policy.TAKE_POST: policy.Post(case, role),
         policy.SUPERVISE: None, policy.READ_REPORTS: None,
         policy.ADMINISTER_TERRITORY: territory, policy.ADMINISTER: territory.country,
+        policy.ERASE_PERSONAL_DATA: territory, policy.EXPORT_PERSONAL_DATA: territory,
+        policy.RUN_RETENTION: territory.country,
     }
     if programme is not None:
         opening = policy.Opening(programme, territory, True)

@@ -36,8 +36,7 @@ def family_frame(session: Session, row: HumanTask) -> FrameStatus | None:
 
 def _extensions(session: Session, row: HumanTask) -> dict:
     """The ``extensions`` of the step's spec (instructions, properties)."""
-    definition_id = session.scalar(
-        select(ProcessInstance.definition_id).where(ProcessInstance.id == row.instance_id))
+    definition_id = versions.definition_of_instance(session, row.instance_id)
     spec, subs = catalog.spec_by_id(session, definition_id)
     for process in (spec, *subs.values()):
         task_spec = process.task_specs.get(row.bpmn_id)

@@ -1,13 +1,13 @@
 """Consents per household member and purpose, and the append-only log of who looked at what
 
 Revision ID: 0036_consent_access_log
-Revises: 0027_familias_transfers
+Revises: 0034_api_clients
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0036_consent_access_log"
-down_revision = "0027_familias_transfers"
+down_revision = "0034_api_clients"
 branch_labels = None
 depends_on = None
 

@@ -161,3 +161,29 @@ def test_only_the_cases_caseworker_or_a_supervisor_records_a_consent(session, te
                             frozenset({territories["antofagasta"].id}))
     with pytest.raises(engine.NotFound):
         _record(session, stranger, consent_step)
+
+
+def test_erasing_the_member_reaches_her_consents_and_her_export_lists_them_and_the_views(
+        session, team, consent_step, territories):
+    giulia, _ = team
+    consent = _record(session, giulia, consent_step, document="Modulo firmato da Maria Colombo")
+    _record(session, giulia, consent_step, member=0)  # Paolo's stays as it is
+    with unit_of_work(session):
+        engine.log_view(session, giulia, "case_file", consent_step,
+                        engine.visible_case(session, consent_step, giulia))
+    admin = engine.Actor("admin.it", frozenset({"admin"}),
+                         frozenset({territories["somma_lombardo"].id}))
+    household = consent.household_id
+    with unit_of_work(session):
+        export = engine.privacy.export_member(session, admin, household, 1)
+    assert [c["member_name"] for c in export.sections["consents"]] == ["Maria Colombo",
+                                                                      "Paolo Colombo"]
+    assert [(v["actor"], v["kind"]) for v in export.sections["access_log"]] == [
+        ("giulia", "case_file")]
+    with unit_of_work(session):
+        engine.privacy.erase_member(session, admin, household, 1)
+    session.expire_all()  # the erasure rewrote the rows underneath
+    kept = {c.id: c for c in engine.consents_of(session, consent_step, giulia)}
+    assert "Maria" not in kept[consent.id].member_name
+    assert "Maria" not in kept[consent.id].document
+    assert [c.member_name for c in kept.values() if c.id != consent.id] == ["Paolo Colombo"]

@@ -109,3 +109,52 @@ def test_a_database_failure_of_the_heartbeat_does_not_stop_the_sweeps(server, ca
     assert waiting(server) == [SWEEP]
     assert [r.getMessage() for r in caplog.records] == [
         "Database unreachable (OSError: database down); retrying with back-off"]
+
+
+def hourly_with_timers(server: RedisServer, *dues: datetime) -> Scheduler:
+    """A scheduler whose safety-net sweep is an hour away, over a timer index holding
+    ``dues`` (what engine.next_due_after reads from the database in production)."""
+    scheduler = scheduler_on(server)
+    scheduler.sweep_seconds = 3600
+    scheduler.next_due = lambda moment: min((d for d in dues if d > moment), default=None)
+    return scheduler
+
+
+def test_the_next_sweep_is_when_the_next_timer_falls_due_not_the_fixed_interval(server):
+    scheduler = hourly_with_timers(server, NOON + timedelta(seconds=2.5))
+    assert scheduler.tick(NOON) == 2.5
+    Queue("acompana", connection=Redis.from_url(server.url)).empty()  # a worker took it
+    assert scheduler.tick(NOON + timedelta(seconds=1)) == 1.5
+    assert waiting(server) == []
+    assert scheduler.tick(NOON + timedelta(seconds=2.5)) == 3600  # no timer after it
+    assert waiting(server) == [SWEEP]
+
+
+def test_timers_due_in_a_crowd_are_swept_at_most_twice_a_second(server):
+    scheduler = hourly_with_timers(server, *(NOON + timedelta(milliseconds=ms)
+                                             for ms in range(10, 5000, 10)))
+    assert scheduler.tick(NOON) == 0.5
+
+
+def test_an_announced_timer_brings_the_next_sweep_forward(server):
+    scheduler = hourly_with_timers(server)
+    assert scheduler.tick(NOON) == 3600
+    scheduler.wake(NOON + timedelta(seconds=3))
+    assert scheduler.tick(NOON + timedelta(seconds=1)) == 2
+    scheduler.wake(NOON + timedelta(seconds=30))  # later than planned: changes nothing
+    assert scheduler.tick(NOON + timedelta(seconds=1)) == 2
+    scheduler.wake(NOON)  # already due, but the last sweep was a moment ago
+    assert scheduler.next_sweep == NOON + timedelta(seconds=0.5)
+
+
+def test_without_the_timer_index_the_fixed_sweep_goes_on_and_says_so(server, caplog):
+    def unreadable(_moment):
+        raise OSError("database down")
+
+    scheduler = scheduler_on(server)
+    scheduler.next_due = unreadable
+    with caplog.at_level(logging.INFO, logger="acompana.scheduler"):
+        assert scheduler.tick(NOON) == 5
+        assert scheduler.tick(NOON + timedelta(seconds=5)) == 5
+    assert [r.getMessage() for r in caplog.records] == [
+        "Database unreachable (OSError: database down); retrying with back-off"]

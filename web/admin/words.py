@@ -24,6 +24,9 @@ ACTION_NAMES = {
     "administer": _l("Administrar el país"),
     "administer_territory": _l("Administrar el territorio"),
     "manage_person": _l("Administrar personas"),
+    "erase_personal_data": _l("Borrar los datos de una persona"),
+    "export_personal_data": _l("Descargar los datos de una persona"),
+    "run_retention": _l("Anonimizar los casos vencidos (retención)"),
 }
 ANSWERS = {"yes": _l("sí"), "own": _l("solo lo propio"), "no": _l("no")}
 KIND_NAMES = {

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 import engine
 from engine import policy, unit_of_work
@@ -82,9 +82,16 @@ def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
                            instructions=instructions(db.session, row), errors=errors,
                            frame=family_frame(db.session, row),
                            consents_needed=consents_needed(case, schema) if editable else None,
-                           rule=_rule_text(row), people=candidates(row), editable=editable,
-                           draft_label=_draft_label(draft),
-                           holder=full_name(row.assignee)), status
+                           rule=_rule_text(row), editable=editable,
+                           people=candidates(row) if may(policy.REASSIGN_TASK, row) else [],
+                           draft_label=_draft_label(draft), holder=_holder(row)), status
+
+
+def _holder(row) -> str | None:
+    """How the step's assignee reads on its page (no lookup when it is the reader)."""
+    if row.assignee == current_user.username:
+        return current_user.full_name
+    return full_name(row.assignee)
 
 
 def _draft_label(draft) -> str | None:
