@@ -17,10 +17,11 @@ CASE_FILE, STEP, REPORT, EXPORT = "case_file", "step", "report", "export"
 REASON = "motivo"
 
 
-def viewed(kind: str, what: object, case=None) -> None:
-    """Log that the signed-in person looked at ``what`` (of ``kind``) about ``case``."""
+def viewed(kind: str, what: object, case=None, who: engine.Actor | None = None) -> None:
+    """Log that the signed-in person (or ``who``: an API caller) looked at ``what`` (of
+    ``kind``) about ``case``."""
     with unit_of_work(db.session):
-        engine.log_view(db.session, actor(), kind, str(what), case,
+        engine.log_view(db.session, who or actor(), kind, str(what), case,
                         reason=request.args.get(REASON))
 
 

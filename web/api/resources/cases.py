@@ -14,6 +14,7 @@ from engine import queries
 from engine.core import national_ids
 from engine.persistence.models import Case
 
+from ...admin import access_log
 from ...auth.people import staff_member
 from ...extensions import db
 from .. import etags, idempotency, pagination
@@ -132,8 +133,12 @@ def create_case(body):
 @bp.route(f"/{CASE_ID}")
 @bp.response(200, CaseSchema, headers=etags.HEADER)
 def get_case(case_id: int):
-    """One case (404 when it does not exist or is outside the caller's territories)."""
+    """One case (404 when it does not exist or is outside the caller's territories); the
+    read is logged as a view of the case file (web.admin.access_log)."""
     shown, tag = shown_case(case_id)
+    who = current_actor()
+    access_log.viewed(access_log.CASE_FILE, f"{case_id} api",
+                      engine.visible_case(db.session, case_id, who), who)
     return shown, 200, {"ETag": tag}
 
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 import engine
 
+from ...admin import access_log
 from ...extensions import db
 from ...messages import word_event
 from .. import pagination, problems
@@ -36,7 +37,10 @@ class EventSchema(Schema):
 @bp.response(200, EventSchema(many=True), headers=pagination.HEADERS)
 def case_history(args, case_id: int):
     """The case's events, oldest first."""
-    events = engine.case_history(db.session, case_id, current_actor())
+    who = current_actor()
+    events = engine.case_history(db.session, case_id, who)
+    access_log.viewed(access_log.CASE_FILE, f"{case_id} api history",
+                      engine.visible_case(db.session, case_id, who), who)
     paged = pagination.paginate(events, args["page"], args["per_page"])
     with problems.in_client_language():
         rows = [{"id": e.id, "kind": e.kind, "code": e.code, "params": e.params,
