@@ -41,6 +41,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   programme's country (``policy.country_mismatch``).
 - ``run_group_session`` (:class:`Opening`) and ``record_group_attendance`` (HumanTask): a
   programme's group sessions (engine.policy.group_rules).
+- ``import_households`` (:class:`Opening`): a supervisor, manager or administrator of the
+  territory, where the programme is enabled (engine.policy.import_rules).
 - ``pay_transfer`` (Case: marking a family's transfer paid): a supervisor of its territory
   (``policy.pay_not_allowed``); ``record_transfer`` (Case: a Control Niño Sano proof, an
   achievement): the case's caseworker or a supervisor of its territory
@@ -75,6 +77,7 @@ from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
 from .admin_rules import ADMINISTER, ADMINISTER_TERRITORY, MANAGE_PERSON, Account, manageable
 from .group_rules import RECORD_GROUP_ATTENDANCE, RUN_GROUP_SESSION
+from .import_rules import IMPORT_HOUSEHOLDS
 from .rules import (
     ACT_ON_CASE,
     ATTACH_DOCUMENT,
@@ -129,7 +132,7 @@ __all__ = [
     "territory_ids", "visible", "NAME_CASE_PERSON", "TAKE_POST", "TAKE_TASK", "TRANSFER_CASE",
     "Post", "who_may", "MOVE_CASE_STEP", "RUN_GROUP_SESSION", "RECORD_GROUP_ATTENDANCE",
     "pool", "ADMINISTER", "ADMINISTER_TERRITORY", "MANAGE_PERSON", "Account", "admin_countries",
-    "manageable", "PAY_TRANSFER", "RECORD_TRANSFER",
+    "manageable", "PAY_TRANSFER", "RECORD_TRANSFER", "IMPORT_HOUSEHOLDS",
 ]
 
 

@@ -38,6 +38,7 @@ KIND_NAMES = {
     "programme_start": _l("Fecha de inicio del programa"),
     "places_set": _l("Cupos cambiados"),
     "holiday_added": _l("Feriado local agregado"), "holiday_removed": _l("Feriado local quitado"),
+    "households_imported": _l("Familias importadas de un archivo"),
 }
 
 
