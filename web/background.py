@@ -12,7 +12,7 @@ from flask import Flask
 import engine
 from engine.core import clock
 
-from . import heartbeat, migration_runs
+from . import heartbeat, import_runs, migration_runs
 from .extensions import db
 from .notifications import outbox
 
@@ -35,6 +35,7 @@ class Sweeper(threading.Thread):
                 result = engine.fire_due_timers(db.engine)
                 outbox.send_pending_now(db.session)  # urgent mails an outage held back
                 migration_runs.resume(self.app)  # a batch stopped part-way goes on
+                import_runs.resume(self.app)  # so does an import
                 heartbeat.beat(db.session, heartbeat.SWEEPER, clock.now())
                 return result
             finally:
