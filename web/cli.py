@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     """Add the Acompaña command groups to ``app.cli``."""
     from .cases_cli import cases
     from .demo import demo
+    from .households_cli import households
     from .people_cli import user
     from .process_cli import process
     from .programme_cli import programme
@@ -34,7 +35,7 @@ def register(app: Flask) -> None:
     from .users_cli import admin, users
 
     for command in (deploy, case, task, timers, territory, serve, demo, settings, user,
-                    programme, process, cases, admin, users):
+                    programme, process, cases, admin, users, households):
         app.cli.add_command(one_line(command))
 
 
