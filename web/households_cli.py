@@ -16,6 +16,7 @@ from engine.commands import household_import_runs as runs
 from engine.commands import household_imports as commands
 from engine.core.errors import InvalidInput
 from engine.definitions import household_files
+from engine.definitions.household_mapping import TARGETS
 
 from .auth.people import staff_member
 from .csv_export import csv_text
@@ -84,7 +85,8 @@ def import_households(file: Path, programme_key: str, territory: str, pairs: tup
             found = commands.visible_import(db.session, actor, import_id)
             click.echo(f"{found.row_count} rows, {found.encoding}, "
                        f"{'separator ' + repr(found.separator) if found.separator else 'JSON'}"
-                       f"; mapping " + ", ".join(f"{t}={c}" for t, c in found.mapping.items()))
+                       f"; mapping " + ", ".join(f"{t}={found.mapping[t]}" for t in TARGETS
+                                                 if t in found.mapping))
             if dry_run:
                 _echo_dry_run(commands.dry_run(db.session, actor, import_id))
                 return

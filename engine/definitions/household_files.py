@@ -99,10 +99,11 @@ def separator_of(text: str) -> str:
 def _csv_rows(text: str, separator: str) -> tuple[list[str], list[tuple[int, dict]]]:
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-        lines = []
-        for cells in reader:
+        lines, last = [], 0
+        for cells in reader:  # a row is numbered by the line it starts on
             if any(cell.strip() for cell in cells):
-                lines.append((reader.line_num, cells))
+                lines.append((last + 1, cells))
+            last = reader.line_num
             if len(lines) > MAX_ROWS + 1:
                 refuse("maxItems", "Too many rows.", MAX_ROWS)
     except csv.Error:
