@@ -82,19 +82,40 @@ def _current(household: Household, part: str):
     return list(value or []) if part == "members" else value
 
 
+def locked(session: Session, territory: Territory, rows: list[dict]) -> dict[str, Household]:
+    """The registered households the candidates ``rows`` name, row-locked, by key (one query
+    for a runner's chunk instead of one per row)."""
+    keys = []
+    for data in rows:
+        try:
+            keys.append(household_registry.household_key(territory, data.get("national_id")))
+        except ValueError:  # refused when its row is written
+            continue
+    keys = [k for k in keys if k]
+    if not keys:
+        return {}
+    query = select(Household).where(Household.territory_id == territory.id,
+                                    Household.national_key.in_(keys)).with_for_update()
+    return {h.national_key: h for h in session.scalars(query)}
+
+
 def write(session: Session, territory: Territory, schema: dict | None, data: dict,
-          parts: tuple[str, ...]) -> RowOutcome:
+          parts: tuple[str, ...], registered: dict[str, Household] | None = None) -> RowOutcome:
     """Register or update the candidate's household (its row locked), inside the caller's
     unit of work; ``failed`` with the errors when the candidate is refused (nothing
-    written). A key registered meanwhile by another transaction raises the database's
-    ``IntegrityError`` (the caller's transaction is lost)."""
+    written). ``registered``: the households :func:`locked` already holds (else the row's
+    is looked up and locked here). A key registered meanwhile by another transaction raises
+    the database's ``IntegrityError``."""
     errors = row_errors(territory, schema, data)
     if errors:
         return RowOutcome(ROW_FAILED, errors)
     wanted = stored(territory, data)
-    household = session.scalars(select(Household).where(
-        Household.territory_id == territory.id,
-        Household.national_key == wanted["national_key"]).with_for_update()).first()
+    if registered is not None:
+        household = registered.get(wanted["national_key"])
+    else:
+        household = session.scalars(select(Household).where(
+            Household.territory_id == territory.id,
+            Household.national_key == wanted["national_key"]).with_for_update()).first()
     outcome = compared(household, wanted, parts)
     if outcome.status == ROW_CREATED:
         household = Household(territory_id=territory.id, **wanted, search_text=households

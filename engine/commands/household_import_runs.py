@@ -123,19 +123,22 @@ def _write_some(session: Session, run: _Run, count: int) -> list[HouseholdImport
                    HouseholdImportRow.status == ROW_PENDING)
             .order_by(HouseholdImportRow.id).limit(count)
             .with_for_update(skip_locked=True)))
+        registered = household_import_rows.locked(session, run.territory,
+                                                  [row.data or {} for row in rows])
         for row in rows:
             try:
                 with unit_of_work(session):
-                    _write_row(session, run, row)
+                    _write_row(session, run, row, registered)
             except Exception as error:  # noqa: BLE001 - the row fails, the import goes on
                 _mark_failed(row, error)
     session.expunge_all()  # a run's rows are not kept in memory
     return rows
 
 
-def _write_row(session: Session, run: _Run, row: HouseholdImportRow) -> None:
+def _write_row(session: Session, run: _Run, row: HouseholdImportRow,
+               registered: dict) -> None:
     outcome = household_import_rows.write(session, run.territory, run.schema,
-                                          row.data or {}, run.parts)
+                                          row.data or {}, run.parts, registered)
     row.status, row.household_id = outcome.status, outcome.household_id
     row.errors = [error_json(e) for e in outcome.errors] or None
     row.changed = outcome.changed or None
