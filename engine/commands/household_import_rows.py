@@ -87,8 +87,10 @@ def locked(session: Session, territory: Territory, rows: list[dict]) -> dict[str
     for a runner's chunk instead of one per row)."""
     keys = []
     for data in rows:
+        number = data.get("national_id")
         try:
-            keys.append(household_registry.household_key(territory, data.get("national_id")))
+            keys.append(household_registry.household_key(territory, number)
+                        if isinstance(number, str) else None)
         except ValueError:  # refused when its row is written
             continue
     keys = [k for k in keys if k]

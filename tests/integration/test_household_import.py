@@ -4,6 +4,7 @@ file change nothing; only supervisors, managers and administrators of the territ
 for a programme enabled there."""
 
 import json
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -218,3 +219,44 @@ def test_a_bad_rut_of_another_form_and_an_unreadable_age(session, world):
     assert errors[0] == [("national_id", "national_id_checksum")]
     assert errors[1][0] == ("national_id", "national_id_format")
     assert errors[2] == [("head_age", "whole_number")]
+
+
+def test_a_row_that_fails_while_written_is_undone_alone(session, sql_engine, world):
+    actor = jorge(world)
+    text, _bad = registry_csv(5, first=18_000_000)
+    found = uploaded(session, actor, text)
+    with unit_of_work(session):
+        imports.start(session, actor, found, now=MARCH_2)
+    broken = session.scalars(select(HouseholdImportRow).where(
+        HouseholdImportRow.import_id == found, HouseholdImportRow.row_number == 4)).one()
+    with unit_of_work(session):  # as if the row held what no file gives: a number as key
+        broken.data = {**broken.data, "national_id": 18_000_002}
+    done = runs.run_import(sql_engine, found)
+    assert done.counts["created"] == 4 and done.counts["failed"] == 1
+    session.expire_all()
+    row = session.get(HouseholdImportRow, broken.id)
+    assert row.status == "failed" and row.errors[0]["code"] == "import.row_failed"
+    assert row.household_id is None
+    assert households(session) == 4
+
+
+def test_two_runners_share_an_import_and_no_row_is_written_twice(session, sql_engine, world):
+    if sql_engine.dialect.name == "sqlite":
+        pytest.skip("row locks (skip_locked) are PostgreSQL's; SQLite runs one runner at a time")
+
+    actor = jorge(world)
+    text, _bad = registry_csv(400, bad_every=40, first=19_000_000)
+    found = uploaded(session, actor, text)
+    with unit_of_work(session):
+        imports.start(session, actor, found, now=MARCH_2)
+    taken = []
+    runners = [threading.Thread(target=lambda: taken.append(runs.run_next(
+        sql_engine, found, limit=1000))) for _ in range(2)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join(120)
+    assert sum(taken) == 400  # the 10 bad RUTs are refused by the runners too
+    assert households(session) == 390
+    assert runs.progress(session, found).counts == {"pending": 0, "created": 390, "updated": 0,
+                                                    "unchanged": 0, "failed": 10}
