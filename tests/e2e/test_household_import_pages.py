@@ -128,7 +128,13 @@ def test_hostile_files_are_refused_in_words_and_change_nothing(as_person, web_ap
 def test_a_file_over_the_limit_is_refused_before_it_is_read(as_person):
     jorge = as_person("jorge")
     huge = b"RUT;Apellidos\n" + b"1;" + b"x" * (9 * 1024 * 1024)
-    assert upload(jorge, huge).status_code == 413
+    refused = upload(jorge, huge)
+    assert refused.status_code == 413 and "máximo 8256 KB" in refused.get_data(as_text=True)
+    note = "n" * 200
+    large = "RUT;Apellidos;Nota\n" + "".join(f"{rut_of(22_000_000 + n)};F {n};{note}\n"
+                                             for n in range(12_000))
+    assert len(large) > 2 * 1024 * 1024  # over the app's 1 MB, under the import's 8 MB
+    import_id_of(upload(jorge, large.encode("utf-8")))
 
 
 def test_wrong_columns_name_the_field_to_choose(as_person):

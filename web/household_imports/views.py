@@ -48,9 +48,9 @@ def _upload_limit(endpoint: str | None, _values) -> None:
     """The upload takes files up to the import's own limit (other requests keep the app's)."""
     if endpoint != "household_imports.upload":
         return
+    request.max_content_length = REQUEST_LIMIT  # (the 413 page names this limit)
     if request.content_length is not None and request.content_length > REQUEST_LIMIT:
         raise RequestEntityTooLarge()
-    request.max_content_length = REQUEST_LIMIT
 
 
 @bp.get("/")
