@@ -260,3 +260,27 @@ def test_two_runners_share_an_import_and_no_row_is_written_twice(session, sql_en
     assert households(session) == 390
     assert runs.progress(session, found).counts == {"pending": 0, "created": 390, "updated": 0,
                                                     "unchanged": 0, "failed": 10}
+
+
+def test_an_italian_export_keyed_by_codice_fiscale(session, sql_engine, fixture_forms, world,
+                                                   tmp_path):
+    from tests.integration.test_households import italian_mini
+
+    with unit_of_work(session):
+        engine.deploy_folder(session, italian_mini(tmp_path), fixture_forms, "tester")
+    marco = engine.Actor.of_roles("marco", [(world["somma_lombardo"].id, "supervisor")])
+    text = ("codice_fiscale,Cognome,Indirizzo,Componenti\n"
+            "rssmra85t10a562s,Rossi,Via Roma 1,\"Luca Rossi, 9, figlio\"\n"
+            "RSSMRA85T10A562T,Bianchi,Via Po 2,\n")
+    with unit_of_work(session):
+        found = imports.upload(session, marco, "mini_it", "somma_lombardo", "anagrafe.csv",
+                               text.encode("utf-8"), now=MARCH_2)
+    with unit_of_work(session):
+        imports.start(session, marco, found, now=MARCH_2)
+    done = runs.run_import(sql_engine, found)
+    assert done.counts["created"] == 1 and done.counts["failed"] == 1
+    rossi = session.scalars(select(Household).where(Household.family_name == "Rossi")).one()
+    assert rossi.national_key == "RSSMRA85T10A562S"
+    assert rossi.members == [{"name": "Luca Rossi", "age": 9, "relationship": "child"}]
+    failed = [r for r in runs.report(session, found) if r.status == "failed"][0]
+    assert failed.errors[0]["code"] == "national_id_checksum"
