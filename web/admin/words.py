@@ -24,6 +24,7 @@ ACTION_NAMES = {
     "administer": _l("Administrar el país"),
     "administer_territory": _l("Administrar el territorio"),
     "manage_person": _l("Administrar personas"),
+    "import_households": _l("Importar familias de un archivo"),
 }
 ANSWERS = {"yes": _l("sí"), "own": _l("solo lo propio"), "no": _l("no")}
 KIND_NAMES = {
