@@ -5,6 +5,7 @@ in a spreadsheet; hostile files are refused in words and change nothing; casewor
 people of other territories are refused."""
 
 import io
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -156,3 +157,16 @@ def test_caseworkers_and_other_territories_may_not_import(as_person):
     assert marco.get(f"{PAGE}{import_id}/report.csv").status_code == 404
     refused = upload(jorge, LATIN1, place="familias|somma_lombardo")
     assert refused.status_code in (403, 404)
+
+
+def test_an_english_reader_reads_the_dry_run_in_english_and_json_is_taken(as_person):
+    jorge = as_person("jorge")
+    jorge.post("/account/language", {"locale": "en", "next": "/"})
+    export = json.dumps([{"rut": bad_rut(23_000_000), "apellidos": "Soto"},
+                         {"rut": rut_of(23_000_001), "apellidos": "Vera",
+                          "integrantes": [{"name": "Ema Vera", "age": 300}]}])
+    import_id = import_id_of(upload(jorge, export.encode("utf-8"), "rsh.json"))
+    dry = map_columns(jorge, import_id, national_id="rut", family_name="apellidos",
+                      members="integrantes").get_data(as_text=True)
+    assert "Dry run" in dry and "Column «rut»:" in dry
+    assert "Column «integrantes», member 1, age:" in dry

@@ -16,7 +16,7 @@ from engine import unit_of_work
 from engine.commands import household_import_runs as runs
 from engine.commands import household_imports as imports
 from engine.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from engine.persistence.models import Household, HouseholdImportRow
+from engine.persistence.models import AdminEvent, Household, HouseholdImportRow
 from tests.conftest import FIXTURES
 from tests.integration.import_files import bad_rut, registry_csv, rut_of
 
@@ -147,6 +147,9 @@ def test_the_mapping_is_chosen_per_file_and_checked(session, sql_engine, world):
                                                     "family_name": "familia_rsh",
                                                     "address": "calle"})
     assert run(session, sql_engine, actor, found).counts["created"] == 1
+    trail = session.scalars(select(AdminEvent).where(AdminEvent.kind == "households_imported")
+                            ).one()
+    assert (trail.actor, trail.territory, trail.data["rows"]) == ("jorge", "antofagasta", 1)
     with pytest.raises(Conflict), unit_of_work(session):
         imports.set_mapping(session, actor, found, {"national_id": "calle",
                                                     "family_name": "calle"})
