@@ -25,7 +25,7 @@ TARGETS = ("national_id", "family_name", "address", "head_name", "head_birth_dat
 NEEDED = ("national_id", "family_name")
 SYNONYMS = {
     "national_id": ("national_id", "rut", "run", "rut_jefe", "rut_jefe_hogar", "documento",
-                    "codice_fiscale", "cf", "codicefiscale", "dni", "id", "national id"),
+                    "codice_fiscale", "cf", "codicefiscale", "dni", "national id"),
     "family_name": ("family_name", "familia", "apellidos", "apellido", "cognome",
                     "nucleo", "surname", "family"),
     "address": ("address", "direccion", "domicilio", "indirizzo", "residenza"),
