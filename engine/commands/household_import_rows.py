@@ -36,6 +36,7 @@ class RowOutcome:
     errors: list[FieldError] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     household_id: int | None = None
+    household: Household | None = field(default=None, repr=False)  # the one written
 
 
 def parts_of(mapping: dict) -> tuple[str, ...]:
@@ -106,8 +107,9 @@ def write(session: Session, territory: Territory, schema: dict | None, data: dic
     """Register or update the candidate's household (its row locked), inside the caller's
     unit of work; ``failed`` with the errors when the candidate is refused (nothing
     written). ``registered``: the households :func:`locked` already holds (else the row's
-    is looked up and locked here). A key registered meanwhile by another transaction raises
-    the database's ``IntegrityError``."""
+    is looked up and locked here). A new household is added to the session, its id known
+    once it is flushed (``outcome.household``); a key registered meanwhile by another
+    transaction raises the database's ``IntegrityError`` then."""
     errors = row_errors(territory, schema, data)
     if errors:
         return RowOutcome(ROW_FAILED, errors)
@@ -124,8 +126,7 @@ def write(session: Session, territory: Territory, schema: dict | None, data: dic
                               .search_text(wanted["family_name"], wanted["members"],
                                            wanted["national_key"]))
         session.add(household)
-        session.flush()  # registered a moment ago by another runner: IntegrityError
-        outcome.household_id = household.id
+        outcome.household = household
     elif outcome.status == ROW_UPDATED:
         for part in outcome.changed:
             setattr(household, part, wanted[part])
