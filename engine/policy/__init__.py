@@ -41,6 +41,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   programme's country (``policy.country_mismatch``).
 - ``run_group_session`` (:class:`Opening`) and ``record_group_attendance`` (HumanTask): a
   programme's group sessions (engine.policy.group_rules).
+- ``import_households`` (:class:`Opening`): a supervisor, manager or administrator of the
+  territory, where the programme is enabled (engine.policy.import_rules).
 - ``pay_transfer`` (Case: marking a family's transfer paid): a supervisor of its territory
   (``policy.pay_not_allowed``); ``record_transfer`` (Case: a Control Niño Sano proof, an
   achievement): the case's caseworker or a supervisor of its territory
@@ -78,6 +80,7 @@ from ..persistence.models import Case, ProgrammeTerritory, Territory
 from . import scope
 from .admin_rules import ADMINISTER, ADMINISTER_TERRITORY, MANAGE_PERSON, Account, manageable
 from .group_rules import RECORD_GROUP_ATTENDANCE, RUN_GROUP_SESSION
+from .import_rules import IMPORT_HOUSEHOLDS
 from .privacy_rules import ERASE_PERSONAL_DATA, EXPORT_PERSONAL_DATA, RUN_RETENTION
 from .rules import (
     ACT_ON_CASE,
@@ -135,6 +138,7 @@ __all__ = [
     "pool", "ADMINISTER", "ADMINISTER_TERRITORY", "MANAGE_PERSON", "Account", "admin_countries",
     "manageable", "PAY_TRANSFER", "RECORD_TRANSFER",
     "ERASE_PERSONAL_DATA", "EXPORT_PERSONAL_DATA", "RUN_RETENTION",
+    "manageable", "PAY_TRANSFER", "RECORD_TRANSFER", "IMPORT_HOUSEHOLDS",
 ]
 
 
