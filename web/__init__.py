@@ -82,6 +82,7 @@ def _blueprints(app: Flask) -> None:
     from .form_editor.views import bp as form_editor_bp
     from .group_sessions.places import bp as places_bp
     from .group_sessions.views import bp as group_sessions_bp
+    from .household_imports.views import bp as household_imports_bp
     from .inbox.views import bp as inbox_bp
     from .incidents.views import bp as incidents_bp
     from .instruments.views import bp as instruments_bp
@@ -105,7 +106,7 @@ def _blueprints(app: Flask) -> None:
                       modeler_bp, modeler_api, versions_bp, migrations_bp, group_sessions_bp,
                       places_bp, instruments_bp, password_bp, admin_bp, admin_territories_bp,
                       admin_audit_bp, admin_access_bp, privacy_bp, admin_api_clients_bp,
-                      consents_bp, admin_access_log_bp):
+                      household_imports_bp, consents_bp, admin_access_log_bp):
         app.register_blueprint(blueprint)
     init_api(app)  # /api/v1 (web/api): its resources, OpenAPI document and docs page
     errors.register(app)

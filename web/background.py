@@ -18,7 +18,7 @@ from flask import Flask
 import engine
 from engine.core import clock
 
-from . import heartbeat, migration_runs
+from . import heartbeat, import_runs, migration_runs
 from .extensions import db
 from .notifications import outbox
 
@@ -59,6 +59,7 @@ class Sweeper(threading.Thread):
                 result = engine.fire_due_timers(db.engine)
                 outbox.send_pending_now(db.session)  # urgent mails an outage held back
                 migration_runs.resume(self.app)  # a batch stopped part-way goes on
+                import_runs.resume(self.app)  # so does an import
                 heartbeat.beat(db.session, heartbeat.SWEEPER, clock.now())
                 self.next_due = engine.next_due_after(db.session, clock.now())
                 return result

@@ -27,6 +27,7 @@ def register(app: Flask) -> None:
     from .api.tokens_cli import tokens
     from .cases_cli import cases
     from .demo import demo
+    from .households_cli import households
     from .people_cli import user
     from .privacy.cli import privacy
     from .process_cli import process
@@ -36,7 +37,7 @@ def register(app: Flask) -> None:
     from .users_cli import admin, users
 
     for command in (deploy, case, task, timers, territory, serve, demo, settings, user,
-                    programme, process, cases, admin, users, privacy, tokens):
+                    programme, process, cases, admin, users, privacy, tokens, households):
         app.cli.add_command(one_line(command))
 
 

@@ -29,7 +29,7 @@ def _app():
 
 def sweep_timers() -> dict:
     """Fire every timer due now (notifying people as they fire); return what was done."""
-    from web import migration_runs
+    from web import import_runs, migration_runs
     from web.extensions import db
     from web.notifications import outbox
 
@@ -43,6 +43,7 @@ def sweep_timers() -> dict:
                 break
         outbox.send_pending_now(db.session)  # urgent mails an SMTP outage held back
         migration_runs.resume(_app())  # a batch whose worker was killed goes on
+        import_runs.resume(_app())  # so does a household import
         db.session.remove()
     if totals.fired or totals.skipped or totals.failed:
         log.info("sweep: fired %d timer(s) on %d case(s), %d skipped, %d failed", totals.fired,
@@ -94,5 +95,18 @@ def migrate_batch(batch_id: int) -> int:
     with app.app_context():
         try:
             return migration_runs.run_chunk(app, batch_id)
+        finally:
+            db.session.remove()
+
+
+def import_households(import_id: int) -> int:
+    """Write the next chunk of rows of household import ``import_id`` (web.import_runs)."""
+    from web import import_runs
+    from web.extensions import db
+
+    app = _app()
+    with app.app_context():
+        try:
+            return import_runs.run_chunk(app, import_id)
         finally:
             db.session.remove()

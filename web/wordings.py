@@ -108,6 +108,11 @@ WORDINGS: dict[str, str] = {
     "migration.moved_on": N_("El caso %(case)s avanzó después de la migración (%(at)s, "
                              "%(by)s): no se puede deshacer."),
     "migration.failed": N_("La migración del caso falló: %(detail)s"),
+    "import.not_found": N_("La importación %(import)s no existe o no tiene acceso a ella."),
+    "import.already_started": N_("La importación %(import)s ya se inició: no se cambió nada."),
+    "import.row_failed": N_("No se pudo guardar esta fila; las demás siguieron."),
+    "policy.import_not_allowed": N_("Solo un supervisor, gestor o administrador de "
+                                    "%(territory)s puede importar familias allí."),
     "programme.not_found": N_("No existe el programa %(programme)s."),
     "programme.not_deployed": N_("El programa %(programme)s no tiene un proceso publicado."),
     "version.not_found": N_("No existe la versión %(definition)s del proceso."),

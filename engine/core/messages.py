@@ -117,6 +117,11 @@ ERRORS: dict[str, tuple[str, ...]] = {
     "migration.moved_on": ("case", "at", "by"),
     "migration.still_running": ("batch",),
     "migration.failed": ("detail",),
+    # bulk household imports (engine.commands.household_imports)
+    "import.not_found": ("import",),
+    "import.already_started": ("import",),
+    "import.row_failed": (),
+    "policy.import_not_allowed": ("action", "territory"),
     # group sessions (engine.commands.group_sessions); the last two are a listed family's
     # outcome when its case moved on before the session was submitted
     "group.not_found": ("group",),

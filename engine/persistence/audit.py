@@ -52,7 +52,7 @@ ADMIN_KINDS = ("person_created", "person_edited", "roles_changed", "person_deact
                "person_activated", "invitation_sent", "password_reset_sent", "password_set",
                "steps_handed_over", "territory_added", "territory_edited", "programme_enabled",
                "programme_disabled", "programme_start", "places_set",
-               "holiday_added", "holiday_removed")
+               "holiday_added", "holiday_removed", "households_imported")
 """Every kind of change the installation's audit trail (``admin_event``) records."""
 
 

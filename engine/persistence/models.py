@@ -393,6 +393,19 @@ from .activity_models import (  # noqa: E402, F401
     GroupSessionMember,
     Transfer,
 )
+from .import_models import (  # noqa: E402, F401
+    IMPORT_DONE,
+    IMPORT_RUNNING,
+    IMPORT_UPLOADED,
+    ROW_CREATED,
+    ROW_FAILED,
+    ROW_PENDING,
+    ROW_STATUSES,
+    ROW_UNCHANGED,
+    ROW_UPDATED,
+    HouseholdImport,
+    HouseholdImportRow,
+)
 from .migration_models import (  # noqa: E402, F401
     BATCH_DONE,
     BATCH_PLANNED,

@@ -41,6 +41,8 @@ applies (engine.queries). The rules, by action (and the thing it is about):
   programme's country (``policy.country_mismatch``).
 - ``run_group_session`` (:class:`Opening`) and ``record_group_attendance`` (HumanTask): a
   programme's group sessions (engine.policy.group_rules).
+- ``import_households`` (:class:`Opening`): a supervisor, manager or administrator of the
+  territory, where the programme is enabled (engine.policy.import_rules).
 - ``pay_transfer`` (Case: marking a family's transfer paid): a supervisor of its territory
   (``policy.pay_not_allowed``); ``record_transfer`` (Case: a Control Niño Sano proof, an
   achievement): the case's caseworker or a supervisor of its territory
@@ -85,6 +87,7 @@ from .access_log_rules import READ_ACCESS_LOG, SEE_CASE_ACCESS
 from .admin_rules import ADMINISTER, ADMINISTER_TERRITORY, MANAGE_PERSON, Account, manageable
 from .consent_rules import RECORD_CONSENT
 from .group_rules import RECORD_GROUP_ATTENDANCE, RUN_GROUP_SESSION
+from .import_rules import IMPORT_HOUSEHOLDS
 from .privacy_rules import ERASE_PERSONAL_DATA, EXPORT_PERSONAL_DATA, RUN_RETENTION
 from .rules import (
     ACT_ON_CASE,
@@ -151,6 +154,7 @@ __all__ = [
     "RECORD_CONSENT", "READ_ACCESS_LOG", "SEE_CASE_ACCESS", "READ_SENSITIVE", "Sensitive",
     "hidden_fields", "hidden_report_columns", "sensitive_fields",
     "ERASE_PERSONAL_DATA", "EXPORT_PERSONAL_DATA", "RUN_RETENTION",
+    "manageable", "PAY_TRANSFER", "RECORD_TRANSFER", "IMPORT_HOUSEHOLDS",
 ]
 
 

@@ -45,7 +45,8 @@ def _things(territory: Territory, programme: Programme | None, role: str, holder
     if programme is not None:
         opening = policy.Opening(programme, territory, True)
         things.update({policy.START_CASE: opening, policy.ENABLE_PROGRAMME: opening,
-                       policy.MANAGE_PROGRAMME: programme})
+                       policy.MANAGE_PROGRAMME: programme,
+                       policy.IMPORT_HOUSEHOLDS: opening})
     return things
 
 

@@ -1,13 +1,13 @@
 """Consents per household member and purpose, and the append-only log of who looked at what
 
 Revision ID: 0036_consent_access_log
-Revises: 0034_api_clients
+Revises: 0035_household_imports
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0036_consent_access_log"
-down_revision = "0034_api_clients"
+down_revision = "0035_household_imports"
 branch_labels = None
 depends_on = None
 

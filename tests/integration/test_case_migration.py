@@ -242,9 +242,8 @@ def test_the_impact_of_version_two_and_of_a_draft_like_it_counts_the_cases_at_th
         e.bpmn_id: e.cases for e in impact.elements}
 
 
+@pytest.mark.postgresql_only  # row locks (skip_locked); SQLite runs one runner at a time
 def test_two_runners_on_one_batch_migrate_each_case_once(session, sql_engine, world, manager):
-    if sql_engine.dialect.name != "postgresql":
-        pytest.skip("row locks (skip_locked) are PostgreSQL's; SQLite runs one runner at a time")
     with unit_of_work(session):
         batch_id = migrations.start_batch(session, manager, MAPPED)
     with ThreadPoolExecutor(2) as pool:
@@ -260,10 +259,9 @@ def test_two_runners_on_one_batch_migrate_each_case_once(session, sql_engine, wo
     assert migrated_events(session) == 11
 
 
+@pytest.mark.postgresql_only  # row locks (skip_locked); SQLite runs one runner at a time
 def test_a_case_someone_is_working_on_waits_while_the_others_move_and_moves_after(
         session, sql_engine, world, manager):
-    if sql_engine.dialect.name != "postgresql":
-        pytest.skip("row locks (skip_locked) are PostgreSQL's; SQLite runs one runner at a time")
     held = world.case_ids("ingreso")[0]
     instance_id = versions_of_instance(session, held)
     with unit_of_work(session):

@@ -42,17 +42,13 @@ from tests.workers import redis_test_url
 from web import create_app, migration_runs
 from web.jobs import WORKER_CLASS
 
+# real rq workers share the database with the test: PostgreSQL (row locks, skip_locked)
+pytestmark = pytest.mark.postgresql_only
 REDIS_URL = redis_test_url()
 QUEUE = f"acompana-migration-test-{os.getpid()}"
 MAPPED = migrations.MigrationRequest("familias", 1, 2, mapping={"plan": "diagnostico"})
 MOVING = EXPECTED_MAPPED["moves"] + EXPECTED_MAPPED["moves_mapped"]
 NOON = local_time(LEFT_ON, SANTIAGO, 12)  # the world's day; the workers live it too
-
-
-@pytest.fixture(autouse=True)
-def postgres_only(migrated_database):
-    if migrated_database.startswith("sqlite"):
-        pytest.skip("real rq workers share the database: PostgreSQL (row locks, skip_locked)")
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ ACTION_NAMES = {
     "erase_personal_data": _l("Borrar los datos de una persona"),
     "export_personal_data": _l("Descargar los datos de una persona"),
     "run_retention": _l("Anonimizar los casos vencidos (retención)"),
+    "import_households": _l("Importar familias de un archivo"),
 }
 ANSWERS = {"yes": _l("sí"), "own": _l("solo lo propio"), "no": _l("no")}
 KIND_NAMES = {
@@ -41,6 +42,7 @@ KIND_NAMES = {
     "programme_start": _l("Fecha de inicio del programa"),
     "places_set": _l("Cupos cambiados"),
     "holiday_added": _l("Feriado local agregado"), "holiday_removed": _l("Feriado local quitado"),
+    "households_imported": _l("Familias importadas de un archivo"),
 }
 
 
