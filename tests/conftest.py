@@ -1,10 +1,11 @@
 """Shared fixtures: a real database (SQLite file and PostgreSQL), the app, a session, actors.
 
-Every integration test runs on both databases; the web's tests (``tests/e2e``) run on
-PostgreSQL, the deployed database, except modules marked ``both_databases`` (the core pages,
-on the embedded SQLite default too). A test marked ``postgresql_only`` (a multi-year
-simulation whose subject is not the database) runs on PostgreSQL alone. The schema is made
-by the Alembic migration, so the migration is exercised by every run. A test whose data
+Every integration test runs on both databases; the web's and the API's tests (``tests/e2e``,
+``tests/api``) run on PostgreSQL, the deployed database, except modules marked
+``both_databases`` (the core pages, on the embedded SQLite default too). A test marked
+``postgresql_only`` (a multi-year simulation whose subject is not the database) runs on
+PostgreSQL alone. The schema is made by the Alembic migration, so the migration is
+exercised by every run. A test whose data
 takes long to build overrides ``database_seed`` with a :class:`tests.templates.Seed`: the
 data is built once per database kind into a template, and each test gets a fresh copy
 (``seed_data`` is what the build returned); a ``cheap`` seed is built into each PostgreSQL
@@ -23,6 +24,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 import engine
+import web.api.models  # noqa: F401 - registers the API's tables
 import web.auth.models  # noqa: F401 - registers the people tables
 import web.notifications.models  # noqa: F401
 from engine.definitions import catalog
@@ -62,7 +64,7 @@ def pytest_collection_modifyitems(config, items):
 def _postgresql_only(item) -> bool:
     if item.get_closest_marker("postgresql_only"):
         return True
-    web_test = "e2e" in item.path.relative_to(ROOT / "tests").parts[:1]
+    web_test = {"e2e", "api"} & set(item.path.relative_to(ROOT / "tests").parts[:1])
     return web_test and not item.get_closest_marker("both_databases")
 
 

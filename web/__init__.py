@@ -66,6 +66,7 @@ def _blueprints(app: Flask) -> None:
     from .admin.password_views import bp as password_bp
     from .admin.territory_views import bp as admin_territories_bp
     from .admin.views import bp as admin_bp
+    from .api import init_api
     from .auth.views import bp as auth_bp
     from .cases import acts as _acts  # noqa: F401 - its routes are on the cases blueprint
     from .cases import household as _household  # noqa: F401 - its routes are on cases
@@ -100,5 +101,6 @@ def _blueprints(app: Flask) -> None:
                       places_bp, instruments_bp, password_bp, admin_bp, admin_territories_bp,
                       admin_audit_bp, admin_access_bp):
         app.register_blueprint(blueprint)
+    init_api(app)  # /api/v1 (web/api): its resources, OpenAPI document and docs page
     errors.register(app)
     cli.register(app)

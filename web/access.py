@@ -7,7 +7,7 @@ audit probing.
 
 import logging
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_login import current_user
 
 import engine
@@ -24,8 +24,9 @@ def actor() -> engine.Actor:
 
 
 def log_refusal(status: int, reason: str) -> None:
-    """Record who was refused what, and why."""
-    who = getattr(current_user, "username", "anonymous")
+    """Record who was refused what, and why (an API client by its name)."""
+    client = g.get("api_client_name")
+    who = f"api client {client}" if client else getattr(current_user, "username", "anonymous")
     log.warning("%s %s refused (%s) for %s: %s", request.method, request.path, status, who,
                 reason)
 

@@ -24,6 +24,7 @@ ROLES = engine.policy.ROLES
 
 def register(app: Flask) -> None:
     """Add the Acompaña command groups to ``app.cli``."""
+    from .api.tokens_cli import tokens
     from .cases_cli import cases
     from .demo import demo
     from .people_cli import user
@@ -34,7 +35,7 @@ def register(app: Flask) -> None:
     from .users_cli import admin, users
 
     for command in (deploy, case, task, timers, territory, serve, demo, settings, user,
-                    programme, process, cases, admin, users):
+                    programme, process, cases, admin, users, tokens):
         app.cli.add_command(one_line(command))
 
 

@@ -93,7 +93,12 @@ def _locale(database_failed: bool) -> str:
 
 def render_error(code: int, message: str | None = None, database_failed: bool = False):
     """The app's error page for ``code`` (with an optional detail), and the status. With
-    ``database_failed`` the page is made without a single query."""
+    ``database_failed`` the page is made without a single query. Under /api/ the answer is
+    problem+json instead (web.api.problems)."""
+    from .api import problems
+
+    if problems.for_api():
+        return problems.response(code, detail=str(message) if message else None)
     locale = _locale(database_failed)
     template = current_app.jinja_env.get_template("error.html")  # no context processors:
     with force_locale(locale):  # they would load the signed-in person from the database
@@ -116,6 +121,15 @@ def _detail(error: engine.EngineError, code: int) -> str | None:
     return word_error(error) if code != 404 and specific else None
 
 
+def _engine_answer(error: engine.EngineError, code: int):
+    """The page for an engine error, or under /api/ its problem+json (web.api.problems)."""
+    from .api import problems
+
+    if problems.for_api():
+        return problems.engine_problem(error, code)
+    return render_error(code, _detail(error, code))
+
+
 def register(app: Flask) -> None:
     """Install the error handlers."""
 
@@ -126,7 +140,7 @@ def register(app: Flask) -> None:
             log_refusal(code, str(error))
         elif code >= 500:
             log.error("%s %s failed: %s", request.method, request.path, error)
-        return render_error(code, _detail(error, code))
+        return _engine_answer(error, code)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

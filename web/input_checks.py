@@ -104,7 +104,12 @@ def too_large(error):
 
 
 def invalid_input(error: InvalidInput):
-    """422 listing each refused field and why, in the person's language."""
+    """422 listing each refused field and why, in the person's language (problem+json with
+    each field under /api/)."""
+    from .api import problems
+
+    if problems.for_api():
+        return problems.engine_problem(error, 422)
     return render_error(422, describe(error))
 
 
