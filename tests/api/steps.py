@@ -20,3 +20,15 @@ def event_kinds(app, case_id: int) -> list[str]:
     with app.app_context():
         query = select(Event.kind).where(Event.case_id == case_id).order_by(Event.id)
         return list(db.session.scalars(query))
+
+
+def deploy_mensajes(app) -> None:
+    """Deploy the ``mensajes`` test process (a visit, then a wait for the documents another
+    service sends, then their review), enabled in every Chilean territory."""
+    import engine
+    from tests.conftest import FIXTURES
+
+    with app.app_context():
+        forms = engine.FormLibrary(FIXTURES / "forms")
+        with engine.unit_of_work(db.session):
+            engine.deploy_folder(db.session, FIXTURES / "mensajes", forms, "tester")

@@ -5,7 +5,7 @@ import pytest
 
 import engine
 from engine import unit_of_work
-from tests.api.steps import event_kinds, open_tasks
+from tests.api.steps import deploy_mensajes, event_kinds, open_tasks
 from tests.conftest import FIXTURES
 from web.extensions import db
 
@@ -17,10 +17,9 @@ MESSAGE = "documentos_recibidos"
 def waiting(web_app):
     """Two cases of the ``mensajes`` test process (Ana's, in Antofagasta) whose visit is
     done: both wait for the documents another service sends."""
+    deploy_mensajes(web_app)
     with web_app.app_context():
         forms = engine.FormLibrary(FIXTURES / "forms")
-        with unit_of_work(db.session):
-            engine.deploy_folder(db.session, FIXTURES / "mensajes", forms, "tester")
         ana = engine.Actor("ana", frozenset({"caseworker"}), None)
         command = engine.StartCase("mensajes", "antofagasta", "ana", "Pérez")
         ids = []
