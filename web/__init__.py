@@ -62,6 +62,7 @@ def _transport(app: Flask) -> None:
 def _blueprints(app: Flask) -> None:
     from . import cli, errors, health
     from .admin.access_views import bp as admin_access_bp
+    from .admin.api_client_views import bp as admin_api_clients_bp
     from .admin.audit_views import bp as admin_audit_bp
     from .admin.password_views import bp as password_bp
     from .admin.territory_views import bp as admin_territories_bp
@@ -99,7 +100,7 @@ def _blueprints(app: Flask) -> None:
                       programmes_bp, reports_bp, health.bp, incidents_bp, form_editor_bp,
                       modeler_bp, modeler_api, versions_bp, migrations_bp, group_sessions_bp,
                       places_bp, instruments_bp, password_bp, admin_bp, admin_territories_bp,
-                      admin_audit_bp, admin_access_bp):
+                      admin_audit_bp, admin_access_bp, admin_api_clients_bp):
         app.register_blueprint(blueprint)
     init_api(app)  # /api/v1 (web/api): its resources, OpenAPI document and docs page
     errors.register(app)

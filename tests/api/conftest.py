@@ -17,6 +17,8 @@ web_app = web_world.web_app
 start_case = web_world.start_case
 browser = web_world.browser
 as_person = web_world.as_person
+chromium = web_world.chromium
+server = web_world.server
 
 
 class Api:

@@ -1,15 +1,18 @@
 """Who may call the API: a token client within its territories, a person with their
 session; a missing, unknown, revoked or expired token is refused (401, problem+json), and
-each refusal is logged naming the client."""
+each refusal is logged naming the client. The API's smoke module: it also runs on SQLite."""
 
 import logging
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 import engine
 from web.api import tokens
 from web.extensions import db
 
 PROBLEM = "application/problem+json"
+pytestmark = pytest.mark.both_databases
 
 
 def test_a_request_without_a_token_is_refused_as_a_problem(web_app):
@@ -99,3 +102,6 @@ def test_the_openapi_document_and_its_documentation_page(web_app):
     assert spec["openapi"].startswith("3.") and "/api/v1/territories" in spec["paths"]
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "vendor/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    for asset in ("vendor/swagger-ui/swagger-ui-bundle.js", "vendor/swagger-ui/swagger-ui.css",
+                  "api-docs.js"):
+        assert client.get(f"/static/{asset}").status_code == 200, asset

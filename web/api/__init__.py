@@ -15,7 +15,10 @@ from flask_login import current_user
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from engine.core.inputs import MAX_DATABASE_ID
+
 from ..extensions import csrf
+from ..input_checks import DatabaseId
 from . import auth, limits, problems
 from . import models as _models  # noqa: F401 - registers the API's tables
 from .schemas import ProblemSchema
@@ -85,6 +88,8 @@ def init_api(app: Flask) -> AcompanaApi:
         "info": {"description": "Acompaña's cases, households and programmes for other "
                                 "systems, with exactly the web pages' rules."}})
     api = AcompanaApi(app)
+    api.register_converter(DatabaseId, lambda converter: {
+        "type": "integer", "minimum": 1, "maximum": MAX_DATABASE_ID})
     for name, scheme in SECURITY.items():
         api.spec.components.security_scheme(name, scheme)
     limiter = limits.init_app(app)

@@ -37,11 +37,12 @@ class Caller:
     actor: engine.Actor
     name: str
     client_id: int | None = None
+    client_key: str | None = None  # the start of its token's hash: unique, even across resets
 
     @property
     def key(self) -> str:
         """What rate limits and idempotency keys are counted by."""
-        return f"client:{self.client_id}" if self.client_id else f"user:{self.actor.id}"
+        return f"client:{self.client_key}" if self.client_key else f"user:{self.actor.id}"
 
 
 class Refused(Exception):
@@ -90,7 +91,8 @@ def _client_caller(token: str) -> Caller:
     if client.last_used_at is None or now - client.last_used_at >= LAST_USE_EVERY:
         client.last_used_at = now
         db.session.commit()
-    return Caller(client_actor(client), CLIENT_PREFIX + client.name, client.id)
+    return Caller(client_actor(client), CLIENT_PREFIX + client.name, client.id,
+                  client.token_hash[:24])
 
 
 def resolve() -> Caller:

@@ -99,6 +99,11 @@ def client_locale() -> str:
         return "es"
 
 
+def in_client_language():
+    """A context in which gettext words in the client's language."""
+    return force_locale(client_locale())
+
+
 def response(status: int, code: str | None = None, detail: str | None = None,
              errors: dict | None = None, headers: dict | None = None,
              **extra) -> Response:

@@ -20,7 +20,7 @@ from .auth import token_hash
 from .models import ApiClient
 
 TOKEN_PREFIX = "acp_"
-NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 COMMAND = "create_api_client"
 
 
