@@ -1,7 +1,7 @@
 """API benchmark: completing a step over HTTP (gunicorn -w 4, PostgreSQL) against the engine
 floor, in one run.
 
-    python bench/api_bench.py [--cases 600] [--samples 200] [--workers 4] [--reuse]
+    python bench/api_tasks_bench.py [--cases 600] [--samples 200] [--workers 4] [--reuse]
 
 Seeds ``--cases`` Programa Familias cases through the engine in a PostgreSQL database
 (acompana_apibench; kept for ``--reuse``), their first step (*Primer contacto*) handed to one
