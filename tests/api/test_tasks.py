@@ -19,6 +19,8 @@ def test_my_steps_and_my_roles_pool_are_listed_apart(start_case, session_api, we
         case_id, "primer_contacto", "ana", "antofagasta")
     assert step["title"] == "Primer contacto con la familia" and step["due_at"]
     assert ana.get("/api/v1/tasks/pool").get_json() == []
+    english = ana.get("/api/v1/tasks/mine", headers={"Accept-Language": "en"}).get_json()
+    assert english[0]["title"] == "First contact with the family"
 
 
 def test_a_step_shows_its_form_and_the_holders_draft(start_case, session_api, web_app):

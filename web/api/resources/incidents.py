@@ -1,7 +1,6 @@
 """``/api/v1/incidents``: the open incidents (a timer, step or message that failed) of the
 programmes the caller manages, in the caller's territories."""
 
-from flask_babel import force_locale
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -9,10 +8,9 @@ from engine.queries import incidents
 
 from ...extensions import db
 from ...messages import word_incident
-from .. import pagination
+from .. import pagination, problems
 from ..auth import current_actor
 from ..pagination import PageArgs
-from ..problems import client_locale
 
 bp = Blueprint("api_incidents", __name__, url_prefix="/api/v1/incidents",
                description="What failed while cases ran, and is retried.")
@@ -58,6 +56,6 @@ def open_incidents(args):
     page, per_page = args["page"], args["per_page"]
     rows, total = incidents.incident_page(db.session, current_actor(),
                                           offset=(page - 1) * per_page, limit=per_page)
-    with force_locale(client_locale()):
+    with problems.in_client_language():
         items = [_shown(incident, case) for incident, case in rows]
     return pagination.answer(pagination.Paged(items, total, page, per_page))

@@ -56,7 +56,7 @@ def _awaited(waiting) -> dict:
             "sent_by": props.get("sentBy"), "form_key": props.get("formKey")}
 
 
-@bp.route("/<int:case_id>/messages")
+@bp.route("/<id:case_id>/messages")
 @bp.response(200, AwaitedSchema(many=True))
 def awaited(case_id: int):
     """The messages the case waits for now (none on a closed case); 404 outside the
@@ -64,7 +64,7 @@ def awaited(case_id: int):
     return [_awaited(w) for w in engine.awaited_messages(db.session, case_id, current_actor())]
 
 
-@bp.route("/<int:case_id>/messages/<name>", methods=["POST"])
+@bp.route("/<id:case_id>/messages/<name>", methods=["POST"])
 @bp.arguments(PayloadSchema, description="The message's payload (a JSON object).")
 @bp.response(200, DeliveredSchema)
 def deliver(payload: dict, case_id: int, name: str):

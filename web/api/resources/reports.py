@@ -1,7 +1,6 @@
 """``/api/v1/reports/<programme>``: a programme's outcome figures over the caller's
 territories (the *Resultados* page's), for supervisors, managers and administrators."""
 
-from flask_babel import force_locale
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -9,8 +8,8 @@ from engine import queries
 
 from ...extensions import db
 from ...reports import words
+from .. import problems
 from ..auth import current_actor
-from ..problems import client_locale
 
 bp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports",
                description="Programme outcome figures.")
@@ -76,7 +75,7 @@ def report(args, programme: str):
     where the caller works or a territory that is not theirs."""
     found, covered = queries.outcome_report(db.session, current_actor(), programme,
                                             args["territory"])
-    with force_locale(client_locale()):
+    with problems.in_client_language():
         return {"programme": found.programme, "title": words.report_title(found.programme),
                 "territories": [t.code for t in covered],
                 "figures": [_figure(f) for f in found.figures],

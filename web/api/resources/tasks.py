@@ -20,7 +20,7 @@ from engine.queries import tasks as task_queries
 from ...auth.people import staff_member
 from ...extensions import db
 from ...names import step_name
-from .. import pagination
+from .. import pagination, problems
 from ..auth import current_actor
 from ..pagination import PageArgs
 
@@ -92,8 +92,10 @@ def shown(rows: list[HumanTask]) -> list[dict]:
     """Tasks as :class:`TaskSchema` reads them (territory code, title in the client's
     language)."""
     codes = _territory_codes(rows)
-    return [{**{c.key: getattr(row, c.key) for c in HumanTask.__table__.columns},
-             "territory": codes.get(row.territory_id), "title": step_name(row)} for row in rows]
+    with problems.in_client_language():
+        return [{**{c.key: getattr(row, c.key) for c in HumanTask.__table__.columns},
+                 "territory": codes.get(row.territory_id), "title": step_name(row)}
+                for row in rows]
 
 
 def _page(mine: bool, pool: bool, args: dict):
