@@ -127,6 +127,10 @@ def pool(args):
 def show(task_id: str):
     """One open step, with its form and (for its holder and the territory's supervisors) its
     draft; 404 outside the caller's territories."""
+    return _detail(task_id)
+
+
+def _detail(task_id: str) -> dict:
     who = current_actor()
     row = engine.get_task(db.session, task_id, who)
     forms = engine.forms_for_instance(db.session, row.instance_id, _library())
@@ -162,7 +166,7 @@ def save_draft(body: dict, task_id: str):
     who = current_actor()
     with unit_of_work(db.session):
         engine.save_draft(db.session, _library(), task_id, body["data"], who)
-    return show(task_id)
+    return _detail(task_id)
 
 
 @bp.route("/<task_id>/complete", methods=["POST"])
