@@ -111,3 +111,18 @@ def test_one_message_delivered_twice_at_once_lands_once(waiting, new_session, fi
     check = new_session()
     assert check.query(Event).filter_by(kind="message_received", case_id=case_id).count() == 1
     assert _steps(check, caseworker, case_id) == ["Revisar documentos"]
+
+
+def test_a_closed_case_waits_for_nothing(session, waiting, fixture_forms, caseworker):
+    first = waiting[0]
+    run(session, engine.deliver_message, fixture_forms, first.id, "documentos_recibidos",
+        DOCUMENTS, caseworker, LATER)
+    [review] = [t for t in engine.list_tasks(session, caseworker) if t.case_id == first.id]
+    run(session, engine.complete, fixture_forms, review.id, {"completos": True}, caseworker,
+        LATER)
+    assert engine.show_case(session, first.id, caseworker).status != "running"
+    assert engine.awaited_messages(session, first.id, caseworker) == []
+    with pytest.raises(engine.Conflict) as refused:
+        run(session, engine.deliver_message, fixture_forms, first.id, "documentos_recibidos",
+            DOCUMENTS, caseworker, LATER)
+    assert refused.value.code == "message.not_awaited"
