@@ -1,7 +1,7 @@
 """API benchmark: completing a step over HTTP (gunicorn -w 4, PostgreSQL) against the engine
 floor, in one run.
 
-    python bench/api_tasks_bench.py [--cases 600] [--samples 200] [--workers 4] [--reuse]
+    python bench/api_tasks_bench.py [--cases 800] [--samples 200] [--workers 4] [--reuse]
 
 Seeds ``--cases`` Programa Familias cases through the engine in a PostgreSQL database
 (acompana_apibench; kept for ``--reuse``), their first step (*Primer contacto*) handed to one
@@ -9,6 +9,8 @@ API client (``api:bench``, a caseworker of the territory, as a reassign would), 
 
 * the engine floor: restore the case's state, complete the step, run the engine steps,
   serialize — in memory, no database, no HTTP;
+* the persisted completion in process (``engine.complete`` and its commit: row lock, form
+  validation, mirrors, audit), no HTTP;
 * ``POST /api/v1/tasks/<id>/complete`` with a bearer token and the form's JSON, one
   request after another, each on a different case, against gunicorn with ``--workers``
   sync workers on the same machine (client time: connection, authentication, rate limit,
@@ -16,7 +18,7 @@ API client (``api:bench``, a caseworker of the territory, as a reassign would), 
 * the same with 4 clients at once (throughput and latency under load).
 
 A reused database has fewer first steps left each run; ``--cases`` must cover
-``--samples`` × 2 of them (the sequential and the concurrent rounds).
+``--samples`` × 3 of them (in process, then over HTTP one by one and 4 at once).
 """
 
 import argparse
@@ -122,6 +124,16 @@ def floor(task_id: str, samples: int) -> list[float]:
         return [once() for _ in range(samples)]
 
 
+def persisted(task_id: str) -> float:
+    """``engine.complete`` as the API client's actor, committed (milliseconds)."""
+    actor = engine.Actor(f"api:{CLIENT}", frozenset({"caseworker"}), None)
+    forms = engine.FormLibrary(ROOT / "forms")
+    started = time.perf_counter()
+    with unit_of_work(db.session):
+        engine.complete(db.session, forms, task_id, DATA, actor)
+    return (time.perf_counter() - started) * 1000
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -168,7 +180,7 @@ def summary(samples: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=600)
+    parser.add_argument("--cases", type=int, default=800)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--reuse", action="store_true",
@@ -184,13 +196,15 @@ def main() -> None:
         started = time.perf_counter()
         if not reuse:
             seed(args.cases)
-        steps = open_steps(args.samples * 2)
-        if len(steps) < args.samples * 2:
+        steps = open_steps(args.samples * 3)
+        if len(steps) < args.samples * 3:
             raise SystemExit(f"only {len(steps)} first steps left: run without --reuse")
         print(f"{'reused' if reuse else 'seeded'} {args.cases} Familias cases "
               f"in {time.perf_counter() - started:.0f} s; {len(steps)} first steps timed")
         token = new_token()
         floor_ms = floor(steps[-1], args.samples * 5)
+        in_process = [persisted(task_id) for task_id in steps[:args.samples]]
+        steps = steps[args.samples:]
         db.engine.dispose()
     port = free_port()
     server = gunicorn(url, args.workers, port)
@@ -212,6 +226,8 @@ def main() -> None:
         server.wait(timeout=30)
     base_ms = statistics.median(floor_ms)
     print(f"engine floor (in memory, no database)          {summary(floor_ms)}")
+    print(f"engine.complete in process, committed          {summary(in_process)}   "
+          f"{statistics.median(in_process) / base_ms:.1f}x floor")
     print(f"API completion over HTTP, one client           {summary(one_by_one)}   "
           f"{statistics.median(one_by_one) / base_ms:.1f}x floor")
     print(f"API completion over HTTP, 4 clients at once    {summary(loaded)}   "
