@@ -180,3 +180,26 @@ def test_a_session_write_needs_the_csrf_header(session_api):
     ana.csrf = None
     answer = ana.post("/api/v1/cases", json=NEW_CASE)
     assert answer.status_code == 400 and answer.get_json()["code"] == "api.csrf_missing"
+
+
+def test_two_retries_racing_with_one_key_open_one_case(web_app, make_client):
+    import threading
+
+    token = make_client("racer")
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "race-0001"}
+    barrier, answers = threading.Barrier(2), []
+
+    def send():
+        client = web_app.test_client()
+        barrier.wait()
+        answers.append(client.post("/api/v1/cases", json=NEW_CASE, headers=headers))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].get_json()["id"] == answers[1].get_json()["id"]
+    listed = web_app.test_client().get("/api/v1/cases", headers=headers)
+    assert listed.headers["X-Total-Count"] == "1"

@@ -5,15 +5,17 @@ in ``api_idempotency`` in the same transaction as what it created, so a retry wi
 key and the same body gets the same answer (and ``Idempotent-Replayed: true``) whether the
 first one finished, failed midway (nothing kept, it runs again) or is racing it (the unique
 key lets one commit; the other rolls back and replays it). The same key with a different
-body is refused (422, ``api.idempotency_reused``). Keys are per caller.
+body is refused (422, ``api.idempotency_reused``). Keys are per caller and kept
+``API_IDEMPOTENCY_HOURS`` (24 unless configured): a caller's older answers are forgotten as it
+sends new keys.
 """
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, json, request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from engine import unit_of_work
@@ -36,9 +38,21 @@ def _request_hash() -> str:
                           ).hexdigest()
 
 
+def _since() -> datetime:
+    hours = current_app.config.get("API_IDEMPOTENCY_HOURS", 24)
+    return datetime.now(UTC) - timedelta(hours=hours)
+
+
 def _stored(caller: str, key: str) -> IdempotentRequest | None:
     return db.session.scalars(select(IdempotentRequest).where(
-        IdempotentRequest.caller == caller, IdempotentRequest.key == key)).first()
+        IdempotentRequest.caller == caller, IdempotentRequest.key == key,
+        IdempotentRequest.created_at >= _since())).first()
+
+
+def _forget_old(caller: str) -> None:
+    """Drop the caller's answers older than the window (with the new one's transaction)."""
+    db.session.execute(delete(IdempotentRequest).where(
+        IdempotentRequest.caller == caller, IdempotentRequest.created_at < _since()))
 
 
 def _replay(row: IdempotentRequest, digest: str):
@@ -71,6 +85,7 @@ def create_once(work: Callable[[], tuple[dict, str]], status: int = 201):
             body, location = work()
             text = json.dumps(body)
             if key:
+                _forget_old(caller)
                 db.session.add(IdempotentRequest(
                     caller=caller, key=key, request_hash=digest, status=status, body=text,
                     location=location, created_at=datetime.now(UTC)))

@@ -1,6 +1,7 @@
 """One error shape for the whole API: RFC 9457 ``application/problem+json``.
 
-Every refusal under ``/api/`` answers ``{type, title, status, detail, code, errors}``:
+Every refusal under ``/api/`` answers ``{type, title, status, detail, instance, code,
+errors}``:
 ``code`` is the engine's stable error code (``case.not_found``, ``policy.not_allowed``…) or
 one of the API's own (``api.*`` below), ``detail`` words it in the client's language
 (``Accept-Language`` first, then the person's), and ``errors`` names each field at fault
@@ -25,7 +26,7 @@ from ..i18n import LANGUAGES
 
 PREFIX = "/api/"
 MEDIA_TYPE = "application/problem+json"
-TYPE_BASE = "https://acompana.example/problems/"
+TYPE_BASE = "urn:acompana:problem:"  # a name, not a page: the code says what went wrong
 TITLES = {
     400: _l("Solicitud no válida"),
     401: _l("Falta identificarse"),
@@ -112,7 +113,8 @@ def response(status: int, code: str | None = None, detail: str | None = None,
     with force_locale(client_locale()):
         body = {"type": TYPE_BASE + code, "title": str(TITLES.get(status, TITLES[400])),
                 "status": status, "detail": detail or str(DETAILS.get(code, "")) or None,
-                "code": code, "errors": _worded(errors or {}), **extra}
+                "code": code, "errors": _worded(errors or {}), "instance": request.path,
+                **extra}
     answer = current_app.response_class(json.dumps(body), status=status, mimetype=MEDIA_TYPE)
     for name, value in (headers or {}).items():
         answer.headers[name] = value

@@ -12,6 +12,7 @@ class ProblemSchema(Schema):
     title = fields.String(required=True)
     status = fields.Integer(required=True)
     detail = fields.String(allow_none=True)
+    instance = fields.String(metadata={"description": "the path that was asked for"})
     code = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          required=True)

@@ -49,7 +49,9 @@ def household_of(view: engine.CaseView) -> dict:
     household = view.case.household
     return {"id": household.id, "family_name": household.family_name,
             "address": household.address, "national_id": view.household_key or None,
-            "members": [asdict(m) for m in view.members]}
+            # only what each member has, so that a household read can be sent back as it is
+            "members": [{k: v for k, v in asdict(m).items() if v is not None}
+                        for m in view.members]}
 
 
 def case_of(view: engine.CaseView) -> dict:
