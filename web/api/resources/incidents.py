@@ -11,6 +11,7 @@ from ...messages import word_incident
 from .. import pagination, problems
 from ..auth import current_actor
 from ..pagination import PageArgs
+from .tasks import refusals
 
 bp = Blueprint("api_incidents", __name__, url_prefix="/api/v1/incidents",
                description="What failed while cases ran, and is retried.")
@@ -48,6 +49,7 @@ def _shown(incident, case) -> dict:
 
 
 @bp.route("")
+@refusals(bp, 403)
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, IncidentSchema(many=True), headers=pagination.HEADERS)
 def open_incidents(args):

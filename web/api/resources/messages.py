@@ -17,7 +17,7 @@ from engine.queries import tasks as task_queries
 
 from ...extensions import db
 from ..auth import current_actor
-from .tasks import TaskSchema, _library, shown
+from .tasks import TaskSchema, _library, refusals, shown
 
 bp = Blueprint("api_messages", __name__, url_prefix="/api/v1/cases",
                description="Messages from other services to the case that waits for them.")
@@ -57,6 +57,7 @@ def _awaited(waiting) -> dict:
 
 
 @bp.route("/<id:case_id>/messages")
+@refusals(bp, 404)
 @bp.response(200, AwaitedSchema(many=True))
 def awaited(case_id: int):
     """The messages the case waits for now (none on a closed case); 404 outside the
@@ -65,6 +66,7 @@ def awaited(case_id: int):
 
 
 @bp.route("/<id:case_id>/messages/<name>", methods=["POST"])
+@refusals(bp, 403, 404, 409)
 @bp.arguments(PayloadSchema, description="The message's payload (a JSON object).")
 @bp.response(200, DeliveredSchema)
 def deliver(payload: dict, case_id: int, name: str):

@@ -12,7 +12,7 @@ from ...extensions import db
 from .. import pagination
 from ..auth import current_actor
 from ..pagination import PageArgs
-from .tasks import TaskSchema, shown
+from .tasks import TaskSchema, refusals, shown
 
 bp = Blueprint("api_overdue", __name__, url_prefix="/api/v1/overdue",
                description="Overdue steps, the most late first.")
@@ -27,6 +27,7 @@ class OverdueSchema(TaskSchema):
 
 
 @bp.route("")
+@refusals(bp, 403)
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, OverdueSchema(many=True), headers=pagination.HEADERS)
 def overdue(args):

@@ -10,6 +10,7 @@ from ...extensions import db
 from ...reports import words
 from .. import problems
 from ..auth import current_actor
+from .tasks import refusals
 
 bp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports",
                description="Programme outcome figures.")
@@ -67,6 +68,7 @@ def _breakdown(table) -> dict:
 
 
 @bp.route("/<programme>")
+@refusals(bp, 403, 404)
 @bp.arguments(ReportArgs, location="query")
 @bp.response(200, ReportSchema)
 def report(args, programme: str):

@@ -7,6 +7,8 @@ of the version the case runs on, exactly as the page's submission is, and refuse
 field (422). A step completed a moment earlier answers 409 with who completed it and when.
 """
 
+from http import HTTPStatus
+
 from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -76,6 +78,17 @@ class CompletedSchema(Schema):
     open_tasks = fields.List(fields.Nested(TaskSchema), required=True)
 
 
+def refusals(blueprint: Blueprint, *statuses: int):
+    """Document the refusals a view may answer (problem+json): 403, 404, 409..."""
+
+    def decorate(view):
+        for status in statuses:
+            view = blueprint.alt_response(status, response=HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
 def _library() -> engine.FormLibrary:
     return current_app.extensions["acompana.forms"]
 
@@ -123,6 +136,7 @@ def pool(args):
 
 
 @bp.route("/<task_id>")
+@refusals(bp, 404)
 @bp.response(200, TaskDetailSchema)
 def show(task_id: str):
     """One open step, with its form and (for its holder and the territory's supervisors) its
@@ -140,6 +154,7 @@ def _detail(task_id: str) -> dict:
 
 
 @bp.route("/<task_id>/claim", methods=["POST"])
+@refusals(bp, 403, 404, 409)
 @bp.response(200, TaskSchema)
 def claim(task_id: str):
     """Take an unclaimed step of one of the caller's roles (409 if someone holds it)."""
@@ -149,6 +164,7 @@ def claim(task_id: str):
 
 
 @bp.route("/<task_id>/release", methods=["POST"])
+@refusals(bp, 403, 404, 409)
 @bp.response(200, TaskSchema)
 def release(task_id: str):
     """Give a held step back to its role's pool (its holder or a supervisor)."""
@@ -159,6 +175,7 @@ def release(task_id: str):
 
 
 @bp.route("/<task_id>/draft", methods=["PUT"])
+@refusals(bp, 403, 404, 409)
 @bp.arguments(DataSchema)
 @bp.response(200, TaskDetailSchema)
 def save_draft(body: dict, task_id: str):
@@ -170,6 +187,7 @@ def save_draft(body: dict, task_id: str):
 
 
 @bp.route("/<task_id>/complete", methods=["POST"])
+@refusals(bp, 403, 404, 409)
 @bp.arguments(DataSchema)
 @bp.response(200, CompletedSchema)
 def complete(body: dict, task_id: str):
