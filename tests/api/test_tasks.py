@@ -1,9 +1,16 @@
 """Steps through the API: a person's own and their roles' pool, claimed, released, drafted
 and completed with the task page's own rules; someone else's territory shows nothing."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+import requests
+
+import engine
+from engine.persistence.models import HumanTask
 from tests.api.steps import CONTACT, event_kinds, open_tasks
+from tests.e2e.browsers import server  # noqa: F401 - the app served on a free port
 from tests.e2e.conftest import MARCH_2
 from tests.entry import sweep
 from web.extensions import db
@@ -56,8 +63,6 @@ def test_released_to_the_pool_a_client_of_the_role_claims_it(start_case, session
 
 def open_case(app, task_id: str) -> int:
     with app.app_context():
-        from engine.persistence.models import HumanTask
-
         return db.session.get(HumanTask, task_id).case_id
 
 
@@ -129,3 +134,27 @@ def test_a_client_of_another_territory_sees_none_of_these_steps(start_case, api_
     chile = api_as("unidad", roles=("supervisor",))
     assert [t["step"] for t in chile.get("/api/v1/tasks/pool").get_json()] == [
         "revisar_atraso_primer_contacto"]
+
+
+def test_two_clients_completing_one_step_at_once_one_wins_the_other_hears_409(
+        start_case, make_client, server, web_app):  # noqa: F811 - the served app
+    case_id = start_case()
+    task_id = open_tasks(web_app, case_id)["primer_contacto"]
+    jorge = engine.Actor("jorge", frozenset({"supervisor"}), None)
+    with web_app.app_context(), engine.unit_of_work(db.session):  # to the pool of its role
+        engine.release(db.session, task_id, jorge)
+    tokens = [make_client(name, roles=("caseworker",)) for name in ("uno", "dos")]
+    barrier = threading.Barrier(2)
+
+    def complete(token: str) -> requests.Response:
+        barrier.wait()
+        return requests.post(f"{server}/api/v1/tasks/{task_id}/complete", timeout=30,
+                             json={"data": CONTACT},
+                             headers={"Authorization": f"Bearer {token}"})
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(complete, tokens))
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    lost = next(a for a in answers if a.status_code == 409).json()
+    assert lost["code"] == "task.already_completed"
+    assert event_kinds(web_app, case_id).count("task_completed") == 1
