@@ -34,6 +34,7 @@ from .commands.group_sessions import (
 )
 from .commands.hand_over import Workload, hand_over, workload
 from .commands.household_changes import household_history, update_household
+from .commands.messages import awaited_messages, deliver_message
 from .commands.pauses import may_pause, pause_deadlines, resume_deadlines
 from .commands.programme_settings import update_settings
 from .commands.programme_territories import disable_programme, enable_programme
@@ -100,7 +101,7 @@ __all__ = [
     "transfer_case",
     "MovePlan", "move_case", "plan_case_move", "step_destinations",
     "TrailFilter", "TrailPage", "record_change", "trail_page", "trail_rows",
-    "Workload", "hand_over", "workload",
+    "Workload", "hand_over", "workload", "awaited_messages", "deliver_message",
     "reviewed_row", "NamedPost", "name_case_person", "posts_of_case", "posts_of_programme",
     "Submission", "create_group_session", "save_attendance", "submit_group_session",
     "log_export", "log_view", "RecordConsent", "consents_of", "missing_consents",

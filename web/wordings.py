@@ -136,6 +136,8 @@ WORDINGS: dict[str, str] = {
     "script.too_many_timers": N_("Demasiados plazos vencieron de una vez (más de %(limit)s); "
                                  "quedó registrado como incidente."),
     "script.message_not_awaited": N_("El proceso no espera el mensaje «%(message)s»."),
+    "message.not_awaited": N_("El caso %(case)s no espera el mensaje «%(message)s»; ahora "
+                              "espera: %(awaited)s."),
     "script.unsafe": N_("Un script del proceso usa algo que no está permitido."),
     "move.case_closed": N_("El caso está cerrado: no se puede mover a otro paso."),
     "move.case_changed": N_("%(by)s registró «%(step)s» (%(at)s) mientras usted miraba el "
@@ -239,7 +241,9 @@ WORDINGS: dict[str, str] = {
                                 "disparador."),
     "process.waits_forever": N_("%(file)s, línea %(line)s, %(element)s: el caso esperaría "
                                 "aquí un mensaje o una señal que nadie envía; use una tarea "
-                                "de usuario o un temporizador."),
+                                "de usuario o un temporizador, o, si otro servicio envía el "
+                                "mensaje por la API, nómbrelo en la propiedad sentBy del "
+                                "evento."),
     "process.cannot_run": N_("%(file)s, línea %(line)s, %(element)s: Acompaña no puede "
                              "ejecutar este elemento (<%(tag)s>); elimínelo."),
     "process.id_mismatch": N_("%(file)s: ningún proceso tiene el id «%(key)s» (la clave del "
@@ -285,6 +289,7 @@ WORDINGS: dict[str, str] = {
     "event.case_closed": N_("Caso cerrado: %(step)s"),
     "event.alert": N_("Alerta: %(step)s"),
     "event.message_sent": N_("Mensaje enviado a otro proceso: %(step)s"),
+    "event.message_received": N_("Mensaje recibido: %(step)s"),
     "event.system_step": N_("Paso automático: %(step)s"),
     "event.decision": N_("Decisión: %(step)s"),
     "event.deadlines_paused": N_("Plazos en pausa: %(reason)s"),

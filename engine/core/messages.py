@@ -50,6 +50,8 @@ ERRORS: dict[str, tuple[str, ...]] = {
     # acts outside the schedule (engine.commands.acts)
     "act.case_closed": ("case",),
     "act.not_offered": ("case", "act"),
+    # messages from outside delivered to a waiting case (engine.commands.messages)
+    "message.not_awaited": ("case", "message", "awaited"),
     # the access policy (engine.policy)
     "policy.not_in_territory": ("action", "territory"),
     "policy.needs_task_role": ("action", "role", "task", "title"),
@@ -245,6 +247,7 @@ EVENTS: dict[str, tuple[str, ...]] = {  # what happened to a case, in its trail
     "event.case_closed": ("step", "outcome"),
     "event.alert": ("step",),
     "event.message_sent": ("step", "message"),
+    "event.message_received": ("step", "message"),
     "event.system_step": ("step",),
     "event.decision": ("step",),
     "event.deadlines_paused": ("reason",),

@@ -30,6 +30,9 @@ CATCH_TRIGGERS = {"signalEventDefinition": "a signal",  # a condition is re-eval
                   "messageEventDefinition": "a message"}  # changes; a signal has no sender
 # The messages the engine itself sends to a waiting case (engine.commands.places).
 ENGINE_MESSAGES = frozenset({"cupo_asignado"})
+# A catch event's property naming who sends its message from outside, through the API
+# (engine.commands.messages): e.g. "Oficina Local de la Niñez".
+SENT_BY = "sentBy"
 CANNOT_RUN = {  # tag: (what it is, the fix)
     "dataStoreReference": ("a data store: Acompaña keeps data in the case, not in stores",
                            "delete it and keep the data in the case's forms"),
@@ -92,12 +95,15 @@ def _catch_trigger(name: str, node: etree._Element) -> list[ProcessProblem]:
         return []  # another event of the gateway (a timer, say) goes on without it
     for definition in node:
         trigger = CATCH_TRIGGERS.get(localname(definition))
-        if trigger == "a message" and _message_name(node, definition) in ENGINE_MESSAGES:
+        if trigger == "a message" and (_message_name(node, definition) in ENGINE_MESSAGES
+                                       or _sent_from_outside(node)):
             continue
         if trigger:
             return [_problem(name, node, "process.waits_forever",
                              f"the case would wait here for {trigger} nobody sends",
-                             "make it a user task where someone records it, or a timer",
+                             "make it a user task where someone records it, or a timer; "
+                             f"or, when another service sends it through the API, name "
+                             f"the sender in the event's {SENT_BY} property",
                              tag="intermediateCatchEvent", trigger=localname(definition))]
     return []
 
@@ -108,6 +114,12 @@ def _after_event_gateway(node: etree._Element) -> bool:
                if f.get("targetRef") == node.get("id")}
     return any(localname(n) == "eventBasedGateway"
                for n in root.iter() if isinstance(n.tag, str) and n.get("id") in sources)
+
+
+def _sent_from_outside(node: etree._Element) -> bool:
+    """Whether the catch event names who sends its message through the API (``sentBy``)."""
+    return any(p.get("name") == SENT_BY and (p.get("value") or "").strip()
+               for p in node.iterfind(".//spiff:property", NS))
 
 
 def _message_name(node: etree._Element, definition: etree._Element) -> str | None:

@@ -44,13 +44,14 @@ def _overdue(query, actor: Actor, now: datetime):
 
 
 def overdue_tasks(session: Session, actor: Actor, now: datetime,
-                  limit: int | None = None) -> list[OverdueTask]:
-    """The overdue open steps ``actor`` sees, most late first (``limit`` of them).
+                  limit: int | None = None, offset: int = 0) -> list[OverdueTask]:
+    """The overdue open steps ``actor`` sees, most late first (``limit`` of them, after
+    ``offset``).
 
     The page is cut on ``human_task`` alone (its due-date index) before names are joined.
     """
     page = (_overdue(select(HumanTask.id), actor, now)
-            .order_by(HumanTask.due_at, HumanTask.id).limit(limit).subquery())
+            .order_by(HumanTask.due_at, HumanTask.id).offset(offset).limit(limit).subquery())
     query = (select(HumanTask, Household.family_name, Territory.name)
              .join(page, page.c.id == HumanTask.id)
              .join(Case, Case.id == HumanTask.case_id)
@@ -59,6 +60,12 @@ def overdue_tasks(session: Session, actor: Actor, now: datetime,
              .order_by(HumanTask.due_at, HumanTask.id))
     return [OverdueTask(task, family, territory, days_late(task.due_at, now))
             for task, family, territory in session.execute(query)]
+
+
+def overdue_count(session: Session, actor: Actor, now: datetime) -> int:
+    """How many overdue open steps ``actor`` sees (what :func:`overdue_tasks` pages)."""
+    query = _overdue(select(func.count(HumanTask.id)), actor, now)
+    return int(session.scalar(query) or 0)
 
 
 @dataclass(frozen=True)

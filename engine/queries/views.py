@@ -14,7 +14,7 @@ from ..persistence.models import Case, Event, HumanTask, ProcessDefinition, Proc
 from ..programmes.settings import DeadlineRule
 
 STEP_KINDS = ("task_completed", "system_step", "decision", "reminder", "escalation",
-              "timer_fired", "case_closed", "alert", "message_sent")
+              "timer_fired", "case_closed", "alert", "message_sent", "message_received")
 
 
 def instructions(session: Session, row: HumanTask) -> str | None:

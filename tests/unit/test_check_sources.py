@@ -299,3 +299,17 @@ def test_a_decision_rule_written_in_feel_says_rewrite_it_in_python():
 def test_a_huge_file_is_refused_before_it_is_parsed():
     [problem] = check_sources({"mini.bpmn": MINI + " " * 5_000_001}, SETTINGS, FORMS)
     assert (problem.code, problem.params["limit_mb"]) == ("process.too_large", 5)
+
+
+def test_a_message_another_service_sends_through_the_api_is_not_a_stall():
+    message = '<bpmn:message id="m" name="informe_escolar" />'
+    bpmn = with_task("intermediateCatchEvent",
+                     '<bpmn:messageEventDefinition id="d" messageRef="m" />').replace(
+        '<bpmn:process id="mini"', message + '<bpmn:process id="mini"').replace(
+        '<bpmn:intermediateCatchEvent id="paso" name="Paso">',
+        '<bpmn:intermediateCatchEvent id="paso" name="Paso"><bpmn:extensionElements>'
+        '<spiffworkflow:properties><spiffworkflow:property name="sentBy" value="Escuela" />'
+        '</spiffworkflow:properties></bpmn:extensionElements>')
+    assert problems(bpmn) == []
+    blank = bpmn.replace('value="Escuela"', 'value=" "')
+    assert [p.code for p in problems(blank)] == ["process.waits_forever"]

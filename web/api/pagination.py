@@ -55,7 +55,7 @@ class Paged:
 def _url(page: int, per_page: int) -> str:
     args = request.args.to_dict()
     args.update(page=str(page), per_page=str(per_page))
-    query = "&".join(f"{k}={_quoted(v)}" for k, v in args.items())
+    query = "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in args.items())
     return f"{request.base_url}?{query}"
 
 

@@ -4,7 +4,12 @@
 from .cases import bp as cases
 from .history import bp as history
 from .households import bp as households
+from .incidents import bp as incidents
+from .messages import bp as messages
+from .overdue import bp as overdue
 from .programmes import bp as programmes
+from .reports import bp as reports
+from .tasks import bp as tasks
 from .territories import bp as territories
 
 BLUEPRINTS = (
@@ -13,4 +18,9 @@ BLUEPRINTS = (
     cases,
     households,
     history,
+    tasks,
+    messages,
+    overdue,
+    incidents,
+    reports,
 )
