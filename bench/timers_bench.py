@@ -201,7 +201,7 @@ def main() -> None:
     if args.only in (None, "lateness"):
         late = lateness(args.pg_admin, spread)
         print(f"lateness of {len(late)} timers due {args.rate}/s over {args.window} s (two "
-              f"workers, a sweep when the next timer falls due, at most every 0.5 s, at least "
+              f"workers, a sweep when the next timer falls due, at most every 0.2 s, at least "
               f"every 5 s): p50 {statistics.median(late):.2f} s, "
               f"p95 {percentile(late, 0.95):.2f} s, max {max(late):.2f} s")
     if args.only in (None, "herd"):

@@ -24,7 +24,7 @@ from .notifications import outbox
 
 log = logging.getLogger("acompana.background")
 DEFAULT_PERIOD = 5.0
-MIN_GAP = 0.5  # seconds between two sweeps at least
+MIN_GAP = 0.2  # seconds between two sweeps at least
 
 
 class Sweeper(threading.Thread):

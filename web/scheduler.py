@@ -11,7 +11,7 @@ digest has one job id per day. Each tick that reached Redis writes the heartbeat
 (:mod:`web.heartbeat`) that ``/readyz`` reads.
 
 Sweeps are not a fixed poll: after each one the scheduler reads from the timer index when the
-next timer falls due and sweeps then (at most every half second), and a timer committed
+next timer falls due and sweeps then (at most five times a second), and a timer committed
 meanwhile that falls due sooner is announced (PostgreSQL ``NOTIFY``, heard by
 :mod:`web.timer_listener`); the fixed ``ACOMPANA_SWEEP_SECONDS`` stays as the safety net, and
 the only rhythm when the database cannot say.
@@ -38,7 +38,7 @@ from .jobs import QUEUE
 SWEEP = "web.jobs.sweep_timers"
 DIGEST = "web.jobs.send_daily_digest"
 RETENTION = "web.jobs.run_retention"
-MIN_GAP = 0.5  # seconds between two sweeps at least, however many timers fall due
+MIN_GAP = 0.2  # seconds between two sweeps at least, however many timers fall due
 REMIND_EVERY = 300.0  # seconds between "still failing" lines during a long outage
 log = logging.getLogger("acompana.scheduler")
 
