@@ -56,6 +56,7 @@ from tests.entry import sweep
 from tests.integration.pippi_driver import ROME
 from tests.templates import Seed
 from web import demo_data_pippi as d
+from web.consents.steps import give_needed_consents
 
 REPORT_DAY = date(2028, 1, 10)
 FERRARI_T0 = d.mondo([1, 2, 3, 2, 3, 2, 1], [2, 2, 2, 3, 1], [3, 3, 2, 2, 4, 4])
@@ -178,6 +179,7 @@ class World:
         if row.assignee is None:
             with unit_of_work(self.session):
                 engine.claim(self.session, row.id, actor)
+        give_needed_consents(self.session, self.forms, row, data)  # the signed consent form
         with unit_of_work(self.session):
             engine.complete(self.session, self.forms, row.id, data, actor)
 

@@ -1,10 +1,12 @@
-// The progress bar of a migration batch (templates/migrations/show.html): while the batch
-// runs, ask its JSON endpoint for the figures every second and update the <progress> and the
-// numbers; once every case is dealt with, load the page again to list what became of each.
+// The progress bar of background work (a migration batch: templates/migrations/show.html; a
+// household import: templates/household_imports/show.html — the section with
+// data-batch-progress): while it runs, ask its JSON endpoint for the figures every second and
+// update the <progress> and the numbers; once every case or row is dealt with, load the page
+// again to list what became of each.
 // Without script the page shows the figures as they were when it was loaded.
 (function () {
   "use strict";
-  var section = document.getElementById("migration-progress");
+  var section = document.querySelector("[data-batch-progress]");
   if (!section || section.dataset.state === "done") { return; }
   var bar = document.getElementById("progress-bar");
   var status = document.getElementById("progress-status");
