@@ -230,7 +230,8 @@ def serve(host: str, port: int, sweep_every: float) -> None:
     app = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
         Sweeper(app, sweep_every).start()
-        click.echo(f"timer sweep: every {sweep_every:g} s in this process (no REDIS_URL)")
+        click.echo(f"timer sweep: when timers fall due, at least every {sweep_every:g} s, in "
+                   "this process (no REDIS_URL)")
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True)
