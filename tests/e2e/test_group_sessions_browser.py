@@ -45,6 +45,7 @@ def test_the_facilitator_records_a_charla_with_its_attendance_list(
     shot("1-new")
     page.get_by_role("button", name="Crear sesión").click()
     page.wait_for_selector("text=Sesión creada")
+    page.wait_for_load_state("load")  # the list's deferred script follows the ticks
     boxes = page.locator("input[name=attended]")
     assert boxes.count() == TALKS
     absent = seed_data["talks"][:2]

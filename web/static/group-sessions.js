@@ -25,4 +25,5 @@
     }
     recount();
   });
+  recount();  // boxes ticked before this script ran (it is deferred) count too
 })();
