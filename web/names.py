@@ -19,6 +19,7 @@ from contextvars import ContextVar
 
 from flask import Flask, g, has_app_context, has_request_context
 from flask_babel import get_locale, gettext
+from flask_login import current_user
 from sqlalchemy import select
 
 import engine
@@ -154,10 +155,17 @@ def _people() -> dict[str, str]:
 
 
 def person_name(username: str | None) -> str:
-    """How a person reads on a page: their full name, else the username (or a dash)."""
+    """How a person reads on a page: their full name, else the username (or a dash); the
+    reader themself without a lookup."""
     if not username:
         return ""
+    if has_request_context() and _outside.get() is None and _is_reader(username):
+        return current_user.full_name or username
     return _people().get(username) or username
+
+
+def _is_reader(username: str) -> bool:
+    return current_user.is_authenticated and current_user.username == username
 
 
 def register(app: Flask) -> None:

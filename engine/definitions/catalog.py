@@ -1,5 +1,6 @@
 """Deployed process versions and programme settings, restored once and kept in memory."""
 
+import time
 from collections.abc import Callable
 from threading import Lock
 from typing import TypeVar
@@ -15,8 +16,10 @@ from ..runtime.serialization import spec_from_dict
 _specs: dict[int, tuple] = {}
 _settings: dict[tuple, ProgrammeSettings] = {}
 _bundles: dict[object, object] = {}
+_names: list = []  # [(monotonic time read, every programme's names)]
 _lock = Lock()
 T = TypeVar("T")
+NAMES_KEPT_SECONDS = 5.0  # how long another process's new version may take to show its names
 
 
 def spec_of(definition: ProcessDefinition) -> tuple:
@@ -41,6 +44,24 @@ def forget() -> None:
         _specs.clear()
         _settings.clear()
         _bundles.clear()
+        _names.clear()
+
+
+def cached_names(build: Callable[[], T]) -> T:
+    """Every programme's names (see :func:`engine.definitions.versions.programme_names`),
+    read again after ``NAMES_KEPT_SECONDS`` or when this process stores or publishes a
+    version: every page names steps, and versions change a few times a year."""
+    now = time.monotonic()
+    kept = _names[0] if _names else None
+    if kept is None or now - kept[0] > NAMES_KEPT_SECONDS:
+        kept = (now, build())
+        _names[:] = [kept]
+    return kept[1]
+
+
+def forget_names() -> None:
+    """Read the programmes' names again at the next ask (a version was stored or published)."""
+    _names.clear()
 
 
 def cached_bundle(definition_id, build: Callable[[], T]) -> T:

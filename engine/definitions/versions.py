@@ -69,6 +69,7 @@ def store_version(session: Session, parsed: ParsedProcess, content: BundleConten
         deployed_by=deployed_by, deployed_at=now)
     session.add(definition)
     session.flush()
+    catalog.forget_names()
     if publish:
         publish_version(session, definition)
     return definition, True
@@ -83,6 +84,7 @@ def publish_version(session: Session, definition: ProcessDefinition) -> None:
         older.status = RETIRED
     definition.status = PUBLISHED
     session.flush()
+    catalog.forget_names()
 
 
 def in_use(session: Session, programme_key: str) -> list[ProcessDefinition]:
@@ -178,8 +180,12 @@ def names_of(session: Session, definition_id: int) -> dict | None:
 
 def programme_names(session: Session) -> dict[str, Names]:
     """Every programme's names (names.toml) by programme key, over its versions: the published
-    one first, then the others newest first (one small query; each version's names are read
-    once per process, with its bundle)."""
+    one first, then the others newest first (kept a few seconds in the process:
+    :func:`catalog.cached_names`; each version's names are read once, with its bundle)."""
+    return catalog.cached_names(lambda: _read_programme_names(session))
+
+
+def _read_programme_names(session: Session) -> dict[str, Names]:
     query = (select(ProcessDefinition.id, ProcessDefinition.programme_key)
              .order_by(ProcessDefinition.programme_key,
                        (ProcessDefinition.status == PUBLISHED).desc(),

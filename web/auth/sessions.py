@@ -15,7 +15,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, session
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from engine.core import clock
 
@@ -87,10 +88,9 @@ def end_all(user: User, why: str) -> int:
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the person, if this request's session is still alive."""
     token = session.get(TOKEN_KEY)
-    row = db.session.get(UserSession, _digest(token)) if isinstance(token, str) else None
+    row, user = _session_and_person(token) if isinstance(token, str) else (None, None)
     if row is None or row.ended_at is not None or str(row.user_id) != str(user_id):
         return None
-    user = db.session.get(User, row.user_id)
     now = clock.now()
     why = _why_it_ends(row, user, now)
     if why:
@@ -103,6 +103,16 @@ def load_user(user_id: str) -> User | None:
         row.last_seen_at = now
         db.session.commit()
     return user
+
+
+def _session_and_person(token: str) -> tuple[UserSession | None, User | None]:
+    """The session row of ``token`` and its person with their territories and roles, read in
+    one statement (every request asks)."""
+    query = (select(UserSession, User).outerjoin(User, User.id == UserSession.user_id)
+             .where(UserSession.id == _digest(token))
+             .options(joinedload(User.territories), joinedload(User.territory_roles)))
+    found = db.session.execute(query).unique().first()
+    return (found[0], found[1]) if found else (None, None)
 
 
 def _why_it_ends(row: UserSession, user: User | None, now: datetime) -> str | None:

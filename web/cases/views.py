@@ -36,7 +36,7 @@ def index():
 def show(case_id: int):
     """Everything about one case, with its timeline and process diagram."""
     view = engine.show_case(db.session, case_id, actor())
-    access_log.viewed(access_log.CASE_FILE, view.case.id, view.case)
+    access_log.viewed(access_log.CASE_FILE, view.case.id, view.case, before_the_page=True)
     return render_template("cases/show.html", view=view, case=view.case,
                            case_views=access_log.case_views(view.case),
                            may_pause=may(policy.PAUSE_DEADLINES, view.case),

@@ -67,7 +67,7 @@ def _schema(row) -> dict:
     return _forms(row).schema(row.form_key) if row.form_key else {"properties": {}}
 
 
-def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
+def _page(row, values: dict, errors: dict, status: int = 200, draft=None, case=None):
     forms = _forms(row)
     schema = with_pickers(_schema(row), row)
     who = actor()
@@ -77,7 +77,7 @@ def _page(row, values: dict, errors: dict, status: int = 200, draft=None):
                                           sensitive.hidden(schema, row.territory_id))
     fields = render_form(schema, values, errors, translate=_,
                          references=references(forms, schema))
-    case = engine.visible_case(db.session, row.case_id, who)
+    case = case or engine.visible_case(db.session, row.case_id, who)
     return render_template("tasks/show.html", task=row, case=case, fields=fields,
                            instructions=instructions(db.session, row), errors=errors,
                            frame=family_frame(db.session, row),
@@ -121,9 +121,9 @@ def show(task_id: str):
     if done:
         return recorded.recorded_page(task_id)
     draft = engine.draft_for(db.session, row, actor())
-    access_log.viewed(access_log.STEP, task_id,
-                      engine.visible_case(db.session, row.case_id, actor()))
-    return _page(row, draft.data if draft else {}, {}, draft=draft)
+    case = engine.visible_case(db.session, row.case_id, actor())
+    access_log.viewed(access_log.STEP, task_id, case)
+    return _page(row, draft.data if draft else {}, {}, draft=draft, case=case)
 
 
 @bp.route("/tasks/<task_id>", methods=["POST"])
