@@ -143,6 +143,7 @@ def submit(task_id: str):
         with unit_of_work(db.session):
             engine.complete(db.session, _library(), task_id, data, actor(),
                             staff=staff_member)
+            following = _next_held(case_id)
     except engine.InvalidTaskData as invalid:  # the unit of work undid everything
         flash(_("Revise los campos marcados: la tarea no se envió."), "error")
         errors = translated(invalid.errors)
@@ -156,18 +157,25 @@ def submit(task_id: str):
         else None
     if notice:
         flash(notice, "info")
-    return _onwards(case_id)
+    return _onwards(following)
 
 
-def _onwards(case_id: int):
+def _next_held(case_id: int) -> tuple[str, str] | None:
+    """``(id, name)`` of the case's next step when the person holds it too; read inside the
+    completion's transaction (after its commit the row would be read again, on a connection
+    taken from the pool again)."""
+    following = engine.queries.next_step_held(db.session, actor(), case_id)
+    return (following.id, step_name(following)) if following is not None else None
+
+
+def _onwards(following: tuple[str, str] | None):
     """Where a person goes after completing a step: straight to the case's next step when it
     is theirs too (what they would open next anyway), else back to the inbox."""
-    following = engine.queries.next_step_held(db.session, actor(), case_id)
     if following is None:
         return redirect(url_for("inbox.index"))
-    flash(_("Sigue «%(next)s» de la misma familia, también a su cargo.",
-            next=step_name(following)), "info")
-    return redirect(url_for("tasks.show", task_id=following.id))
+    task_id, name = following
+    flash(_("Sigue «%(next)s» de la misma familia, también a su cargo.", next=name), "info")
+    return redirect(url_for("tasks.show", task_id=task_id))
 
 
 def _lost(task_id: str, case_id: int):
