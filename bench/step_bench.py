@@ -146,6 +146,44 @@ def in_process(url: str, case_ids: list[int]) -> list[float]:
     return times
 
 
+def in_process_pages(url: str, task_ids: list[str]) -> dict[str, list[float]]:
+    """The same walk through the app in this process (Flask's test client, no HTTP): per POST
+    and per page after it, the SQL statements sent, the wall and the CPU milliseconds."""
+    from sqlalchemy import event
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    client, sent = app.test_client(), []
+    token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": CASEWORKER, "password": PASSWORD,
+                                "csrf_token": token})
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *_a, **_k: sent.append(1))
+    figures = {k: [] for k in ("post_sql", "page_sql", "post_ms", "page_ms", "post_cpu",
+                               "page_cpu")}
+
+    def timed(kind: str, call, *args, **kwargs):
+        sent.clear()
+        wall, cpu = time.perf_counter(), time.process_time()
+        reply = call(*args, **kwargs)
+        figures[f"{kind}_ms"].append((time.perf_counter() - wall) * 1000)
+        figures[f"{kind}_cpu"].append((time.process_time() - cpu) * 1000)
+        figures[f"{kind}_sql"].append(len(sent))
+        return reply
+
+    for task_id in task_ids:
+        page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+        for n in range(9):  # the tenth closes the case: its page is the inbox
+            token = CSRF.search(page).group(1)
+            reply = timed("post", client.post, f"/tasks/{task_id}", data={
+                "action": "submit", "nota": f"visita {n}", "csrf_token": token})
+            task_id = reply.headers["Location"].rsplit("/", 1)[-1]
+            page = timed("page", client.get, f"/tasks/{task_id}").get_data(as_text=True)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return figures
+
+
 def _actor(app) -> engine.Actor:
     territory = db.session.scalar(select(Territory.id))
     return engine.Actor(CASEWORKER, frozenset({"caseworker"}), frozenset({territory}))
@@ -196,8 +234,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
     url = database(args.database, args.pg_admin)
-    walked, engine_only = WARM_UP + args.cases, 10
-    case_ids = seed(url, walked + engine_only + 1)
+    walked, engine_only, pages_only = WARM_UP + args.cases, 10, 12
+    case_ids = seed(url, walked + engine_only + pages_only + 1)
     starts = [first_task(url, case_id) for case_id in case_ids[:walked]]
     with gunicorn(url, args.workers) as base:
         browser = signed_in(base)
@@ -205,11 +243,18 @@ def main() -> None:
             walk(browser, task_id)
         http = [ms for task_id in starts[WARM_UP:] for ms in walk(browser, task_id)]
     engine_part = in_process(url, case_ids[walked:walked + engine_only])
+    pages = in_process_pages(url, [first_task(url, case_id) for case_id in
+                                   case_ids[walked + engine_only:-1]])
     raw = floor(url, case_ids[-1], 500)
     print(summary(f"HTTP step, POST + next page (gunicorn -w {args.workers}, "
                   f"{args.database})", http))
     print(summary("engine.complete in-process (same database)", engine_part))
     print(summary("engine floor (SpiffWorkflow in memory, no database)", raw))
+    for kind, label in (("post", "the form POST"), ("page", "the next step's page")):
+        figures = pages[f"{kind}_ms"][2 * 9:]  # the first two cases warm up
+        print(summary(f"in-process {label} (Flask test client)", figures)
+              + f"   CPU median {statistics.median(pages[f'{kind}_cpu'][18:]):.2f} ms"
+              + f"   SQL statements {statistics.median(pages[f'{kind}_sql']):.0f}")
     floor_ms = statistics.median(raw)
     print(f"HTTP step = {statistics.median(http) / floor_ms:.1f}x the floor; engine part = "
           f"{statistics.median(engine_part) / floor_ms:.1f}x the floor   "
