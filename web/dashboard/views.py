@@ -14,10 +14,11 @@ from ..auth.people import full_name, pickers
 from ..csv_export import csv_response
 from ..extensions import db
 from ..i18n import due_day
-from ..names import person_name, programme_name, step_name
+from ..names import person_name, programme_name, remember_people, step_name
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 LISTED = 100  # the most late steps shown on the page; the CSV has them all
+LISTED_COUNTS = 25  # the largest counts shown per card (people, territories); the rest summed
 CSV_COLUMNS = ("familia", "territorio", "programa", "paso", "asignada_a", "vence",
                "dias_de_atraso", "caso", "tarea")
 
@@ -32,7 +33,11 @@ def index():
     figures = queries.summary(db.session, who, now)
     peak = max([count for _, count in figures.weekly] + [1])
     troubled = queries.cases_with_open_incident(db.session, who)
+    remember_people([row.task.assignee for row in tasks]
+                    + [name for counter in (figures.by_person, figures.caseload)
+                       for name, _n in counter.most_common(LISTED_COUNTS)])
     return render_template("dashboard/index.html", tasks=tasks, figures=figures,
+                           listed_counts=LISTED_COUNTS,
                            buckets=[name for name, *_ in queries.BUCKETS], peak=peak,
                            incident_cases=troubled,
                            people=pickers([row.task for row in tasks]), full_name=full_name)
