@@ -41,12 +41,16 @@ def working_in(territories: Iterable[int] | None) -> list[User]:
     caseworkers reads only those of the comunas on the page."""
     query = select(User).where(User.active.is_(True)).order_by(User.full_name)
     if territories is not None:
-        ids = sorted(territories)
-        query = query.where(or_(
-            exists().where(user_territory.c.user_id == User.id,
-                           user_territory.c.territory_id.in_(ids)),
-            exists().where(UserRole.user_id == User.id, UserRole.territory_id.in_(ids))))
+        query = query.where(working_in_any(territories))
     return list(db.session.scalars(query))
+
+
+def working_in_any(territories: Iterable[int]):
+    """SQL condition: the person works in one of ``territories`` (in any role)."""
+    ids = sorted(territories)
+    return or_(exists().where(user_territory.c.user_id == User.id,
+                              user_territory.c.territory_id.in_(ids)),
+               exists().where(UserRole.user_id == User.id, UserRole.territory_id.in_(ids)))
 
 
 def pickers(tasks) -> dict[str, list[User]]:
