@@ -1,6 +1,7 @@
 """country-scale indexes (a million cases): overdue steps by territory and due date with who
 and which programme (the dashboard counts them from the index alone), escalated steps by
-territory (the weekly trend), and on PostgreSQL households by territory and search text in
+territory (the weekly trend), the people working in a comuna (pickers, the cases page's
+filter), and on PostgreSQL households by territory and search text in
 one trigram index (btree_gin; a comuna's name search no longer reads every match in the
 country)
 
@@ -23,6 +24,9 @@ def upgrade():
     op.create_index("ix_human_task_escalated", "human_task", ["territory_id", "escalated_at"],
                     postgresql_where=sa.text("escalated_at IS NOT NULL"),
                     sqlite_where=sa.text("escalated_at IS NOT NULL"))
+    op.create_index("ix_user_territory_territory", "user_territory", ["territory_id", "user_id"])
+    op.create_index("ix_user_territory_role_territory", "user_territory_role",
+                    ["territory_id", "user_id"])
     if postgres:
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
         op.create_index("ix_household_territory_search", "household",
@@ -34,6 +38,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_user_territory_role_territory", table_name="user_territory_role")
+    op.drop_index("ix_user_territory_territory", table_name="user_territory")
     op.drop_index("ix_household_territory_search", table_name="household")
     op.drop_index("ix_human_task_escalated", table_name="human_task")
     op.drop_index("ix_human_task_overdue", table_name="human_task")

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select, union
 
 from engine import Actor, policy
 from engine.persistence.models import HumanTask
@@ -48,9 +48,9 @@ def working_in(territories: Iterable[int] | None) -> list[User]:
 def working_in_any(territories: Iterable[int]):
     """SQL condition: the person works in one of ``territories`` (in any role)."""
     ids = sorted(territories)
-    return or_(exists().where(user_territory.c.user_id == User.id,
-                              user_territory.c.territory_id.in_(ids)),
-               exists().where(UserRole.user_id == User.id, UserRole.territory_id.in_(ids)))
+    return User.id.in_(union(
+        select(user_territory.c.user_id).where(user_territory.c.territory_id.in_(ids)),
+        select(UserRole.user_id).where(UserRole.territory_id.in_(ids))))
 
 
 def pickers(tasks) -> dict[str, list[User]]:
