@@ -103,13 +103,14 @@ def _overdue_groups(session: Session, actor: Actor, now: datetime):
     age = case(*[(HumanTask.due_at >= now - timedelta(days=high), name)
                  for name, _, high in BUCKETS if high is not None], else_=BUCKETS[-1][0])
     columns = (HumanTask.assignee, HumanTask.programme_key, HumanTask.territory_id, age)
-    query = _overdue(select(*columns, func.count(HumanTask.id)), actor, now)
+    # count(*), not count(id): the index holds every column read, so nothing else is
+    query = _overdue(select(*columns, func.count()), actor, now)
     return session.execute(query.group_by(*columns)).all()
 
 
 def caseload(session: Session, actor: Actor) -> Counter:
     """Open cases per caseworker."""
-    query = _seen(actor, select(Case.caseworker, func.count(Case.id))
+    query = _seen(actor, select(Case.caseworker, func.count())  # from ix_case_caseload alone
                            .where(Case.status == "open"))
     return Counter(dict(session.execute(query.group_by(Case.caseworker)).all()))
 
@@ -123,7 +124,7 @@ def weekly_overdue(session: Session, actor: Actor, now: datetime) -> list[tuple[
     SQL, one statement each, however many steps there are.
     """
     moments = [now - timedelta(weeks=back) for back in range(WEEKS - 1, -1, -1)]
-    still_open = [func.count(HumanTask.id).filter(HumanTask.escalated_at <= m) for m in moments]
+    still_open = [func.count().filter(HumanTask.escalated_at <= m) for m in moments]
     query = _seen(actor, select(*still_open).where(HumanTask.escalated_at.is_not(None)),
                            HumanTask.territory_id)
     counts = list(session.execute(query).one())
