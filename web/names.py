@@ -9,8 +9,8 @@ when the reader's language has none:
 - :func:`step_name` ``(case_or_task, bpmn_id=None, fallback=None)``: a step;
 - :func:`programme_name` ``(programme_or_key)``, :func:`outcome_name` ``(case_or_key, code)``,
   :func:`lane_name` ``(case_or_task, lane)``;
-- :func:`person_name` ``(username)``: a person's full name (every account read once per
-  request), the username when unknown.
+- :func:`person_name` ``(username)``: a person's full name (read once per request, and
+  :func:`remember_people` reads those a page names in one go), the username when unknown.
 """
 
 from collections.abc import Iterator
@@ -149,19 +149,50 @@ def case_programme(case_id: int | None) -> str | None:
     return cache[case_id]
 
 
-def _people() -> dict[str, str]:
-    return _cached("people_names", lambda session: dict(
-        session.execute(select(User.username, User.full_name)).all())) or {}
+FEW_PEOPLE = 40  # names read one by one; past this many, every account at once
+EVERYONE = "\0everyone"  # the key saying every account has been read
+
+
+def _people():
+    """``(session, names read so far)`` in this request (username -> full name, None when
+    unknown); None when there is no session to read from."""
+    return _cached("people_names", lambda session: (session, {}))
+
+
+def remember_people(usernames) -> None:
+    """Read the full names of ``usernames`` in one statement (a page about to name them)."""
+    found = _people()
+    if found is None:
+        return
+    session, known = found
+    wanted = sorted({u for u in usernames if u and u not in known})
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start:start + 1000]
+        names = dict(session.execute(select(User.username, User.full_name)
+                                     .where(User.username.in_(chunk))).all())
+        known.update({u: names.get(u) for u in chunk})
 
 
 def person_name(username: str | None) -> str:
-    """How a person reads on a page: their full name, else the username (or a dash); the
-    reader themself without a lookup."""
+    """How a person reads on a page: their full name, else the username (or a dash).
+
+    Names are read as they are asked for (an installation may have thousands of
+    accounts), every account at once when a page names more than :data:`FEW_PEOPLE`."""
     if not username:
         return ""
     if has_request_context() and _outside.get() is None and _is_reader(username):
-        return current_user.full_name or username
-    return _people().get(username) or username
+        return current_user.full_name or username  # the reader themself: no lookup
+    found = _people()
+    if found is None:
+        return username
+    session, known = found
+    if username not in known and EVERYONE not in known:
+        if len(known) >= FEW_PEOPLE:
+            known.update(dict(session.execute(select(User.username, User.full_name)).all()))
+            known[EVERYONE] = None
+        else:
+            remember_people([username])
+    return known.get(username) or username
 
 
 def _is_reader(username: str) -> bool:

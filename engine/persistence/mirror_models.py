@@ -5,7 +5,7 @@ engine.persistence.mirror)."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, JsonData
@@ -19,6 +19,12 @@ class HumanTask(Base):
         Index("ix_human_task_inbox", "assignee", "due_at"),
         Index("ix_human_task_pool", "territory_id", "role", "assignee", "due_at"),
         Index("ix_human_task_due", "due_at", "id"),
+        # a territory's overdue steps counted by person and programme from the index alone
+        Index("ix_human_task_overdue", "territory_id", "due_at",
+              postgresql_include=["assignee", "programme_key"]),
+        Index("ix_human_task_escalated", "territory_id", "escalated_at",
+              postgresql_where=text("escalated_at IS NOT NULL"),
+              sqlite_where=text("escalated_at IS NOT NULL")),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)

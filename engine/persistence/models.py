@@ -219,6 +219,10 @@ class Household(Base):
                       Index("ix_household_key", "national_key"),
                       Index("ix_household_family", "family_name"),
                       Index("ix_household_search", "search_text", postgresql_using="gin",
+                            postgresql_ops={"search_text": "gin_trgm_ops"}),
+                      # a comuna's households by search text (btree_gin on PostgreSQL)
+                      Index("ix_household_territory_search", "territory_id", "search_text",
+                            postgresql_using="gin",
                             postgresql_ops={"search_text": "gin_trgm_ops"}))
     id: Mapped[int] = mapped_column(primary_key=True)
     territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id"))

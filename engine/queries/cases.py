@@ -22,6 +22,7 @@ STATUSES = (OPEN, PAUSED, CLOSED, WITH_INCIDENT)
 OPENED, FAMILY, ACTIVITY = "opened", "family", "activity"
 SORTS = (OPENED, FAMILY, ACTIVITY)
 MAX_PAGE = 10_000
+MAX_COUNTED = 2_000  # a name matching more households than this is counted as "more than"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class CasePage:
     page: int
     pages: int
     per_page: int
+    at_least: bool = False  # ``total`` is a floor: more match (a common name, a country)
 
 
 def search_cases(session: Session, actor: Actor, search: CaseSearch | None = None) -> list[Case]:
@@ -88,6 +90,8 @@ def case_page(session: Session, actor: Actor, search: CaseSearch) -> CasePage:
     statement and the page walks an index, stopping at the page's last row."""
     per_page = max(1, min(search.limit, MAX_FOUND))
     page = max(1, min(search.page, MAX_PAGE))
+    if _narrowed(search) and _common(session, actor, search):
+        return _page_walked(session, actor, search, per_page, page)
     if _narrowed(search):
         cases, total = _page_counted(session, actor, search, per_page, page)
         if cases or page == 1:
@@ -105,6 +109,29 @@ def _page_counted(session: Session, actor: Actor, search: CaseSearch, per_page: 
              .limit(per_page).offset((page - 1) * per_page))
     found = session.execute(query).all()
     return [case for case, _ in found], (found[0][1] if found else 0)
+
+
+def _common(session: Session, actor: Actor, search: CaseSearch) -> bool:
+    """Whether the names or ids match more than :data:`MAX_COUNTED` households the actor
+    sees (read on the trigram index, stopping there)."""
+    households = _of_household(policy.visible(actor, select(Household.id),
+                                              Household.territory_id), search)
+    found = select(func.count()).select_from(households.limit(MAX_COUNTED + 1).subquery())
+    return (session.scalar(found) or 0) > MAX_COUNTED
+
+
+def _page_walked(session: Session, actor: Actor, search: CaseSearch, per_page: int,
+                 page: int) -> CasePage:
+    """A page of a search matching very many cases: the cases are walked in order on the
+    index of that order until the page is full (matches are everywhere), and the total is
+    given as "more than :data:`MAX_COUNTED`" (its pages are those of that many)."""
+    pages = -(-MAX_COUNTED // per_page)
+    page = min(page, pages)
+    query = (_ordered(_matching(actor, select(Case), search), search, walk=True)
+             .options(contains_eager(Case.household))
+             .limit(per_page).offset((page - 1) * per_page))
+    cases = list(session.scalars(query))
+    return CasePage(_rows(session, cases), MAX_COUNTED, page, pages, per_page, at_least=True)
 
 
 def _page(session: Session, cases: list[Case], total: int, page: int,
@@ -197,12 +224,13 @@ def _has_step(step: str):
                           or_(HumanTask.bpmn_id == step.strip(), title))
 
 
-def _ordered(query: Select, search: CaseSearch) -> Select:
+def _ordered(query: Select, search: CaseSearch, walk: bool = False) -> Select:
     """``query`` in the order asked for. When names or ids narrow the households, the order is
     an expression no index gives: PostgreSQL then finds the few matching households first and
-    sorts them, instead of walking every case by date (or family) looking for them."""
+    sorts them, instead of walking every case by date (or family) looking for them; unless
+    ``walk`` (the matches are so many that walking finds a page soonest)."""
     family, opened = Household.family_name, Case.opened_at
-    if _narrowed(search):
+    if _narrowed(search) and not walk:
         family, opened = func.coalesce(family, family), func.coalesce(opened, opened)
     if search.sort == FAMILY:
         return query.order_by(family, Case.id)

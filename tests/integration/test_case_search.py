@@ -151,6 +151,23 @@ def test_a_name_search_is_paged_and_counted_like_any_other(session, world):
     assert (nobody.total, nobody.pages, nobody.page, nobody.rows) == (0, 1, 1, [])
 
 
+def test_a_name_matching_very_many_is_counted_as_more_than(session, world, monkeypatch):
+    """Past MAX_COUNTED matching households the total is a floor ("more than") and the page
+    is walked in the order asked for, with the same rows a counted search gives."""
+    cases, _ = world
+    search = CaseSearch(name="soto", sort="family", limit=1)
+    counted = queries.case_page(session, everyone(), search)
+    monkeypatch.setattr("engine.queries.cases.MAX_COUNTED", 1)
+    walked = queries.case_page(session, everyone(), search)
+    assert not counted.at_least and walked.at_least
+    assert (walked.total, walked.pages, walked.page) == (1, 1, 1)
+    assert [r.case.id for r in walked.rows] == [r.case.id for r in counted.rows] == [
+        cases["munoz"]]
+    newest = queries.case_page(session, everyone(), CaseSearch(name="soto", limit=5))
+    assert newest.at_least and [r.case.id for r in newest.rows] == [cases["paused"],
+                                                                    cases["munoz"]]
+
+
 def test_the_policy_decides_what_is_found(session, world):
     cases, ids = world
     chile, italy = ids["antofagasta"], ids["somma_lombardo"]

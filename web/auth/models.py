@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine import Actor
@@ -15,6 +15,7 @@ user_territory = Table(
     "user_territory", Base.metadata,
     Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
     Column("territory_id", ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_user_territory_territory", "territory_id", "user_id"),  # who works in a comuna
 )
 
 
@@ -83,6 +84,7 @@ class UserRole(Base):
     another)."""
 
     __tablename__ = "user_territory_role"
+    __table_args__ = (Index("ix_user_territory_role_territory", "territory_id", "user_id"),)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"),
                                          primary_key=True)
     territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id", ondelete="CASCADE"),

@@ -2,13 +2,13 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 
 from engine import Actor, policy
 from engine.persistence.models import HumanTask
 
 from ..extensions import db
-from .models import ROLES, User
+from .models import ROLES, User, UserRole, user_territory
 from .passwords import hash_password
 from .sessions import end_all
 
@@ -21,17 +21,42 @@ def candidates(task: HumanTask) -> list[User]:
 def who_may(action: str, thing: object) -> list[User]:
     """Active people, by name, the engine policy lets take ``thing`` (``take_task``,
     ``take_post``): what a people picker offers."""
-    users = db.session.scalars(select(User).where(User.active.is_(True))
-                               .order_by(User.full_name)).all()
+    users = working_in(_territory_of(thing))
     allowed = {a.id for a in policy.who_may(db.session, [u.actor() for u in users],
                                             action, thing)}
     return [u for u in users if u.username in allowed]
 
 
+def _territory_of(thing: object) -> set[int] | None:
+    """The territory a task or a post is in (None: not known, every person is asked)."""
+    territory = getattr(thing, "territory_id", None)
+    if territory is None:
+        territory = getattr(getattr(thing, "case", None), "territory_id", None)
+    return None if territory is None else {territory}
+
+
+def working_in(territories: Iterable[int] | None) -> list[User]:
+    """Active people, by name, who work in one of ``territories`` (every active person when
+    None): nobody else may take a task there, so a picker of a country with thousands of
+    caseworkers reads only those of the comunas on the page."""
+    query = select(User).where(User.active.is_(True)).order_by(User.full_name)
+    if territories is not None:
+        query = query.where(working_in_any(territories))
+    return list(db.session.scalars(query))
+
+
+def working_in_any(territories: Iterable[int]):
+    """SQL condition: the person works in one of ``territories`` (in any role)."""
+    ids = sorted(territories)
+    return User.id.in_(union(
+        select(user_territory.c.user_id).where(user_territory.c.territory_id.in_(ids)),
+        select(UserRole.user_id).where(UserRole.territory_id.in_(ids))))
+
+
 def pickers(tasks) -> dict[str, list[User]]:
     """For each task (by id), the people who may take it; asked once per role and territory."""
-    users = db.session.scalars(select(User).where(User.active.is_(True))
-                               .order_by(User.full_name)).all()
+    tasks = list(tasks)
+    users = working_in({task.territory_id for task in tasks})
     actors = [u.actor() for u in users]
     by_post: dict[tuple, list[User]] = {}
     found = {}

@@ -3,7 +3,6 @@
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 import engine
 from engine import policy, queries, unit_of_work
@@ -12,8 +11,7 @@ from engine.queries import views as engine_views
 
 from ..access import actor, may, require
 from ..admin import access_log
-from ..auth.models import User
-from ..auth.people import staff_member
+from ..auth.people import staff_member, working_in
 from ..extensions import db
 from ..input_checks import describe
 from ..names import programme_name
@@ -150,10 +148,8 @@ def _new_case_form() -> NewCaseForm:
     municipalities = queries.start_municipalities(db.session, actor())
     form.municipality.choices = [("", _("— el calendario del territorio —")), *municipalities]
     ids = {t.id for t in territories}
-    people = db.session.scalars(select(User).where(User.active.is_(True))
-                                .order_by(User.full_name)).all()
-    form.caseworker.choices = [(u.username, u.full_name) for u in people
-                               if u.has_role(policy.CASEWORKER) and u.territory_ids & ids]
+    form.caseworker.choices = [(u.username, u.full_name) for u in working_in(ids)
+                               if u.has_role(policy.CASEWORKER)]
     if not form.is_submitted() and current_user.has_role(policy.CASEWORKER):
         form.caseworker.data = current_user.username
     return form
