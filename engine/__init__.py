@@ -17,6 +17,7 @@ from .commands.case_people import NamedPost, name_case_person, posts_of_case, po
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .commands.consents import (
     RecordConsent,
+    consent_rules,
     consents_of,
     missing_consents,
     record_consent,
@@ -104,6 +105,7 @@ __all__ = [
     "Workload", "hand_over", "workload", "awaited_messages", "deliver_message",
     "reviewed_row", "NamedPost", "name_case_person", "posts_of_case", "posts_of_programme",
     "Submission", "create_group_session", "save_attendance", "submit_group_session",
-    "log_export", "log_view", "RecordConsent", "consents_of", "missing_consents",
+    "log_export", "log_view", "RecordConsent", "consents_of", "consent_rules",
+    "missing_consents",
     "record_consent", "withdraw_consent",
 ]
