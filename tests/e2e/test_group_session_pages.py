@@ -115,6 +115,7 @@ def test_the_places_left_per_modality_show_at_enrolment_and_a_full_one_is_said(
     assert "«Talleres grupales» no tiene cupos libres" in page
     assert "lugar n.º 1" in page
     assert "1179" in page  # charlas: 1200 places, 21 taken
+    assert "Este paso requiere el consentimiento de Carolina Pizarro" in page  # the caregiver
 
     enrolment = {
         "action": "submit", "fecha_inscripcion": yesterday(), "respuesta": "acepta",
