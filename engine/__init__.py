@@ -11,12 +11,20 @@ from . import policy, queries
 from .commands import event_handlers, privacy
 from .commands.access_log import log_export, log_view
 from .commands.acts import Act, case_acts, may_act, move_destinations, perform_act
-from .commands.audit_trail import TrailFilter, TrailPage, record_change, trail_page, trail_rows
+from .commands.audit_trail import (
+    LogFilter,
+    TrailFilter,
+    TrailPage,
+    record_change,
+    trail_page,
+    trail_rows,
+)
 from .commands.case_moves import MovePlan, move_case, plan_case_move, step_destinations
 from .commands.case_people import NamedPost, name_case_person, posts_of_case, posts_of_programme
 from .commands.cases import CaseView, StartCase, case_history, show_case, start_case, visible_case
 from .commands.consents import (
     RecordConsent,
+    consent_rules,
     consents_of,
     missing_consents,
     record_consent,
@@ -100,10 +108,11 @@ __all__ = [
     "attach_document", "document", "documents_of",
     "transfer_case",
     "MovePlan", "move_case", "plan_case_move", "step_destinations",
-    "TrailFilter", "TrailPage", "record_change", "trail_page", "trail_rows",
+    "LogFilter", "TrailFilter", "TrailPage", "record_change", "trail_page", "trail_rows",
     "Workload", "hand_over", "workload", "awaited_messages", "deliver_message",
     "reviewed_row", "NamedPost", "name_case_person", "posts_of_case", "posts_of_programme",
     "Submission", "create_group_session", "save_attendance", "submit_group_session",
-    "log_export", "log_view", "RecordConsent", "consents_of", "missing_consents",
+    "log_export", "log_view", "RecordConsent", "consents_of", "consent_rules",
+    "missing_consents",
     "record_consent", "withdraw_consent",
 ]

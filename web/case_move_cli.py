@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 import engine
 from engine import unit_of_work
 
-from .auth.people import staff_member
+from .cli_people import acting_person
 from .extensions import db
 
 
@@ -21,9 +21,7 @@ from .extensions import db
 @click.option("--dry-run", is_flag=True, help="print what would happen; change nothing")
 def move(case_id: int, to: str, reason: str, by: str, dry_run: bool) -> None:
     """Move case CASE_ID back to the step --to (print the plan first)."""
-    person = staff_member(by)
-    if person is None:
-        raise click.ClickException(f"no active person called {by!r}")
+    person = acting_person(by)
     plan = engine.plan_case_move(db.session, person, case_id, to)
     db.session.rollback()
     for line in plan_lines(plan):

@@ -8,24 +8,14 @@ from flask.cli import AppGroup
 import engine
 from engine.commands import migrations
 
-from .auth.people import staff_member
 from .case_move_cli import move
+from .cli_people import acting_person
 from .extensions import db
 
 
 @click.group(cls=AppGroup)
 def cases() -> None:
     """Running cases: migrate them to another version, roll a migration back, repair one."""
-
-
-def _actor(username: str | None) -> engine.Actor:
-    """The person acting (``--by``), or the engine itself."""
-    if username is None:
-        return engine.SYSTEM
-    actor = staff_member(username)
-    if actor is None:
-        raise click.ClickException(f"no active person called {username}; nothing changed")
-    return actor
 
 
 def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -84,7 +74,7 @@ def cases_migrate(programme_key, from_version, to_version, territory, step, case
     """Move the running cases of version --from of a programme to version --to."""
     request = migrations.MigrationRequest(programme_key, from_version, to_version, territory,
                                           step, caseworker, _mapping(pairs), deadlines)
-    actor = _actor(by)
+    actor = acting_person(by)
     try:
         if dry_run:
             with engine.unit_of_work(db.session, dry_run=True):
@@ -111,7 +101,7 @@ def _echo_case(row) -> None:
 @click.option("--by", "by", help="who rolls back (default: the engine itself)")
 def cases_rollback(batch_id: int, case_id: int | None, by: str | None) -> None:
     """Give the cases of a batch back the version and state they had before it."""
-    actor = _actor(by)
+    actor = acting_person(by)
     try:
         if case_id is not None:
             with engine.unit_of_work(db.session):

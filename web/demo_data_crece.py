@@ -29,6 +29,14 @@ METAS = [("familia", "Mejorar la convivencia con su madre"),
          ("pares", "Participar en un grupo deportivo del barrio")]
 
 
+def household(name: str, edad: int = 15) -> list[dict]:
+    """The young person (the case's reference person, listed first) and the mother, the
+    adult responsible whose consent the entry evaluation needs while the young person is a
+    minor."""
+    return [{"name": name, "age": edad},
+            {"name": f"Carolina {name.split()[-1]}", "age": 41, "relationship": "parent"}]
+
+
 def derivacion(day: date) -> dict:
     """The school refers a young person to the team."""
     return {"fecha_derivacion": day.isoformat(), "origen": "establecimiento_educacional",
@@ -150,7 +158,8 @@ def _tutored(nivel: str, sessions: int, every: int) -> list[tuple]:
 
 def _young(name: str, days_ago: int, steps: list, stage: str) -> dict:
     return {"family": name, "programme": "comunidad_crece", "territory": "coquimbo",
-            "caseworker": "valentina", "days_ago": days_ago, "steps": steps, "stage": stage,
+            "caseworker": "valentina", "members": household(name), "days_ago": days_ago,
+            "steps": steps, "stage": stage,
             "people": {"tutor": "tomas", "coordinador": "rodrigo"}}
 
 

@@ -7,6 +7,9 @@ from :mod:`web.demo_data`. The form-data builders double as sample data for the 
 from datetime import date
 
 CHILD = [{"nombre": "Tomás", "edad": 4}]  # the inscripcion form's children, not household members
+# The household: the caregiver (whose signed consent the enrolment needs) and the child
+MEMBERS = [{"name": "Carolina Pizarro", "age": 31, "relationship": "head"},
+           {"name": "Tomás", "age": 4, "relationship": "child"}]
 
 
 def inscripcion(day: date, modalidad: str | None = "talleres", sesiones: int = 3) -> dict:
@@ -89,7 +92,7 @@ _WEEKLY = [("sesion_grupal", 7)] * 4 + [("llamada_seguimiento", 7)] * 3 + [("ses
 def _case(family: str, days_ago: int, steps: list, stage: str) -> dict:
     return {"family": family, "programme": "triple_p", "territory": "la_serena",
             "caseworker": "lucia", "days_ago": days_ago, "steps": steps, "stage": stage,
-            "members": [{"name": "Tomás", "age": 4, "relationship": "child"}]}
+            "members": MEMBERS}
 
 
 DEMO_CASES = [

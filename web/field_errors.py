@@ -19,6 +19,11 @@ def _frame(limit, key: str):
 def _consent(limit) -> str:
     """Whose consent a step needs, and for what (engine.commands.consents)."""
     limit = limit if isinstance(limit, dict) else {}
+    if limit.get("unlisted"):
+        return _("Falta el consentimiento del adulto responsable para %(purpose)s: agréguelo a "
+                 "los integrantes del hogar y registre su consentimiento en la ficha del caso "
+                 "(Consentimientos) antes de completar este paso.",
+                 purpose=purpose_name(limit.get("purpose")))
     return _("Falta el consentimiento de %(member)s para %(purpose)s: regístrelo en la ficha "
              "del caso (Consentimientos) antes de completar este paso.",
              member=member_name(limit.get("member")), purpose=purpose_name(limit.get("purpose")))

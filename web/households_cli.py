@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-import engine
 from engine import unit_of_work
 from engine.commands import household_import_runs as runs
 from engine.commands import household_imports as commands
@@ -18,7 +17,7 @@ from engine.core.errors import InvalidInput
 from engine.definitions import household_files
 from engine.definitions.household_mapping import TARGETS
 
-from .auth.people import staff_member
+from .cli_people import acting_person
 from .csv_export import csv_text
 from .extensions import db
 
@@ -26,15 +25,6 @@ from .extensions import db
 @click.group(cls=AppGroup)
 def households() -> None:
     """Households: import them in bulk from a registry export."""
-
-
-def _actor(username: str | None) -> engine.Actor:
-    if username is None:
-        return engine.SYSTEM
-    actor = staff_member(username)
-    if actor is None:
-        raise click.ClickException(f"no active person called {username}; nothing changed")
-    return actor
 
 
 def _mapping(pairs: tuple[str, ...]) -> dict[str, str] | None:
@@ -72,7 +62,7 @@ def _refused(error: InvalidInput) -> click.ClickException:
 def import_households(file: Path, programme_key: str, territory: str, pairs: tuple[str, ...],
                       dry_run: bool, username: str | None, report_path: Path | None) -> None:
     """Import the households of FILE (CSV or JSON) into TERRITORY for PROGRAMME."""
-    actor = _actor(username)
+    actor = acting_person(username)
     with file.open("rb") as handle:
         content = handle.read(household_files.MAX_BYTES + 1)
     mapping = _mapping(pairs)

@@ -65,8 +65,9 @@ def log_export(session: Session, actor: Actor, export: str, case_ids: Iterable[i
 
 
 # A person's export lists who looked at their family's data (engine.commands.privacy); an
-# erasure leaves the log as it is: its rows hold ids and the staff's own words, and the
-# database refuses to change them (the log of who looked is what an audit reads).
-privacy.register(privacy.ColumnsSection(
-    "access_log", AccessLog.__table__, (),
+# erasure rewrites only the reason (the staff's own words, which may name the person),
+# through the controlled unlock: who looked at what and when stays as it was, and the
+# database refuses any other change (migration 0042_access_log_erasure).
+privacy.register(privacy.AppendOnlySection(
+    "access_log", AccessLog.__table__, ("reason",),
     shown=("id", "case_id", "at", "actor", "kind", "what", "reason")))

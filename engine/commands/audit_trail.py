@@ -3,18 +3,17 @@ territories, the programmes they run and their holidays (``admin_event``), read 
 administrator filtered by person, case, kind and date, limited to the countries they
 administer (engine.policy)."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .. import policy
 from ..core.actors import Actor
 from ..persistence.audit import ADMIN_KINDS, record_admin
+from ..persistence.log_pages import LogFilter, LogPage, one_page, within_days
 from ..persistence.models import AdminEvent
 
-PER_PAGE = 50
 KINDS = ADMIN_KINDS
 
 
@@ -24,30 +23,8 @@ def record_change(session: Session, kind: str, actor: str, at: datetime, **field
     return record_admin(session, kind, actor, at, **fields)
 
 
-@dataclass(frozen=True)
-class TrailFilter:
-    """What the trail is filtered by (each optional) and which page."""
-
-    person: str | None = None
-    case_id: int | None = None
-    kind: str | None = None
-    since: date | None = None
-    until: date | None = None
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class TrailPage:
-    """One page of the trail, newest first."""
-
-    rows: list[AdminEvent]
-    total: int
-    page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max(1, -(-self.total // PER_PAGE))
+TrailFilter = LogFilter  # the filter and page every administrator's log uses
+TrailPage = LogPage
 
 
 def _query(session: Session, actor: Actor, f: TrailFilter):
@@ -63,21 +40,13 @@ def _query(session: Session, actor: Actor, f: TrailFilter):
         query = query.where(AdminEvent.case_id == f.case_id)
     if f.kind:
         query = query.where(AdminEvent.kind == f.kind)
-    if f.since:
-        query = query.where(AdminEvent.at >= datetime.combine(f.since, time()).astimezone())
-    if f.until:
-        query = query.where(AdminEvent.at < datetime.combine(f.until + timedelta(days=1),
-                                                             time()).astimezone())
-    return query
+    return within_days(query, AdminEvent.at, f)
 
 
 def trail_page(session: Session, actor: Actor, f: TrailFilter) -> TrailPage:
     """The page ``f`` asks for of the changes ``actor`` may read."""
-    query = _query(session, actor, f)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(AdminEvent.at.desc(), AdminEvent.id.desc())
-                           .offset((max(f.page, 1) - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    return TrailPage(list(rows), total, max(f.page, 1))
+    return one_page(session, _query(session, actor, f),
+                    (AdminEvent.at.desc(), AdminEvent.id.desc()), f)
 
 
 def trail_rows(session: Session, actor: Actor, f: TrailFilter, limit: int = 100_000):

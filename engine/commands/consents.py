@@ -12,10 +12,14 @@ A step needs a consent when its form says so (``x-consent`` at the top of the fo
                   "when": {"consenso_dato": true}}
 
 ``members``: ``head`` (the reference person: the member whose relationship is ``head``, else
-the first one; the household itself when none is listed) or ``all``; ``when`` (optional):
-the submitted answers that make the consent necessary. Completing such a step without an
-active consent is refused on the field of ``when`` (rule ``consent_missing``, naming the
-member and the purpose) and nothing is saved.
+the first one; the household itself when none is listed), ``adult`` (the adult responsible:
+the reference person when of age, else the first listed adult, aged 18 or more, or of unknown
+age and not a child or grandchild; when no adult is listed the refusal asks to add one) or
+``all``; ``when`` (optional): the submitted answers that make the consent necessary. A form
+may list several rules (Comunidad Crece: the young person's and the guardian's consents,
+each behind its own answer). Completing such a step without an active consent is refused on
+the field of ``when`` (rule ``consent_missing``, naming the member and the purpose) and
+nothing is saved.
 """
 
 from dataclasses import dataclass
@@ -38,7 +42,9 @@ from .cases import visible_case
 
 CONSENT_KEY = "x-consent"
 MISSING = "consent_missing"  # the FieldError rule of a step refused for want of a consent
-HEAD, ALL = "head", "all"
+HEAD, ADULT, ALL = "head", "adult", "all"
+OF_AGE = 18
+NOT_ADULTS = ("child", "grandchild")  # relationships read as minors when no age is given
 MAX_DOCUMENT, MAX_SERVICE, MAX_REASON = 300, 200, 500
 
 
@@ -60,9 +66,11 @@ class RecordConsent:
 class Needed:
     """A consent a step needs and does not have: whose and for what."""
 
-    member: str
+    member: str  # "": the household as a whole, or (``unlisted``) an adult not listed
     purpose: str
     index: int | None = None  # the member's position in the household's list (None: all)
+    field: str = ""  # the answer that calls for it (the rule's ``when``)
+    unlisted: bool = False  # an adult whose consent is needed is not among the members
 
 
 def consents_of(session: Session, case_id: int, actor: Actor) -> list[Consent]:
@@ -144,19 +152,32 @@ def withdraw_consent(session: Session, consent_id: int, reason: str, actor: Acto
         return consent
 
 
+def consent_rules(schema: dict | None) -> list[dict]:
+    """The consent rules of a form's ``x-consent`` (one rule or a list of them)."""
+    rule = (schema or {}).get(CONSENT_KEY) if isinstance(schema, dict) else None
+    return [r for r in (rule if isinstance(rule, list) else [rule]) if isinstance(r, dict)]
+
+
 def missing_consents(session: Session, case: Case, schema: dict | None,
                      data: dict) -> list[Needed]:
     """The consents the step of ``schema`` needs, with ``data`` submitted, that the case's
     household has not given (or withdrew)."""
-    rule = (schema or {}).get(CONSENT_KEY)
-    if not isinstance(rule, dict) or not _applies(rule.get("when"), data):
-        return []
+    needed: list[Needed] = []
+    for rule in consent_rules(schema):
+        if _applies(rule.get("when"), data):
+            needed += [n for n in _missing(session, case, rule) if n not in needed]
+    return needed
+
+
+def _missing(session: Session, case: Case, rule: dict) -> list[Needed]:
     purpose = rule.get("purpose", "participation")
+    field = next(iter(rule.get("when") or {}), "")
     given = {c.member_name.casefold() for c in session.scalars(
         select(Consent).where(Consent.household_id == case.household_id,
                               Consent.purpose == purpose, Consent.withdrawn_at.is_(None)))}
-    return [Needed(name, purpose, index) for index, name in _who(case, rule.get("members", HEAD))
-            if name.casefold() not in given]
+    return [Needed(name or "", purpose, index, field, unlisted=name is None)
+            for index, name in _who(case, rule.get("members", HEAD))
+            if name is None or name.casefold() not in given]
 
 
 def check_step(session: Session, case: Case, schema: dict | None, form_key: str,
@@ -166,10 +187,11 @@ def check_step(session: Session, case: Case, schema: dict | None, form_key: str,
     needed = missing_consents(session, case, schema, data)
     if not needed:
         return
-    field = next(iter((schema or {}).get(CONSENT_KEY, {}).get("when") or {}), "")
     raise InvalidTaskData(form_key, [
-        FieldError(field, MISSING, f"falta el consentimiento de {n.member or 'la familia'} "
-                   f"({n.purpose})", {"member": n.member, "purpose": n.purpose})
+        FieldError(n.field, MISSING, f"falta el consentimiento de "
+                   f"{'el adulto responsable' if n.unlisted else n.member} ({n.purpose})",
+                   {"member": n.member, "purpose": n.purpose,
+                    **({"unlisted": ADULT} if n.unlisted else {})})
         for n in needed])
 
 
@@ -179,16 +201,26 @@ def _applies(when: object, data: dict) -> bool:
     return all(data.get(name) == value for name, value in when.items())
 
 
-def _who(case: Case, members: str) -> list[tuple[int | None, str]]:
-    """(position, name) of the members whose consent is needed."""
+def _who(case: Case, members: str) -> list[tuple[int | None, str | None]]:
+    """(position, name) of the members whose consent is needed; (None, None) for an adult
+    the household does not list."""
     listed = list(enumerate(households.members_of(case.household)))
     if not listed:
         return [(None, HOUSEHOLD)]
     if members == ALL:
         return [(i, m.name) for i, m in listed]
     heads = [(i, m) for i, m in listed if m.relationship == "head"]
+    if members == ADULT:
+        adults = [(i, m) for i, m in heads + listed if _of_age(m)]
+        return [(adults[0][0], adults[0][1].name)] if adults else [(None, None)]
     index, member = (heads or listed)[0]
     return [(index, member.name)]
+
+
+def _of_age(member: households.Member) -> bool:
+    if isinstance(member.age, int):
+        return member.age >= OF_AGE
+    return member.relationship not in NOT_ADULTS
 
 
 # An erasure, a retention run and a person's export reach the consents too

@@ -127,6 +127,7 @@ from .rules import (
 from .scope import pool, reach, sees_territory, supervises, territory_ids
 from .sensitive_rules import (
     READ_SENSITIVE,
+    ROWS,
     Sensitive,
     hidden_fields,
     hidden_report_columns,
@@ -152,7 +153,7 @@ __all__ = [
     "pool", "ADMINISTER", "ADMINISTER_TERRITORY", "MANAGE_PERSON", "Account", "admin_countries",
     "manageable", "PAY_TRANSFER", "RECORD_TRANSFER",
     "RECORD_CONSENT", "READ_ACCESS_LOG", "SEE_CASE_ACCESS", "READ_SENSITIVE", "Sensitive",
-    "hidden_fields", "hidden_report_columns", "sensitive_fields",
+    "ROWS", "hidden_fields", "hidden_report_columns", "sensitive_fields",
     "ERASE_PERSONAL_DATA", "EXPORT_PERSONAL_DATA", "RUN_RETENTION",
     "manageable", "PAY_TRANSFER", "RECORD_TRANSFER", "IMPORT_HOUSEHOLDS",
 ]

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 READ_SENSITIVE = "read_sensitive"
 SENSITIVE, SENSITIVE_ROLES = "x-sensitive", "x-sensitive-roles"
 DEFAULT_SENSITIVE_ROLES = frozenset({CASEWORKER, SUPERVISOR})
+ROWS = "[]"  # a path's step into every row of an array (``metas[].nota``)
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,9 @@ def hidden_report_columns(session: Session, actor: Actor, programme: str,
 
 
 def sensitive_fields(schema: dict | None) -> dict[str, frozenset[str]]:
-    """The fields of a form marked ``x-sensitive`` (by path: ``motivo``, ``salud.nota``),
-    each with the roles that need it."""
+    """The fields of a form marked ``x-sensitive`` (by path: ``motivo``, ``salud.nota``;
+    ``metas[].nota`` for a field of a repeating row, an array of objects), each with the
+    roles that need it."""
     found: dict[str, frozenset[str]] = {}
     _collect(schema or {}, "", found)
     return found
@@ -83,6 +85,8 @@ def _collect(node: dict, path: str, found: dict) -> None:
             found[where] = roles or DEFAULT_SENSITIVE_ROLES
         elif child.get("properties"):
             _collect(child, where, found)
+        elif isinstance(child.get("items"), dict):  # the rows of a repeating group or grid
+            _collect(child["items"], f"{where}{ROWS}", found)
 
 
 def hidden_fields(session: Session, actor: Actor, schema: dict | None,

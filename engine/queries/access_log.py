@@ -2,45 +2,21 @@
 case, kind and date, 50 a page, limited to the territories of the countries they
 administer) and a family's file (who opened it, for its supervisors)."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .. import policy
 from ..core.actors import Actor
 from ..persistence.access_log_models import KINDS, AccessLog
+from ..persistence.log_pages import LogFilter, LogPage, one_page, within_days
 from ..persistence.models import Case, Territory
 
-PER_PAGE = 50
 RECENT = 50  # the views a case file lists
 
 
-@dataclass(frozen=True)
-class AccessFilter:
-    """What the log is filtered by (each optional) and which page."""
-
-    person: str | None = None
-    case_id: int | None = None
-    kind: str | None = None
-    since: date | None = None
-    until: date | None = None
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class AccessPage:
-    """One page of the log, newest first."""
-
-    rows: list[AccessLog]
-    total: int
-    page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max(1, -(-self.total // PER_PAGE))
+AccessFilter = LogFilter  # the filter and page every administrator's log uses
+AccessPage = LogPage
 
 
 def _query(session: Session, actor: Actor, f: AccessFilter):
@@ -57,25 +33,13 @@ def _query(session: Session, actor: Actor, f: AccessFilter):
         query = query.where(AccessLog.case_id == f.case_id)
     if f.kind in KINDS:
         query = query.where(AccessLog.kind == f.kind)
-    if f.since:
-        query = query.where(AccessLog.at >= _start(f.since))
-    if f.until:
-        query = query.where(AccessLog.at < _start(f.until + timedelta(days=1)))
-    return query
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=datetime.now().astimezone().tzinfo).astimezone()
+    return within_days(query, AccessLog.at, f)
 
 
 def access_page(session: Session, actor: Actor, f: AccessFilter) -> AccessPage:
     """One page of the log (newest first) for an administrator."""
-    query = _query(session, actor, f)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, f.page)
-    rows = session.scalars(query.order_by(AccessLog.at.desc(), AccessLog.id.desc())
-                           .offset((page - 1) * PER_PAGE).limit(PER_PAGE))
-    return AccessPage(list(rows), total or 0, page)
+    return one_page(session, _query(session, actor, f),
+                    (AccessLog.at.desc(), AccessLog.id.desc()), f)
 
 
 def access_rows(session: Session, actor: Actor, f: AccessFilter) -> list[AccessLog]:

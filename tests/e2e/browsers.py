@@ -69,3 +69,23 @@ def sign_in(page, server: str, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+
+
+WIDER_THAN_SCREEN = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+               && !e.closest('.table-scroll, .scroll-x, pre'))
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+
+
+def phone_screenshot(page, path) -> None:
+    """The page as a phone shows it (390×844), screenshot to ``path``; the page itself never
+    scrolls sideways (a wide table scrolls inside its own container). The viewport is put
+    back afterwards."""
+    before = page.viewport_size
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.screenshot(path=str(path), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    wide = page.evaluate(WIDER_THAN_SCREEN)
+    if before:
+        page.set_viewport_size(before)
+    assert overflow <= 1, f"the page is {overflow}px wider than a phone: {wide}"

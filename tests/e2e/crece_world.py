@@ -14,7 +14,8 @@ from tests.e2e.conftest import PASSWORD, WEB, in_web_app
 from tests.templates import Seed
 from web.auth.models import User
 from web.auth.passwords import hash_password
-from web.demo_data_crece import derivacion, evaluacion_ingreso, pii
+from web.consents.steps import give_needed_consents
+from web.demo_data_crece import derivacion, evaluacion_ingreso, household, pii
 from web.extensions import db
 
 TEAM = [("valentina", "Valentina Pizarro", "caseworker"), ("tomas", "Tomás Olivares", "caseworker"),
@@ -57,7 +58,7 @@ def tutored_case(web_app, name: str = "Matías Rojas", people: dict | None = Non
     forms = engine.FormLibrary(ROOT / "forms")
     with web_app.app_context():
         command = engine.StartCase("comunidad_crece", "coquimbo", "valentina", name,
-                                   members=[{"name": name, "age": 15}],
+                                   members=household(name),
                                    people={"tutor": "tomas", "coordinador": "rodrigo"}
                                    if people is None else people)
         with unit_of_work(db.session):
@@ -76,6 +77,7 @@ def complete(case_id: int, bpmn_id: str, data: dict, at: datetime, forms=None) -
     row = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case_id,
                                                      HumanTask.bpmn_id == bpmn_id)).one()
     who = engine.Actor(row.assignee or "rodrigo", frozenset({row.role}), None)
+    give_needed_consents(db.session, forms, row, data, at)  # the signed consents first
     with unit_of_work(db.session):
         if row.assignee is None:
             engine.claim(db.session, row.id, who, at)

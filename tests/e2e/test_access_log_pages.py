@@ -14,7 +14,13 @@ from sqlalchemy import select
 
 from engine.persistence.access_log_models import AccessLog
 from engine.persistence.models import Territory
-from tests.e2e.browsers import SHOTS, assert_no_csp_violation, new_page, sign_in
+from tests.e2e.browsers import (
+    SHOTS,
+    assert_no_csp_violation,
+    new_page,
+    phone_screenshot,
+    sign_in,
+)
 from web.auth.models import User, UserRole
 from web.auth.passwords import hash_password
 from web.extensions import db
@@ -139,5 +145,6 @@ def test_the_administrator_filters_the_access_log_in_the_browser(chromium, serve
     row = browser.inner_text("table.access-log tbody")
     assert "Ana Castro" in row and "Llamada de la escuela" in row and "Jorge" not in row
     browser.screenshot(path=SHOTS / "access-log.png", full_page=True)
+    phone_screenshot(browser, SHOTS / "access-log-phone.png")
     assert_no_csp_violation(browser)
     browser.close()

@@ -14,7 +14,13 @@ import engine
 from engine import unit_of_work
 from engine.persistence.models import HumanTask
 from tests.conftest import ROOT
-from tests.e2e.browsers import SHOTS, assert_no_csp_violation, new_page, sign_in
+from tests.e2e.browsers import (
+    SHOTS,
+    assert_no_csp_violation,
+    new_page,
+    phone_screenshot,
+    sign_in,
+)
 from web import demo_data_pippi as d
 from web.extensions import db
 
@@ -142,10 +148,12 @@ def test_the_caseworker_records_a_consent_in_the_browser(chromium, server, web_a
     browser.fill("#document", "Liberatoria foto firmata, cartella 12")
     browser.fill("#given_on", "2026-03-02")
     browser.screenshot(path=SHOTS / "consent-form.png", full_page=True)
+    phone_screenshot(browser, SHOTS / "consent-form-phone.png")
     browser.click("button.primary")
     browser.wait_for_selector("text=Consenso registrato: Maria Colombo, fotografie.")
     section = browser.inner_text(".consents-section")
     assert "Maria Colombo" in section and "fotografie" in section and "valido" in section
     browser.locator(".consents-section").screenshot(path=SHOTS / "consent-case-file.png")
+    phone_screenshot(browser, SHOTS / "consent-case-file-phone.png")
     assert_no_csp_violation(browser)
     browser.close()

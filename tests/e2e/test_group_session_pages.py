@@ -115,12 +115,20 @@ def test_the_places_left_per_modality_show_at_enrolment_and_a_full_one_is_said(
     assert "«Talleres grupales» no tiene cupos libres" in page
     assert "lugar n.º 1" in page
     assert "1179" in page  # charlas: 1200 places, 21 taken
+    assert "Este paso requiere el consentimiento de Carolina Pizarro" in page  # the caregiver
 
-    done = lucia.post(f"/tasks/{task_id}", {
+    enrolment = {
         "action": "submit", "fecha_inscripcion": yesterday(), "respuesta": "acepta",
         "cuidador": "Carolina Araya", "parentesco": "madre", "ninos[0].nombre": "Tomás",
-        "ninos[0].edad": "4", "modalidad": "talleres", "consentimiento": "true"},
-        token_from=f"/tasks/{task_id}")
+        "ninos[0].edad": "4", "modalidad": "talleres", "consentimiento": "true"}
+    refused = lucia.post(f"/tasks/{task_id}", enrolment, token_from=f"/tasks/{task_id}")
+    assert refused.status_code == 422  # the caregiver's signed consent is not recorded yet
+    assert "Falta el consentimiento de Carolina Pizarro" in text(refused)
+    recorded = lucia.post(f"/cases/{newcomer}/consents", {
+        "member": "0", "purpose": "participation", "document": "Consentimiento firmado",
+        "given_on": yesterday()}, token_from=f"/cases/{newcomer}/consents")
+    assert recorded.status_code == 302, text(recorded)
+    done = lucia.post(f"/tasks/{task_id}", enrolment, token_from=f"/tasks/{task_id}")
     assert done.status_code == 302, text(done)
     inbox = text(lucia.get("/"))
     assert "no tiene cupos: la familia quedó en su lista de espera (n.º 1)" in inbox

@@ -6,7 +6,14 @@ tests/e2e/screenshots/household-import-*.png for a person to look at."""
 
 import pytest
 
-from tests.e2e.browsers import SHOTS, VIEWPORTS, assert_no_csp_violation, new_page, sign_in
+from tests.e2e.browsers import (
+    SHOTS,
+    VIEWPORTS,
+    assert_no_csp_violation,
+    new_page,
+    phone_screenshot,
+    sign_in,
+)
 from tests.integration.import_files import registry_csv
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["postgresql"], indirect=True)
@@ -22,21 +29,23 @@ def test_a_supervisor_imports_a_registry_export_in_the_browser(chromium, server,
     SHOTS.mkdir(exist_ok=True)
     page = new_page(chromium, VIEWPORTS["desktop"])
 
-    def shot(name: str) -> None:
+    def shot(name: str, phone: bool = False) -> None:
         page.screenshot(path=str(SHOTS / f"household-import-{name}.png"), full_page=True)
+        if phone:  # and as a phone shows it: nothing wider than the screen
+            phone_screenshot(page, SHOTS / f"household-import-{name}-phone.png")
 
     sign_in(page, server, "jorge")
     page.get_by_role("link", name="Importar familias").click()
     page.locator("#file").set_input_files({"name": "rsh-antofagasta.csv",
                                            "mimeType": "text/csv", "buffer": export()})
-    shot("1-upload")
+    shot("1-upload", phone=True)
     page.get_by_role("button", name="Subir y elegir columnas").click()
     page.wait_for_selector("#import-mapping")
     assert "windows-1252" in page.inner_text("#file-facts")
     assert page.locator("#map-national_id").input_value() == "RUT"
     assert page.locator("#map-family_name").input_value() == ""  # not a name it knows
     page.select_option("#map-family_name", "Grupo familiar")
-    shot("2-mapping")
+    shot("2-mapping", phone=True)
 
     page.get_by_role("button", name="Revisar (ensayo, no guarda nada)").click()
     page.wait_for_selector("#dry-run-result")
@@ -47,7 +56,7 @@ def test_a_supervisor_imports_a_registry_export_in_the_browser(chromium, server,
     assert failed.count() == 3
     assert "Columna «RUT»: El dígito verificador del RUT no corresponde." in \
         failed.first.inner_text()
-    shot("3-dry-run")
+    shot("3-dry-run", phone=True)
 
     page.get_by_role("button", name="Importar 1497 familias").click()
     page.wait_for_selector("#import-progress")
@@ -62,7 +71,7 @@ def test_a_supervisor_imports_a_registry_export_in_the_browser(chromium, server,
     assert figures.locator("[data-figure=failed]").inner_text() == "3"
     assert page.locator("#progress-bar").get_attribute("value") == "1500"
     assert page.locator("tr[data-row]").count() == 3
-    shot("5-done")
+    shot("5-done", phone=True)
 
     with page.expect_download() as download:
         page.locator("#report-csv").click()

@@ -11,7 +11,13 @@ from sqlalchemy import select
 import engine
 from engine import unit_of_work
 from engine.persistence.models import Household, PrivacyRequest, Territory
-from tests.e2e.browsers import SHOTS, assert_no_csp_violation, new_page, sign_in
+from tests.e2e.browsers import (
+    SHOTS,
+    assert_no_csp_violation,
+    new_page,
+    phone_screenshot,
+    sign_in,
+)
 from web.auth.models import User, UserRole
 from web.auth.passwords import hash_password
 from web.extensions import db
@@ -145,15 +151,18 @@ def test_an_administrator_erases_a_member_in_the_browser(chromium, server, admin
     row = page.locator("tr[data-member='1']")
     row.get_by_text("Tomás Ibáñez Rojas").wait_for()
     page.screenshot(path=str(SHOTS / "privacy-household.png"), full_page=True)
+    phone_screenshot(page, SHOTS / "privacy-household-phone.png")
     row.locator("input[name=confirm]").check()
     row.locator("button.danger").click()
     page.get_by_text("Datos del integrante borrados").wait_for()
     assert page.locator("tr[data-member='1'] td").nth(1).inner_text() == "[anonimizado]"
     page.screenshot(path=str(SHOTS / "privacy-erased.png"), full_page=True)
+    phone_screenshot(page, SHOTS / "privacy-erased-phone.png")
     assert_no_csp_violation(page)
     page.locator("tr[data-member='0']").get_by_text("HTML").click()
     page.get_by_text("Datos de Carla Rojas").first.wait_for()
     page.screenshot(path=str(SHOTS / "privacy-export.png"), full_page=True)
+    phone_screenshot(page, SHOTS / "privacy-export-phone.png")
     assert_no_csp_violation(page)
     page.close()
 

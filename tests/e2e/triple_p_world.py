@@ -21,7 +21,8 @@ from tests.e2e.conftest import PASSWORD, WEB, in_web_app
 from tests.templates import Seed
 from web.auth.models import User
 from web.auth.passwords import hash_password
-from web.demo_data_triple_p import cuestionarios_iniciales, inscripcion
+from web.consents.steps import give_needed_consents
+from web.demo_data_triple_p import MEMBERS, cuestionarios_iniciales, inscripcion
 from web.extensions import db
 
 TEAM = [("lucia", "Lucía Fernández", "caseworker"), ("carmen", "Carmen Rojas", "supervisor")]
@@ -50,7 +51,7 @@ def _build() -> dict:
 
 def _referred(name: str, at: datetime) -> int:
     command = engine.StartCase("triple_p", "la_serena", "lucia", name,
-                               members=[{"name": "Tomás", "age": 4, "relationship": "child"}])
+                               members=MEMBERS)
     with unit_of_work(db.session):
         return engine.start_case(db.session, command, FACILITATOR, at).id
 
@@ -65,6 +66,7 @@ def _walked(forms, name: str, modality: str, at: datetime) -> int:
 def complete(forms, case_id: int, step: str, data: dict, at: datetime | None = None) -> None:
     """Lucía completes the case's open ``step``."""
     task_id = task_of(case_id, step)
+    give_needed_consents(db.session, forms, db.session.get(HumanTask, task_id), data, at)
     with unit_of_work(db.session):
         engine.complete(db.session, forms, task_id, data, FACILITATOR, at)
 

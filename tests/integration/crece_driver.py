@@ -18,6 +18,7 @@ from web.demo_data_crece import (
     atender_alerta,
     derivacion,
     evaluacion_ingreso,
+    household,
     pii,
     revision_pii,
     tutoria,
@@ -50,10 +51,12 @@ class CreceCase(DrivenCase):
     programme, zone, sorted_ids = "comunidad_crece", SANTIAGO, True
 
     def __init__(self, session, forms, people: dict[str, engine.Actor], received: date,
-                 name: str = "Matías Rojas", territory: str = "coquimbo"):
+                 name: str = "Matías Rojas", territory: str = "coquimbo",
+                 members: list[dict] | None = None):
         super().__init__(session, forms, people["valentina"], people["rodrigo"], received)
         self.people = people
-        self.open_case(territory, "valentina", name, [{"name": name, "age": 15}],
+        self.open_case(territory, "valentina", name,
+                       household(name) if members is None else members,
                        people["rodrigo"], named={"tutor": "tomas", "coordinador": "rodrigo"})
 
     @classmethod

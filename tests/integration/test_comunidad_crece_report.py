@@ -208,7 +208,7 @@ def test_the_csv_rows_are_one_per_case(session, coquimbo, cases):
         "fecha_pii": "2025-06-16", "tutorias_realizadas": 25, "tutorias_esperadas": 25,
         "metas_pii": 3, "metas_logradas": 2, "situacion_ingreso": "ninguna",
         "situacion_egreso": "estudia", "nuevas_infracciones": False, "alertas": 0,
-        "integrantes": 1}  # the young person, read through engine.definitions.households
+        "integrantes": 2}  # the young person and the mother (engine.definitions.households)
     assert (rows["Diego Castillo"]["resultado"], rows["Diego Castillo"]["alertas"],
             rows["Diego Castillo"]["situacion_egreso"]) == ("derivacion_proteccion", 1, "estudia")
     assert rows["Camila Araya"]["nivel_riesgo"] is None

@@ -4,10 +4,17 @@ and the outcome report still counts it; refused (and recorded) under a legal hol
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 import engine
-from engine.persistence.models import CaseMigration, Event, MigrationBatch, PrivacyRequest
+from engine.persistence.models import (
+    AuditUnlock,
+    CaseMigration,
+    Event,
+    MigrationBatch,
+    PrivacyRequest,
+)
 from engine.reports import build_report
 from tests.integration.acts_driver import record_act
 from tests.integration.privacy_driver import (
@@ -142,3 +149,44 @@ def test_only_administrators_of_the_country_erase(family, session, caseworker):
     with pytest.raises(engine.NotAllowed):
         erase(session, caseworker, family.case.household_id, 1)
     assert session.scalars(select(PrivacyRequest)).all() == []
+
+
+def test_the_erasure_rewrites_the_reasons_of_the_access_log_and_nothing_else_of_it(
+        family, session, admin, supervisor):
+    with engine.unit_of_work(session):
+        for reason in ("Llamada de Tomás Ibáñez Rojas, RUT 9.876.543-3",
+                       "Revisión mensual del caso"):
+            engine.log_view(session, supervisor, "case_file", str(family.case.id),
+                            family.case, reason=reason)
+    before = session.execute(text(
+        "SELECT id, at, actor, kind, what, case_id FROM access_log ORDER BY id")).all()
+
+    erase(session, admin, family.case.household_id, 1)
+
+    reasons = session.scalars(text("SELECT reason FROM access_log ORDER BY id")).all()
+    assert reasons[-2:] == ["Llamada de [anonimizado] Ibáñez Rojas, RUT [anonimizado]",
+                            "Revisión mensual del caso"]  # the surnames are the family's
+    assert session.execute(text(
+        "SELECT id, at, actor, kind, what, case_id FROM access_log ORDER BY id")).all() == before
+    assert not [f for f in found_anywhere(session, forms_of(TOMAS)) if f[0] == "access_log"]
+
+
+def test_the_access_log_stays_append_only_outside_an_erasure_and_inside_keeps_each_view(
+        family, session, supervisor):
+    with engine.unit_of_work(session):
+        engine.log_view(session, supervisor, "case_file", str(family.case.id), family.case,
+                        reason="Motivo")
+    with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
+        session.execute(text("UPDATE access_log SET reason = 'x'"))
+    session.rollback()
+    request = PrivacyRequest(kind="erasure", status="done", requested_by="admin.cl",
+                             at=family.case.opened_at, counts={})
+    session.add(request)
+    session.flush()
+    session.add(AuditUnlock(case_id=family.case.id, request_id=request.id))
+    session.flush()
+    with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
+        session.execute(text("UPDATE access_log SET actor = 'mallory'"))  # who looked stays
+    with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
+        session.execute(text("DELETE FROM access_log"))
+    session.rollback()

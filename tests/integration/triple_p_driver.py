@@ -19,7 +19,14 @@ from engine.programmes.settings import read_settings_file
 from tests.conftest import ROOT
 from tests.integration.case_driver import CaseSteps, Timeline
 from tests.integration.familias_driver import SANTIAGO
-from web.demo_data_triple_p import cuestionarios_iniciales, inscripcion, revision, sesion_grupal
+from web.consents.steps import give_needed_consents
+from web.demo_data_triple_p import (
+    MEMBERS,
+    cuestionarios_iniciales,
+    inscripcion,
+    revision,
+    sesion_grupal,
+)
 
 FOLDER = ROOT / "processes" / "triple_p"
 MONDAY = datetime(2026, 8, 3, 13, tzinfo=UTC)  # 09:00 in La Serena
@@ -54,10 +61,11 @@ class TriplePTeam(Timeline):
         self.facilitator, self.coordinator = facilitator, coordinator
         self.start_clock(first_day)
 
-    def refer(self, family_name: str) -> "Family":
-        """A family is referred to Triple P today (09:00)."""
+    def refer(self, family_name: str, members: list[dict] | None = None) -> "Family":
+        """A family is referred to Triple P today (09:00): the caregiver and the child
+        unless ``members`` says otherwise."""
         command = engine.StartCase("triple_p", "la_serena", self.facilitator.id, family_name,
-                                   members=[{"name": "Tomás", "age": 4, "relationship": "child"}])
+                                   members=MEMBERS if members is None else members)
         with unit_of_work(self.session):
             return Family(self, engine.start_case(self.session, command, self.coordinator))
 
@@ -123,6 +131,9 @@ class Office:
     def complete(self, case_id: int, bpmn_id: str, data: dict, session=None,
                  at: datetime | None = None):
         task_id = self.task(case_id, bpmn_id, session)
+        row = (session or self.session).get(HumanTask, task_id) if task_id else None
+        if row is not None:  # the caregiver's signed consent, before the enrolment
+            give_needed_consents(session or self.session, self.forms, row, data, at)
         with unit_of_work(session or self.session):
             return engine.complete(session or self.session, self.forms, task_id, data,
                                    self.facilitator, at or self.tick())

@@ -3,8 +3,6 @@ case file, a step, a report and every export line about a household — filtered
 case, kind and date, 50 a page, and as CSV; administrators only (policy
 ``read_access_log``), over the territories of their countries."""
 
-from datetime import date
-
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -15,6 +13,7 @@ from engine.queries import access_log as log_queries
 from ..access import actor
 from ..csv_export import csv_response
 from ..extensions import db
+from .log_filter import log_filter
 
 bp = Blueprint("admin_access_log", __name__, url_prefix="/admin/access-log")
 KIND_NAMES = {"case_file": _l("Ficha del caso"), "step": _l("Paso"),
@@ -28,28 +27,10 @@ def _administrators_only():
     policy.require(db.session, actor(), policy.READ_ACCESS_LOG, None)
 
 
-def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, "")[:10])
-    except ValueError:
-        return None
-
-
-def _filter() -> log_queries.AccessFilter:
-    args = request.args
-    case, page, kind = args.get("case", ""), args.get("page", "1"), args.get("kind", "")
-    return log_queries.AccessFilter(
-        person=args.get("person", "")[:64].strip() or None,
-        case_id=int(case) if case.isdigit() and len(case) < 10 else None,
-        kind=kind if kind in KIND_NAMES else None,
-        since=_day("since"), until=_day("until"),
-        page=int(page) if page.isdigit() and len(page) < 6 else 1)
-
-
 @bp.get("", strict_slashes=False)
 def index():
     """A page of the log, newest first, or all of it as CSV (``format=csv``)."""
-    chosen = _filter()
+    chosen = log_filter(KIND_NAMES)
     if request.args.get("format") == "csv":
         rows = log_queries.access_rows(db.session, actor(), chosen)
         return csv_response("accesos", CSV_COLUMNS,

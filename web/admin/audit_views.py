@@ -2,8 +2,6 @@
 territories, programmes, holidays), filtered by person, case, kind and date, paginated, and
 as CSV (web.csv_export); only the changes of the administrator's countries."""
 
-from datetime import date
-
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
@@ -14,6 +12,7 @@ from engine.commands.audit_trail import KINDS
 from ..access import actor
 from ..csv_export import csv_response
 from ..extensions import db
+from .log_filter import log_filter
 from .words import KIND_NAMES
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin/audit")
@@ -25,30 +24,10 @@ def _administrators_only():
     policy.require(db.session, actor(), policy.ADMINISTER, None)
 
 
-def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, "")[:10])
-    except ValueError:
-        return None
-
-
-def _filter() -> engine.TrailFilter:
-    args = request.args
-    case = args.get("case", "")
-    page = args.get("page", "1")
-    kind = args.get("kind", "")
-    return engine.TrailFilter(
-        person=args.get("person", "")[:64].strip() or None,
-        case_id=int(case) if case.isdigit() and len(case) < 10 else None,
-        kind=kind if kind in KINDS else None,
-        since=_day("since"), until=_day("until"),
-        page=int(page) if page.isdigit() and len(page) < 6 else 1)
-
-
 @bp.get("")
 def index():
     """A page of the trail, or all of it as CSV (``format=csv``)."""
-    chosen = _filter()
+    chosen = log_filter(KINDS)
     if request.args.get("format") == "csv":
         rows = engine.trail_rows(db.session, actor(), chosen)
         return csv_response("auditoria.csv", ["at", "actor", "kind", "person", "territory",

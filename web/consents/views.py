@@ -36,13 +36,21 @@ def _purpose_name(purpose: str, service: str | None = None) -> str:
 
 def consents_needed(case, schema: dict) -> str | None:
     """Whose consent, for what, the step of ``schema`` still needs (read before it is
-    submitted: as if its answers called for it), worded; None when none is missing."""
-    rule = schema.get("x-consent") if isinstance(schema, dict) else None
-    if not isinstance(rule, dict):
+    submitted: as if its answers called for every consent), worded; None when none is
+    missing."""
+    rules = engine.consent_rules(schema)
+    if not rules:
         return None
-    needed = engine.missing_consents(db.session, case, schema, rule.get("when") or {})
-    return ", ".join(f"{member_name(n.member)} ({purpose_name(n.purpose)})"
-                     for n in needed) or None
+    answers = {name: value for rule in rules for name, value in (rule.get("when") or {}).items()}
+    needed = engine.missing_consents(db.session, case, schema, answers)
+    return ", ".join(f"{needed_name(n)} ({purpose_name(n.purpose)})" for n in needed) or None
+
+
+def needed_name(needed) -> str:
+    """Whose consent a step needs: a member, the household, or an adult not yet listed."""
+    if needed.unlisted:
+        return _("el adulto responsable (agréguelo a los integrantes del hogar)")
+    return member_name(needed.member)
 
 
 def _page(case_id: int, values: dict, errors: dict, status: int = 200, refusal=None):

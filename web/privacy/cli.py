@@ -12,8 +12,8 @@ from flask.cli import with_appcontext
 import engine
 from engine import unit_of_work
 
-from ..auth.people import staff_member
 from ..cli_errors import moment
+from ..cli_people import acting_person
 from ..extensions import db
 from .views import SECTION_NAMES, pretty
 
@@ -21,15 +21,6 @@ from .views import SECTION_NAMES, pretty
 @click.group("privacy")
 def privacy() -> None:
     """Personal data: retention, erasure and export."""
-
-
-def _person(by: str | None) -> engine.Actor:
-    if by is None:
-        return engine.SYSTEM
-    person = staff_member(by)
-    if person is None:
-        raise click.ClickException(f"no active person called {by!r}")
-    return person
 
 
 @privacy.command("retention")
@@ -40,7 +31,7 @@ def _person(by: str | None) -> engine.Actor:
 def retention(dry_run: bool, at: str | None, by: str | None) -> None:
     """Anonymise every household past its programmes' retention (or list them)."""
     with unit_of_work(db.session, dry_run=dry_run):
-        run = engine.privacy.run_retention(db.session, _person(by), moment(at))
+        run = engine.privacy.run_retention(db.session, acting_person(by), moment(at))
     for due in run.due:
         click.echo(f"household {due.household_id} ({due.territory}): cases "
                    f"{', '.join(map(str, due.case_ids))} closed {due.closed_at.date()}, "
@@ -58,7 +49,7 @@ def retention(dry_run: bool, at: str | None, by: str | None) -> None:
 def erase(household: int, member: int, by: str) -> None:
     """Erase one household member's data everywhere (refused under a legal hold)."""
     with unit_of_work(db.session):
-        done = engine.privacy.erase_member(db.session, _person(by), household, member - 1)
+        done = engine.privacy.erase_member(db.session, acting_person(by), household, member - 1)
     if done.status == "refused":
         raise click.ClickException(f"refused ({done.reason}): {json.dumps(done.params)}")
     rows = sum(done.counts.values())
@@ -77,7 +68,7 @@ def erase(household: int, member: int, by: str) -> None:
 def export(household: int, member: int, by: str, output: Path) -> None:
     """Write everything held about one household member to a file."""
     with unit_of_work(db.session):
-        got = engine.privacy.export_member(db.session, _person(by), household, member - 1)
+        got = engine.privacy.export_member(db.session, acting_person(by), household, member - 1)
     if output.suffix.lower() in (".html", ".htm"):
         with current_app.test_request_context():
             text = render_template("privacy/export.html", export=got, pretty=pretty,

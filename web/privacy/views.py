@@ -22,7 +22,7 @@ SECTION_NAMES = {  # the export's sections in the reader's language (others: the
     "household": _l("Hogar"), "cases": _l("Casos"), "steps": _l("Pasos abiertos y borradores"),
     "history": _l("Historial"), "documents": _l("Documentos adjuntos"),
     "group_sessions": _l("Sesiones grupales"), "transfers": _l("Transferencias"),
-    "notifications": _l("Avisos"),
+    "notifications": _l("Avisos"), "consents": _l("Consentimientos"), "access_log": _l("Accesos"),
 }
 
 

@@ -50,7 +50,7 @@ def _history(step: engine.RecordedStep, hidden: frozenset[str] = frozenset()) ->
     schema = step.schema or {"properties": {}}
 
     def shown(field: str, value) -> str:
-        if field in hidden or field.split(".")[0] in hidden:
+        if sensitive.covers(hidden, field):
             return str(sensitive.MASK)
         return shown_value(schema, field, value, _, day)
 

@@ -11,10 +11,11 @@ from .holds import LegalHold, legal_hold
 from .listing import HouseholdPeople, Person, RequestRow, people_of_case, recent_requests
 from .redaction import PLACEHOLDER, Redactor
 from .retention_run import DueHousehold, RetentionRun, due_households, run_retention
-from .sections import ColumnsSection, Scope, Section, register, registered
+from .sections import AppendOnlySection, ColumnsSection, Scope, Section, register, registered
 
 __all__ = [
-    "ERASED", "PLACEHOLDER", "ColumnsSection", "DueHousehold", "LegalHold", "MemberExport",
+    "ERASED", "PLACEHOLDER", "AppendOnlySection", "ColumnsSection", "DueHousehold", "LegalHold",
+    "MemberExport",
     "Redactor", "RetentionRun", "Scope", "Section", "anonymise_household", "due_households",
     "erase_member", "export_member", "legal_hold", "register", "registered", "run_retention",
     "HouseholdPeople", "Person", "RequestRow", "people_of_case", "recent_requests",

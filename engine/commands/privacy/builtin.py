@@ -3,18 +3,16 @@
 The household (its members, name, address, key), the workflow state (through the runtime:
 restored, rewritten, serialized, so it stays loadable), the states kept by migration batches,
 the open steps and their drafts, the audit trail (through the controlled unlock, see
-:class:`EventSection`), attachments, incidents, group-session rows and transfers.
+:class:`~.sections.AppendOnlySection`), attachments, incidents, group-session rows and transfers.
 """
 
-from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...core import national_ids
 from ...definitions import catalog, households
 from ...persistence.models import (
-    AuditUnlock,
     Case,
     CaseMigration,
     Document,
@@ -28,7 +26,7 @@ from ...persistence.models import (
 )
 from ...runtime.scrubbing import scrub_state
 from .redaction import PLACEHOLDER, Redactor, fold
-from .sections import ColumnsSection, Scope, plain, register
+from .sections import AppendOnlySection, ColumnsSection, Scope, plain, register
 
 
 def member_identifiers(member: dict, family_name: str, country: str) -> list[str]:
@@ -156,27 +154,6 @@ class MigrationStateSection:
         return []
 
 
-@dataclass(frozen=True)
-class EventSection(ColumnsSection):
-    """The audit trail. Its rows are append-only in the database itself; the erasure takes a
-    controlled unlock: a ``privacy_audit_unlock`` row per case, naming the request, inserted
-    before and deleted after the rewrite in the same transaction, and the triggers let only
-    updates of those cases' rows through that keep each event what it was (case, kind,
-    actor, moment); deletes stay refused."""
-
-    def scrub(self, session: Session, scope: Scope, redactor: Redactor) -> int:
-        if not scope.case_ids:
-            return 0
-        session.add_all([AuditUnlock(case_id=c, request_id=scope.request_id)
-                         for c in scope.case_ids])
-        session.flush()
-        try:
-            return ColumnsSection.scrub(self, session, scope, redactor)
-        finally:
-            session.execute(delete(AuditUnlock).where(AuditUnlock.request_id == scope.request_id))
-            session.flush()
-
-
 class DocumentSection:
     """Attachments: for a whole case every file's content goes; for one person the files that
     name them (in their name or their text) go, and the rest stay."""
@@ -218,7 +195,7 @@ def register_builtin() -> None:
     register(MigrationStateSection())
     register(ColumnsSection("steps", _table(HumanTask), ("title", "draft"),
                             shown=("id", "case_id", "title", "assignee", "created_at", "draft")))
-    register(EventSection("history", _table(Event), ("title", "data", "params"),
+    register(AppendOnlySection("history", _table(Event), ("title", "data", "params"),
                           shown=("id", "case_id", "kind", "actor", "at", "title", "code",
                                  "params", "data")))
     register(DocumentSection())

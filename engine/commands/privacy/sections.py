@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
+from ...persistence.privacy_models import AuditUnlock
 from .redaction import Redactor
 
 
@@ -109,6 +110,28 @@ class ColumnsSection:
             return []
         names = self.shown or tuple(c.name for c in self.table.columns)
         return [{n: plain(row[n]) for n in names} for row in self.rows(session, scope)]
+
+
+@dataclass(frozen=True)
+class AppendOnlySection(ColumnsSection):
+    """A store the database keeps append-only (the audit trail ``event``, the access log):
+    the erasure takes a controlled unlock, a ``privacy_audit_unlock`` row per case naming the
+    request, inserted before and deleted after the rewrite in the same transaction; the
+    table's triggers let only updates of those cases' rows through that keep each row what
+    it was (the event's case, kind, actor and moment; the view's who, what and when), and
+    deletes stay refused (migrations 0037_retention_erasure, 0042_access_log_erasure)."""
+
+    def scrub(self, session: Session, scope: Scope, redactor: Redactor) -> int:
+        if not scope.case_ids:
+            return 0
+        session.add_all([AuditUnlock(case_id=c, request_id=scope.request_id)
+                         for c in scope.case_ids])
+        session.flush()
+        try:
+            return ColumnsSection.scrub(self, session, scope, redactor)
+        finally:
+            session.execute(delete(AuditUnlock).where(AuditUnlock.request_id == scope.request_id))
+            session.flush()
 
 
 def scrub_all(session: Session, scope: Scope, redactor: Redactor,

@@ -49,9 +49,9 @@ class HouseholdSchema(Schema):
     members = fields.List(fields.Nested(MemberSchema), required=True)
 
 
-class HouseholdUpdateSchema(Schema):
-    """A household's new family name, address and members (all of them: the members given
-    replace the old list), checked against the case's version's household schema."""
+class _HouseholdFields(Schema):
+    """What a request writes of a household: its family name, address and members (each as
+    the programme's household schema says)."""
 
     family_name = fields.String(required=True, validate=validate.Length(max=1000))
     address = fields.String(allow_none=True, load_default=None,
@@ -60,6 +60,11 @@ class HouseholdUpdateSchema(Schema):
                           validate=validate.Length(max=200),
                           metadata={"description": "each member as the programme's "
                                                    "household schema says (name, age, …)"})
+
+
+class HouseholdUpdateSchema(_HouseholdFields):
+    """A household's new family name, address and members (all of them: the members given
+    replace the old list), checked against the case's version's household schema."""
 
 
 class StepSchema(Schema):
@@ -73,8 +78,8 @@ class StepSchema(Schema):
     due_at = fields.DateTime(allow_none=True)
 
 
-class CaseSummarySchema(Schema):
-    """A case as the cases list shows it."""
+class _CaseFields(Schema):
+    """What every representation of a case says: where, who holds it, whether it is open."""
 
     id = fields.Integer(required=True)
     programme = fields.String(required=True)
@@ -82,32 +87,29 @@ class CaseSummarySchema(Schema):
     caseworker = fields.String(required=True)
     status = fields.String(required=True, metadata={"description": "open, or how it ended"})
     paused = fields.Boolean(required=True)
-    incident = fields.Boolean(required=True)
-    family_name = fields.String(required=True)
     opened_at = fields.DateTime(required=True)
     closed_at = fields.DateTime(allow_none=True)
+
+
+class CaseSummarySchema(_CaseFields):
+    """A case as the cases list shows it."""
+
+    incident = fields.Boolean(required=True)
+    family_name = fields.String(required=True)
     steps = fields.List(fields.String(), required=True)
 
 
-class CaseSchema(Schema):
+class CaseSchema(_CaseFields):
     """One case: where, who holds it, its household, its open steps and people."""
 
-    id = fields.Integer(required=True)
-    programme = fields.String(required=True)
-    territory = fields.String(required=True)
     municipality = fields.String(allow_none=True)
-    caseworker = fields.String(required=True)
     people = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-    status = fields.String(required=True)
     outcome = fields.String(allow_none=True)
-    paused = fields.Boolean(required=True)
-    opened_at = fields.DateTime(required=True)
-    closed_at = fields.DateTime(allow_none=True)
     household = fields.Nested(HouseholdSchema, required=True)
     steps = fields.List(fields.Nested(StepSchema), required=True)
 
 
-class StartCaseSchema(Schema):
+class StartCaseSchema(_HouseholdFields):
     """Open a programme for a household: a new one (family name, members, national id…)
     or a registered one (``household_id``)."""
 
@@ -115,15 +117,12 @@ class StartCaseSchema(Schema):
     territory = fields.String(required=True, validate=validate.Length(min=1, max=64))
     caseworker = fields.String(required=True, validate=validate.Length(min=1, max=128))
     family_name = fields.String(load_default="", validate=validate.Length(max=1000))
-    address = fields.String(allow_none=True, load_default=None,
-                            validate=validate.Length(max=1000))
     national_id = fields.String(allow_none=True, load_default=None,
                                 validate=validate.Length(max=64))
     municipality = fields.String(allow_none=True, load_default=None,
                                  validate=validate.Length(max=64))
     household_id = fields.Integer(allow_none=True, load_default=None, strict=True,
                                   validate=validate.Range(min=1, max=2**31 - 1))
-    members = fields.List(fields.Dict(), load_default=list, validate=validate.Length(max=200))
     people = fields.Dict(keys=fields.String(validate=validate.Length(max=64)),
                          values=fields.String(validate=validate.Length(max=128)),
                          load_default=dict,
