@@ -10,7 +10,7 @@ Revises: 0036_consent_access_log
 from alembic import op
 
 revision = "0042_access_log_erasure"
-down_revision = "0036_consent_access_log"
+down_revision = "0038_country_scale_indexes"
 branch_labels = None
 depends_on = None
 
