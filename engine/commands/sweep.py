@@ -1,8 +1,15 @@
 """The timer sweep: fire every due timer exactly once, whatever runs it and however often.
 
-The ``timer`` table says what is due. Each due instance is loaded under its row lock
-(``SKIP LOCKED``: a second sweep moves on to other cases) and its timers are fired in due
-order; the optimistic version check turns any remaining race into a no-op.
+The ``timer`` table says what is due. Due instances are fired :data:`BATCH_CASES` at a time,
+in one transaction: the batch is loaded in one statement, each instance under its row lock
+(``SKIP LOCKED``: a second sweep moves on to other cases; one fired meanwhile is left out),
+its mirror rows in two more, each instance's timers are fired in due order, and what they
+wrote goes to the database in one flush and one commit. The optimistic version check turns
+any remaining race into a no-op.
+
+A batch in which anything fails is undone whole and its cases are fired again one
+transaction each, as a single case is: nothing of the batch was written, so nothing runs
+twice, and only the case that fails again is left out.
 
 A case whose timers fail — a script error, a limit, anything a script raised — becomes an
 incident (engine.commands.incidents) and the sweep moves on to the next case; the incident keeps
@@ -21,12 +28,13 @@ from sqlalchemy.orm import Session
 from ..core import clock
 from ..core.errors import Conflict
 from ..persistence import timer_announcements
-from ..persistence.models import Timer
+from ..persistence.models import ProcessInstance, Timer
 from ..persistence.uow import unit_of_work
 from ..runtime import workflow as runtime
 from . import incidents, store, transfers
 
 log = logging.getLogger("acompana.sweep")
+BATCH_CASES = 25  # due cases fired in one transaction (one read of them, one flush, one commit)
 TIMER_CHANNEL = timer_announcements.CHANNEL  # PostgreSQL LISTEN channel of soon timers
 
 
@@ -83,10 +91,35 @@ def fire_due_timers(database: Engine, now: datetime | None = None,
         troubled = incidents.open_instance_ids(session, "timer")
         due = due_instances(session, moment, limit)
         session.rollback()
-        for instance_id in due:
-            _sweep_one(session, instance_id, moment, instance_id in troubled, result)
+        for start in range(0, len(due), BATCH_CASES):
+            _sweep_batch(session, due[start:start + BATCH_CASES], moment, troubled, result)
     result.transfers = transfers.settle_due(database, moment, limit).settled
     return result
+
+
+def _sweep_batch(session: Session, batch: list[int], moment: datetime, troubled: set[int],
+                 result: SweepResult) -> None:
+    """Fire a batch of cases in one unit of work; if anything in it fails, undo it and fire
+    its cases one by one (the one that fails becomes its incident; the others fire)."""
+    if len(batch) == 1:
+        _sweep_one(session, batch[0], moment, batch[0] in troubled, result)
+        return
+    done = SweepResult()
+    try:
+        with unit_of_work(session), clock.frozen_at(moment):
+            for loaded in store.load_batch(session, batch, only_if=_due_now(moment)):
+                done.fired += _fire_loaded(session, loaded, moment,
+                                           loaded.instance.id in troubled)
+                done.instances += 1
+            store.write_batch(session)  # before the handlers of its events run
+    except Exception as error:  # noqa: BLE001 - the cases, one by one, say which one failed
+        log.info("a batch of %d cases failed (%s); firing them one by one", len(batch), error)
+        for instance_id in batch:
+            _sweep_one(session, instance_id, moment, instance_id in troubled, result)
+        return
+    result.instances += done.instances
+    result.fired += done.fired
+    result.skipped += len(batch) - done.instances
 
 
 def _sweep_one(session: Session, instance_id: int, moment: datetime, troubled: bool,
@@ -116,14 +149,25 @@ def _fire_instance(session: Session, instance_id: int, moment: datetime,
         loaded = store.load(session, instance_id, only_if=_still_due(instance_id, moment))
         if loaded is None:
             return None  # another worker holds it, or has just fired what was due
-        loaded.catch_up(moment)
-        fired = sum(1 for task, _ in loaded.steps if runtime.is_timer(task))
-        store.save(session, loaded, moment)
-        if troubled:
-            incidents.resolve(session, instance_id, "timer", moment)
-        return fired
+        return _fire_loaded(session, loaded, moment, troubled)
+
+
+def _fire_loaded(session: Session, loaded: store.LoadedCase, moment: datetime,
+                 troubled: bool) -> int:
+    """Fire a loaded case's timers due by ``moment`` and save it; how many fired."""
+    loaded.catch_up(moment)
+    fired = sum(1 for task, _ in loaded.steps if runtime.is_timer(task))
+    store.save(session, loaded, moment)
+    if troubled:
+        incidents.resolve(session, loaded.instance.id, "timer", moment)
+    return fired
 
 
 def _still_due(instance_id: int, moment: datetime):
     """The condition that the instance still has a timer due by ``moment``."""
     return exists().where(Timer.instance_id == instance_id, Timer.due_at <= moment)
+
+
+def _due_now(moment: datetime):
+    """The condition that a loaded instance still has a timer due by ``moment``."""
+    return exists().where(Timer.instance_id == ProcessInstance.id, Timer.due_at <= moment)

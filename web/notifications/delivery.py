@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import handles, policy
+from engine.persistence import transaction_memo
 from engine.persistence.events import Recorded
 from engine.persistence.models import Case, Event, Household, HumanTask
 
@@ -28,6 +29,7 @@ from .models import Notification
 
 KINDS = ("reminder", "escalation", "alert", "review_reminder", "urgent")
 URGENT = "urgent"  # an urgent step opened: to the person it went to, e-mailed at once
+PEOPLE = "notification_people"  # transaction memo: (territory id, role) -> usernames
 
 
 @handles(Recorded)
@@ -89,9 +91,13 @@ def supervisors_of(session: Session, territory_id: int) -> set[str]:
 
 
 def people_of(session: Session, territory_id: int, role: str) -> set[str]:
-    """Usernames of the active people of a territory who have ``role``."""
-    query = (select(User.username, User.roles)
-             .join(user_territory, user_territory.c.user_id == User.id)
-             .where(user_territory.c.territory_id == territory_id, User.active.is_(True)))
-    return {username for username, roles in session.execute(query)
-            if role in roles.split(",")}
+    """Usernames of the active people of a territory who have ``role`` (read once per
+    transaction: a sweep's batch escalates many cases of one territory)."""
+    known = transaction_memo.memo(session, PEOPLE)
+    if (territory_id, role) not in known:
+        query = (select(User.username, User.roles)
+                 .join(user_territory, user_territory.c.user_id == User.id)
+                 .where(user_territory.c.territory_id == territory_id, User.active.is_(True)))
+        known[territory_id, role] = frozenset(
+            username for username, roles in session.execute(query) if role in roles.split(","))
+    return set(known[territory_id, role])
