@@ -3,9 +3,10 @@
 Starting 100,000 cases through the engine takes hours on a loaded machine; a case just
 started is the same rows every time, so the benchmark seeds some through the engine
 (bench.seeding) and copies those (PostgreSQL only). Each copy gets its own household, case,
-process instance, timers, open steps and trail; an open step's id is the id of its task in the
-workflow state, unique across cases, so each copied step gets a new one and the copied state
-says it in its place.
+process instance, timers, open steps and trail. A step's id is the id of its task in the
+workflow state, unique across cases (and a task waiting in the state becomes a step later),
+so every task id of a copy is renamed: its last 12 hex digits become the copy's instance id,
+the same way in its state, its steps, its timers and its trail.
 """
 
 from sqlalchemy import create_engine, text
@@ -22,12 +23,17 @@ FROM (SELECT c.*, row_number() OVER (ORDER BY c.id, g) AS n
 JOIN process_instance pi ON pi.case_id = c.id
 WHERE c.n <= :wanted
 """
-TASK_MAP = """
-CREATE TEMP TABLE clone_tasks AS
-SELECT m.new_instance, h.id AS old_id, gen_random_uuid()::text AS new_id,
-       row_number() OVER (PARTITION BY m.new_instance ORDER BY h.id) AS rank
-FROM clone_map m JOIN human_task h ON h.instance_id = m.instance_id
-"""
+UUID = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-)[0-9a-f]{12}"
+
+
+def renamed(column: str) -> str:
+    """SQL renaming every task id in ``column`` for the copy ``m.new_instance``."""
+    suffix = "lpad(to_hex(m.new_instance), 12, '0')"
+    return f"regexp_replace({column}, '{UUID}', '\\1' || {suffix}, 'g')"
+
+
+STATE, TIMER_TASK, STEP, EVENT_TASK = (renamed(column) for column in (
+    "p.state", "t.task_id", "h.id", "e.task_id"))
 COPIES = [
     """INSERT INTO household (id, territory_id, family_name, address, members, national_key,
                               search_text)
@@ -46,30 +52,24 @@ COPIES = [
        SELECT m.new_instance, m.new_case, p.definition_id, p.state, p.serializer_version,
               p.status, p.lock_version, p.updated_at
        FROM clone_map m JOIN process_instance p ON p.id = m.instance_id""",
-    """INSERT INTO timer (instance_id, task_id, bpmn_id, kind, deadline_key, due_at)
-       SELECT m.new_instance, t.task_id, t.bpmn_id, t.kind, t.deadline_key, t.due_at
+    f"""UPDATE process_instance p SET state = {STATE}
+        FROM clone_map m WHERE p.id = m.new_instance""",
+    f"""INSERT INTO timer (instance_id, task_id, bpmn_id, kind, deadline_key, due_at)
+       SELECT m.new_instance, {TIMER_TASK}, t.bpmn_id, t.kind, t.deadline_key, t.due_at
        FROM clone_map m JOIN timer t ON t.instance_id = m.instance_id""",
-    """INSERT INTO human_task (id, instance_id, case_id, programme_key, territory_id, bpmn_id,
+    f"""INSERT INTO human_task (id, instance_id, case_id, programme_key, territory_id, bpmn_id,
                                title, lane, role, form_key, deadline_key, assignee,
                                created_at, claimed_at, remind_at, due_at, escalated_at, draft)
-       SELECT k.new_id, m.new_instance, m.new_case, h.programme_key, h.territory_id,
+       SELECT {STEP}, m.new_instance, m.new_case, h.programme_key, h.territory_id,
               h.bpmn_id, h.title, h.lane, h.role, h.form_key, h.deadline_key, h.assignee,
               h.created_at, h.claimed_at, h.remind_at, h.due_at, h.escalated_at, h.draft
-       FROM clone_map m JOIN clone_tasks k ON k.new_instance = m.new_instance
-       JOIN human_task h ON h.id = k.old_id""",
-    """INSERT INTO event (case_id, kind, actor, at, bpmn_id, task_id, title, data, code,
+       FROM clone_map m JOIN human_task h ON h.instance_id = m.instance_id""",
+    f"""INSERT INTO event (case_id, kind, actor, at, bpmn_id, task_id, title, data, code,
                           params)
        SELECT m.new_case, e.kind, e.actor, e.at, e.bpmn_id,
-              coalesce(k.new_id, e.task_id), e.title, e.data, e.code, e.params
-       FROM clone_map m JOIN event e ON e.case_id = m.case_id
-       LEFT JOIN clone_tasks k ON k.new_instance = m.new_instance AND k.old_id = e.task_id""",
+              {EVENT_TASK}, e.title, e.data, e.code, e.params
+       FROM clone_map m JOIN event e ON e.case_id = m.case_id""",
 ]
-RENAME_TASKS = """
-UPDATE process_instance p SET state = replace(p.state, k.old_id, k.new_id)
-FROM clone_tasks k WHERE k.new_instance = p.id AND k.rank = :rank
-"""
-
-
 def grow(url: str, programme: str, total: int) -> int:
     """Copy the cases of ``programme`` until there are ``total``; return how many were made."""
     sql = create_engine(url)
@@ -81,12 +81,8 @@ def grow(url: str, programme: str, total: int) -> int:
             return 0
         copies = -(-wanted // have)
         conn.execute(text(MAP), {"copies": copies, "programme": programme, "wanted": wanted})
-        conn.execute(text(TASK_MAP))
         for statement in COPIES:
             conn.execute(text(statement))
-        ranks = conn.scalar(text("SELECT coalesce(max(rank), 0) FROM clone_tasks"))
-        for rank in range(1, ranks + 1):
-            conn.execute(text(RENAME_TASKS), {"rank": rank})
     with sql.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
     sql.dispose()

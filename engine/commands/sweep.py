@@ -107,7 +107,10 @@ def _sweep_batch(session: Session, batch: list[int], moment: datetime, troubled:
     done = SweepResult()
     try:
         with unit_of_work(session), clock.frozen_at(moment):
-            for loaded in store.load_batch(session, batch, only_if=_due_now(moment)):
+            # kept until the commit: the session's identity map holds its rows weakly, and
+            # the handlers of their events (notifications) read the cases and steps there
+            claimed = store.load_batch(session, batch, only_if=_due_now(moment))
+            for loaded in claimed:
                 done.fired += _fire_loaded(session, loaded, moment,
                                            loaded.instance.id in troubled)
                 done.instances += 1

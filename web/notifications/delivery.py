@@ -17,6 +17,7 @@ notifies nobody.
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from engine import handles, policy
 from engine.persistence import transaction_memo
@@ -43,15 +44,11 @@ def notify(session: Session, recorded: Recorded) -> int:
 
 
 def _notify(session: Session, event: Event) -> int:
-    # one query for where the case is, whose it is and who holds the task; nothing is flushed
-    # meanwhile, so the unit of work writes every notification at once when it commits
-    query = (select(Case.territory_id, Case.caseworker, Household.family_name, HumanTask.id,
-                    HumanTask.assignee)
-             .join(Household, Household.id == Case.household_id)
-             .outerjoin(HumanTask, HumanTask.id == event.data.get("task"))
-             .where(Case.id == event.case_id))
+    # where the case is, whose it is and who holds the task: from the rows the command read
+    # (the sweep reads its batch's cases and steps at once), else one query; nothing is
+    # flushed meanwhile, so the unit of work writes every notification at once when it commits
     with session.no_autoflush:
-        territory_id, caseworker, family_name, task_id, assignee = session.execute(query).one()
+        territory_id, caseworker, family_name, task_id, assignee = _whereabouts(session, event)
         if event.kind == URGENT:  # its step opened in this unit of work, not flushed yet
             task_id, assignee = event.data.get("task"), event.data.get("to")
         people = {assignee} if assignee else set()
@@ -72,6 +69,22 @@ def _notify(session: Session, event: Event) -> int:
     if event.kind == URGENT and people:
         outbox.send_after_commit(session)
     return len(people)
+
+
+def _whereabouts(session: Session, event: Event) -> tuple:
+    """``(territory id, caseworker, family name, task id, task's assignee)`` of an event."""
+    wanted = event.data.get("task")
+    case = session.identity_map.get(identity_key(Case, event.case_id))
+    task = session.identity_map.get(identity_key(HumanTask, wanted)) if wanted else None
+    if case is not None and "household" in case.__dict__ and (task is not None or not wanted):
+        return (case.territory_id, case.caseworker, case.household.family_name,
+                task.id if task is not None else None, task.assignee if task else None)
+    query = (select(Case.territory_id, Case.caseworker, Household.family_name, HumanTask.id,
+                    HumanTask.assignee)
+             .join(Household, Household.id == Case.household_id)
+             .outerjoin(HumanTask, HumanTask.id == wanted)
+             .where(Case.id == event.case_id))
+    return tuple(session.execute(query).one())
 
 
 def _escalated_to(session: Session, whom: str | None, territory_id: int,
