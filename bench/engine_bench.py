@@ -30,6 +30,7 @@ import engine  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 from engine import unit_of_work  # noqa: E402
 from engine.commands import store  # noqa: E402
+from engine.commands.sweep import BATCH_CASES  # noqa: E402
 from engine.core import clock  # noqa: E402
 from engine.persistence.models import HumanTask, ProcessInstance, Territory  # noqa: E402
 from engine.runtime import workflow as runtime  # noqa: E402
@@ -202,7 +203,8 @@ def main() -> None:
     result, elapsed, cpu, statements = bench.sweep(START + timedelta(days=30))
     fired, cases = result.fired, max(result.instances, 1)
     print(f"timer sweep: fired {fired} timers in {elapsed:.1f} s = {fired / elapsed:.0f} timers/s "
-          f"(each case's reminder and escalation, in order, one transaction per case); "
+          f"(each case's reminder and escalation, in order, {BATCH_CASES} "
+          f"cases per transaction); "
           f"{cpu * 1000 / cases:.2f} ms CPU of this process and "
           f"{statements / cases:.1f} SQL statements per case")
     if args.sweep_only:
