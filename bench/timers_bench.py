@@ -2,14 +2,15 @@
 and the supervisor dashboard.
 
     python bench/timers_bench.py [--cases 100000] [--rate 100] [--window 120] [--reuse]
-                                 [--only lateness|herd]
+                                 [--only lateness|herd] [--engine-cases N]
 
 A template PostgreSQL database is seeded once through the real engine (``--reuse`` keeps it):
 ``--cases`` Programa Familias cases, all allocated at the same moment F0, and ``rate × window``
 one-step benchmark cases whose one-hour timers fall due evenly, ``--rate`` per second. Each
 measurement runs on a fresh copy of it, with the production processes (``rq worker
 acompana`` and ``python -m web.scheduler``, sweeping every 5 s) on a clock shifted to the
-moment being studied:
+moment being studied. ``--engine-cases N`` starts only N Familias cases through the engine and
+copies them in SQL up to ``--cases`` (bench.cloning: hours of seeding become minutes):
 
 1. lateness: the spread timers fall due while two workers run; the bench watches the timer
    table every 0.1 s and reports how long after its due time each timer was gone (fired).
@@ -30,6 +31,7 @@ from sqlalchemy import create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cloning import grow  # noqa: E402
 from bench.databases import (  # noqa: E402
     copy_database,
     database_url,
@@ -53,15 +55,22 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def build_template(admin: str, cases: int, rate: int, window: int) -> None:
+def build_template(admin: str, cases: int, rate: int, window: int,
+                   engine_cases: int | None = None) -> None:
     url = fresh_database(admin, TEMPLATE)
     prepare(url)
     f0 = datetime.now(UTC).replace(microsecond=0)
     spread = Batch("espera", rate * window, f0, timedelta(seconds=1 / rate))
-    print(f"seeding {cases} Familias cases and {spread.count} one-step cases…", flush=True)
-    seconds = seed(url, Batch("familias", cases, f0)) + seed(url, spread)
-    print(f"seeded {cases + spread.count} cases in {seconds:.0f} s "
-          f"({(cases + spread.count) / seconds:.0f} cases/s, two processes)", flush=True)
+    started = min(cases, engine_cases or cases)
+    print(f"seeding {started} Familias cases and {spread.count} one-step cases…", flush=True)
+    seconds = seed(url, Batch("familias", started, f0)) + seed(url, spread)
+    print(f"seeded {started + spread.count} cases in {seconds:.0f} s "
+          f"({(started + spread.count) / seconds:.0f} cases/s, two processes)", flush=True)
+    if started < cases:
+        began = time.perf_counter()
+        copied = grow(url, "familias", cases)
+        print(f"copied them to {cases} Familias cases in {time.perf_counter() - began:.0f} s "
+              f"({copied} copies)", flush=True)
 
 
 def moments(url: str) -> tuple[datetime, list[tuple[int, datetime]]]:
@@ -187,6 +196,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="throughput measuring time")
     parser.add_argument("--samples", type=int, default=50)
     parser.add_argument("--reuse", action="store_true", help="keep the seeded template")
+    parser.add_argument("--engine-cases", type=int,
+                        help="Familias cases started through the engine; the rest are copies")
     parser.add_argument("--only", choices=("lateness", "herd"),
                         help="lateness alone, or the herd alone (throughput, dashboard)")
     parser.add_argument("--pg-admin",
@@ -195,7 +206,7 @@ def main() -> None:
     if args.reuse and exists(args.pg_admin, TEMPLATE):
         migrate(database_url(args.pg_admin, TEMPLATE))
     else:
-        build_template(args.pg_admin, args.cases, args.rate, args.window)
+        build_template(args.pg_admin, args.cases, args.rate, args.window, args.engine_cases)
     f0, spread = moments(database_url(args.pg_admin, TEMPLATE))
 
     if args.only in (None, "lateness"):

@@ -1,8 +1,15 @@
 """The timer sweep: fire every due timer exactly once, whatever runs it and however often.
 
-The ``timer`` table says what is due. Each due instance is loaded under its row lock
-(``SKIP LOCKED``: a second sweep moves on to other cases) and its timers are fired in due
-order; the optimistic version check turns any remaining race into a no-op.
+The ``timer`` table says what is due. Due instances are fired :data:`BATCH_CASES` at a time,
+in one transaction: the batch is loaded in one statement, each instance under its row lock
+(``SKIP LOCKED``: a second sweep moves on to other cases; one fired meanwhile is left out),
+its mirror rows in two more, each instance's timers are fired in due order, and what they
+wrote goes to the database in one flush and one commit. The optimistic version check turns
+any remaining race into a no-op.
+
+A batch in which anything fails is undone whole and its cases are fired again one
+transaction each, as a single case is: nothing of the batch was written, so nothing runs
+twice, and only the case that fails again is left out.
 
 A case whose timers fail — a script error, a limit, anything a script raised — becomes an
 incident (engine.commands.incidents) and the sweep moves on to the next case; the incident keeps
@@ -21,12 +28,14 @@ from sqlalchemy.orm import Session
 from ..core import clock
 from ..core.errors import Conflict
 from ..persistence import timer_announcements
-from ..persistence.models import Timer
+from ..persistence.models import ProcessInstance, Timer
 from ..persistence.uow import unit_of_work
 from ..runtime import workflow as runtime
 from . import incidents, store, transfers
 
 log = logging.getLogger("acompana.sweep")
+DUE_READ_AHEAD = 4  # due timers read per case wanted (a case has a few due at once)
+BATCH_CASES = 25  # due cases fired in one transaction (one read of them, one flush, one commit)
 TIMER_CHANNEL = timer_announcements.CHANNEL  # PostgreSQL LISTEN channel of soon timers
 
 
@@ -42,11 +51,20 @@ class SweepResult:
 
 
 def due_instances(session: Session, now: datetime, limit: int) -> list[int]:
-    """Instances with a timer due by ``now``, most overdue first."""
-    query = (select(Timer.instance_id)
-             .where(Timer.due_at <= now, Timer.instance_id.not_in(incidents.held_instances(now)))
-             .group_by(Timer.instance_id).order_by(func.min(Timer.due_at)).limit(limit))
-    return list(session.scalars(query).all())
+    """Instances with a timer due by ``now``, most overdue first.
+
+    The first due timers are read through the ``due_at`` index (a few times ``limit`` rows,
+    whatever the number due: a herd of 200,000 due timers is not grouped for each batch);
+    only when their instances repeat too much to fill ``limit`` are all due timers grouped."""
+    due = select(Timer.instance_id).where(
+        Timer.due_at <= now, Timer.instance_id.not_in(incidents.held_instances(now)))
+    read = limit * DUE_READ_AHEAD
+    rows = list(session.scalars(due.order_by(Timer.due_at).limit(read)))
+    instances = list(dict.fromkeys(rows))  # in order of each one's first (soonest) timer
+    if len(instances) >= limit or len(rows) < read:
+        return instances[:limit]
+    grouped = due.group_by(Timer.instance_id).order_by(func.min(Timer.due_at)).limit(limit)
+    return list(session.scalars(grouped).all())
 
 
 def next_due_after(session: Session, moment: datetime) -> datetime | None:
@@ -83,10 +101,38 @@ def fire_due_timers(database: Engine, now: datetime | None = None,
         troubled = incidents.open_instance_ids(session, "timer")
         due = due_instances(session, moment, limit)
         session.rollback()
-        for instance_id in due:
-            _sweep_one(session, instance_id, moment, instance_id in troubled, result)
+        for start in range(0, len(due), BATCH_CASES):
+            _sweep_batch(session, due[start:start + BATCH_CASES], moment, troubled, result)
     result.transfers = transfers.settle_due(database, moment, limit).settled
     return result
+
+
+def _sweep_batch(session: Session, batch: list[int], moment: datetime, troubled: set[int],
+                 result: SweepResult) -> None:
+    """Fire a batch of cases in one unit of work; if anything in it fails, undo it and fire
+    its cases one by one (the one that fails becomes its incident; the others fire)."""
+    if len(batch) == 1:
+        _sweep_one(session, batch[0], moment, batch[0] in troubled, result)
+        return
+    done = SweepResult()
+    try:
+        with unit_of_work(session), clock.frozen_at(moment):
+            # kept until the commit: the session's identity map holds its rows weakly, and
+            # the handlers of their events (notifications) read the cases and steps there
+            claimed = store.load_batch(session, batch, only_if=_due_now(moment))
+            for loaded in claimed:
+                done.fired += _fire_loaded(session, loaded, moment,
+                                           loaded.instance.id in troubled)
+                done.instances += 1
+            store.write_batch(session)  # before the handlers of its events run
+    except Exception as error:  # noqa: BLE001 - the cases, one by one, say which one failed
+        log.info("a batch of %d cases failed (%s); firing them one by one", len(batch), error)
+        for instance_id in batch:
+            _sweep_one(session, instance_id, moment, instance_id in troubled, result)
+        return
+    result.instances += done.instances
+    result.fired += done.fired
+    result.skipped += len(batch) - done.instances
 
 
 def _sweep_one(session: Session, instance_id: int, moment: datetime, troubled: bool,
@@ -116,14 +162,25 @@ def _fire_instance(session: Session, instance_id: int, moment: datetime,
         loaded = store.load(session, instance_id, only_if=_still_due(instance_id, moment))
         if loaded is None:
             return None  # another worker holds it, or has just fired what was due
-        loaded.catch_up(moment)
-        fired = sum(1 for task, _ in loaded.steps if runtime.is_timer(task))
-        store.save(session, loaded, moment)
-        if troubled:
-            incidents.resolve(session, instance_id, "timer", moment)
-        return fired
+        return _fire_loaded(session, loaded, moment, troubled)
+
+
+def _fire_loaded(session: Session, loaded: store.LoadedCase, moment: datetime,
+                 troubled: bool) -> int:
+    """Fire a loaded case's timers due by ``moment`` and save it; how many fired."""
+    loaded.catch_up(moment)
+    fired = sum(1 for task, _ in loaded.steps if runtime.is_timer(task))
+    store.save(session, loaded, moment)
+    if troubled:
+        incidents.resolve(session, loaded.instance.id, "timer", moment)
+    return fired
 
 
 def _still_due(instance_id: int, moment: datetime):
     """The condition that the instance still has a timer due by ``moment``."""
     return exists().where(Timer.instance_id == instance_id, Timer.due_at <= moment)
+
+
+def _due_now(moment: datetime):
+    """The condition that a loaded instance still has a timer due by ``moment``."""
+    return exists().where(Timer.instance_id == ProcessInstance.id, Timer.due_at <= moment)

@@ -28,10 +28,12 @@ URGENT = "urgent"  # audit kind: an urgent step (property urgent=true) opened, a
 ASSIGNEE_FIELD = "field:"  # assignee property: the person named in this field of the case data
 
 
-def sync_timers(session: Session, instance: ProcessInstance, timers: list[WaitingTimer]) -> None:
-    """Make the instance's timer rows match ``timers``."""
+def sync_timers(session: Session, instance: ProcessInstance, timers: list[WaitingTimer],
+                rows: list[Timer] | None = None) -> None:
+    """Make the instance's timer rows (``rows`` if the caller read them) match ``timers``."""
     current = {t.task_id: t for t in timers}
-    rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id)).all()
+    if rows is None:
+        rows = session.scalars(select(Timer).where(Timer.instance_id == instance.id)).all()
     moved = []
     for row in rows:
         wanted = current.pop(row.task_id, None)
@@ -49,11 +51,13 @@ def sync_timers(session: Session, instance: ProcessInstance, timers: list[Waitin
 
 
 def sync_human_tasks(session: Session, instance: ProcessInstance, case: Case,
-                     ready: list[Task], settings: ProgrammeSettings,
-                     now: datetime) -> list[HumanTask]:
-    """Make the instance's human_task rows match the ready user tasks; return new rows."""
+                     ready: list[Task], settings: ProgrammeSettings, now: datetime,
+                     rows: list[HumanTask] | None = None) -> list[HumanTask]:
+    """Make the instance's human_task rows (``rows`` if the caller read them) match the ready
+    user tasks; return new rows."""
     current = {str(t.id): t for t in ready}
-    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
+    if rows is None:
+        rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).all()
     for row in rows:
         task = current.pop(row.id, None)
         if task is None:

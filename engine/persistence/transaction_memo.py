@@ -18,6 +18,11 @@ def memo(session: Session, name: str) -> dict:
     return session.info.setdefault(_KEY, {}).setdefault(name, {})
 
 
+def peek(session: Session, name: str) -> dict | None:
+    """The transaction's memo called ``name`` if something made it, else ``None``."""
+    return session.info.get(_KEY, {}).get(name)
+
+
 def forget(session: Session, name: str) -> None:
     """Drop the memo ``name`` now (its facts were just changed)."""
     session.info.get(_KEY, {}).pop(name, None)

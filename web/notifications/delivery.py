@@ -17,8 +17,10 @@ notifies nobody.
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from engine import handles, policy
+from engine.persistence import transaction_memo
 from engine.persistence.events import Recorded
 from engine.persistence.models import Case, Event, Household, HumanTask
 
@@ -28,6 +30,7 @@ from .models import Notification
 
 KINDS = ("reminder", "escalation", "alert", "review_reminder", "urgent")
 URGENT = "urgent"  # an urgent step opened: to the person it went to, e-mailed at once
+PEOPLE = "notification_people"  # transaction memo: (territory id, role) -> usernames
 
 
 @handles(Recorded)
@@ -41,15 +44,11 @@ def notify(session: Session, recorded: Recorded) -> int:
 
 
 def _notify(session: Session, event: Event) -> int:
-    # one query for where the case is, whose it is and who holds the task; nothing is flushed
-    # meanwhile, so the unit of work writes every notification at once when it commits
-    query = (select(Case.territory_id, Case.caseworker, Household.family_name, HumanTask.id,
-                    HumanTask.assignee)
-             .join(Household, Household.id == Case.household_id)
-             .outerjoin(HumanTask, HumanTask.id == event.data.get("task"))
-             .where(Case.id == event.case_id))
+    # where the case is, whose it is and who holds the task: from the rows the command read
+    # (the sweep reads its batch's cases and steps at once), else one query; nothing is
+    # flushed meanwhile, so the unit of work writes every notification at once when it commits
     with session.no_autoflush:
-        territory_id, caseworker, family_name, task_id, assignee = session.execute(query).one()
+        territory_id, caseworker, family_name, task_id, assignee = _whereabouts(session, event)
         if event.kind == URGENT:  # its step opened in this unit of work, not flushed yet
             task_id, assignee = event.data.get("task"), event.data.get("to")
         people = {assignee} if assignee else set()
@@ -72,6 +71,22 @@ def _notify(session: Session, event: Event) -> int:
     return len(people)
 
 
+def _whereabouts(session: Session, event: Event) -> tuple:
+    """``(territory id, caseworker, family name, task id, task's assignee)`` of an event."""
+    wanted = event.data.get("task")
+    case = session.identity_map.get(identity_key(Case, event.case_id))
+    task = session.identity_map.get(identity_key(HumanTask, wanted)) if wanted else None
+    if case is not None and "household" in case.__dict__ and (task is not None or not wanted):
+        return (case.territory_id, case.caseworker, case.household.family_name,
+                task.id if task is not None else None, task.assignee if task else None)
+    query = (select(Case.territory_id, Case.caseworker, Household.family_name, HumanTask.id,
+                    HumanTask.assignee)
+             .join(Household, Household.id == Case.household_id)
+             .outerjoin(HumanTask, HumanTask.id == wanted)
+             .where(Case.id == event.case_id))
+    return tuple(session.execute(query).one())
+
+
 def _escalated_to(session: Session, whom: str | None, territory_id: int,
                   caseworker: str) -> set[str]:
     """Who an escalation goes to besides the holder (events before ``escala_a``: the
@@ -89,9 +104,13 @@ def supervisors_of(session: Session, territory_id: int) -> set[str]:
 
 
 def people_of(session: Session, territory_id: int, role: str) -> set[str]:
-    """Usernames of the active people of a territory who have ``role``."""
-    query = (select(User.username, User.roles)
-             .join(user_territory, user_territory.c.user_id == User.id)
-             .where(user_territory.c.territory_id == territory_id, User.active.is_(True)))
-    return {username for username, roles in session.execute(query)
-            if role in roles.split(",")}
+    """Usernames of the active people of a territory who have ``role`` (read once per
+    transaction: a sweep's batch escalates many cases of one territory)."""
+    known = transaction_memo.memo(session, PEOPLE)
+    if (territory_id, role) not in known:
+        query = (select(User.username, User.roles)
+                 .join(user_territory, user_territory.c.user_id == User.id)
+                 .where(user_territory.c.territory_id == territory_id, User.active.is_(True)))
+        known[territory_id, role] = frozenset(
+            username for username, roles in session.execute(query) if role in roles.split(","))
+    return set(known[territory_id, role])
