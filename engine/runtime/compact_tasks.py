@@ -46,20 +46,20 @@ def _task_to_dict(registry, task: Task) -> dict:
     internal = registry.convert(task.internal_data)
     if internal:
         dct["i"] = internal
-    parent = task.parent
-    if parent is None or (not task.data and parent.data):
-        if task.data:
-            dct["d"] = task.data
-        elif parent is not None:
-            dct["d"] = {}
-        return dct
-    updates = DeepMerge.get_updated_keys(parent.data, task.data)
-    deletions = DeepMerge.get_deleted_keys(parent.data, task.data)
-    if updates:
-        dct["u"] = updates
-    if deletions:
-        dct["x"] = deletions
+    dct.update(_data_to_dict(task))
     return dct
+
+
+def _data_to_dict(task: Task) -> dict:
+    """The task's data as is (``d``) or as its delta against its parent (``u``, ``x``)."""
+    parent = task.parent
+    if parent is None:
+        return {"d": task.data} if task.data else {}
+    if not task.data and parent.data:
+        return {"d": {}}
+    delta = {"u": DeepMerge.get_updated_keys(parent.data, task.data),
+             "x": DeepMerge.get_deleted_keys(parent.data, task.data)}
+    return {key: value for key, value in delta.items() if value}
 
 
 def tasks_from_dict(registry, tasks: dict, workflow) -> dict:
