@@ -8,9 +8,10 @@ day through the real engine on a moved clock, from allocation on 2 March 2026 to
 6 March 2028, as tests/integration/test_familias_cycle.py drives it: every morning the timer
 sweep fires what is due, then people complete their steps with ``engine.complete``. Every
 state the engine writes to ``process_instance.state`` is measured (a mapper event sees each
-insert and update, the sweep's included): its bytes as stored (UTF-8 JSON) and, for
-information, gzipped. The bench prints the largest state of each month, the maximum, and
-what the largest state is made of (tasks, their data, subprocesses). Target: at most 30 KB
+insert and update, the sweep's included: tests/integration/stored_states.py): its bytes as
+stored (UTF-8 JSON) and, for information, gzipped. The bench prints the largest state of
+each month, the maximum, and what the largest state is made of (tasks, their data,
+subprocesses). Target: at most 30 KB
 all the way. SQLite by default (a temporary file); ``--postgresql`` uses a fresh database
 ``acompana_memory_statebench`` on the server of ``--pg-admin``.
 """
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import engine  # noqa: E402
 from bench.databases import fresh_database, migrate  # noqa: E402
 from engine import unit_of_work  # noqa: E402
-from engine.persistence.models import ProcessInstance, Territory  # noqa: E402
+from engine.persistence.models import Territory  # noqa: E402
 from tests.integration.familias_driver import FamiliaCase  # noqa: E402
+from tests.integration.stored_states import STATE_LIMIT, stored_states  # noqa: E402
 from tests.integration.test_familias_cycle import (  # noqa: E402
     ALLOCATED,
     Accompaniment,
@@ -45,7 +47,6 @@ from tests.integration.test_familias_cycle import (  # noqa: E402
 from web.demo_data import evaluacion_final  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = 30 * 1024
 DATABASE = "acompana_memory_statebench"
 DATA_KEYS = ("d", "u", "x", "data", "delta")  # a task's data, compact or SpiffWorkflow's
 
@@ -67,16 +68,6 @@ class Sizes:
 
     def maximum(self) -> int:
         return max(size for _, size, _ in self.written)
-
-
-def listen(sizes: Sizes) -> None:
-    """Measure every state the engine stores, from any session (the sweep has its own)."""
-    def stored(mapper, connection, target: ProcessInstance) -> None:
-        if target.state:
-            sizes.note(target.state)
-
-    event.listen(ProcessInstance, "before_insert", stored)
-    event.listen(ProcessInstance, "before_update", stored)
 
 
 def database(args, folder: Path) -> str:
@@ -164,9 +155,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = database(args, Path(folder))
         sql = create_engine(url)
-        listen(sizes)
         began = time.perf_counter()
-        with Session(sql, expire_on_commit=False) as session:
+        with stored_states(sizes.note), Session(sql, expire_on_commit=False) as session:
             walk(session, engine.FormLibrary(ROOT / "forms"), sizes)
         seconds = time.perf_counter() - began
         sql.dispose()
@@ -174,7 +164,7 @@ def main() -> None:
     for month, saves, size, packed in by_month(sizes):
         print(f"{month:8} {saves:5} {size:10,} {packed:8,}")
     largest = sizes.maximum()
-    verdict = "within" if largest <= TARGET else "OVER"
+    verdict = "within" if largest <= STATE_LIMIT else "OVER"
     kind = "PostgreSQL" if args.postgresql else "SQLite"
     print(f"{len(sizes.written)} states stored in {seconds:.0f} s ({kind}); "
           f"largest {largest:,} B = {largest / 1024:.1f} KB "
