@@ -48,6 +48,12 @@ from web.demo_data import evaluacion_final  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "acompana_memory_statebench"
+PHASES = [  # the family's cycle, by the day a phase begins
+    ("contact, entry, diagnosis", ALLOCATED),
+    ("year 1 from the plan", date(2026, 6, 1)),
+    ("year 2", date(2027, 3, 30)),
+    ("final evaluation, egreso", date(2028, 2, 1)),
+]
 DATA_KEYS = ("d", "u", "x", "data", "delta")  # a task's data, compact or SpiffWorkflow's
 
 
@@ -103,6 +109,16 @@ def walk(session: Session, forms: engine.FormLibrary, sizes: Sizes) -> FamiliaCa
     finally:
         family.close()
     return family
+
+
+def by_phase(sizes: Sizes) -> list[tuple[str, int, int]]:
+    """(phase, states written, largest bytes) for each phase of the cycle (:data:`PHASES`)."""
+    found = []
+    for k, (name, first) in enumerate(PHASES):
+        last = PHASES[k + 1][1] if k + 1 < len(PHASES) else date.max
+        rows = [size for day, size, _ in sizes.written if first <= day < last]
+        found.append((name, len(rows), max(rows, default=0)))
+    return found
 
 
 def by_month(sizes: Sizes) -> list[tuple[str, int, int, int]]:
@@ -163,6 +179,8 @@ def main() -> None:
     print(f"{'month':8} {'saves':>5} {'largest':>10} {'gzip':>8}")
     for month, saves, size, packed in by_month(sizes):
         print(f"{month:8} {saves:5} {size:10,} {packed:8,}")
+    for name, saves, size in by_phase(sizes):
+        print(f"phase {name}: {saves} states, largest {size:,} B")
     largest = sizes.maximum()
     verdict = "within" if largest <= STATE_LIMIT else "OVER"
     kind = "PostgreSQL" if args.postgresql else "SQLite"
