@@ -10,8 +10,8 @@ hour after it started. ``--groups`` of them are started through the real engine
 (``engine.start_case``), ``--spacing`` seconds apart; each is then copied with its rows
 (tests/case_copies.py: household, case, process instance with fresh task ids, open step,
 timer, history) until there are ``--timers`` cases: seeding 100,000 through the engine
-would take most of an hour, copying takes minutes (8 on two loaded cores), and a copy is the
-engine loads, fires and saves like the original. So ``timers / groups`` timers fall due
+would take most of an hour, copying takes minutes (8 on two loaded cores), and a copy is a
+case the engine loads, fires and saves like the original. So ``timers / groups`` timers fall due
 together every ``spacing`` seconds.
 
 On a fresh copy of the template, the production processes (``rq worker acompana -w
