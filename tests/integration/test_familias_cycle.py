@@ -16,6 +16,7 @@ from engine.programmes.calendars import add_months
 from tests.conftest import ROOT
 from tests.integration.familias_driver import FamiliaCase, local_day
 from tests.integration.familias_versions import familias_v2_migration
+from tests.integration.stored_states import STATE_LIMIT, stored_states
 from web.demo_data import (
     contacto,
     diagnostico,
@@ -41,6 +42,14 @@ def family(session, real_forms, territories, caseworker, supervisor):
     case = FamiliaCase(session, real_forms, caseworker, supervisor, ALLOCATED)
     yield case
     case.close()
+
+
+@pytest.fixture
+def state_sizes():
+    """The size in bytes of every workflow state stored during the test."""
+    sizes = []
+    with stored_states(lambda state: sizes.append(len(state.encode()))):
+        yield sizes
 
 
 def enter_programme(f: FamiliaCase, *, adultos_sin_empleo=1, interes_laboral=True) -> None:
@@ -123,7 +132,7 @@ def expected_alarms(late_opened: date) -> list[tuple[str, str, date]]:
     ]
 
 
-def test_a_doble_family_is_accompanied_24_months_to_egreso(family):
+def test_a_doble_family_is_accompanied_24_months_to_egreso(state_sizes, family):
     f = family
     enter_programme(f)
     habits = Accompaniment()
@@ -158,6 +167,8 @@ def test_a_doble_family_is_accompanied_24_months_to_egreso(family):
     assert local_day(monthly[8].at) == date(2027, 2, 28)
     cierre = [e for e in f.events("timer_fired") if e.bpmn_id == "cierre_por_plazo"]
     assert [local_day(e.at) for e in cierre] == [date(2028, 1, 31)]  # month 22 from entry
+    # every state stored in the 24 months (each save, the sweep's too) stays within 30 KB
+    assert len(state_sizes) > 50 and max(state_sizes) <= STATE_LIMIT
 
 
 def test_a_simple_family_gets_twelve_sessions_as_its_goal(family):
