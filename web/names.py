@@ -165,7 +165,7 @@ def remember_people(usernames) -> None:
     if found is None:
         return
     session, known = found
-    wanted = sorted({u for u in usernames if u and u not in known})
+    wanted = sorted({str(u) for u in usernames if u and str(u) not in known})  # ids may be ints
     for start in range(0, len(wanted), 1000):
         chunk = wanted[start:start + 1000]
         names = dict(session.execute(select(User.username, User.full_name)
@@ -180,6 +180,7 @@ def person_name(username: str | None) -> str:
     accounts), every account at once when a page names more than :data:`FEW_PEOPLE`."""
     if not username:
         return ""
+    username = str(username)  # an event's actor may have been stored as a number
     if has_request_context() and _outside.get() is None and _is_reader(username):
         return current_user.full_name or username  # the reader themself: no lookup
     found = _people()
