@@ -127,6 +127,7 @@ def test_the_language_picker_switches_at_once_under_the_policy(chromium, server)
     page = new_page(chromium, VIEWPORTS["desktop"])
     sign_in(page, server, "ana")
     page.wait_for_selector("text=Mis tareas")
+    page.wait_for_load_state("load")  # language.js (deferred) listens from then on
     page.select_option("select[name=locale]", "it")  # language.js submits on change
     page.wait_for_selector("text=Le mie attività")
     assert_no_csp_violation(page)
