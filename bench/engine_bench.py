@@ -16,18 +16,18 @@ import argparse
 import statistics
 import sys
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
+from bench.statements import recorded  # noqa: E402
 from engine import unit_of_work  # noqa: E402
 from engine.commands import store  # noqa: E402
 from engine.commands.sweep import BATCH_CASES  # noqa: E402
@@ -46,21 +46,6 @@ def committed(session, command, *args) -> None:
     """One command in its own unit of work, as a request runs it (commit included)."""
     with unit_of_work(session):
         command(session, *args)
-
-
-@contextmanager
-def counted(sql_engine):
-    """The SQL statements ``sql_engine`` runs inside the block (a list that fills up)."""
-    statements = []
-
-    def note(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(sql_engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(sql_engine, "before_cursor_execute", note)
 
 
 def timed(fn) -> float:
@@ -169,7 +154,7 @@ class Bench:
                 row = self.task_of(s, case_id, "sesion")
                 submit = partial(committed, s, engine.complete, self.forms, row.id,
                                  sesion(at.date()), ACTOR, at)
-                with counted(self.sql) as statements:
+                with recorded(self.sql) as statements:
                     results.append(timed(submit))
                 self.statements.append(len(statements))
         return results
@@ -179,7 +164,7 @@ class Bench:
         process), and the SQL statements it ran."""
         with self.session() as s:
             due = s.scalar(select(func.count()).where(engine.persistence.models.Timer.due_at <= at))
-        with counted(self.sql) as statements:
+        with recorded(self.sql) as statements:
             started, cpu = time.perf_counter(), time.process_time()
             result = engine.fire_due_timers(self.sql, at, limit=10**9)
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu

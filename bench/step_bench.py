@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import engine  # noqa: E402
 from bench.databases import fresh_database, migrate  # noqa: E402
 from bench.servers import Browser, gunicorn  # noqa: E402
+from bench.statements import recorded  # noqa: E402
 from engine import unit_of_work  # noqa: E402
 from engine.commands import store  # noqa: E402
 from engine.core import clock  # noqa: E402
@@ -149,22 +150,20 @@ def in_process(url: str, case_ids: list[int]) -> list[float]:
 def in_process_pages(url: str, task_ids: list[str]) -> dict[str, list[float]]:
     """The same walk through the app in this process (Flask's test client, no HTTP): per POST
     and per page after it, the SQL statements sent, the wall and the CPU milliseconds."""
-    from sqlalchemy import event
-
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    client, sent = app.test_client(), []
+    client = app.test_client()
     token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
     client.post("/login", data={"username": CASEWORKER, "password": PASSWORD,
                                 "csrf_token": token})
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *_a, **_k: sent.append(1))
+        sql_engine = db.engine
     figures = {k: [] for k in ("post_sql", "page_sql", "post_ms", "page_ms", "post_cpu",
                                "page_cpu")}
 
     def timed(kind: str, call, *args, **kwargs):
-        sent.clear()
         wall, cpu = time.perf_counter(), time.process_time()
-        reply = call(*args, **kwargs)
+        with recorded(sql_engine) as sent:
+            reply = call(*args, **kwargs)
         figures[f"{kind}_ms"].append((time.perf_counter() - wall) * 1000)
         figures[f"{kind}_cpu"].append((time.process_time() - cpu) * 1000)
         figures[f"{kind}_sql"].append(len(sent))
