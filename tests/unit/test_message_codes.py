@@ -5,15 +5,12 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from engine.core import errors
 from engine.core.messages import ERRORS, EVENTS, FIELD_RULES, PROBLEMS, params_of
-from web import create_app
 from web import messages as wording
-from web.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "engine"
@@ -117,15 +114,6 @@ def test_every_wording_is_translated_to_italian_and_english_with_the_same_placeh
             assert translated, f"{code} has no {lang} wording"
             assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(msgid)), (
                 code, lang)
-
-
-@pytest.fixture(scope="module")
-def app():
-    """The app on an empty in-memory database (people are named from its accounts: none)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
-    with app.app_context():
-        db.create_all()
-    return app
 
 
 def say(app, lang: str, code: str, **params) -> str:

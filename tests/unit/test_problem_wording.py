@@ -6,23 +6,16 @@ which stays apart for whoever fixes it (the page folds it)."""
 import copy
 import tomllib
 
-import pytest
 from flask_babel import force_locale
 
 import engine
 from engine.definitions.checks import check_sources
 from tests.conftest import FIXTURES
-from web import create_app
 from web.modeler.problems import as_json
 
 MINI = (FIXTURES / "mini" / "mini.bpmn").read_text(encoding="utf-8")
 SETTINGS = tomllib.loads((FIXTURES / "mini" / "settings.toml").read_text(encoding="utf-8"))
 FORMS = engine.FormLibrary(FIXTURES / "forms")
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
 
 
 def worded(app, lang: str, found) -> list[dict]:

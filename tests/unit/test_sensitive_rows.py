@@ -2,13 +2,10 @@
 path (``visitas[].nota``), masked in every row on a read-only step and a completed one
 (web.tasks.sensitive, rendered by web.formkit), and in the corrections of a row."""
 
-import pytest
 
 import engine
 from engine import policy
 from engine.policy.sensitive_rules import DEFAULT_SENSITIVE_ROLES
-from web import create_app
-from web.extensions import db
 from web.formkit import render_answers, render_form
 from web.tasks import sensitive
 
@@ -27,14 +24,6 @@ SCHEMA = {"type": "object", "properties": {
 VALUES = {"fecha": "2026-03-02", "visitas": [
     {"lugar": "Domicilio", "nota": SECRET, "hijos": [{"nombre": "Luca", "salud": "asma"}]},
     {"lugar": "Escuela", "nota": OTHER, "hijos": []}]}
-
-
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
-    with app.app_context():
-        db.create_all()
-    return app
 
 
 def test_fields_of_repeating_rows_are_found_by_path_with_their_roles():

@@ -6,15 +6,9 @@ import pytest
 from flask_babel import force_locale
 
 from tests.unit.test_version_diff import diff  # noqa: F401 - the module's comparison
-from web import create_app
 from web.versions.diff_words import change, word_difference
 
 FALLBACK = {"es": "Otro cambio", "it": "Altra modifica", "en": "Another change"}
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
 
 
 def worded(app, lang: str, found) -> list[str]:
